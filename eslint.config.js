@@ -1,0 +1,65 @@
+// The dependency rule, enforced: inner layers never import outer ones, and the
+// web edge (app/, components/) never touches Prisma, pg or Kafka directly.
+// lib/domain ← lib/application ← lib/infrastructure ← lib/composition ← app/, workers/
+import tseslint from "typescript-eslint";
+
+const FRAMEWORKS = ["next", "next/*", "next-auth", "next-auth/*", "react", "react/*", "react-dom", "react-dom/*"];
+const DRIVERS = ["@prisma/*", "**/db/generated/**", "pg", "kafkajs", "nodemailer", "@node-rs/*"];
+const rule = (groups, message) => ["error", { patterns: [{ group: groups, message }] }];
+
+export default tseslint.config(
+  {
+    ignores: [".next/**", "node_modules/**", ".local/**", "lib/infrastructure/db/generated/**", "test-results/**", "playwright-report/**", "next-env.d.ts"],
+  },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+    },
+  },
+  {
+    files: ["lib/domain/**/*.ts"],
+    rules: {
+      "no-restricted-imports": rule(
+        ["**/application/**", "**/infrastructure/**", "**/composition/**", "@/*", "**/app/**", "**/components/**", "**/workers/**", ...FRAMEWORKS, ...DRIVERS],
+        "lib/domain is the core: it imports nothing outside lib/domain (no framework, ORM or broker).",
+      ),
+    },
+  },
+  {
+    files: ["lib/application/**/*.ts"],
+    rules: {
+      "no-restricted-imports": rule(
+        ["**/infrastructure/**", "**/composition/**", "@/*", "**/app/**", "**/components/**", "**/workers/**", ...FRAMEWORKS, ...DRIVERS],
+        "lib/application depends only on lib/domain and its own ports; adapters live in lib/infrastructure.",
+      ),
+    },
+  },
+  {
+    files: ["lib/infrastructure/**/*.ts"],
+    rules: {
+      "no-restricted-imports": rule(
+        ["**/composition/**", "@/*", "**/app/**", "**/components/**", "**/workers/**", ...FRAMEWORKS],
+        "lib/infrastructure implements application ports; it never reaches outward.",
+      ),
+    },
+  },
+  {
+    files: ["app/**/*.{ts,tsx}", "components/**/*.{ts,tsx}"],
+    rules: {
+      "no-restricted-imports": rule(
+        ["**/infrastructure/**", "@/lib/infrastructure/**", ...DRIVERS],
+        "Pages, actions and route handlers call use cases from lib/composition; they never touch Prisma, pg, Kafka or other adapters.",
+      ),
+    },
+  },
+  {
+    files: ["workers/**/*.ts"],
+    rules: {
+      "no-restricted-imports": rule(
+        ["**/infrastructure/**", "@/lib/infrastructure/**", "@/app/**", "**/app/**", "**/components/**", ...FRAMEWORKS, ...DRIVERS],
+        "Workers use use cases and adapters from lib/composition only.",
+      ),
+    },
+  },
+);
