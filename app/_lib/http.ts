@@ -1,0 +1,60 @@
+import { NextResponse } from "next/server";
+import { z } from "zod";
+import { describeCauses, isAppError, type ErrorCode } from "@/lib/domain/errors";
+
+const STATUS: Record<ErrorCode, number> = {
+  validation: 422,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  insufficient_stock: 409,
+  invalid_transition: 409,
+  unavailable: 503,
+  internal: 500,
+};
+
+/** RFC 9457 problem details. */
+export function problem(status: number, code: string, detail: string, errors?: { path: string; message: string }[]) {
+  return NextResponse.json(
+    { type: `about:blank`, title: code.replace(/_/g, " "), status, code, detail, ...(errors ? { errors } : {}) },
+    { status, headers: { "content-type": "application/problem+json" } },
+  );
+}
+
+/**
+ * The one wrapper for route handlers: parses the query (and params) with zod,
+ * calls the use case, maps errors. Unknown errors become a 500 that leaks
+ * nothing and is logged with its cause chain.
+ */
+export function route<Q extends z.ZodType, P extends z.ZodType>(
+  schemas: { query?: Q; params?: P },
+  handler: (input: { query: z.infer<Q>; params: z.infer<P>; request: Request }) => Promise<Response>,
+) {
+  return async (request: Request, context: { params: Promise<Record<string, string | string[]>> }): Promise<Response> => {
+    try {
+      const url = new URL(request.url);
+      const query = schemas.query ? schemas.query.safeParse(Object.fromEntries(url.searchParams)) : { success: true as const, data: {} };
+      if (!query.success) return validationProblem(query.error, "query");
+      const rawParams = context?.params ? await context.params : {};
+      const params = schemas.params ? schemas.params.safeParse(rawParams) : { success: true as const, data: rawParams };
+      if (!params.success) return validationProblem(params.error, "path");
+      return await handler({ query: query.data as z.infer<Q>, params: params.data as z.infer<P>, request });
+    } catch (error) {
+      if (isAppError(error) && error.code !== "internal") {
+        return problem(STATUS[error.code], error.code, error.message, error.fields.length ? [...error.fields] : undefined);
+      }
+      console.error(`route ${request.method} ${new URL(request.url).pathname} failed: ${describeCauses(error)}`);
+      return problem(500, "internal", "Something went wrong on our side.");
+    }
+  };
+}
+
+function validationProblem(error: z.ZodError, where: string) {
+  return problem(
+    422,
+    "validation",
+    `The request ${where} is invalid.`,
+    error.issues.map((i) => ({ path: [where, ...i.path].join("."), message: i.message })),
+  );
+}

@@ -1,0 +1,68 @@
+import type { Metadata } from "next";
+import { notFound, redirect } from "next/navigation";
+import { z } from "zod";
+import { isAppError } from "@/lib/domain/errors";
+import { multiply } from "@/lib/domain/money";
+import { getServices } from "@/lib/composition/root";
+import { getCurrentUser } from "@/app/_lib/auth";
+import { Price } from "@/components/money";
+import { OrderStatusBadge } from "@/components/order-status";
+
+export const metadata: Metadata = { title: "Order" };
+export const dynamic = "force-dynamic";
+
+export default async function OrderPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const user = await getCurrentUser();
+  if (!user) redirect(`/signin?callbackUrl=${encodeURIComponent(`/orders/${id}`)}`);
+  if (!z.uuid().safeParse(id).success) notFound();
+  let order;
+  try {
+    order = await getServices().orders.getForUser(user.id, id);
+  } catch (error) {
+    if (isAppError(error, "not_found")) notFound();
+    throw error;
+  }
+  return (
+    <article className="rounded-lg border border-slate-200 bg-white p-6">
+      <h1 className="text-2xl font-semibold">
+        Order <span className="font-mono text-lg">{order.id.slice(0, 8)}</span>
+      </h1>
+      <p className="mt-2">
+        Status: <OrderStatusBadge status={order.status} reason={order.cancellationReason} />
+      </p>
+      {order.status === "pending" ? (
+        <p className="mt-1 text-sm text-slate-600">We are reserving your items. Reload this page to see the update.</p>
+      ) : null}
+      <table className="mt-6 w-full text-left text-sm">
+        <caption className="sr-only">Items in this order</caption>
+        <thead>
+          <tr className="border-b border-slate-200">
+            <th scope="col" className="py-2">Item</th>
+            <th scope="col" className="py-2">Quantity</th>
+            <th scope="col" className="py-2 text-right">Price</th>
+          </tr>
+        </thead>
+        <tbody>
+          {order.lines.map((l) => (
+            <tr key={l.productId} className="border-b border-slate-100">
+              <td className="py-2">{l.name}</td>
+              <td className="py-2">{l.quantity}</td>
+              <td className="py-2 text-right">
+                <Price value={multiply(l.unitPrice, l.quantity)} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+        <tfoot>
+          <tr>
+            <th scope="row" colSpan={2} className="py-2 text-right">Total</th>
+            <td className="py-2 text-right font-semibold">
+              <Price value={order.total} />
+            </td>
+          </tr>
+        </tfoot>
+      </table>
+    </article>
+  );
+}

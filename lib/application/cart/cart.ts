@@ -1,0 +1,91 @@
+import { AppError } from "../../domain/errors";
+import { MAX_LINE_QUANTITY, summarize, type Cart, type CartSummary } from "../../domain/cart";
+import type { Product } from "../../domain/catalog";
+import type { UnitOfWork } from "../shared";
+
+export interface CartRepos {
+  carts: {
+    /** The user's cart, created if missing, row-locked until the transaction ends. */
+    lockForUser(userId: string, signal?: AbortSignal): Promise<{ cartId: string }>;
+    load(userId: string, signal?: AbortSignal): Promise<Cart>;
+    setQuantity(cartId: string, productId: string, quantity: number, signal?: AbortSignal): Promise<void>;
+    /** Finds a line by id only inside the given cart (another user's line is "not found"). */
+    findLine(cartId: string, itemId: string, signal?: AbortSignal): Promise<{ productId: string; quantity: number } | null>;
+    removeLine(cartId: string, itemId: string, signal?: AbortSignal): Promise<void>;
+  };
+  products: {
+    findById(productId: string, signal?: AbortSignal): Promise<Product | null>;
+  };
+}
+
+export interface CartView {
+  cart: Cart;
+  summary: CartSummary;
+}
+
+function checkQuantity(product: Product, quantity: number): void {
+  if (quantity > MAX_LINE_QUANTITY) {
+    throw new AppError("validation", `At most ${MAX_LINE_QUANTITY} of one product per order`, {
+      fields: [{ path: "quantity", message: `At most ${MAX_LINE_QUANTITY}` }],
+    });
+  }
+  if (quantity > product.stock) {
+    throw new AppError(
+      "insufficient_stock",
+      product.stock === 0 ? `${product.name} is sold out` : `Only ${product.stock} of ${product.name} left`,
+      { fields: [{ path: "quantity", message: product.stock === 0 ? "Sold out" : `Only ${product.stock} left` }] },
+    );
+  }
+}
+
+export function makeCart(deps: { uow: UnitOfWork<CartRepos> }) {
+  const view = async (repos: CartRepos, userId: string, signal?: AbortSignal): Promise<CartView> => {
+    const cart = await repos.carts.load(userId, signal);
+    return { cart, summary: summarize(cart) };
+  };
+
+  return {
+    getCart(userId: string, signal?: AbortSignal): Promise<CartView> {
+      return deps.uow.run((repos) => view(repos, userId, signal), signal);
+    },
+
+    addItem(userId: string, input: { productId: string; quantity: number }, signal?: AbortSignal): Promise<CartView> {
+      return deps.uow.run(async (repos) => {
+        const product = await repos.products.findById(input.productId, signal);
+        if (!product) {
+          throw new AppError("not_found", "No such product", { fields: [{ path: "productId", message: "No such product" }] });
+        }
+        // The lock serialises concurrent adds to one cart, so two quick clicks add up.
+        const { cartId } = await repos.carts.lockForUser(userId, signal);
+        const current = (await repos.carts.load(userId, signal)).lines.find((l) => l.product.id === product.id);
+        const quantity = (current?.quantity ?? 0) + input.quantity;
+        checkQuantity(product, quantity);
+        await repos.carts.setQuantity(cartId, product.id, quantity, signal);
+        return view(repos, userId, signal);
+      }, signal);
+    },
+
+    updateItem(userId: string, input: { itemId: string; quantity: number }, signal?: AbortSignal): Promise<CartView> {
+      return deps.uow.run(async (repos) => {
+        const { cartId } = await repos.carts.lockForUser(userId, signal);
+        const line = await repos.carts.findLine(cartId, input.itemId, signal);
+        if (!line) throw new AppError("not_found", "That item is not in your cart");
+        const product = await repos.products.findById(line.productId, signal);
+        if (!product) throw new AppError("not_found", "No such product");
+        checkQuantity(product, input.quantity);
+        await repos.carts.setQuantity(cartId, product.id, input.quantity, signal);
+        return view(repos, userId, signal);
+      }, signal);
+    },
+
+    removeItem(userId: string, itemId: string, signal?: AbortSignal): Promise<CartView> {
+      return deps.uow.run(async (repos) => {
+        const { cartId } = await repos.carts.lockForUser(userId, signal);
+        const line = await repos.carts.findLine(cartId, itemId, signal);
+        if (!line) throw new AppError("not_found", "That item is not in your cart");
+        await repos.carts.removeLine(cartId, itemId, signal);
+        return view(repos, userId, signal);
+      }, signal);
+    },
+  };
+}

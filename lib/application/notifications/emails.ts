@@ -1,0 +1,64 @@
+import type { DomainEvent } from "../../domain/events";
+import { formatMoney, money } from "../../domain/money";
+import type { ProcessedEvents } from "../shared";
+
+export interface EmailMessage {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export interface Mailer {
+  send(message: EmailMessage, signal?: AbortSignal): Promise<void>;
+}
+
+export const NOTIFICATIONS_CONSUMER = "notifications";
+
+const escapeHtml = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+
+export function orderConfirmationEmail(event: DomainEvent<"order.created">, shopUrl: string): EmailMessage {
+  const p = event.payload;
+  const total = formatMoney(money(p.totalMinor, p.currency));
+  const lines = p.lines.map((l) => `${l.quantity} × ${l.name} — ${formatMoney(money(l.unitPriceMinor * l.quantity, p.currency))}`);
+  const link = `${shopUrl}/orders/${p.orderId}`;
+  return {
+    to: p.email,
+    subject: `Order confirmation ${p.orderId.slice(0, 8)}`,
+    text: `Thank you for your order.\n\n${lines.join("\n")}\n\nTotal: ${total}\n\nFollow it at ${link}\n`,
+    html:
+      `<p>Thank you for your order.</p><ul>${lines.map((l) => `<li>${escapeHtml(l)}</li>`).join("")}</ul>` +
+      `<p><strong>Total: ${escapeHtml(total)}</strong></p><p><a href="${escapeHtml(link)}">Follow your order</a></p>`,
+  };
+}
+
+export function welcomeEmail(event: DomainEvent<"user.registered">, shopUrl: string): EmailMessage {
+  const { name, email } = event.payload;
+  return {
+    to: email,
+    subject: "Welcome to the shop",
+    text: `Hello ${name},\n\nyour account is ready. Start shopping at ${shopUrl}\n`,
+    html: `<p>Hello ${escapeHtml(name)},</p><p>your account is ready. <a href="${escapeHtml(shopUrl)}">Start shopping</a>.</p>`,
+  };
+}
+
+/**
+ * Sends each event's email at most once per successful record. An email is
+ * sent before the event is recorded, so a crash in between sends it again
+ * (at-least-once); recording first could lose it, which is worse for a receipt.
+ */
+export function makeNotifications(deps: { mailer: Mailer; processed: ProcessedEvents; shopUrl: string }) {
+  const once = async (eventId: string, message: () => EmailMessage, signal?: AbortSignal): Promise<"sent" | "duplicate"> => {
+    if (await deps.processed.isProcessed(NOTIFICATIONS_CONSUMER, eventId, signal)) return "duplicate";
+    await deps.mailer.send(message(), signal);
+    await deps.processed.markProcessed(NOTIFICATIONS_CONSUMER, eventId, signal);
+    return "sent";
+  };
+  return {
+    sendOrderConfirmation: (event: DomainEvent<"order.created">, signal?: AbortSignal) =>
+      once(event.id, () => orderConfirmationEmail(event, deps.shopUrl), signal),
+    sendWelcome: (event: DomainEvent<"user.registered">, signal?: AbortSignal) =>
+      once(event.id, () => welcomeEmail(event, deps.shopUrl), signal),
+  };
+}

@@ -1,0 +1,47 @@
+import type { DomainEvent, Topic } from "../domain/events";
+import { AppError } from "../domain/errors";
+
+/** Small ports every use case may need. Each use case names only those it uses. */
+export interface Clock {
+  now(): Date;
+}
+
+export interface IdGenerator {
+  uuid(): string;
+}
+
+/** Appends an event to the transactional outbox, inside the caller's transaction. */
+export interface OutboxWriter {
+  append(event: DomainEvent, signal?: AbortSignal): Promise<void>;
+}
+
+/**
+ * Runs `work` in one database transaction with repositories bound to it.
+ * Commits when `work` resolves, rolls back when it throws or the signal aborts.
+ * R is the set of repositories the calling use case needs (and nothing more).
+ */
+export interface UnitOfWork<R> {
+  run<T>(work: (repos: R) => Promise<T>, signal?: AbortSignal): Promise<T>;
+}
+
+/** Records that a consumer has handled an event (idempotency). */
+export interface ProcessedEvents {
+  /** Marks the event handled; false when it already was (a redelivery). */
+  markProcessed(consumer: string, eventId: string, signal?: AbortSignal): Promise<boolean>;
+  isProcessed(consumer: string, eventId: string, signal?: AbortSignal): Promise<boolean>;
+}
+
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) {
+    throw new AppError("unavailable", "the operation was cancelled", { cause: signal.reason });
+  }
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/** A consumer of one topic in one consumer group. One file per handler under workers/handlers. */
+export interface EventHandler<T extends Topic = Topic> {
+  readonly topic: T;
+  readonly group: string;
+  handle(event: DomainEvent<T>, signal: AbortSignal): Promise<unknown>;
+}

@@ -1,0 +1,68 @@
+/**
+ * The one composition root: wires ports to adapters by hand. The Next app and
+ * the worker both build their use cases here; nothing else constructs
+ * infrastructure.
+ */
+import { randomUUID } from "node:crypto";
+import { makeAuthenticate } from "../application/auth/authenticate";
+import { makeRegisterUser } from "../application/auth/register-user";
+import { makeSessions } from "../application/auth/sessions";
+import { makeCart } from "../application/cart/cart";
+import { makeCatalog } from "../application/catalog/catalog";
+import { makeReserveStock } from "../application/inventory/reserve-stock";
+import { makeNotifications } from "../application/notifications/emails";
+import { makeOrderQueries } from "../application/orders/order-queries";
+import { makePlaceOrder } from "../application/orders/place-order";
+import { makeRelayOutbox } from "../application/outbox/relay-outbox";
+import { systemClock, type Clock, type IdGenerator } from "../application/shared";
+import { loadEnv, type Env } from "../infrastructure/config/env";
+import { createPrismaClient } from "../infrastructure/db/prisma-client";
+import { PrismaOrderRepository } from "../infrastructure/db/prisma-order-repository";
+import { PrismaOutboxRelayStore } from "../infrastructure/db/prisma-outbox-repository";
+import { PrismaProcessedEventRepository } from "../infrastructure/db/prisma-processed-event-repository";
+import { PrismaProductRepository } from "../infrastructure/db/prisma-product-repository";
+import { PrismaSessionRepository } from "../infrastructure/db/prisma-session-repository";
+import { PrismaUnitOfWork } from "../infrastructure/db/prisma-unit-of-work";
+import { PrismaUserRepository } from "../infrastructure/db/prisma-user-repository";
+import { Argon2PasswordHasher } from "../infrastructure/security/argon2-password-hasher";
+
+/** Hash of a random password nobody knows: verified against when an email is unknown. */
+const DUMMY_HASH = "$argon2id$v=19$m=19456,t=2,p=1$8cbtHsIBRATb5zuUisOlhg$b/h8iUbV+0K5HHQ9rvz8D1z7JEbMm+dCEJgAiIX50Ts";
+
+export function createServices(env: Env = loadEnv(), overrides: { clock?: Clock; ids?: IdGenerator } = {}) {
+  const prisma = createPrismaClient(env.DATABASE_URL, { poolSize: env.DATABASE_POOL_SIZE });
+  const uow = new PrismaUnitOfWork(prisma);
+  const clock = overrides.clock ?? systemClock;
+  const ids = overrides.ids ?? { uuid: randomUUID };
+  const hasher = new Argon2PasswordHasher();
+  const users = new PrismaUserRepository(prisma);
+  const processed = new PrismaProcessedEventRepository(prisma);
+
+  return {
+    env,
+    registerUser: makeRegisterUser({ uow, hasher, ids, clock }),
+    authenticate: makeAuthenticate({ credentials: users, hasher, dummyHash: DUMMY_HASH }),
+    sessions: makeSessions({ sessions: new PrismaSessionRepository(prisma), ids, clock }),
+    catalog: makeCatalog({ catalog: new PrismaProductRepository(prisma) }),
+    cart: makeCart({ uow }),
+    placeOrder: makePlaceOrder({ uow, ids, clock }),
+    orders: makeOrderQueries({ orders: new PrismaOrderRepository(prisma) }),
+    reserveStock: makeReserveStock({ uow, ids, clock }),
+    /** Email use cases, bound to a mailer the caller owns (the worker). */
+    notifications: (mailer: Parameters<typeof makeNotifications>[0]["mailer"]) =>
+      makeNotifications({ mailer, processed, shopUrl: env.APP_URL }),
+    relayOutbox: (publisher: Parameters<typeof makeRelayOutbox>[0]["publisher"]) =>
+      makeRelayOutbox({ store: new PrismaOutboxRelayStore(prisma), publisher }),
+    close: () => prisma.$disconnect(),
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;
+
+const globalForServices = globalThis as unknown as { __storefrontServices?: Services };
+
+/** One set of services per process (kept across Next's dev reloads so pools are not leaked). */
+export function getServices(): Services {
+  globalForServices.__storefrontServices ??= createServices();
+  return globalForServices.__storefrontServices;
+}

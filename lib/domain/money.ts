@@ -1,0 +1,51 @@
+import { AppError } from "./errors";
+
+/** ISO 4217 code. The shop sells in one currency per product; orders keep theirs. */
+export type Currency = string;
+
+/** Money is an integer amount of minor units (cents) plus a currency. Never a float. */
+export interface Money {
+  readonly amountMinor: number;
+  readonly currency: Currency;
+}
+
+/** Upper bound that keeps every sum far from Number.MAX_SAFE_INTEGER and inside PostgreSQL int4. */
+export const MAX_AMOUNT_MINOR = 2_000_000_000;
+
+export function money(amountMinor: number, currency: Currency): Money {
+  if (!Number.isSafeInteger(amountMinor)) {
+    throw new AppError("validation", `amount must be an integer number of minor units, got ${amountMinor}`);
+  }
+  if (Math.abs(amountMinor) > MAX_AMOUNT_MINOR) {
+    throw new AppError("validation", `amount ${amountMinor} is out of range`);
+  }
+  if (!/^[A-Z]{3}$/.test(currency)) {
+    throw new AppError("validation", `currency must be a 3-letter ISO code, got ${currency}`);
+  }
+  return { amountMinor, currency };
+}
+
+export function multiply(unit: Money, quantity: number): Money {
+  if (!Number.isSafeInteger(quantity) || quantity < 0) {
+    throw new AppError("validation", `quantity must be a non-negative integer, got ${quantity}`);
+  }
+  return money(unit.amountMinor * quantity, unit.currency);
+}
+
+export function sum(amounts: readonly Money[], currency: Currency): Money {
+  let total = 0;
+  for (const m of amounts) {
+    if (m.currency !== currency) {
+      throw new AppError("validation", `cannot add ${m.currency} to ${currency}`);
+    }
+    total += m.amountMinor;
+  }
+  return money(total, currency);
+}
+
+/** Formats for display, e.g. 1999 USD → "$19.99". Exponent comes from Intl, not a guess. */
+export function formatMoney(m: Money, locale = "en-US"): string {
+  const format = new Intl.NumberFormat(locale, { style: "currency", currency: m.currency });
+  const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
+  return format.format(m.amountMinor / 10 ** digits);
+}

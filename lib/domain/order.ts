@@ -1,0 +1,73 @@
+import { AppError } from "./errors";
+import type { Money } from "./money";
+
+export const ORDER_STATUSES = ["pending", "stock_reserved", "paid", "shipped", "completed", "cancelled"] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+export const CANCELLATION_REASONS = ["out_of_stock", "customer_request", "payment_expired", "admin"] as const;
+export type CancellationReason = (typeof CANCELLATION_REASONS)[number];
+
+/**
+ * The order status machine. Every status change in the system goes through
+ * `transition`, so an impossible move (e.g. shipping an unpaid order) cannot
+ * be written by any use case.
+ */
+const TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
+  pending: ["stock_reserved", "cancelled"],
+  stock_reserved: ["paid", "cancelled"],
+  paid: ["shipped", "cancelled"],
+  shipped: ["completed"],
+  completed: [],
+  cancelled: [],
+};
+
+export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
+  return TRANSITIONS[from].includes(to);
+}
+
+export function transition(from: OrderStatus, to: OrderStatus): OrderStatus {
+  if (!canTransition(from, to)) {
+    throw new AppError("invalid_transition", `an order cannot go from ${from} to ${to}`);
+  }
+  return to;
+}
+
+export function isTerminal(status: OrderStatus): boolean {
+  return TRANSITIONS[status].length === 0;
+}
+
+export const ORDER_STATUS_LABELS: Readonly<Record<OrderStatus, string>> = {
+  pending: "Pending",
+  stock_reserved: "Stock reserved",
+  paid: "Paid",
+  shipped: "Shipped",
+  completed: "Completed",
+  cancelled: "Cancelled",
+};
+
+export const CANCELLATION_REASON_LABELS: Readonly<Record<CancellationReason, string>> = {
+  out_of_stock: "Out of stock",
+  customer_request: "Cancelled by you",
+  payment_expired: "Payment window expired",
+  admin: "Cancelled by the shop",
+};
+
+export interface OrderLine {
+  readonly productId: string;
+  readonly sku: string;
+  readonly name: string;
+  readonly unitPrice: Money;
+  readonly quantity: number;
+}
+
+export interface Order {
+  readonly id: string;
+  readonly userId: string;
+  readonly status: OrderStatus;
+  readonly cancellationReason: CancellationReason | null;
+  readonly total: Money;
+  readonly lines: readonly OrderLine[];
+  readonly version: number;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}

@@ -1,0 +1,37 @@
+import { z } from "zod";
+
+/**
+ * Configuration from the environment, validated once. A missing or malformed
+ * value stops the process at start with a message naming the variable.
+ */
+const schema = z.object({
+  DATABASE_URL: z.url().startsWith("postgres"),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  KAFKA_BROKERS: z
+    .string()
+    .default("127.0.0.1:9092")
+    .transform((s) => s.split(",").map((b) => b.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, "expected host:port")).min(1)),
+  KAFKA_CLIENT_ID: z.string().min(1).default("storefront"),
+  SMTP_URL: z.url().default("smtp://127.0.0.1:1025"),
+  MAIL_FROM: z.string().min(3).default("Storefront <shop@example.com>"),
+  APP_URL: z.url().default("http://localhost:3000"),
+  OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
+  OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+});
+
+export type Env = z.infer<typeof schema>;
+
+let cached: Env | undefined;
+
+export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
+  if (source === process.env && cached) return cached;
+  const parsed = schema.safeParse(source);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n");
+    throw new Error(`Invalid configuration:\n${problems}`);
+  }
+  if (source === process.env) cached = parsed.data;
+  return parsed.data;
+}

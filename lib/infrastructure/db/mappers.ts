@@ -1,0 +1,88 @@
+import type { Product } from "../../domain/catalog";
+import type { CancellationReason, Order, OrderStatus } from "../../domain/order";
+import type { User } from "../../domain/user";
+
+export const productSelect = {
+  id: true,
+  sku: true,
+  slug: true,
+  name: true,
+  description: true,
+  priceMinor: true,
+  currency: true,
+  stock: true,
+} as const;
+
+export function toProduct(row: {
+  id: string;
+  sku: string;
+  slug: string;
+  name: string;
+  description: string;
+  priceMinor: number;
+  currency: string;
+  stock: number;
+}): Product {
+  return {
+    id: row.id,
+    sku: row.sku,
+    slug: row.slug,
+    name: row.name,
+    description: row.description,
+    price: { amountMinor: row.priceMinor, currency: row.currency },
+    stock: row.stock,
+  };
+}
+
+export const userSelect = { id: true, email: true, name: true, role: true } as const;
+
+export function toUser(row: { id: string; email: string; name: string; role: "customer" | "admin" }): User {
+  return { id: row.id, email: row.email, name: row.name, role: row.role };
+}
+
+export const orderSelect = {
+  id: true,
+  userId: true,
+  status: true,
+  cancellationReason: true,
+  currency: true,
+  totalMinor: true,
+  version: true,
+  createdAt: true,
+  updatedAt: true,
+  items: {
+    select: { productId: true, sku: true, name: true, unitPriceMinor: true, quantity: true },
+    orderBy: { sku: "asc" },
+  },
+} as const;
+
+export function toOrder(row: {
+  id: string;
+  userId: string;
+  status: OrderStatus;
+  cancellationReason: string | null;
+  currency: string;
+  totalMinor: number;
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+  items: { productId: string; sku: string; name: string; unitPriceMinor: number; quantity: number }[];
+}): Order {
+  return {
+    id: row.id,
+    userId: row.userId,
+    status: row.status,
+    cancellationReason: row.cancellationReason as CancellationReason | null,
+    total: { amountMinor: row.totalMinor, currency: row.currency },
+    version: row.version,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    lines: row.items.map((i) => ({
+      productId: i.productId,
+      sku: i.sku,
+      name: i.name,
+      unitPrice: { amountMinor: i.unitPriceMinor, currency: row.currency },
+      quantity: i.quantity,
+    })),
+  };
+}

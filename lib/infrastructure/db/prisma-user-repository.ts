@@ -1,0 +1,37 @@
+import type { NewUser } from "../../application/auth/ports";
+import type { User } from "../../domain/user";
+import { mapDbError } from "./errors";
+import { toUser, userSelect } from "./mappers";
+import type { Db } from "./prisma-client";
+import { AppError } from "../../domain/errors";
+import { isUniqueViolation } from "./errors";
+
+export class PrismaUserRepository {
+  constructor(private readonly db: Db) {}
+
+  async create(user: NewUser): Promise<User> {
+    try {
+      return toUser(await this.db.user.create({ data: user, select: userSelect }));
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw new AppError("conflict", "An account with this email already exists", {
+          cause: error,
+          fields: [{ path: "email", message: "An account with this email already exists" }],
+        });
+      }
+      mapDbError(error, "create user");
+    }
+  }
+
+  async findCredentials(email: string): Promise<{ user: User; passwordHash: string } | null> {
+    const row = await this.db.user.findUnique({ where: { email }, select: { ...userSelect, passwordHash: true } });
+    if (!row) return null;
+    const { passwordHash, ...user } = row;
+    return { user: toUser(user), passwordHash };
+  }
+
+  async findByEmail(email: string): Promise<User | null> {
+    const row = await this.db.user.findUnique({ where: { email }, select: userSelect });
+    return row ? toUser(row) : null;
+  }
+}

@@ -1,0 +1,43 @@
+import type { Kafka, Producer } from "kafkajs";
+import type { EventPublisher } from "../../application/outbox/relay-outbox";
+import type { DomainEvent } from "../../domain/events";
+import { encodeEvent } from "./envelope";
+
+/** Idempotent producer, acks from all in-sync replicas, aggregate id as key (per-aggregate ordering). */
+export class KafkaEventPublisher implements EventPublisher {
+  private readonly producer: Producer;
+  private connected: Promise<void> | null = null;
+
+  constructor(kafka: Kafka) {
+    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  }
+
+  private connect(): Promise<void> {
+    this.connected ??= this.producer.connect().catch((error: unknown) => {
+      this.connected = null;
+      throw error;
+    });
+    return this.connected;
+  }
+
+  async publish(events: readonly DomainEvent[], signal?: AbortSignal): Promise<void> {
+    if (events.length === 0) return;
+    await this.connect();
+    signal?.throwIfAborted();
+    const byTopic = new Map<string, ReturnType<typeof encodeEvent>[]>();
+    for (const e of events) {
+      const list = byTopic.get(e.type) ?? [];
+      list.push(encodeEvent(e));
+      byTopic.set(e.type, list);
+    }
+    await this.producer.sendBatch({
+      acks: -1,
+      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.connected) await this.producer.disconnect();
+    this.connected = null;
+  }
+}

@@ -1,0 +1,216 @@
+/**
+ * In-memory fakes of the application's ports, for unit tests of the use cases.
+ * One store; a unit of work runs transactions one at a time (like locking every
+ * row) and restores a snapshot when the work throws (like a rollback).
+ */
+import { AppError } from "@/lib/domain/errors";
+import type { DomainEvent } from "@/lib/domain/events";
+import type { Product } from "@/lib/domain/catalog";
+import type { Cart } from "@/lib/domain/cart";
+import type { CancellationReason, Order, OrderStatus } from "@/lib/domain/order";
+import type { User } from "@/lib/domain/user";
+import type { NewUser, PasswordHasher } from "@/lib/application/auth/ports";
+import type { NewOrder } from "@/lib/application/orders/place-order";
+import type { ReservationResult } from "@/lib/application/inventory/reserve-stock";
+import type { Clock, IdGenerator, UnitOfWork } from "@/lib/application/shared";
+
+interface State {
+  users: Map<string, NewUser>;
+  products: Map<string, Product>;
+  carts: Map<string, { id: string; userId: string; items: { id: string; productId: string; quantity: number }[] }>;
+  orders: Map<string, Order & { checkoutKey: string }>;
+  outbox: DomainEvent[];
+  processed: Set<string>;
+}
+
+export function sequentialIds(prefix = "00000000-0000-4000-8000-"): IdGenerator {
+  let n = 0;
+  return { uuid: () => `${prefix}${String(++n).padStart(12, "0")}` };
+}
+
+export const fixedClock = (iso = "2026-01-01T00:00:00.000Z"): Clock => ({ now: () => new Date(iso) });
+
+export const plainHasher: PasswordHasher = {
+  hash: async (p) => `hashed:${p}`,
+  verify: async (h, p) => h === `hashed:${p}`,
+};
+
+export class InMemoryStore {
+  state: State = { users: new Map(), products: new Map(), carts: new Map(), orders: new Map(), outbox: [], processed: new Set() };
+  private queue: Promise<unknown> = Promise.resolve();
+  private ids = sequentialIds("10000000-0000-4000-8000-");
+
+  addProduct(p: Partial<Product> & { id: string }): Product {
+    const product: Product = {
+      sku: `SKU-${p.id.slice(-4)}`,
+      slug: `product-${p.id.slice(-4)}`,
+      name: `Product ${p.id.slice(-4)}`,
+      description: "",
+      price: { amountMinor: 1000, currency: "USD" },
+      stock: 10,
+      ...p,
+    };
+    this.state.products.set(product.id, product);
+    return product;
+  }
+
+  private snapshot(): State {
+    return structuredClone(this.state);
+  }
+
+  repos() {
+    const s = () => this.state;
+    const ids = this.ids;
+    const loadCart = (userId: string): Cart => {
+      const cart = [...s().carts.values()].find((c) => c.userId === userId);
+      if (!cart) return { id: null, lines: [] };
+      return {
+        id: cart.id,
+        lines: cart.items.map((i) => ({ itemId: i.id, quantity: i.quantity, product: s().products.get(i.productId)! })),
+      };
+    };
+    return {
+      users: {
+        async create(user: NewUser): Promise<User> {
+          if ([...s().users.values()].some((u) => u.email === user.email)) {
+            throw new AppError("conflict", "An account with this email already exists", { fields: [{ path: "email", message: "taken" }] });
+          }
+          s().users.set(user.id, user);
+          return { id: user.id, email: user.email, name: user.name, role: user.role };
+        },
+        async findCredentials(email: string) {
+          const u = [...s().users.values()].find((x) => x.email === email);
+          return u ? { user: { id: u.id, email: u.email, name: u.name, role: u.role }, passwordHash: u.passwordHash } : null;
+        },
+      },
+      products: {
+        async findById(id: string) {
+          return s().products.get(id) ?? null;
+        },
+      },
+      carts: {
+        async lockForUser(userId: string) {
+          let cart = [...s().carts.values()].find((c) => c.userId === userId);
+          if (!cart) {
+            cart = { id: ids.uuid(), userId, items: [] };
+            s().carts.set(cart.id, cart);
+          }
+          return { cartId: cart.id };
+        },
+        async lockAndLoad(userId: string) {
+          const cart = loadCart(userId);
+          return cart.id ? cart : null;
+        },
+        async load(userId: string) {
+          return loadCart(userId);
+        },
+        async setQuantity(cartId: string, productId: string, quantity: number) {
+          const cart = s().carts.get(cartId)!;
+          const line = cart.items.find((i) => i.productId === productId);
+          if (line) line.quantity = quantity;
+          else cart.items.push({ id: ids.uuid(), productId, quantity });
+        },
+        async findLine(cartId: string, itemId: string) {
+          const line = s().carts.get(cartId)?.items.find((i) => i.id === itemId);
+          return line ? { productId: line.productId, quantity: line.quantity } : null;
+        },
+        async removeLine(cartId: string, itemId: string) {
+          const cart = s().carts.get(cartId)!;
+          cart.items = cart.items.filter((i) => i.id !== itemId);
+        },
+        async clear(cartId: string) {
+          s().carts.get(cartId)!.items = [];
+        },
+      },
+      orders: {
+        async findByCheckoutKey(userId: string, key: string) {
+          return [...s().orders.values()].find((o) => o.userId === userId && o.checkoutKey === key) ?? null;
+        },
+        async create(o: NewOrder): Promise<Order> {
+          if ([...s().orders.values()].some((x) => x.userId === o.userId && x.checkoutKey === o.checkoutKey)) {
+            throw new AppError("conflict", "duplicate checkout");
+          }
+          const order = {
+            id: o.id,
+            userId: o.userId,
+            checkoutKey: o.checkoutKey,
+            status: "pending" as OrderStatus,
+            cancellationReason: null,
+            total: o.total,
+            lines: o.lines,
+            version: 0,
+            createdAt: o.createdAt,
+            updatedAt: o.createdAt,
+          };
+          s().orders.set(order.id, order);
+          return order;
+        },
+        async findById(id: string) {
+          return s().orders.get(id) ?? null;
+        },
+        async lockById(id: string) {
+          return s().orders.get(id) ?? null;
+        },
+        async listForUser(userId: string) {
+          return [...s().orders.values()].filter((o) => o.userId === userId);
+        },
+        async updateStatus(u: { orderId: string; from: OrderStatus; to: OrderStatus; cancellationReason?: CancellationReason; expectedVersion: number }) {
+          const o = s().orders.get(u.orderId);
+          if (!o || o.status !== u.from || o.version !== u.expectedVersion) throw new AppError("conflict", "changed concurrently");
+          s().orders.set(o.id, { ...o, status: u.to, cancellationReason: u.cancellationReason ?? null, version: o.version + 1 });
+        },
+      },
+      inventory: {
+        async reserve(lines: readonly { productId: string; quantity: number }[]): Promise<ReservationResult> {
+          const shortages = lines
+            .map((l) => ({ productId: l.productId, requested: l.quantity, available: s().products.get(l.productId)?.stock ?? 0 }))
+            .filter((x) => x.available < x.requested);
+          if (shortages.length) return { ok: false, shortages };
+          return {
+            ok: true,
+            changes: lines.map((l) => {
+              const p = s().products.get(l.productId)!;
+              const next = { ...p, stock: p.stock - l.quantity };
+              s().products.set(p.id, next);
+              return { productId: p.id, delta: -l.quantity, stock: next.stock };
+            }),
+          };
+        },
+      },
+      outbox: {
+        async append(e: DomainEvent) {
+          s().outbox.push(e);
+        },
+      },
+      processed: {
+        async markProcessed(consumer: string, id: string) {
+          const key = `${consumer}:${id}`;
+          if (s().processed.has(key)) return false;
+          s().processed.add(key);
+          return true;
+        },
+        async isProcessed(consumer: string, id: string) {
+          return s().processed.has(`${consumer}:${id}`);
+        },
+      },
+    };
+  }
+
+  unitOfWork(): UnitOfWork<ReturnType<InMemoryStore["repos"]>> {
+    return {
+      run: <T>(work: (repos: ReturnType<InMemoryStore["repos"]>) => Promise<T>) => {
+        const next = this.queue.then(async () => {
+          const before = this.snapshot();
+          try {
+            return await work(this.repos());
+          } catch (error) {
+            this.state = before;
+            throw error;
+          }
+        });
+        this.queue = next.catch(() => undefined);
+        return next;
+      },
+    };
+  }
+}

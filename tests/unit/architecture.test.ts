@@ -1,0 +1,41 @@
+import { ESLint } from "eslint";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+
+// Proves the dependency rule in eslint.config.js bites: each import below is
+// linted as if it were written in the named file.
+const eslint = new ESLint({ cwd: path.resolve(import.meta.dirname, "../..") });
+
+async function restricted(filePath: string, source: string): Promise<boolean> {
+  const [result] = await eslint.lintText(source, { filePath });
+  return result!.messages.some((m) => m.ruleId === "no-restricted-imports");
+}
+
+describe("dependency rule", () => {
+  it.each([
+    ["lib/domain/x.ts", 'import { PrismaClient } from "@prisma/client";'],
+    ["lib/domain/x.ts", 'import { makeCart } from "../application/cart/cart";'],
+    ["lib/domain/x.ts", 'import { useState } from "react";'],
+    ["lib/application/x.ts", 'import { PrismaUnitOfWork } from "../infrastructure/db/prisma-unit-of-work";'],
+    ["lib/application/x.ts", 'import { Kafka } from "kafkajs";'],
+    ["lib/application/x.ts", 'import { getServices } from "../composition/root";'],
+    ["lib/infrastructure/x.ts", 'import { getServices } from "../composition/root";'],
+    ["lib/infrastructure/x.ts", 'import { redirect } from "next/navigation";'],
+    ["app/x/page.tsx", 'import { PrismaClient } from "@prisma/client";'],
+    ["app/x/page.tsx", 'import { Kafka } from "kafkajs";'],
+    ["app/x/page.tsx", 'import { createPrismaClient } from "@/lib/infrastructure/db/prisma-client";'],
+    ["components/x.tsx", 'import { PrismaClient } from "../lib/infrastructure/db/generated/client";'],
+    ["workers/x.ts", 'import { createKafka } from "../lib/infrastructure/kafka/client";'],
+  ])("refuses in %s: %s", async (file, source) => {
+    expect(await restricted(file, source)).toBe(true);
+  });
+
+  it.each([
+    ["lib/application/x.ts", 'import { AppError } from "../domain/errors";'],
+    ["lib/infrastructure/x.ts", 'import type { UnitOfWork } from "../application/shared";'],
+    ["app/x/page.tsx", 'import { getServices } from "@/lib/composition/root";'],
+    ["workers/x.ts", 'import { createServices } from "../lib/composition/root";'],
+  ])("allows in %s: %s", async (file, source) => {
+    expect(await restricted(file, source)).toBe(false);
+  });
+});

@@ -1,0 +1,3 @@
+import type { Services } from "../lib/composition/root";
+
+export type Notifications = ReturnType<Services["notifications"]>;
