@@ -1,0 +1,336 @@
+import { createHash, randomUUID } from "node:crypto";
+import { cp, mkdtemp, readFile, rm, writeFile, mkdir } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { afterAll, describe, expect, it } from "vitest";
+import {
+  applyMigrations,
+  DEFAULT_MIGRATIONS_DIR,
+  listMigrations,
+  MigrationError,
+  PRISMA_MIGRATE_ADVISORY_LOCK_KEY,
+  scriptMatchesChecksum,
+} from "../../scripts/db/migrate";
+import { createEmptyTestDatabase, createTestDatabase, type TestDatabase } from "../support/db";
+
+const databases: TestDatabase[] = [];
+afterAll(async () => {
+  await Promise.all(databases.map((db) => db.drop()));
+});
+
+async function emptyDatabase(): Promise<string> {
+  const db = await createEmptyTestDatabase();
+  databases.push(db);
+  return db.url;
+}
+
+async function query<R extends pg.QueryResultRow>(url: string, sql: string, params: unknown[] = []): Promise<R[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<R>(sql, params)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+async function migrationNames(): Promise<string[]> {
+  return (await listMigrations()).map((m) => m.name);
+}
+
+/** A copy of prisma/migrations plus one extra migration, for failure scenarios. */
+async function migrationsWithExtra(name: string, sql: string): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), "migrations-"));
+  await cp(DEFAULT_MIGRATIONS_DIR, dir, { recursive: true });
+  await mkdir(path.join(dir, name));
+  await writeFile(path.join(dir, name, "migration.sql"), sql);
+  return dir;
+}
+
+describe("applyMigrations", () => {
+  it("applies every migration once; a second run is a no-op", async () => {
+    const url = await emptyDatabase();
+    const names = await migrationNames();
+    expect(names.length).toBeGreaterThan(0);
+
+    const first = await applyMigrations(url);
+    expect(first).toEqual({ applied: names, alreadyApplied: [] });
+    const before = await query(url, "SELECT * FROM _prisma_migrations ORDER BY started_at");
+
+    const second = await applyMigrations(url);
+    expect(second).toEqual({ applied: [], alreadyApplied: names });
+    expect(await query(url, "SELECT * FROM _prisma_migrations ORDER BY started_at")).toEqual(before);
+  });
+
+  it("keeps _prisma_migrations exactly as Prisma Migrate does", async () => {
+    const url = await emptyDatabase();
+    await applyMigrations(url);
+
+    const columns = await query(
+      url,
+      `SELECT column_name, data_type, character_maximum_length, is_nullable, column_default
+         FROM information_schema.columns WHERE table_name = '_prisma_migrations' ORDER BY ordinal_position`,
+    );
+    expect(columns).toEqual([
+      { column_name: "id", data_type: "character varying", character_maximum_length: 36, is_nullable: "NO", column_default: null },
+      { column_name: "checksum", data_type: "character varying", character_maximum_length: 64, is_nullable: "NO", column_default: null },
+      { column_name: "finished_at", data_type: "timestamp with time zone", character_maximum_length: null, is_nullable: "YES", column_default: null },
+      { column_name: "migration_name", data_type: "character varying", character_maximum_length: 255, is_nullable: "NO", column_default: null },
+      { column_name: "logs", data_type: "text", character_maximum_length: null, is_nullable: "YES", column_default: null },
+      { column_name: "rolled_back_at", data_type: "timestamp with time zone", character_maximum_length: null, is_nullable: "YES", column_default: null },
+      { column_name: "started_at", data_type: "timestamp with time zone", character_maximum_length: null, is_nullable: "NO", column_default: "now()" },
+      { column_name: "applied_steps_count", data_type: "integer", character_maximum_length: null, is_nullable: "NO", column_default: "0" },
+    ]);
+    const [pk] = await query<{ def: string }>(
+      url,
+      `SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = '_prisma_migrations'::regclass AND contype = 'p'`,
+    );
+    expect(pk?.def).toBe("PRIMARY KEY (id)");
+
+    const rows = await query<{
+      id: string;
+      checksum: string;
+      finished_at: Date | null;
+      migration_name: string;
+      logs: string | null;
+      rolled_back_at: Date | null;
+      started_at: Date;
+      applied_steps_count: number;
+    }>(url, "SELECT * FROM _prisma_migrations ORDER BY started_at");
+    const names = await migrationNames();
+    expect(rows.map((r) => r.migration_name)).toEqual(names);
+    for (const row of rows) {
+      const bytes = await readFile(path.join(DEFAULT_MIGRATIONS_DIR, row.migration_name, "migration.sql"));
+      expect(row.checksum).toBe(createHash("sha256").update(bytes).digest("hex"));
+      expect(row.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      expect(row.finished_at).toBeInstanceOf(Date);
+      expect(row.finished_at!.getTime()).toBeGreaterThanOrEqual(row.started_at.getTime());
+      expect(row.applied_steps_count).toBe(1);
+      expect(row.logs).toBeNull();
+      expect(row.rolled_back_at).toBeNull();
+    }
+  });
+
+  it("matches checksums the way Prisma does (CRLF checkouts, unpadded legacy checksums)", () => {
+    const script = 'CREATE TABLE "a" ("id" INT);\nCREATE TABLE "b" ("id" INT);\n';
+    const sha = (s: string) => createHash("sha256").update(s).digest();
+    expect(scriptMatchesChecksum(script, sha(script).toString("hex"))).toBe(true);
+    expect(scriptMatchesChecksum(script.replaceAll("\n", "\r\n"), sha(script).toString("hex"))).toBe(true);
+    const unpadded = Array.from(sha(script), (b) => b.toString(16)).join("");
+    expect(unpadded.length).toBeLessThan(64); // this script's digest has a byte below 0x10
+    expect(scriptMatchesChecksum(script, unpadded)).toBe(true);
+    expect(scriptMatchesChecksum(script + "-- edited\n", sha(script).toString("hex"))).toBe(false);
+  });
+
+  it("refuses to run when an applied migration's checksum no longer matches its file", async () => {
+    const url = await emptyDatabase();
+    await applyMigrations(url);
+    const [first] = await migrationNames();
+    await query(url, "UPDATE _prisma_migrations SET checksum = $1 WHERE migration_name = $2", [
+      createHash("sha256").update("tampered").digest("hex"),
+      first,
+    ]);
+
+    const error = await applyMigrations(url).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MigrationError);
+    expect((error as MigrationError).code).toBe("CHECKSUM_MISMATCH");
+    expect((error as MigrationError).message).toContain(first);
+  });
+
+  it("rolls a failing migration back, records it like Prisma, and refuses to continue until resolved", async () => {
+    const url = await emptyDatabase();
+    const name = "29991231235959_broken";
+    const dir = await migrationsWithExtra(
+      name,
+      'CREATE TABLE "half_done" ("id" INT);\nALTER TABLE "no_such_table" ADD COLUMN "x" INT;\n',
+    );
+    try {
+      const error = await applyMigrations(url, { migrationsDir: dir }).catch((e: unknown) => e);
+      expect((error as MigrationError).code).toBe("MIGRATION_FAILED");
+      expect((error as MigrationError).message).toMatch(/no_such_table/);
+      // Its transaction was rolled back: nothing of it is left.
+      expect(await query(url, "SELECT to_regclass('half_done') AS t")).toEqual([{ t: null }]);
+      // Earlier migrations stay applied.
+      const [products] = await query<{ t: string | null }>(url, "SELECT to_regclass('products')::text AS t");
+      expect(products?.t).toBe("products");
+
+      const [failed] = await query<{ finished_at: Date | null; applied_steps_count: number; logs: string }>(
+        url,
+        "SELECT finished_at, applied_steps_count, logs FROM _prisma_migrations WHERE migration_name = $1",
+        [name],
+      );
+      expect(failed).toMatchObject({ finished_at: null, applied_steps_count: 0 });
+      expect(failed!.logs).toMatch(/no_such_table/);
+
+      // Even without the broken migration on disk, the recorded failure stops every run (Prisma's P3009).
+      const again = await applyMigrations(url).catch((e: unknown) => e);
+      expect((again as MigrationError).code).toBe("FAILED_MIGRATION_FOUND");
+      expect((again as MigrationError).message).toContain(name);
+
+      // `prisma migrate resolve --rolled-back` sets rolled_back_at; then runs continue.
+      await query(url, "UPDATE _prisma_migrations SET rolled_back_at = now() WHERE migration_name = $1", [name]);
+      await expect(applyMigrations(url)).resolves.toEqual({ applied: [], alreadyApplied: await migrationNames() });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("refuses a non-empty database that has no _prisma_migrations (Prisma's P3005)", async () => {
+    const url = await emptyDatabase();
+    await query(url, "CREATE TABLE legacy (id int)");
+    const error = await applyMigrations(url).catch((e: unknown) => e);
+    expect((error as MigrationError).code).toBe("DATABASE_NOT_EMPTY");
+  });
+
+  it("does nothing when the signal is already aborted", async () => {
+    const url = await emptyDatabase();
+    const error = await applyMigrations(url, { signal: AbortSignal.abort() }).catch((e: unknown) => e);
+    expect((error as MigrationError).code).toBe("ABORTED");
+    expect(await query(url, "SELECT to_regclass('_prisma_migrations') AS t")).toEqual([{ t: null }]);
+  });
+
+  it("waits for Prisma Migrate's advisory lock, and gives up at the timeout or on abort", async () => {
+    const url = await emptyDatabase();
+    const holder = new pg.Client({ connectionString: url });
+    await holder.connect();
+    try {
+      await holder.query("SELECT pg_advisory_lock($1)", [PRISMA_MIGRATE_ADVISORY_LOCK_KEY]);
+
+      const timedOut = await applyMigrations(url, { lockTimeoutMs: 300 }).catch((e: unknown) => e);
+      expect((timedOut as MigrationError).code).toBe("LOCK_TIMEOUT");
+
+      const controller = new AbortController();
+      const waiting = applyMigrations(url, { signal: controller.signal }).catch((e: unknown) => e);
+      setTimeout(() => controller.abort(), 200);
+      expect(((await waiting) as MigrationError).code).toBe("ABORTED");
+      expect(await query(url, "SELECT to_regclass('_prisma_migrations') AS t")).toEqual([{ t: null }]);
+
+      // Once the lock is free, the waiting applier proceeds.
+      const proceeding = applyMigrations(url);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await holder.query("SELECT pg_advisory_unlock($1)", [PRISMA_MIGRATE_ADVISORY_LOCK_KEY]);
+      await expect(proceeding).resolves.toMatchObject({ applied: await migrationNames() });
+    } finally {
+      await holder.end();
+    }
+  });
+
+  it("lets two appliers start at once on an empty database: both succeed, each migration is applied once", async () => {
+    const url = await emptyDatabase();
+    const names = await migrationNames();
+
+    const results = await Promise.all([applyMigrations(url), applyMigrations(url), applyMigrations(url)]);
+
+    const appliedByAll = results.flatMap((r) => r.applied);
+    expect(appliedByAll).toEqual(names);
+    expect(results.filter((r) => r.applied.length > 0)).toHaveLength(1);
+    const rows = await query<{ migration_name: string }>(url, "SELECT migration_name FROM _prisma_migrations");
+    expect(rows.map((r) => r.migration_name).sort()).toEqual([...names].sort());
+  });
+});
+
+describe("hand-written rules in the migrations", () => {
+  async function migratedDatabase(): Promise<string> {
+    const db = await createTestDatabase();
+    databases.push(db);
+    return db.url;
+  }
+
+  async function expectCheckViolation(url: string, sql: string, params: unknown[], constraint: string) {
+    const error = await query(url, sql, params).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "23514", constraint });
+  }
+
+  it("has the CHECK constraints and the outbox partial index", async () => {
+    const url = await migratedDatabase();
+    const checks = await query<{ name: string; def: string }>(
+      url,
+      `SELECT conname AS name, pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE contype = 'c' AND conrelid <> 0 AND connamespace = 'public'::regnamespace ORDER BY conname`,
+    );
+    expect(checks).toEqual([
+      { name: "cart_items_quantity_positive", def: "CHECK ((quantity > 0))" },
+      { name: "order_items_quantity_positive", def: "CHECK ((quantity > 0))" },
+      { name: "order_items_unit_price_minor_nonnegative", def: "CHECK ((unit_price_minor >= 0))" },
+      { name: "orders_total_minor_nonnegative", def: "CHECK ((total_minor >= 0))" },
+      { name: "products_price_minor_positive", def: "CHECK ((price_minor > 0))" },
+      { name: "products_stock_nonnegative", def: "CHECK ((stock >= 0))" },
+      { name: "users_email_lowercase", def: "CHECK (((email)::text = lower((email)::text)))" },
+    ]);
+    const [index] = await query<{ def: string }>(
+      url,
+      "SELECT indexdef AS def FROM pg_indexes WHERE indexname = 'outbox_events_unsent_created_at_idx'",
+    );
+    expect(index?.def).toBe(
+      "CREATE INDEX outbox_events_unsent_created_at_idx ON public.outbox_events USING btree (created_at, id) WHERE (sent_at IS NULL)",
+    );
+  });
+
+  it("rejects negative stock, non-positive prices and quantities, negative totals", async () => {
+    const url = await migratedDatabase();
+    const userId = randomUUID();
+    const productId = randomUUID();
+    const cartId = randomUUID();
+    const orderId = randomUUID();
+    await query(
+      url,
+      `INSERT INTO users (id, email, name, password_hash, updated_at) VALUES ($1, 'a@example.com', 'A', 'x', now())`,
+      [userId],
+    );
+    await query(
+      url,
+      `INSERT INTO products (id, sku, slug, name, price_minor, stock, updated_at) VALUES ($1, 'SKU-1', 'p-1', 'P', 500, 3, now())`,
+      [productId],
+    );
+    await query(url, `INSERT INTO carts (id, user_id, updated_at) VALUES ($1, $2, now())`, [cartId, userId]);
+    await query(
+      url,
+      `INSERT INTO orders (id, user_id, checkout_key, currency, total_minor, updated_at) VALUES ($1, $2, 'k1', 'USD', 0, now())`,
+      [orderId, userId],
+    );
+
+    await expectCheckViolation(url, "UPDATE products SET stock = -1 WHERE id = $1", [productId], "products_stock_nonnegative");
+    await expectCheckViolation(url, "UPDATE users SET email = 'A@Example.com' WHERE id = $1", [userId], "users_email_lowercase");
+    await expectCheckViolation(
+      url,
+      `INSERT INTO products (id, sku, slug, name, price_minor, updated_at) VALUES ($1, 'SKU-2', 'p-2', 'Free', 0, now())`,
+      [randomUUID()],
+      "products_price_minor_positive",
+    );
+    await expectCheckViolation(
+      url,
+      `INSERT INTO cart_items (id, cart_id, product_id, quantity, updated_at) VALUES ($1, $2, $3, 0, now())`,
+      [randomUUID(), cartId, productId],
+      "cart_items_quantity_positive",
+    );
+    await expectCheckViolation(
+      url,
+      `INSERT INTO order_items (id, order_id, product_id, sku, name, unit_price_minor, quantity) VALUES ($1, $2, $3, 'SKU-1', 'P', 500, 0)`,
+      [randomUUID(), orderId, productId],
+      "order_items_quantity_positive",
+    );
+    await expectCheckViolation(
+      url,
+      `INSERT INTO order_items (id, order_id, product_id, sku, name, unit_price_minor, quantity) VALUES ($1, $2, $3, 'SKU-1', 'P', -1, 1)`,
+      [randomUUID(), orderId, productId],
+      "order_items_unit_price_minor_nonnegative",
+    );
+    await expectCheckViolation(url, "UPDATE orders SET total_minor = -1 WHERE id = $1", [orderId], "orders_total_minor_nonnegative");
+
+    // The boundaries themselves are allowed.
+    await query(url, "UPDATE products SET stock = 0 WHERE id = $1", [productId]);
+    await query(
+      url,
+      `INSERT INTO cart_items (id, cart_id, product_id, quantity, updated_at) VALUES ($1, $2, $3, 1, now())`,
+      [randomUUID(), cartId, productId],
+    );
+  });
+
+  it("gives every test file its own database", async () => {
+    const a = await migratedDatabase();
+    const b = await migratedDatabase();
+    expect(a).not.toBe(b);
+    await query(a, "CREATE TABLE only_in_a (id int)");
+    expect(await query(b, "SELECT to_regclass('only_in_a') AS t")).toEqual([{ t: null }]);
+  });
+});
