@@ -5,6 +5,8 @@ import tseslint from "typescript-eslint";
 
 const FRAMEWORKS = ["next", "next/*", "next-auth", "next-auth/*", "react", "react/*", "react-dom", "react-dom/*"];
 const DRIVERS = ["@prisma/*", "**/db/generated/**", "pg", "kafkajs", "nodemailer", "@node-rs/*"];
+// Tests sit beside the code but are outside the layers: they wire fakes and adapters.
+const TESTS = ["**/*.test.ts"];
 const rule = (groups, message) => ["error", { patterns: [{ group: groups, message }] }];
 
 export default tseslint.config(
@@ -19,6 +21,7 @@ export default tseslint.config(
   },
   {
     files: ["lib/domain/**/*.ts"],
+    ignores: TESTS,
     rules: {
       "no-restricted-imports": rule(
         ["**/application/**", "**/infrastructure/**", "**/composition/**", "@/*", "**/app/**", "**/components/**", "**/workers/**", ...FRAMEWORKS, ...DRIVERS],
@@ -28,6 +31,7 @@ export default tseslint.config(
   },
   {
     files: ["lib/application/**/*.ts"],
+    ignores: TESTS,
     rules: {
       "no-restricted-imports": rule(
         ["**/infrastructure/**", "**/composition/**", "@/*", "**/app/**", "**/components/**", "**/workers/**", ...FRAMEWORKS, ...DRIVERS],
@@ -37,6 +41,7 @@ export default tseslint.config(
   },
   {
     files: ["lib/infrastructure/**/*.ts"],
+    ignores: TESTS,
     rules: {
       "no-restricted-imports": rule(
         ["**/composition/**", "@/*", "**/app/**", "**/components/**", "**/workers/**", ...FRAMEWORKS],

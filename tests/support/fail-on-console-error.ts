@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, vi, expect } from "vitest";
+import { afterEach, beforeEach, expect } from "vitest";
 
 // A console.error nobody expected is a bug being swallowed. Tests that expect
 // one replace console.error themselves with vi.spyOn(...).mockImplementation.

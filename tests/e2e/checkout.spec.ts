@@ -1,0 +1,120 @@
+import { expect, test } from "@playwright/test";
+import { randomUUID } from "node:crypto";
+
+const SINK = process.env.SMTP_SINK_HTTP_URL ?? "http://127.0.0.1:1080";
+
+interface SinkMessage {
+  to: string[];
+  subject: string;
+  text: string;
+}
+
+async function mailTo(address: string): Promise<SinkMessage[]> {
+  const res = await fetch(`${SINK}/messages?to=${encodeURIComponent(address)}`);
+  expect(res.ok).toBe(true);
+  return (await res.json()) as SinkMessage[];
+}
+
+test("a shopper registers, buys two products, sees stock reserved and gets the confirmation email", async ({ page }) => {
+  const email = `e2e-${randomUUID().slice(0, 8)}@example.com`;
+
+  await page.goto("/register");
+  await page.getByLabel("Name").fill("E2E Shopper");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill("a-long-password");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByTestId("signed-in-as")).toHaveText(email);
+
+  // The welcome email travels user.registered → Kafka → worker → SMTP.
+  await expect.poll(async () => (await mailTo(email)).map((m) => m.subject), { timeout: 30_000 }).toContain("Welcome to the shop");
+
+  const added: string[] = [];
+  for (const index of [0, 1]) {
+    await page.goto("/");
+    const link = page.getByRole("listitem").filter({ hasText: "In stock" }).nth(index).getByRole("link");
+    const name = (await link.textContent())!.trim();
+    await link.click();
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText(name);
+    if (index === 0) {
+      for (const [bad, message] of [["0", "At least 1"], ["-1", "At least 1"], ["1000000000", "At most 99"], ["1.5", "Enter a whole number"]]) {
+        await page.getByLabel("Quantity").fill(bad!);
+        await page.getByRole("button", { name: "Add to cart" }).click();
+        await expect(page.locator("#field-quantity-error")).toHaveText(message!);
+      }
+      await page.getByLabel("Quantity").fill("1");
+    }
+    await page.getByRole("button", { name: "Add to cart" }).click();
+    await expect(page.getByRole("status")).toContainText("Added to your cart");
+    added.push(name);
+  }
+
+  await page.getByTestId("cart-link").click();
+  await expect(page.getByTestId("cart-line")).toHaveCount(2);
+  for (const name of added) await expect(page.getByTestId("cart-line").filter({ hasText: name })).toHaveCount(1);
+  await expect(page.getByText(/Total \(2 items\)/)).toBeVisible();
+
+  await page.getByRole("button", { name: "Place order" }).click();
+  await expect(page).toHaveURL(/\/orders\/[0-9a-f-]{36}$/);
+  const orderId = page.url().split("/").pop()!;
+
+  // The shopper only reloads; the worker moves the order along.
+  await expect
+    .poll(
+      async () => {
+        await page.reload();
+        return page.getByTestId("order-status").textContent();
+      },
+      { timeout: 45_000, intervals: [500, 1000] },
+    )
+    .toBe("Stock reserved");
+
+  await expect
+    .poll(async () => (await mailTo(email)).filter((m) => m.subject === `Order confirmation ${orderId.slice(0, 8)}`).length, { timeout: 30_000 })
+    .toBe(1);
+  const confirmation = (await mailTo(email)).find((m) => m.subject.startsWith("Order confirmation"))!;
+  for (const name of added) expect(confirmation.text).toContain(name);
+
+  // The cart was emptied by the same transaction that created the order.
+  await page.goto("/cart");
+  await expect(page.getByText("Your cart is empty.")).toBeVisible();
+  await page.screenshot({ path: test.info().outputPath("order-stock-reserved.png"), fullPage: true });
+});
+
+test("bad input gets a message by the field, never a crash", async ({ page }) => {
+  await page.goto("/register");
+  await page.getByLabel("Name").fill("X");
+  await page.getByLabel("Email").fill("not-an-email");
+  await page.getByLabel("Password").fill("short");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.locator("#field-email-error")).toHaveText("Enter a valid email address");
+  await expect(page.locator("#field-password-error")).toHaveText("At least 8 characters");
+
+  await page.goto("/signin");
+  await page.getByLabel("Email").fill("nobody@example.com");
+  await page.getByLabel("Password").fill("whatever-password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("alert")).toHaveText("Email or password is incorrect.");
+
+  const res = await page.request.get("/api/v1/products?page=abc");
+  expect(res.status()).toBe(422);
+  expect((await res.json()).errors[0].path).toBe("query.page");
+  expect((await page.goto("/products/NOT_A_SLUG"))!.status()).toBe(404);
+});
+
+test("signing out ends the session on the server, even for a copied cookie", async ({ page, context }) => {
+  const email = `e2e-${randomUUID().slice(0, 8)}@example.com`;
+  await page.goto("/register");
+  await page.getByLabel("Name").fill("Sign Out");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill("a-long-password");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByTestId("signed-in-as")).toHaveText(email);
+  const copied = await context.cookies();
+
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page.getByRole("link", { name: "Sign in" })).toBeVisible();
+
+  await context.addCookies(copied);
+  await page.goto("/orders");
+  await expect(page).toHaveURL(/\/signin\?callbackUrl=%2Forders/);
+});

@@ -1,0 +1,248 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type pg from "pg";
+import { isAppError } from "@/lib/domain/errors";
+import { makeEvent } from "@/lib/domain/events";
+import { createPrismaClient, type PrismaClient } from "@/lib/infrastructure/db/prisma-client";
+import { PrismaCartRepository } from "@/lib/infrastructure/db/prisma-cart-repository";
+import { PrismaInventoryRepository } from "@/lib/infrastructure/db/prisma-inventory-repository";
+import { PrismaOrderRepository } from "@/lib/infrastructure/db/prisma-order-repository";
+import { PrismaOutboxRelayStore, PrismaOutboxWriter } from "@/lib/infrastructure/db/prisma-outbox-repository";
+import { PrismaProcessedEventRepository } from "@/lib/infrastructure/db/prisma-processed-event-repository";
+import { PrismaProductRepository } from "@/lib/infrastructure/db/prisma-product-repository";
+import { PrismaSessionRepository } from "@/lib/infrastructure/db/prisma-session-repository";
+import { PrismaUserRepository } from "@/lib/infrastructure/db/prisma-user-repository";
+import { PrismaUnitOfWork } from "@/lib/infrastructure/db/prisma-unit-of-work";
+import { createTestDatabase, type TestDatabase } from "../support/db";
+import { insertProduct, insertUser, sqlPool, stockOf } from "../support/fixtures";
+
+let db: TestDatabase;
+let prisma: PrismaClient;
+let pool: pg.Pool;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  prisma = createPrismaClient(db.url, { poolSize: 5 });
+  pool = sqlPool(db.url);
+});
+
+afterAll(async () => {
+  await prisma?.$disconnect();
+  await pool?.end();
+  await db?.drop();
+});
+
+describe("PrismaUserRepository", () => {
+  it("creates a user, refuses a duplicate email as a conflict on the email field, and keeps the hash inside", async () => {
+    const users = new PrismaUserRepository(prisma);
+    const user = await users.create({ id: randomUUID(), email: "dup@example.com", name: "D", passwordHash: "h", role: "customer" });
+    expect(user).toEqual({ id: user.id, email: "dup@example.com", name: "D", role: "customer" });
+    const error = await users
+      .create({ id: randomUUID(), email: "dup@example.com", name: "E", passwordHash: "h", role: "customer" })
+      .catch((e: unknown) => e);
+    expect(isAppError(error, "conflict")).toBe(true);
+    expect((error as { fields: { path: string }[] }).fields[0]!.path).toBe("email");
+    expect(await users.findCredentials("dup@example.com")).toEqual({ user, passwordHash: "h" });
+    expect(await users.findByEmail("dup@example.com")).toEqual(user);
+  });
+});
+
+describe("PrismaSessionRepository", () => {
+  it("resolves a live session, not an expired or deleted one", async () => {
+    const sessions = new PrismaSessionRepository(prisma);
+    const u = await insertUser(pool);
+    const live = randomUUID();
+    const expired = randomUUID();
+    const now = new Date();
+    await sessions.create({ id: live, userId: u.id, expiresAt: new Date(now.getTime() + 60_000) });
+    await sessions.create({ id: expired, userId: u.id, expiresAt: new Date(now.getTime() - 1) });
+    expect((await sessions.findActiveUser(live, now))?.id).toBe(u.id);
+    expect(await sessions.findActiveUser(expired, now)).toBeNull();
+    await sessions.delete(live);
+    expect(await sessions.findActiveUser(live, now)).toBeNull();
+  });
+});
+
+describe("PrismaProductRepository", () => {
+  it("pages through products by name and finds one by slug", async () => {
+    const products = new PrismaProductRepository(prisma);
+    const ids = [];
+    for (const name of ["Zeta", "Alpha", "Mid"]) ids.push(await insertProduct(pool, { stock: 1, name: `Repo ${name}` }));
+    const all = await products.list({ offset: 0, limit: 100 });
+    const names = all.items.map((p) => p.name).filter((n) => n.startsWith("Repo "));
+    expect(names).toEqual(["Repo Alpha", "Repo Mid", "Repo Zeta"]);
+    expect(all.total).toBeGreaterThanOrEqual(3);
+    const one = await products.findById(ids[0]!);
+    expect(await products.findBySlug(one!.slug)).toEqual(one);
+    expect(one!.price).toEqual({ amountMinor: 1000, currency: "USD" });
+    expect(await products.findBySlug("no-such-product")).toBeNull();
+  });
+});
+
+describe("PrismaCartRepository", () => {
+  it("creates one cart per user, sets, finds, removes and clears lines", async () => {
+    const u = await insertUser(pool);
+    const p1 = await insertProduct(pool, { stock: 5 });
+    const p2 = await insertProduct(pool, { stock: 5 });
+    const result = await prisma.$transaction(async (tx) => {
+      const carts = new PrismaCartRepository(tx);
+      const { cartId } = await carts.lockForUser(u.id);
+      expect((await carts.lockForUser(u.id)).cartId).toBe(cartId);
+      await carts.setQuantity(cartId, p1, 2);
+      await carts.setQuantity(cartId, p2, 1);
+      await carts.setQuantity(cartId, p1, 3);
+      const cart = await carts.load(u.id);
+      const line = cart.lines.find((l) => l.product.id === p2)!;
+      expect(await carts.findLine(cartId, line.itemId)).toEqual({ productId: p2, quantity: 1 });
+      await carts.removeLine(cartId, line.itemId);
+      return { cartId, cart: await carts.load(u.id) };
+    });
+    expect(result.cart.lines.map((l) => [l.product.id, l.quantity])).toEqual([[p1, 3]]);
+    await new PrismaCartRepository(prisma).clear(result.cartId);
+    expect((await new PrismaCartRepository(prisma).load(u.id)).lines).toEqual([]);
+  });
+
+  it("refuses a zero quantity at the database (CHECK constraint)", async () => {
+    const u = await insertUser(pool);
+    const p = await insertProduct(pool, { stock: 5 });
+    const carts = new PrismaCartRepository(prisma);
+    const { cartId } = await prisma.$transaction((tx) => new PrismaCartRepository(tx).lockForUser(u.id));
+    await expect(carts.setQuantity(cartId, p, 0)).rejects.toThrow();
+  });
+});
+
+describe("PrismaOrderRepository", () => {
+  it("stores price snapshots, refuses a second order for one checkout key, and compares-and-sets status", async () => {
+    const orders = new PrismaOrderRepository(prisma);
+    const u = await insertUser(pool);
+    const p = await insertProduct(pool, { stock: 5, priceMinor: 1234 });
+    const base = {
+      userId: u.id,
+      checkoutKey: "key-1",
+      total: { amountMinor: 2468, currency: "USD" },
+      lines: [{ productId: p, sku: "S", name: "N", unitPrice: { amountMinor: 1234, currency: "USD" }, quantity: 2 }],
+      createdAt: new Date(),
+    };
+    const order = await orders.create({ ...base, id: randomUUID() });
+    expect(order).toMatchObject({ status: "pending", version: 0, total: { amountMinor: 2468 } });
+    expect(order.lines[0]).toMatchObject({ unitPrice: { amountMinor: 1234 }, quantity: 2 });
+    expect(await orders.findByCheckoutKey(u.id, "key-1")).toEqual(order);
+
+    const dup = await orders.create({ ...base, id: randomUUID() }).catch((e: unknown) => e);
+    expect(isAppError(dup, "conflict")).toBe(true);
+
+    await orders.updateStatus({ orderId: order.id, from: "pending", to: "stock_reserved", expectedVersion: 0 });
+    const stale = await orders
+      .updateStatus({ orderId: order.id, from: "pending", to: "cancelled", expectedVersion: 0 })
+      .catch((e: unknown) => e);
+    expect(isAppError(stale, "conflict")).toBe(true);
+    expect((await orders.findById(order.id))!).toMatchObject({ status: "stock_reserved", version: 1 });
+    expect((await orders.listForUser(u.id, 10)).map((o) => o.id)).toEqual([order.id]);
+  });
+});
+
+describe("PrismaInventoryRepository", () => {
+  it("decrements every line or none", async () => {
+    const a = await insertProduct(pool, { stock: 2 });
+    const b = await insertProduct(pool, { stock: 1 });
+    const short = await prisma.$transaction((tx) =>
+      new PrismaInventoryRepository(tx).reserve([
+        { productId: a, quantity: 1 },
+        { productId: b, quantity: 2 },
+      ]),
+    );
+    expect(short).toEqual({ ok: false, shortages: [{ productId: b, requested: 2, available: 1 }] });
+    expect([await stockOf(pool, a), await stockOf(pool, b)]).toEqual([2, 1]);
+    const ok = await prisma.$transaction((tx) =>
+      new PrismaInventoryRepository(tx).reserve([
+        { productId: a, quantity: 2 },
+        { productId: b, quantity: 1 },
+      ]),
+    );
+    expect(ok.ok).toBe(true);
+    expect([await stockOf(pool, a), await stockOf(pool, b)]).toEqual([0, 0]);
+  });
+});
+
+describe("outbox and processed events", () => {
+  it("publishes unsent rows once, leaves them unsent (with the error) when publishing fails", async () => {
+    const id = randomUUID();
+    const event = makeEvent("user.registered", {
+      id,
+      aggregateType: "user",
+      aggregateId: id,
+      occurredAt: new Date(),
+      payload: { userId: id, email: "outbox@example.com", name: "O" },
+    });
+    await new PrismaOutboxWriter(prisma).append(event);
+    const store = new PrismaOutboxRelayStore(prisma);
+
+    const failed = await store.withUnsentBatch(10, async () => {
+      throw new Error("broker down");
+    }).catch((e: unknown) => e);
+    expect(isAppError(failed, "unavailable")).toBe(true);
+    const { rows: afterFail } = await pool.query(`SELECT sent_at, attempts, last_error FROM outbox_events WHERE id = $1`, [id]);
+    expect(afterFail[0]).toMatchObject({ sent_at: null, attempts: 1, last_error: "broker down" });
+
+    const seen: string[] = [];
+    expect(await store.withUnsentBatch(10, async (events) => void seen.push(...events.map((e) => e.id)))).toBeGreaterThanOrEqual(1);
+    expect(seen).toContain(id);
+    const again: string[] = [];
+    await store.withUnsentBatch(10, async (events) => void again.push(...events.map((e) => e.id)));
+    expect(again).not.toContain(id);
+  });
+
+  it("lets two relays claim disjoint batches (SKIP LOCKED)", async () => {
+    const ids = Array.from({ length: 6 }, () => randomUUID());
+    const writer = new PrismaOutboxWriter(prisma);
+    for (const id of ids) {
+      await writer.append(
+        makeEvent("user.registered", {
+          id,
+          aggregateType: "user",
+          aggregateId: id,
+          occurredAt: new Date(),
+          payload: { userId: id, email: "skip@example.com", name: "S" },
+        }),
+      );
+    }
+    const store = new PrismaOutboxRelayStore(prisma);
+    const claimed: string[][] = [[], []];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    // The first relay holds its batch until the second has claimed one.
+    const first = store.withUnsentBatch(3, async (events) => {
+      claimed[0]!.push(...events.map((e) => e.id));
+      await gate;
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    await store.withUnsentBatch(3, async (events) => void claimed[1]!.push(...events.map((e) => e.id)));
+    release();
+    await first;
+    expect(claimed[0]).toHaveLength(3);
+    expect(claimed[1]).toHaveLength(3);
+    expect(new Set([...claimed[0]!, ...claimed[1]!]).size).toBe(6);
+  });
+
+  it("marks an event processed once per consumer", async () => {
+    const processed = new PrismaProcessedEventRepository(prisma);
+    const id = randomUUID();
+    expect(await processed.isProcessed("c", id)).toBe(false);
+    const results = await Promise.all([processed.markProcessed("c", id), processed.markProcessed("c", id)]);
+    expect(results.sort()).toEqual([false, true]);
+    expect(await processed.markProcessed("other", id)).toBe(true);
+    expect(await processed.isProcessed("c", id)).toBe(true);
+  });
+
+  it("rolls back every write of a unit of work that throws", async () => {
+    const uow = new PrismaUnitOfWork(prisma);
+    const email = `rollback-${randomUUID().slice(0, 8)}@example.com`;
+    await expect(
+      uow.run(async ({ users }) => {
+        await users.create({ id: randomUUID(), email, name: "R", passwordHash: "h", role: "customer" });
+        throw new Error("boom");
+      }),
+    ).rejects.toThrow();
+    expect(await new PrismaUserRepository(prisma).findByEmail(email)).toBeNull();
+  });
+});

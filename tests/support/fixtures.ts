@@ -1,0 +1,54 @@
+import { randomUUID } from "node:crypto";
+import pg from "pg";
+import { loadEnv } from "@/lib/infrastructure/config/env";
+import { createServices } from "@/lib/composition/root";
+
+/** A plain pg pool for arranging and asserting, independent of the code under test. */
+export function sqlPool(url: string): pg.Pool {
+  return new pg.Pool({ connectionString: url, max: 4 });
+}
+
+export function servicesFor(databaseUrl: string, extra: Record<string, string> = {}) {
+  return createServices(loadEnv({ ...process.env, DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: "20", ...extra }));
+}
+
+export async function insertProduct(pool: pg.Pool, init: { stock: number; priceMinor?: number; name?: string }): Promise<string> {
+  const id = randomUUID();
+  const tag = id.slice(0, 8);
+  await pool.query(
+    `INSERT INTO products (id, sku, slug, name, description, price_minor, currency, stock, created_at, updated_at)
+     VALUES ($1, $2, $3, $4, '', $5, 'USD', $6, now(), now())`,
+    [id, `SKU-${tag}`, `product-${tag}`, init.name ?? `Product ${tag}`, init.priceMinor ?? 1000, init.stock],
+  );
+  return id;
+}
+
+export async function insertUser(pool: pg.Pool, email = `shopper-${randomUUID().slice(0, 8)}@example.com`) {
+  const id = randomUUID();
+  await pool.query(
+    `INSERT INTO users (id, email, name, password_hash, role, created_at, updated_at) VALUES ($1, $2, 'Shopper', 'x', 'customer', now(), now())`,
+    [id, email],
+  );
+  return { id, email };
+}
+
+export async function stockOf(pool: pg.Pool, productId: string): Promise<number> {
+  const { rows } = await pool.query<{ stock: number }>(`SELECT stock FROM products WHERE id = $1`, [productId]);
+  return rows[0]!.stock;
+}
+
+/** Polls until `check` returns a value that is not undefined, or fails after `timeoutMs`. */
+export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 30_000, what = "condition"): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`, { cause: last });
+}
