@@ -12,13 +12,13 @@ import type { Topic } from "../domain/events";
 
 export function createWorkerAdapters(env: Env, logger: Logger) {
   const kafka = createKafka(env.KAFKA_BROKERS, `${env.KAFKA_CLIENT_ID}-worker`);
-  const publisher = new KafkaEventPublisher(kafka);
+  const publisher = new KafkaEventPublisher(kafka, env.KAFKA_TOPIC_PREFIX);
   const mailer = new NodemailerMailer(env.SMTP_URL, env.MAIL_FROM);
   return {
     publisher,
     mailer,
     consumer: <T extends Topic>(handler: EventHandler<T>) =>
-      new KafkaConsumerRunner(kafka, handler, { concurrency: env.WORKER_CONCURRENCY, logger }),
+      new KafkaConsumerRunner(kafka, handler, { concurrency: env.WORKER_CONCURRENCY, logger, topicPrefix: env.KAFKA_TOPIC_PREFIX }),
     async close() {
       await publisher.close();
       mailer.close();

@@ -13,6 +13,12 @@ const schema = z.object({
     .transform((s) => s.split(",").map((b) => b.trim()).filter(Boolean))
     .pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, "expected host:port")).min(1)),
   KAFKA_CLIENT_ID: z.string().min(1).default("storefront"),
+  /** Prepended to every topic and consumer group: lets environments (and test files) share one cluster. */
+  KAFKA_TOPIC_PREFIX: z
+    .string()
+    .regex(/^[a-zA-Z0-9._-]*$/, "letters, digits, '.', '_' and '-' only")
+    .max(40)
+    .default(""),
   SMTP_URL: z.url().default("smtp://127.0.0.1:1025"),
   MAIL_FROM: z.string().min(3).default("Storefront <shop@example.com>"),
   APP_URL: z.url().default("http://localhost:3000"),

@@ -1,10 +1,25 @@
-import { Kafka, logLevel } from "kafkajs";
+import { Kafka, logLevel, type logCreator } from "kafkajs";
+
+/**
+ * kafkajs logs retriable conditions (a coordinator still loading, a leader
+ * election) at ERROR and then retries them itself. Failures that matter reach
+ * our code as rejected promises and are logged there; the library's own lines
+ * are diagnostics, so they go to stderr as warnings.
+ */
+const diagnostics: logCreator =
+  () =>
+  ({ namespace, level, log }) => {
+    if (level > logLevel.WARN) return;
+    const { message, error } = log as { message?: string; error?: string };
+    console.warn(`[kafkajs ${logLevel[level]}] ${namespace}: ${message ?? ""}${error ? ` (${error})` : ""}`);
+  };
 
 export function createKafka(brokers: string[], clientId: string): Kafka {
   return new Kafka({
     clientId,
     brokers,
     logLevel: logLevel.WARN,
+    logCreator: diagnostics,
     retry: { initialRetryTime: 300, retries: 8 },
   });
 }

@@ -16,6 +16,8 @@ export interface ConsumerOptions {
   maxAttempts?: number;
   baseBackoffMs?: number;
   logger: Logger;
+  /** Prepended to the handler's topic and group (see KAFKA_TOPIC_PREFIX). */
+  topicPrefix?: string;
 }
 
 const sleep = (ms: number, signal: AbortSignal) =>
@@ -38,7 +40,7 @@ export class KafkaConsumerRunner<T extends Topic> {
     private readonly handler: EventHandler<T>,
     private readonly options: ConsumerOptions,
   ) {
-    this.consumer = kafka.consumer({ groupId: handler.group, allowAutoTopicCreation: false, sessionTimeout: 30_000, heartbeatInterval: 3_000 });
+    this.consumer = kafka.consumer({ groupId: (options.topicPrefix ?? "") + handler.group, allowAutoTopicCreation: false, sessionTimeout: 30_000, heartbeatInterval: 3_000 });
   }
 
   async start(): Promise<void> {
@@ -47,7 +49,8 @@ export class KafkaConsumerRunner<T extends Topic> {
     const maxAttempts = options.maxAttempts ?? 5;
     const base = options.baseBackoffMs ?? 200;
     await this.consumer.connect();
-    await this.consumer.subscribe({ topic: handler.topic, fromBeginning: true });
+    // A new group starts at the beginning: events published before it first ran are not skipped.
+    await this.consumer.subscribe({ topic: (options.topicPrefix ?? "") + handler.topic, fromBeginning: true });
     await this.consumer.run({
       autoCommit: false,
       partitionsConsumedConcurrently: options.concurrency,

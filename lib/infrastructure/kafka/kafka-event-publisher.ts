@@ -8,7 +8,10 @@ export class KafkaEventPublisher implements EventPublisher {
   private readonly producer: Producer;
   private connected: Promise<void> | null = null;
 
-  constructor(kafka: Kafka) {
+  constructor(
+    kafka: Kafka,
+    private readonly topicPrefix = "",
+  ) {
     this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
   }
 
@@ -26,9 +29,10 @@ export class KafkaEventPublisher implements EventPublisher {
     signal?.throwIfAborted();
     const byTopic = new Map<string, ReturnType<typeof encodeEvent>[]>();
     for (const e of events) {
-      const list = byTopic.get(e.type) ?? [];
+      const topic = this.topicPrefix + e.type;
+      const list = byTopic.get(topic) ?? [];
       list.push(encodeEvent(e));
-      byTopic.set(e.type, list);
+      byTopic.set(topic, list);
     }
     await this.producer.sendBatch({
       acks: -1,

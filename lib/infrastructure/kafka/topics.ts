@@ -1,0 +1,174 @@
+import type { Admin, ITopicConfig } from "kafkajs";
+import { z } from "zod";
+import { TOPICS, type Topic } from "../../domain/events";
+
+/**
+ * The Kafka topics of the application (the domain's event types), with explicit
+ * partition counts.
+ *
+ * Topics are never auto-created (the broker runs with auto.create.topics.enable=false):
+ * `ensureTopics` creates them at start/deploy time (scripts/kafka/ensure-topics.ts, run by
+ * `scripts/kafka/kafka.sh start` and by the `kafka-init` compose service) and per test file
+ * under a unique prefix (tests/support/kafka.ts).
+ *
+ * Partition counts bound consumer parallelism per group and fix the key → partition
+ * mapping; raising them later re-maps keys, so they are chosen up front. Order events are
+ * keyed by order id (6 partitions); the others are lower volume (3).
+ */
+export interface TopicSpec {
+  readonly topic: Topic;
+  readonly numPartitions: number;
+  /** Defaults to the caller's replicationFactor, else env KAFKA_REPLICATION_FACTOR (default 1). */
+  readonly replicationFactor?: number;
+}
+
+export const TOPIC_SPECS: readonly TopicSpec[] = Object.freeze([
+  { topic: TOPICS.orderCreated, numPartitions: 6 },
+  { topic: TOPICS.orderPaid, numPartitions: 6 },
+  { topic: TOPICS.orderCancelled, numPartitions: 6 },
+  { topic: TOPICS.inventoryUpdated, numPartitions: 3 },
+  { topic: TOPICS.userRegistered, numPartitions: 3 },
+] satisfies TopicSpec[]);
+
+const replicationFactorSchema = z.coerce
+  .number()
+  .int()
+  .min(1, "KAFKA_REPLICATION_FACTOR must be >= 1")
+  .max(32767)
+  .default(1);
+
+/** Reads KAFKA_REPLICATION_FACTOR (default 1); throws a readable error when invalid. */
+export function replicationFactorFromEnv(
+  env: Record<string, string | undefined> = process.env,
+): number {
+  const raw = env.KAFKA_REPLICATION_FACTOR;
+  const parsed = replicationFactorSchema.safeParse(raw === "" ? undefined : raw);
+  if (!parsed.success) {
+    throw new Error(
+      `Invalid KAFKA_REPLICATION_FACTOR=${JSON.stringify(raw)}: ${parsed.error.issues
+        .map((i) => i.message)
+        .join("; ")}`,
+    );
+  }
+  return parsed.data;
+}
+
+export interface EnsureTopicsOptions {
+  /** Topics to ensure. Default: TOPIC_SPECS. */
+  readonly specs?: readonly TopicSpec[];
+  /** Prepended to every topic name (KAFKA_TOPIC_PREFIX, per-test isolation). Default "". */
+  readonly prefix?: string;
+  /** For specs without their own. Default: env KAFKA_REPLICATION_FACTOR, else 1. */
+  readonly replicationFactor?: number;
+  /** How long to wait for partition leaders after creation (ms). Default 30 000. */
+  readonly leaderTimeoutMs?: number;
+  readonly signal?: AbortSignal;
+}
+
+export interface EnsureTopicsResult {
+  /** Topic names (with prefix) this call created. */
+  readonly created: string[];
+  /** Topic names that already existed (possibly created concurrently by someone else). */
+  readonly existing: string[];
+  /** Existing topics whose partition count differs from the spec (never changed automatically). */
+  readonly partitionMismatches: { topic: string; expected: number; actual: number }[];
+}
+
+function abortable<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return promise;
+  signal.throwIfAborted();
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason ?? new Error("aborted"));
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  abortable(new Promise<void>((resolve) => setTimeout(resolve, ms)), signal);
+
+/**
+ * Creates the missing topics (idempotent; safe to run concurrently from several
+ * processes) and waits until every partition of every ensured topic has a leader.
+ *
+ *   await ensureTopics(admin);                         // TOPIC_SPECS, no prefix
+ *   await ensureTopics(admin, signal);                 // abortable
+ *   await ensureTopics(admin, { prefix: "t-1234." });  // options (signal may be one of them)
+ */
+export async function ensureTopics(
+  admin: Admin,
+  signalOrOptions?: AbortSignal | EnsureTopicsOptions,
+  moreOptions: EnsureTopicsOptions = {},
+): Promise<EnsureTopicsResult> {
+  const options: EnsureTopicsOptions =
+    signalOrOptions instanceof AbortSignal
+      ? { ...moreOptions, signal: signalOrOptions }
+      : { ...moreOptions, ...signalOrOptions };
+  const { signal } = options;
+  const specs = options.specs ?? TOPIC_SPECS;
+  const prefix = options.prefix ?? "";
+  const defaultReplication = options.replicationFactor ?? replicationFactorFromEnv();
+  const leaderTimeoutMs = options.leaderTimeoutMs ?? 30_000;
+  const named = specs.map((s) => ({ ...s, name: prefix + s.topic }));
+  const names = named.map((s) => s.name);
+
+  const present = new Set(await abortable(admin.listTopics(), signal));
+  const missing = named.filter((s) => !present.has(s.name));
+
+  const created: string[] = [];
+  if (missing.length > 0) {
+    const topics: ITopicConfig[] = missing.map((s) => ({
+      topic: s.name,
+      numPartitions: s.numPartitions,
+      replicationFactor: s.replicationFactor ?? defaultReplication,
+    }));
+    // Resolves false when every topic already exists (a concurrent creator won the race);
+    // any other error is thrown.
+    const didCreate = await abortable(
+      admin.createTopics({ waitForLeaders: true, timeout: leaderTimeoutMs, topics }),
+      signal,
+    );
+    if (didCreate) created.push(...missing.map((s) => s.name));
+  }
+
+  // createTopics skips waitForLeaders when some topics already existed: check ourselves.
+  const deadline = Date.now() + leaderTimeoutMs;
+  let metadata: Awaited<ReturnType<Admin["fetchTopicMetadata"]>>;
+  for (;;) {
+    try {
+      metadata = await abortable(admin.fetchTopicMetadata({ topics: names }), signal);
+      const leaderless = metadata.topics.filter((t) =>
+        t.partitions.some((p) => p.leader === undefined || p.leader < 0),
+      );
+      if (leaderless.length === 0 && metadata.topics.length === names.length) break;
+      if (Date.now() > deadline) {
+        throw new Error(
+          `Timed out waiting for partition leaders of: ${leaderless.map((t) => t.name).join(", ")}`,
+        );
+      }
+    } catch (error) {
+      if (signal?.aborted || Date.now() > deadline) throw error;
+    }
+    await sleep(200, signal);
+  }
+
+  const partitionMismatches = named.flatMap((s) => {
+    const actual = metadata.topics.find((t) => t.name === s.name)?.partitions.length ?? 0;
+    return actual === s.numPartitions ? [] : [{ topic: s.name, expected: s.numPartitions, actual }];
+  });
+
+  return {
+    created,
+    existing: names.filter((n) => !created.includes(n)),
+    partitionMismatches,
+  };
+}

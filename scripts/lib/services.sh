@@ -1,0 +1,74 @@
+# Shared by scripts/run.sh and scripts/test.sh: start what is missing, remember
+# what this script started, and stop exactly that (by the pid each start
+# recorded) when the script exits.
+# shellcheck shell=bash
+
+STARTED_SERVICES=()
+BACKGROUND_PIDS=()
+
+ensure_postgres() {
+  local url="$1"
+  if ! node -e '
+    const { Client } = require("pg");
+    const c = new Client({ connectionString: process.argv[1], connectionTimeoutMillis: 3000 });
+    c.connect().then(() => c.end()).then(() => process.exit(0), () => process.exit(1));
+  ' "$url" 2>/dev/null; then
+    cat >&2 <<MSG
+PostgreSQL is not reachable at $url.
+Start it (Debian/Ubuntu: sudo pg_ctlcluster \$(ls /etc/postgresql) main start;
+macOS: brew services start postgresql), or point DATABASE_URL / TEST_DATABASE_ADMIN_URL at one.
+MSG
+    exit 1
+  fi
+}
+
+# ensure_service NAME SCRIPT: starts SCRIPT's service unless it already runs.
+ensure_service() {
+  local name="$1" script="$2"
+  if bash "$script" status >/dev/null 2>&1; then
+    echo "[$name] already running; leaving it running afterwards"
+  else
+    bash "$script" start
+    STARTED_SERVICES+=("$name:$script")
+  fi
+}
+
+# start_background NAME LOGFILE CMD...: runs CMD in the background, records its pid.
+start_background() {
+  local name="$1" logfile="$2"
+  shift 2
+  "$@" >"$logfile" 2>&1 &
+  BACKGROUND_PIDS+=("$name:$!")
+  echo "[$name] started (pid $!, log $logfile)"
+}
+
+# wait_for_url URL SECONDS NAME
+wait_for_url() {
+  local url="$1" seconds="$2" name="$3" deadline=$((SECONDS + $2))
+  until node -e 'fetch(process.argv[1]).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))' "$url" 2>/dev/null; do
+    if ((SECONDS >= deadline)); then
+      echo "[$name] did not answer at $url within ${seconds}s" >&2
+      return 1
+    fi
+    sleep 0.5
+  done
+}
+
+stop_everything() {
+  local entry name pid i
+  for ((i = ${#BACKGROUND_PIDS[@]} - 1; i >= 0; i--)); do
+    entry="${BACKGROUND_PIDS[$i]}"; name="${entry%%:*}"; pid="${entry#*:}"
+    if kill -0 "$pid" 2>/dev/null; then
+      kill -TERM "$pid" 2>/dev/null || true
+      for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+      kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
+      echo "[$name] stopped (pid $pid)"
+    fi
+  done
+  BACKGROUND_PIDS=()
+  for ((i = ${#STARTED_SERVICES[@]} - 1; i >= 0; i--)); do
+    entry="${STARTED_SERVICES[$i]}"; name="${entry%%:*}"
+    bash "${entry#*:}" stop || echo "[$name] stop failed" >&2
+  done
+  STARTED_SERVICES=()
+}

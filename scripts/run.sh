@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Runs the shop: the storefront (Next.js) and the worker, plus what they need on
+# this machine. PostgreSQL must be running (it says how to start it if not);
+# Kafka and the SMTP sink are started here unless already running, or unless
+# KAFKA_BROKERS / SMTP_URL point elsewhere. Ctrl-C stops everything it started.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# shellcheck source=scripts/lib/services.sh
+source scripts/lib/services.sh
+
+[[ -f .env ]] && { set -a; source .env; set +a; }
+export NEXT_TELEMETRY_DISABLED=1
+export DATABASE_URL="${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/storefront}"
+export KAFKA_BROKERS="${KAFKA_BROKERS:-127.0.0.1:9092}"
+export SMTP_URL="${SMTP_URL:-smtp://127.0.0.1:1025}"
+export PORT="${PORT:-3000}"
+export APP_URL="${APP_URL:-http://localhost:$PORT}"
+export AUTH_TRUST_HOST="${AUTH_TRUST_HOST:-true}"
+if [[ -z "${AUTH_SECRET:-}" ]]; then
+  mkdir -p .local
+  [[ -f .local/auth-secret ]] || node -e 'console.log(require("crypto").randomBytes(32).toString("base64url"))' >.local/auth-secret
+  AUTH_SECRET="$(cat .local/auth-secret)"
+  export AUTH_SECRET
+  echo "[shop] AUTH_SECRET not set: using a generated one kept in .local/auth-secret"
+fi
+if [[ -z "${ADMIN_EMAIL:-}" || -z "${ADMIN_PASSWORD:-}" ]]; then
+  echo "[shop] ADMIN_EMAIL / ADMIN_PASSWORD not set: the seed creates admin@example.com with password 'change-me-admin-password'"
+  export ADMIN_EMAIL="${ADMIN_EMAIL:-admin@example.com}" ADMIN_PASSWORD="${ADMIN_PASSWORD:-change-me-admin-password}"
+fi
+
+[[ -d node_modules ]] || npm ci --no-audit --no-fund
+
+trap stop_everything EXIT
+trap 'exit 0' INT TERM
+
+# The database itself is created if missing (needs a role allowed to create databases).
+node -e '
+  const { Client } = require("pg");
+  const target = new URL(process.argv[1]);
+  const name = decodeURIComponent(target.pathname.slice(1));
+  const admin = new URL(target); admin.pathname = "/postgres";
+  const c = new Client({ connectionString: admin.toString(), connectionTimeoutMillis: 3000 });
+  (async () => {
+    await c.connect();
+    const { rowCount } = await c.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
+    if (!rowCount) { await c.query(`CREATE DATABASE "${name.replace(/"/g, "\"\"")}"`); console.log(`[shop] created database ${name}`); }
+    await c.end();
+  })().catch(() => process.exit(0));
+' "$DATABASE_URL"
+ensure_postgres "$DATABASE_URL"
+if [[ "$KAFKA_BROKERS" == "127.0.0.1:9092" ]]; then
+  ensure_service kafka scripts/kafka/kafka.sh # also creates the topics
+else
+  npx tsx scripts/kafka/ensure-topics.ts
+fi
+if [[ "$SMTP_URL" == "smtp://127.0.0.1:1025" ]]; then
+  ensure_service smtp-sink scripts/smtp-sink/sink.sh
+fi
+
+npx tsx scripts/db/migrate.ts
+npx tsx prisma/seed.ts
+npx next build
+start_background web .local/web.log npx next start -p "$PORT"
+start_background worker .local/worker.log npx tsx workers/main.ts
+wait_for_url "http://127.0.0.1:$PORT/api/health" 60 web
+cat <<MSG
+
+  Storefront:   $APP_URL
+  Admin:        $ADMIN_EMAIL
+  Emails:       http://127.0.0.1:${SMTP_SINK_HTTP_PORT:-1080}/messages (the local SMTP sink)
+  Logs:         .local/web.log, .local/worker.log
+
+  Ctrl-C stops the shop (and Kafka / the SMTP sink if this started them).
+MSG
+# Exit (and stop everything) as soon as the web server or the worker dies.
+wait -n
+echo "[shop] a process exited; stopping" >&2
+exit 1

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Runs every test against real services, then stops what it started:
+#   lint (dependency rule) · types · schema/migration drift · unit · integration
+#   (PostgreSQL, Kafka, SMTP) · end-to-end in Chromium (app + worker + broker).
+# Ends with one line "tests: N passed, N failed".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# shellcheck source=scripts/lib/services.sh
+source scripts/lib/services.sh
+
+export NEXT_TELEMETRY_DISABLED=1
+export TEST_DATABASE_ADMIN_URL="${TEST_DATABASE_ADMIN_URL:-postgresql://postgres@127.0.0.1:5432/postgres}"
+export KAFKA_BROKERS="${KAFKA_BROKERS:-127.0.0.1:9092}"
+export SMTP_URL="${SMTP_URL:-smtp://127.0.0.1:1025}"
+export SMTP_SINK_HTTP_URL="${SMTP_SINK_HTTP_URL:-http://127.0.0.1:1080}"
+E2E_PORT="${E2E_PORT:-3100}"
+REPORTS=.local/test-reports
+mkdir -p "$REPORTS"
+rm -f "$REPORTS"/*.json
+
+trap stop_everything EXIT
+trap 'exit 130' INT TERM
+
+step() { printf '\n== %s\n' "$1"; }
+t0=$SECONDS
+
+step "services"
+[[ -d node_modules ]] || npm ci --no-audit --no-fund
+CHROMIUM_PATH="${CHROMIUM_PATH:-/usr/bin/chromium}"
+if [[ ! -x "$CHROMIUM_PATH" ]]; then
+  echo "Chromium is needed for the end-to-end tests: apt-get install chromium (or set CHROMIUM_PATH)." >&2
+  exit 1
+fi
+export CHROMIUM_PATH
+ensure_postgres "$TEST_DATABASE_ADMIN_URL"
+ensure_service kafka scripts/kafka/kafka.sh
+ensure_service smtp-sink scripts/smtp-sink/sink.sh
+
+step "lint (includes the dependency rule)"
+npx eslint .
+step "types"
+npx tsc --noEmit
+step "schema.prisma and migrations agree"
+bash scripts/db/check-drift.sh
+
+step "unit tests"
+npx vitest run --project unit --reporter=default --reporter=json --outputFile="$REPORTS/unit.json"
+step "integration tests (PostgreSQL, Kafka, SMTP)"
+npx vitest run --project integration --reporter=default --reporter=json --outputFile="$REPORTS/integration.json"
+
+step "end-to-end tests (Chromium)"
+E2E_DB="storefront_e2e"
+E2E_DATABASE_URL="$(node -e 'const u=new URL(process.argv[1]); u.pathname="/"+process.argv[2]; console.log(u.toString())' "$TEST_DATABASE_ADMIN_URL" "$E2E_DB")"
+node -e '
+  const { Client } = require("pg");
+  const c = new Client({ connectionString: process.argv[1] });
+  (async () => { await c.connect(); await c.query(`DROP DATABASE IF EXISTS ${process.argv[2]} WITH (FORCE)`); await c.query(`CREATE DATABASE ${process.argv[2]}`); await c.end(); })()
+    .catch((e) => { console.error(e); process.exit(1); });
+' "$TEST_DATABASE_ADMIN_URL" "$E2E_DB"
+export DATABASE_URL="$E2E_DATABASE_URL"
+export APP_URL="http://127.0.0.1:$E2E_PORT"
+export AUTH_SECRET="${AUTH_SECRET:-e2e-only-secret-$(date +%s)-$RANDOM$RANDOM}"
+export AUTH_TRUST_HOST=true
+# Own topics and consumer groups, so a broker shared with a running shop is not disturbed.
+export KAFKA_TOPIC_PREFIX="e2e-$(date +%s)."
+ADMIN_EMAIL=admin@example.com ADMIN_PASSWORD="e2e-admin-password" npx tsx scripts/db/migrate.ts
+ADMIN_EMAIL=admin@example.com ADMIN_PASSWORD="e2e-admin-password" npx tsx prisma/seed.ts
+npx tsx scripts/kafka/ensure-topics.ts
+npx next build
+start_background web "$REPORTS/web.log" npx next start -H 127.0.0.1 -p "$E2E_PORT"
+start_background worker "$REPORTS/worker.log" npx tsx workers/main.ts
+wait_for_url "http://127.0.0.1:$E2E_PORT/api/health" 60 web
+E2E_BASE_URL="http://127.0.0.1:$E2E_PORT" PLAYWRIGHT_JSON_OUTPUT_NAME="$REPORTS/e2e.json" \
+  npx playwright test --reporter=list,json || e2e_failed=1
+stop_everything
+
+summary="$(node -e '
+  const fs = require("fs");
+  let passed = 0, failed = 0, skipped = 0;
+  for (const f of ["unit", "integration"]) {
+    const r = JSON.parse(fs.readFileSync(`${process.argv[1]}/${f}.json`, "utf8"));
+    passed += r.numPassedTests; failed += r.numFailedTests; skipped += r.numPendingTests + (r.numTodoTests ?? 0);
+  }
+  const e = JSON.parse(fs.readFileSync(`${process.argv[1]}/e2e.json`, "utf8")).stats;
+  passed += e.expected; failed += e.unexpected + e.flaky; skipped += e.skipped;
+  console.log(`tests: ${passed} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : ""));
+' "$REPORTS")"
+printf '\n(all tests took %ss)\n%s\n' "$((SECONDS - t0))" "$summary"
+[[ -z "${e2e_failed:-}" ]]
