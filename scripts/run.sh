@@ -60,8 +60,8 @@ fi
 npx tsx scripts/db/migrate.ts
 npx tsx prisma/seed.ts
 npx next build
-start_background web .local/web.log npx next start -p "$PORT"
-start_background worker .local/worker.log npx tsx workers/main.ts
+start_background web .local/web.log node_modules/.bin/next start -p "$PORT"
+start_background worker .local/worker.log node --import tsx workers/main.ts
 wait_for_url "http://127.0.0.1:$PORT/api/health" 60 web
 cat <<MSG
 

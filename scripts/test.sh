@@ -67,8 +67,8 @@ ADMIN_EMAIL=admin@example.com ADMIN_PASSWORD="e2e-admin-password" npx tsx script
 ADMIN_EMAIL=admin@example.com ADMIN_PASSWORD="e2e-admin-password" npx tsx prisma/seed.ts
 npx tsx scripts/kafka/ensure-topics.ts
 npx next build
-start_background web "$REPORTS/web.log" npx next start -H 127.0.0.1 -p "$E2E_PORT"
-start_background worker "$REPORTS/worker.log" npx tsx workers/main.ts
+start_background web "$REPORTS/web.log" node_modules/.bin/next start -H 127.0.0.1 -p "$E2E_PORT"
+start_background worker "$REPORTS/worker.log" node --import tsx workers/main.ts
 wait_for_url "http://127.0.0.1:$E2E_PORT/api/health" 60 web
 E2E_BASE_URL="http://127.0.0.1:$E2E_PORT" PLAYWRIGHT_JSON_OUTPUT_NAME="$REPORTS/e2e.json" \
   npx playwright test --reporter=list,json || e2e_failed=1

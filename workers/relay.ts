@@ -1,11 +1,8 @@
+import { setTimeout as delay } from "node:timers/promises";
 import { describeCauses } from "../lib/domain/errors";
 
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener("abort", () => (clearTimeout(timer), resolve()), { once: true });
-  });
+/** Waits, or returns early when the signal aborts (node removes its listener either way). */
+const sleep = (ms: number, signal: AbortSignal) => delay(ms, undefined, { signal }).catch(() => undefined);
 
 /**
  * Drains the outbox batch by batch; when it is empty, waits a poll interval.

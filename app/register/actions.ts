@@ -6,7 +6,7 @@ import { signIn } from "@/app/_lib/auth";
 import { returnToSchema } from "@/app/_lib/safe-redirect";
 import { getServices } from "@/lib/composition/root";
 
-export const registerSchema = z
+const registerSchema = z
   .object({
     name: z.string().trim().min(1, "Enter your name").max(100, "At most 100 characters"),
     email: z.email("Enter a valid email address").max(254, "At most 254 characters"),

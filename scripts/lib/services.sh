@@ -33,11 +33,12 @@ ensure_service() {
   fi
 }
 
-# start_background NAME LOGFILE CMD...: runs CMD in the background, records its pid.
+# start_background NAME LOGFILE CMD...: runs CMD in the background in its own
+# process group (setsid), so stopping it also stops any child it spawned.
 start_background() {
   local name="$1" logfile="$2"
   shift 2
-  "$@" >"$logfile" 2>&1 &
+  setsid "$@" >"$logfile" 2>&1 &
   BACKGROUND_PIDS+=("$name:$!")
   echo "[$name] started (pid $!, log $logfile)"
 }
@@ -58,11 +59,17 @@ stop_everything() {
   local entry name pid i
   for ((i = ${#BACKGROUND_PIDS[@]} - 1; i >= 0; i--)); do
     entry="${BACKGROUND_PIDS[$i]}"; name="${entry%%:*}"; pid="${entry#*:}"
-    if kill -0 "$pid" 2>/dev/null; then
-      kill -TERM "$pid" 2>/dev/null || true
-      for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-      kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
-      echo "[$name] stopped (pid $pid)"
+    # The pid leads its own process group (see start_background): signal the group.
+    if kill -0 -- "-$pid" 2>/dev/null; then
+      kill -TERM -- "-$pid" 2>/dev/null || true
+      # The worker bounds its own graceful shutdown at 20 s.
+      for _ in $(seq 1 125); do kill -0 -- "-$pid" 2>/dev/null || break; sleep 0.2; done
+      if kill -0 -- "-$pid" 2>/dev/null; then
+        kill -KILL -- "-$pid" 2>/dev/null || true
+        echo "[$name] did not stop in time; killed (pid $pid)" >&2
+      else
+        echo "[$name] stopped (pid $pid)"
+      fi
     fi
   done
   BACKGROUND_PIDS=()

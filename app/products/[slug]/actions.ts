@@ -6,7 +6,7 @@ import { MAX_LINE_QUANTITY } from "@/lib/domain/cart";
 import { getServices } from "@/lib/composition/root";
 import { formAction, requireUser } from "@/app/_lib/action";
 
-export const addToCartSchema = z
+const addToCartSchema = z
   .object({
     productId: z.uuid({ message: "No such product" }),
     slug: z.string().max(160).optional(),

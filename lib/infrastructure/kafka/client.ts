@@ -9,9 +9,10 @@ import { Kafka, logLevel, type logCreator } from "kafkajs";
 const diagnostics: logCreator =
   () =>
   ({ namespace, level, log }) => {
-    if (level > logLevel.WARN) return;
+    if (level > logLevel.WARN || level === logLevel.NOTHING) return;
     const { message, error } = log as { message?: string; error?: string };
-    console.warn(`[kafkajs ${logLevel[level]}] ${namespace}: ${message ?? ""}${error ? ` (${error})` : ""}`);
+    const tag = level === logLevel.ERROR ? "error" : "warn";
+    console.warn(`[kafkajs ${tag}]${namespace ? ` ${namespace}:` : ""} ${message ?? ""}${error ? ` (${error})` : ""}`);
   };
 
 export function createKafka(brokers: string[], clientId: string): Kafka {

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from "node:timers/promises";
 import type { Consumer, Kafka } from "kafkajs";
 import type { EventHandler } from "../../application/shared";
 import { describeCauses } from "../../domain/errors";
@@ -20,11 +21,8 @@ export interface ConsumerOptions {
   topicPrefix?: string;
 }
 
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener("abort", () => (clearTimeout(timer), resolve()), { once: true });
-  });
+/** Waits, or returns early when the signal aborts (node removes its listener either way). */
+const sleep = (ms: number, signal: AbortSignal) => delay(ms, undefined, { signal }).catch(() => undefined);
 
 /**
  * Runs one handler in its consumer group. Offsets are committed only after the

@@ -1,4 +1,4 @@
-import type { Kafka, Producer } from "kafkajs";
+import { Partitioners, type Kafka, type Producer } from "kafkajs";
 import type { EventPublisher } from "../../application/outbox/relay-outbox";
 import type { DomainEvent } from "../../domain/events";
 import { encodeEvent } from "./envelope";
@@ -12,7 +12,15 @@ export class KafkaEventPublisher implements EventPublisher {
     kafka: Kafka,
     private readonly topicPrefix = "",
   ) {
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    // Java's murmur2 partitioner: the same key lands on the same partition as
+    // with any other Kafka client. Retries are bounded (kafkajs warns that this
+    // can duplicate a message after a long outage); consumers are idempotent.
+    this.producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
   }
 
   private connect(): Promise<void> {
