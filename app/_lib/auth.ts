@@ -24,6 +24,13 @@ const credentialsSchema = z.object({ email: z.email().max(254), password: z.stri
  */
 export const { handlers, auth, signIn, signOut } = NextAuth({
   trustHost: true,
+  // A wrong password is an expected outcome, shown by the form; not an error to log.
+  logger: {
+    error(error) {
+      if (error.name === "CredentialsSignin") return;
+      console.error(`[auth] ${error.name}: ${error.message}`, error.cause ?? "");
+    },
+  },
   session: { strategy: "jwt", maxAge: SESSION_TTL_SECONDS },
   pages: { signIn: "/signin" },
   providers: [

@@ -23,8 +23,16 @@ export interface FieldIssue {
   message: string;
 }
 
+/**
+ * A brand in the global symbol registry: bundlers may load this module more
+ * than once (Next.js gives route entries their own module copies), so
+ * `instanceof` alone could miss an AppError created by another copy.
+ */
+const APP_ERROR = Symbol.for("storefront.AppError");
+
 export class AppError extends Error {
   override readonly name = "AppError";
+  readonly [APP_ERROR] = true;
   readonly code: ErrorCode;
   readonly fields: readonly FieldIssue[];
 
@@ -36,7 +44,8 @@ export class AppError extends Error {
 }
 
 export function isAppError(error: unknown, code?: ErrorCode): error is AppError {
-  return error instanceof AppError && (code === undefined || error.code === code);
+  const branded = typeof error === "object" && error !== null && (error as { [APP_ERROR]?: unknown })[APP_ERROR] === true;
+  return branded && (code === undefined || (error as AppError).code === code);
 }
 
 /** The chain of causes, outermost first, for logs. Never shown to users. */
