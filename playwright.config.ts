@@ -22,5 +22,9 @@ export default defineConfig({
       args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"],
     },
   },
-  projects: [{ name: "chromium-desktop", use: { ...devices["Desktop Chrome"], channel: undefined } }],
+  // Every journey at a laptop and at a phone viewport (Pixel 7 is Chromium-based).
+  projects: [
+    { name: "desktop", use: { ...devices["Desktop Chrome"] } },
+    { name: "mobile", use: { ...devices["Pixel 7"] } },
+  ],
 });

@@ -12,8 +12,8 @@ export const metadata: Metadata = {
 async function CartLink({ userId }: { userId: string | null }) {
   const count = userId ? (await getServices().cart.getCart(userId)).summary.itemCount : 0;
   return (
-    <Link href="/cart" className="hover:underline" data-testid="cart-link">
-      Cart{count > 0 ? <span aria-label={`${count} items`}> ({count})</span> : null}
+    <Link href="/cart" className="hover:underline" data-testid="cart-link" aria-label={`Cart, ${count} ${count === 1 ? "item" : "items"}`}>
+      Cart{count > 0 ? ` (${count})` : null}
     </Link>
   );
 }
@@ -34,6 +34,9 @@ export default async function RootLayout({ children }: { children: React.ReactNo
                 <>
                   <Link href="/orders" className="hover:underline">
                     Orders
+                  </Link>
+                  <Link href="/account" className="hover:underline">
+                    Account
                   </Link>
                   <span className="text-slate-500" data-testid="signed-in-as">
                     {user.email}

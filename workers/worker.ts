@@ -1,6 +1,7 @@
 import type { Services } from "../lib/composition/root";
 import type { createWorkerAdapters } from "../lib/composition/worker";
 import { orderConfirmationEmailHandler } from "./handlers/order-confirmation-email.handler";
+import { releaseStockHandler } from "./handlers/release-stock.handler";
 import { reserveStockHandler } from "./handlers/reserve-stock.handler";
 import { welcomeEmailHandler } from "./handlers/welcome-email.handler";
 import { runRelay } from "./relay";
@@ -19,6 +20,7 @@ export async function startWorker(
   const notifications = services.notifications(adapters.mailer);
   const consumers = [
     adapters.consumer(reserveStockHandler(services)),
+    adapters.consumer(releaseStockHandler(services)),
     adapters.consumer(orderConfirmationEmailHandler(notifications)),
     adapters.consumer(welcomeEmailHandler(notifications)),
   ];

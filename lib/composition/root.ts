@@ -9,13 +9,16 @@ import { makeRegisterUser } from "../application/auth/register-user";
 import { makeSessions } from "../application/auth/sessions";
 import { makeCart } from "../application/cart/cart";
 import { makeCatalog } from "../application/catalog/catalog";
+import { makeReleaseStock } from "../application/inventory/release-stock";
 import { makeReserveStock } from "../application/inventory/reserve-stock";
+import { makeCancelOrder } from "../application/orders/cancel-order";
 import { makeNotifications } from "../application/notifications/emails";
 import { makeOrderQueries } from "../application/orders/order-queries";
 import { makePlaceOrder } from "../application/orders/place-order";
 import { makeRelayOutbox } from "../application/outbox/relay-outbox";
 import { systemClock, type Clock, type IdGenerator } from "../application/shared";
 import { loadEnv, type Env } from "../infrastructure/config/env";
+import { PrismaCategoryRepository } from "../infrastructure/db/prisma-category-repository";
 import { createPrismaClient } from "../infrastructure/db/prisma-client";
 import { PrismaOrderRepository } from "../infrastructure/db/prisma-order-repository";
 import { PrismaOutboxRelayStore } from "../infrastructure/db/prisma-outbox-repository";
@@ -43,11 +46,13 @@ export function createServices(env: Env = loadEnv(), overrides: { clock?: Clock;
     registerUser: makeRegisterUser({ uow, hasher, ids, clock }),
     authenticate: makeAuthenticate({ credentials: users, hasher, dummyHash: DUMMY_HASH }),
     sessions: makeSessions({ sessions: new PrismaSessionRepository(prisma), ids, clock }),
-    catalog: makeCatalog({ catalog: new PrismaProductRepository(prisma) }),
+    catalog: makeCatalog({ products: new PrismaProductRepository(prisma), categories: new PrismaCategoryRepository(prisma) }),
     cart: makeCart({ uow }),
     placeOrder: makePlaceOrder({ uow, ids, clock }),
     orders: makeOrderQueries({ orders: new PrismaOrderRepository(prisma) }),
+    cancelOrder: makeCancelOrder({ uow, ids, clock }),
     reserveStock: makeReserveStock({ uow, ids, clock }),
+    releaseStock: makeReleaseStock({ uow, ids, clock }),
     /** Email use cases, bound to a mailer the caller owns (the worker). */
     notifications: (mailer: Parameters<typeof makeNotifications>[0]["mailer"]) =>
       makeNotifications({ mailer, processed, shopUrl: env.APP_URL }),

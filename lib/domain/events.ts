@@ -42,8 +42,9 @@ export const orderCreatedV1 = z
 
 export const orderPaidV1 = z.object({ orderId: uuid, userId: uuid, amountMinor: minor, currency }).strict();
 
+/** stockReserved: the order held reserved stock when it was cancelled, so the inventory consumer releases it. */
 export const orderCancelledV1 = z
-  .object({ orderId: uuid, userId: uuid, reason: z.enum(CANCELLATION_REASONS), stockReleased: z.boolean() })
+  .object({ orderId: uuid, userId: uuid, reason: z.enum(CANCELLATION_REASONS), stockReserved: z.boolean() })
   .strict();
 
 export const inventoryUpdatedV1 = z

@@ -1,40 +1,15 @@
 import { expect, test } from "@playwright/test";
-import { randomUUID } from "node:crypto";
-
-const SINK = process.env.SMTP_SINK_HTTP_URL ?? "http://127.0.0.1:1080";
-
-interface SinkMessage {
-  to: string[];
-  subject: string;
-  text: string;
-}
-
-async function mailTo(address: string): Promise<SinkMessage[]> {
-  const res = await fetch(`${SINK}/messages?to=${encodeURIComponent(address)}`);
-  expect(res.ok).toBe(true);
-  return (await res.json()) as SinkMessage[];
-}
+import { mailTo, openInStockProduct, registerShopper } from "./support";
 
 test("a shopper registers, buys two products, sees stock reserved and gets the confirmation email", async ({ page }) => {
-  const email = `e2e-${randomUUID().slice(0, 8)}@example.com`;
-
-  await page.goto("/register");
-  await page.getByLabel("Name").fill("E2E Shopper");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill("a-long-password");
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page.getByTestId("signed-in-as")).toHaveText(email);
+  const email = await registerShopper(page);
 
   // The welcome email travels user.registered → Kafka → worker → SMTP.
   await expect.poll(async () => (await mailTo(email)).map((m) => m.subject), { timeout: 30_000 }).toContain("Welcome to the shop");
 
   const added: string[] = [];
   for (const index of [0, 1]) {
-    await page.goto("/");
-    const link = page.getByRole("listitem").filter({ hasText: "In stock" }).nth(index).getByRole("link");
-    const name = (await link.textContent())!.trim();
-    await link.click();
-    await expect(page.getByRole("heading", { level: 1 })).toHaveText(name);
+    const { name } = await openInStockProduct(page, index);
     if (index === 0) {
       for (const [bad, message] of [["0", "At least 1"], ["-1", "At least 1"], ["1000000000", "At most 99"], ["1.5", "Enter a whole number"]]) {
         await page.getByLabel("Quantity").fill(bad!);
@@ -108,13 +83,7 @@ test("bad input gets a message by the field, never a crash", async ({ page }) =>
 });
 
 test("signing out ends the session on the server, even for a copied cookie", async ({ page, context, browser }) => {
-  const email = `e2e-${randomUUID().slice(0, 8)}@example.com`;
-  await page.goto("/register");
-  await page.getByLabel("Name").fill("Sign Out");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill("a-long-password");
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page.getByTestId("signed-in-as")).toHaveText(email);
+  await registerShopper(page, "Sign Out");
 
   // Another browser holding a copy of the cookie is signed in too...
   const copy = await browser.newContext({ baseURL: test.info().project.use.baseURL });

@@ -117,4 +117,28 @@ describe("event path: outbox → relay → Kafka → worker", () => {
     expect(counts).toEqual({ reserved: 5, rejected: 15 });
     expect(await stockOf(pool, product)).toBe(0);
   });
+
+  it("releases the stock of a reserved order the shopper cancels, once", async () => {
+    const email = `cancel-${randomUUID().slice(0, 8)}@example.com`;
+    const user = await services.registerUser({ email, name: "Cleo", password: "a-long-password" });
+    const product = await insertProduct(pool, { stock: 4 });
+    await services.cart.addItem(user.id, { productId: product, quantity: 3 });
+    const { order } = await services.placeOrder({ userId: user.id, email, checkoutKey: randomUUID() });
+    await eventually(async () => ((await services.orders.getForUser(user.id, order.id)).status === "stock_reserved" ? true : undefined), 30_000, "stock_reserved");
+    expect(await stockOf(pool, product)).toBe(1);
+
+    const cancelled = await services.cancelOrder({ userId: user.id, orderId: order.id });
+    expect([cancelled.status, cancelled.cancellationReason]).toEqual(["cancelled", "customer_request"]);
+    await eventually(async () => ((await stockOf(pool, product)) === 4 ? true : undefined), 30_000, "stock released");
+    const release = await eventually(async () => {
+      const m = seen.find((x) => x.topic.endsWith("inventory.updated") && x.message.key?.toString() === order.id && JSON.parse(x.message.value!.toString()).payload.reason === "release");
+      return m;
+    }, 30_000, "inventory.updated (release)");
+    expect(JSON.parse(release.message.value!.toString()).payload.changes).toEqual([{ productId: product, delta: 3, stock: 4 }]);
+    // Cancelling again changes nothing and emits nothing new.
+    await services.cancelOrder({ userId: user.id, orderId: order.id });
+    const { rows } = await pool.query(`SELECT count(*)::int AS n FROM outbox_events WHERE type = 'order.cancelled' AND aggregate_id = $1`, [order.id]);
+    expect(rows[0].n).toBe(1);
+    expect(await stockOf(pool, product)).toBe(4);
+  });
 });

@@ -5,7 +5,7 @@
  */
 import { AppError } from "@/lib/domain/errors";
 import type { DomainEvent } from "@/lib/domain/events";
-import type { Product } from "@/lib/domain/catalog";
+import type { Category, CategorySummary, Product, ProductDetails } from "@/lib/domain/catalog";
 import type { Cart } from "@/lib/domain/cart";
 import type { CancellationReason, Order, OrderStatus } from "@/lib/domain/order";
 import type { User } from "@/lib/domain/user";
@@ -13,6 +13,7 @@ import type { NewUser, PasswordHasher } from "@/lib/application/auth/ports";
 import type { NewOrder } from "@/lib/application/orders/place-order";
 import type { ReservationResult } from "@/lib/application/inventory/reserve-stock";
 import type { Clock, IdGenerator, UnitOfWork } from "@/lib/application/shared";
+import type { CategoryDirectory, ProductCatalog, ProductCriteria } from "@/lib/application/catalog/catalog";
 
 interface State {
   users: Map<string, NewUser>;
@@ -48,6 +49,7 @@ export class InMemoryStore {
       description: "",
       price: { amountMinor: 1000, currency: "USD" },
       stock: 10,
+      imageUrl: null,
       ...p,
     };
     this.state.products.set(product.id, product);
@@ -176,6 +178,13 @@ export class InMemoryStore {
             }),
           };
         },
+        async release(lines: readonly { productId: string; quantity: number }[]) {
+          return lines.map((l) => {
+            const p = s().products.get(l.productId)!;
+            s().products.set(p.id, { ...p, stock: p.stock + l.quantity });
+            return { productId: p.id, delta: l.quantity, stock: p.stock + l.quantity };
+          });
+        },
       },
       outbox: {
         async append(e: DomainEvent) {
@@ -213,4 +222,127 @@ export class InMemoryStore {
       },
     };
   }
+}
+
+/**
+ * The catalog's ports over plain arrays. Matching imitates PostgreSQL loosely:
+ * "words" wants every query word (accents and case ignored, a plural "s"
+ * ignored) in the name or description; "similar" accepts a word one edit away
+ * or starting with the query word. Good enough to test the use case's logic,
+ * not the database's search (tests/integration/catalog*.int.test.ts does that).
+ */
+export class InMemoryCatalog implements ProductCatalog, CategoryDirectory {
+  readonly products: (Product & { createdAt: Date; categoryIds: string[] })[] = [];
+  readonly categories: (Category & { position: number })[] = [];
+  /** Every criteria passed to search, in order: lets tests see the fallback happen. */
+  readonly searches: ProductCriteria[] = [];
+
+  addCategory(c: Partial<Category> & { slug: string; position?: number }): Category {
+    const category = { id: `c0000000-0000-4000-8000-${String(this.categories.length + 1).padStart(12, "0")}`, name: c.slug, description: "", position: 0, ...c };
+    this.categories.push(category);
+    return category;
+  }
+
+  addProduct(p: Partial<Product> & { name: string; categories?: string[]; createdAt?: Date }): Product {
+    const n = this.products.length + 1;
+    const { categories = [], createdAt = new Date(Date.UTC(2026, 0, 1, n)), ...rest } = p;
+    const product: Product = {
+      id: `p0000000-0000-4000-8000-${String(n).padStart(12, "0")}`,
+      sku: `SKU-${n}`,
+      slug: p.name.toLowerCase().replace(/[^a-z0-9]+/g, "-"),
+      description: "",
+      price: { amountMinor: 1000, currency: "USD" },
+      stock: 10,
+      imageUrl: null,
+      ...rest,
+    };
+    const categoryIds = categories.map((slug) => this.categories.find((c) => c.slug === slug)!.id);
+    this.products.push({ ...product, createdAt, categoryIds });
+    return product;
+  }
+
+  async search(criteria: ProductCriteria, window: { offset: number; limit: number }) {
+    this.searches.push(criteria);
+    const query = criteria.text === undefined ? [] : words(criteria.text);
+    const scored = this.products
+      .filter((p) => criteria.categoryId === undefined || p.categoryIds.includes(criteria.categoryId))
+      .filter((p) => criteria.minPriceMinor === undefined || p.price.amountMinor >= criteria.minPriceMinor)
+      .filter((p) => criteria.maxPriceMinor === undefined || p.price.amountMinor <= criteria.maxPriceMinor)
+      .filter((p) => !criteria.inStockOnly || p.stock > 0)
+      .map((p) => {
+        const name = words(p.name);
+        const all = [...name, ...words(p.description)];
+        const hit = (q: string, w: string) => (criteria.match === "words" ? stem(q) === stem(w) : w.startsWith(q) || editDistance(q, w) <= 1);
+        const matches = query.every((q) => all.some((w) => hit(q, w)));
+        const relevance = query.filter((q) => name.some((w) => hit(q, w))).length;
+        return { p, matches, relevance };
+      })
+      .filter((x) => query.length === 0 || x.matches);
+    const byName = (a: Product, b: Product) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : 1);
+    const order = {
+      relevance: (a: (typeof scored)[number], b: (typeof scored)[number]) => b.relevance - a.relevance || byName(a.p, b.p),
+      name: (a: (typeof scored)[number], b: (typeof scored)[number]) => byName(a.p, b.p),
+      price_asc: (a: (typeof scored)[number], b: (typeof scored)[number]) => a.p.price.amountMinor - b.p.price.amountMinor || (a.p.id < b.p.id ? -1 : 1),
+      price_desc: (a: (typeof scored)[number], b: (typeof scored)[number]) => b.p.price.amountMinor - a.p.price.amountMinor || (a.p.id < b.p.id ? 1 : -1),
+      newest: (a: (typeof scored)[number], b: (typeof scored)[number]) => b.p.createdAt.getTime() - a.p.createdAt.getTime() || (a.p.id < b.p.id ? 1 : -1),
+    }[criteria.sort];
+    const sorted = scored.sort(order).map((x) => strip(x.p));
+    return { items: sorted.slice(window.offset, window.offset + window.limit), total: sorted.length };
+  }
+
+  async findDetailsBySlug(slug: string): Promise<ProductDetails | null> {
+    const p = this.products.find((x) => x.slug === slug);
+    if (!p) return null;
+    const categories = this.categories.filter((c) => p.categoryIds.includes(c.id)).map(({ position: _position, ...c }) => c);
+    return { ...strip(p), categories, updatedAt: p.createdAt };
+  }
+
+  async listSlugs(limit: number) {
+    return this.products.slice(0, limit).map((p) => ({ slug: p.slug, updatedAt: p.createdAt }));
+  }
+
+  async listWithCounts(): Promise<CategorySummary[]> {
+    return [...this.categories]
+      .sort((a, b) => a.position - b.position || a.name.localeCompare(b.name))
+      .map(({ position: _position, ...c }) => ({ ...c, productCount: this.products.filter((p) => p.categoryIds.includes(c.id)).length }));
+  }
+
+  async findBySlug(slug: string): Promise<Category | null> {
+    const c = this.categories.find((x) => x.slug === slug);
+    if (!c) return null;
+    const { position: _position, ...category } = c;
+    return category;
+  }
+}
+
+function strip(p: Product & { createdAt: Date; categoryIds: string[] }): Product {
+  const { createdAt: _createdAt, categoryIds: _categoryIds, ...product } = p;
+  return product;
+}
+
+function words(text: string): string[] {
+  return text
+    .normalize("NFD")
+    .replace(/\p{Diacritic}/gu, "")
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+}
+
+function stem(word: string): string {
+  return word.endsWith("s") ? word.slice(0, -1) : word;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length]!;
 }

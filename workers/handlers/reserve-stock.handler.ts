@@ -5,7 +5,7 @@ import type { Services } from "../../lib/composition/root";
 export function reserveStockHandler(services: Services): EventHandler<"order.created"> {
   return {
     topic: "order.created",
-    group: "storefront.inventory",
+    group: "storefront.inventory.order-created",
     handle: (event, signal) => services.reserveStock(event, signal),
   };
 }

@@ -7,6 +7,8 @@ import { getServices } from "@/lib/composition/root";
 import { getCurrentUser } from "@/app/_lib/auth";
 import { Price } from "@/components/money";
 import { OrderStatusBadge } from "@/components/order-status";
+import { AutoRefresh } from "@/components/auto-refresh";
+import { CancelOrderForm } from "./cancel-order-form";
 
 export const metadata: Metadata = { title: "Order" };
 export const dynamic = "force-dynamic";
@@ -28,12 +30,14 @@ export default async function OrderPage({ params }: { params: Promise<{ id: stri
       <h1 className="text-2xl font-semibold">
         Order <span className="font-mono text-lg">{order.id.slice(0, 8)}</span>
       </h1>
-      <p className="mt-2">
+      <p className="mt-2" aria-live="polite">
         Status: <OrderStatusBadge status={order.status} reason={order.cancellationReason} />
       </p>
       {order.status === "pending" ? (
-        <p className="mt-1 text-sm text-slate-600">We are reserving your items. Reload this page to see the update.</p>
+        <p className="mt-1 text-sm text-slate-600">We are reserving your items; this page updates by itself.</p>
       ) : null}
+      {/* The worker decides a pending order within moments; follow it until then. */}
+      <AutoRefresh active={order.status === "pending"} />
       <table className="mt-6 w-full text-left text-sm">
         <caption className="sr-only">Items in this order</caption>
         <thead>
@@ -63,6 +67,11 @@ export default async function OrderPage({ params }: { params: Promise<{ id: stri
           </tr>
         </tfoot>
       </table>
+      {["pending", "stock_reserved", "paid"].includes(order.status) ? (
+        <div className="mt-6">
+          <CancelOrderForm orderId={order.id} />
+        </div>
+      ) : null}
     </article>
   );
 }

@@ -88,7 +88,7 @@ export function makeReserveStock(deps: { uow: UnitOfWork<ReserveStockRepos>; ids
           aggregateType: "order",
           aggregateId: order.id,
           occurredAt: now,
-          payload: { orderId: order.id, userId: order.userId, reason: "out_of_stock", stockReleased: false },
+          payload: { orderId: order.id, userId: order.userId, reason: "out_of_stock", stockReserved: false },
         }),
         signal,
       );

@@ -1,4 +1,4 @@
-import type { ReservationResult } from "../../application/inventory/reserve-stock";
+import type { ReservationResult, StockChange } from "../../application/inventory/reserve-stock";
 import type { Db } from "./prisma-client";
 
 export class PrismaInventoryRepository {
@@ -27,5 +27,17 @@ export class PrismaInventoryRepository {
       changes.push({ productId: l.productId, delta: -l.quantity, stock: updated[0]!.stock });
     }
     return { ok: true, changes };
+  }
+
+  /** Gives stock back; rows are updated (and so locked) in ascending product id order. */
+  async release(lines: readonly { productId: string; quantity: number }[]): Promise<StockChange[]> {
+    const changes: StockChange[] = [];
+    for (const l of [...lines].sort((a, b) => (a.productId < b.productId ? -1 : 1))) {
+      const updated = await this.db.$queryRaw<{ stock: number }[]>`
+        UPDATE products SET stock = stock + ${l.quantity}, updated_at = now()
+        WHERE id = ${l.productId}::uuid RETURNING stock`;
+      if (updated[0]) changes.push({ productId: l.productId, delta: l.quantity, stock: updated[0].stock });
+    }
+    return changes;
   }
 }

@@ -1,0 +1,56 @@
+import { AppError } from "../../domain/errors";
+import { makeEvent } from "../../domain/events";
+import { transition, type CancellationReason, type Order, type OrderStatus } from "../../domain/order";
+import type { Clock, IdGenerator, OutboxWriter, UnitOfWork } from "../shared";
+
+export interface CancelOrderRepos {
+  orders: {
+    /** Locks the order row until the transaction ends. */
+    lockById(orderId: string, signal?: AbortSignal): Promise<Order | null>;
+    updateStatus(
+      update: { orderId: string; from: OrderStatus; to: OrderStatus; cancellationReason?: CancellationReason; expectedVersion: number },
+      signal?: AbortSignal,
+    ): Promise<void>;
+  };
+  outbox: OutboxWriter;
+}
+
+/** Statuses in which the order holds reserved stock that a cancellation must give back. */
+const HOLDS_STOCK: readonly OrderStatus[] = ["stock_reserved", "paid"];
+
+/**
+ * A shopper cancels their own order until it ships. The order row is locked, so
+ * a reservation running at the same moment either finished before (and its
+ * stock is released by the worker on order.cancelled) or sees the order
+ * cancelled and reserves nothing.
+ */
+export function makeCancelOrder(deps: { uow: UnitOfWork<CancelOrderRepos>; ids: IdGenerator; clock: Clock }) {
+  return function cancelOrder(input: { userId: string; orderId: string }, signal?: AbortSignal): Promise<Order> {
+    return deps.uow.run(async ({ orders, outbox }) => {
+      const order = await orders.lockById(input.orderId, signal);
+      // Another shopper's order does not exist as far as this shopper can tell.
+      if (!order || order.userId !== input.userId) throw new AppError("not_found", "No such order");
+      if (order.status === "cancelled") return order;
+      if (!["pending", ...HOLDS_STOCK].includes(order.status)) {
+        throw new AppError("invalid_transition", "This order has shipped and can no longer be cancelled");
+      }
+      const to = transition(order.status, "cancelled");
+      await orders.updateStatus(
+        { orderId: order.id, from: order.status, to, cancellationReason: "customer_request", expectedVersion: order.version },
+        signal,
+      );
+      const now = deps.clock.now();
+      await outbox.append(
+        makeEvent("order.cancelled", {
+          id: deps.ids.uuid(),
+          aggregateType: "order",
+          aggregateId: order.id,
+          occurredAt: now,
+          payload: { orderId: order.id, userId: order.userId, reason: "customer_request", stockReserved: HOLDS_STOCK.includes(order.status) },
+        }),
+        signal,
+      );
+      return { ...order, status: to, cancellationReason: "customer_request", version: order.version + 1, updatedAt: now };
+    }, signal);
+  };
+}

@@ -1,0 +1,34 @@
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test } from "@playwright/test";
+import { openInStockProduct, registerShopper } from "./support";
+
+// axe-core on the main pages: no serious or critical violations.
+async function seriousViolations(page: import("@playwright/test").Page) {
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  return results.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+}
+
+test("the main pages have no serious or critical accessibility violations", async ({ page }) => {
+  const visited: string[] = [];
+  for (const path of ["/", "/signin", "/register"]) {
+    await page.goto(path);
+    expect(await seriousViolations(page), path).toEqual([]);
+    visited.push(path);
+  }
+  await registerShopper(page, "Axe");
+  await openInStockProduct(page, 0);
+  expect(await seriousViolations(page), "product page").toEqual([]);
+  await page.getByRole("button", { name: "Add to cart" }).click();
+  await expect(page.getByRole("status")).toContainText("Added to your cart");
+  await page.goto("/cart");
+  expect(await seriousViolations(page), "/cart").toEqual([]);
+  await page.getByRole("button", { name: "Place order" }).click();
+  await expect(page).toHaveURL(/\/orders\/[0-9a-f-]{36}$/);
+  expect(await seriousViolations(page), "order page").toEqual([]);
+  for (const path of ["/orders", "/account"]) {
+    await page.goto(path);
+    expect(await seriousViolations(page), path).toEqual([]);
+  }
+});
