@@ -33,43 +33,17 @@ PID_FILE="$KAFKA_HOME/kafka.pid"
 LOG_FILE="$KAFKA_HOME/kafka.log"
 LOCK_FILE="$KAFKA_HOME/.lock"
 
-log() { printf '[kafka] %s\n' "$*"; }
-err() { printf '[kafka] ERROR: %s\n' "$*" >&2; }
-die() { err "$*"; exit 1; }
+DAEMON_NAME=kafka DAEMON_WHAT=broker DAEMON_SCRIPT=kafka.sh
+DAEMON_PID_FILE="$PID_FILE" DAEMON_LOCK_FILE="$LOCK_FILE" DAEMON_LOCK_WAIT=180
+DAEMON_STOP_TIMEOUT="$KAFKA_STOP_TIMEOUT" DAEMON_POLL=0.2
+# shellcheck source=scripts/lib/daemon.sh
+source "$SCRIPT_DIR/../lib/daemon.sh"
 
-for v in KAFKA_PORT KAFKA_CONTROLLER_PORT KAFKA_READY_TIMEOUT KAFKA_STOP_TIMEOUT; do
-  [[ "${!v}" =~ ^[0-9]+$ ]] || die "$v must be a number, got '${!v}'"
-done
+require_numbers KAFKA_PORT KAFKA_CONTROLLER_PORT KAFKA_READY_TIMEOUT KAFKA_STOP_TIMEOUT
 [[ "$KAFKA_PORT" != "$KAFKA_CONTROLLER_PORT" ]] || die "KAFKA_PORT and KAFKA_CONTROLLER_PORT must differ"
 
-now_ms() { date +%s%3N; }
-
 # True when $1 is a live (non-zombie) Kafka broker started from this KAFKA_HOME.
-is_our_kafka() {
-  local pid="$1" state cmdline
-  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
-  kill -0 "$pid" 2>/dev/null || return 1
-  state="$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null || true)"
-  [[ "$state" != "Z" && -n "$state" ]] || return 1
-  cmdline="$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null || true)"
-  [[ "$cmdline" == *kafka.Kafka*"$CONFIG_DIR/server.properties"* ]]
-}
-
-read_pid() { if [[ -f "$PID_FILE" ]]; then tr -dc '0-9' <"$PID_FILE"; fi; }
-
-running_pid() {
-  local pid
-  pid="$(read_pid)"
-  if [[ -n "$pid" ]] && is_our_kafka "$pid"; then echo "$pid"; fi
-}
-
-port_open() { timeout 1 bash -c "exec 3<>/dev/tcp/$1/$2" 2>/dev/null; }
-
-take_lock() {
-  mkdir -p "$KAFKA_HOME"
-  exec 9>"$LOCK_FILE"
-  flock -w 180 9 || die "another kafka.sh holds $LOCK_FILE"
-}
+is_ours() { live_pid "$1" && [[ "$(pid_cmdline "$1")" == *kafka.Kafka*"$CONFIG_DIR/server.properties"* ]]; }
 
 java_cmd() {
   # shellcheck disable=SC2206
@@ -181,7 +155,7 @@ wait_ready_and_ensure_topics() {
   node_pid=$!
   NODE_PID=$node_pid
   while kill -0 "$node_pid" 2>/dev/null; do
-    if ! is_our_kafka "$pid"; then
+    if ! is_ours "$pid"; then
       kill -TERM "$node_pid" 2>/dev/null || true
       wait "$node_pid" 2>/dev/null || true
       err "the broker (pid $pid) exited during startup; last lines of $LOG_FILE:"
@@ -197,21 +171,6 @@ wait_ready_and_ensure_topics() {
     tail -n 40 "$LOG_FILE" >&2 || true
     return 1
   fi
-}
-
-stop_pid() {
-  local pid="$1" deadline
-  kill -TERM "$pid" 2>/dev/null || true
-  deadline=$(( $(date +%s) + KAFKA_STOP_TIMEOUT ))
-  while is_our_kafka "$pid" && (( $(date +%s) < deadline )); do sleep 0.2; done
-  if is_our_kafka "$pid"; then
-    err "broker (pid $pid) did not exit within ${KAFKA_STOP_TIMEOUT}s after SIGTERM; sending SIGKILL"
-    kill -KILL "$pid" 2>/dev/null || true
-    deadline=$(( $(date +%s) + 10 ))
-    while is_our_kafka "$pid" && (( $(date +%s) < deadline )); do sleep 0.2; done
-    is_our_kafka "$pid" && die "broker (pid $pid) survived SIGKILL"
-  fi
-  rm -f "$PID_FILE"
 }
 
 cmd_start() {
@@ -241,65 +200,31 @@ cmd_start() {
   mapfile -d '' cmd < <(java_cmd kafka.Kafka "$CONFIG_DIR/server.properties")
   local t0
   t0="$(now_ms)"
-  # setsid: the broker must not die with the caller's terminal or process group.
-  # The inner shell records its own pid, then becomes java (exec keeps the pid).
-  # shellcheck disable=SC2016 # $$ and "$@" are expanded by the inner shell
-  setsid bash -c 'echo $$ >"$1"; shift; exec "$@"' _ "$PID_FILE" "${cmd[@]}" \
-    </dev/null >>"$LOG_FILE" 2>&1 9>&- &
-  local _
-  for _ in $(seq 50); do [[ -s "$PID_FILE" ]] && break; sleep 0.05; done
-  pid="$(read_pid)"
-  [[ -n "$pid" ]] || die "the broker did not record its pid in $PID_FILE"
+  spawn . "$LOG_FILE" "${cmd[@]}"
+  pid="$SPAWNED_PID"
   log "started java (pid $pid), log: $LOG_FILE; waiting up to ${KAFKA_READY_TIMEOUT}s for the broker"
   # Interrupted before the broker is ready: do not leave a half-started broker behind.
   # shellcheck disable=SC2064 # expand $pid now
   trap "err 'interrupted; stopping the broker (pid $pid)'; [[ -n \$NODE_PID ]] && kill -TERM \$NODE_PID 2>/dev/null; stop_pid $pid; exit 130" INT TERM
 
   if ! wait_ready_and_ensure_topics "$t0" "$pid"; then
-    if is_our_kafka "$pid"; then
+    if is_ours "$pid"; then
       err "stopping the broker that did not become ready (pid $pid)"
       stop_pid "$pid"
     fi
     exit 1
   fi
   trap - INT TERM
-  local t1
-  t1="$(now_ms)"
-  log "Kafka is up on $KAFKA_HOST:$KAFKA_PORT (pid $pid); start + topics took $(awk "BEGIN{printf \"%.1f\", ($t1-$t0)/1000}")s"
+  log "Kafka is up on $KAFKA_HOST:$KAFKA_PORT (pid $pid); start + topics took $(secs_since "$t0")s"
 }
 
-cmd_stop() {
-  take_lock
-  local pid
-  pid="$(read_pid)"
-  if [[ -z "$pid" ]]; then
-    log "not running (no pid file)"
-    return 0
-  fi
-  if ! is_our_kafka "$pid"; then
-    rm -f "$PID_FILE"
-    log "not running (removed stale pid file for pid $pid)"
-    return 0
-  fi
-  local t0
-  t0="$(now_ms)"
-  stop_pid "$pid"
-  log "stopped (pid $pid) in $(awk "BEGIN{printf \"%.1f\", ($(now_ms)-$t0)/1000}")s"
-}
+cmd_stop() { daemon_stop --timed; }
+
+listening() { port_open "$KAFKA_HOST" "$KAFKA_PORT"; }
 
 cmd_status() {
-  local pid
-  pid="$(running_pid)"
-  if [[ -z "$pid" ]]; then
-    log "not running"
-    return 3
-  fi
-  if port_open "$KAFKA_HOST" "$KAFKA_PORT"; then
-    log "running (pid $pid), listening on $KAFKA_HOST:$KAFKA_PORT"
-    return 0
-  fi
-  log "process running (pid $pid) but $KAFKA_HOST:$KAFKA_PORT does not accept connections (starting or unhealthy; see $LOG_FILE)"
-  return 1
+  daemon_status listening ", listening on $KAFKA_HOST:$KAFKA_PORT" \
+    "$KAFKA_HOST:$KAFKA_PORT does not accept connections (starting or unhealthy; see $LOG_FILE)"
 }
 
 cmd_reset() {

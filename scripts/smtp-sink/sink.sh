@@ -23,49 +23,27 @@ PID_FILE="$SMTP_SINK_HOME/smtp-sink.pid"
 LOG_FILE="$SMTP_SINK_HOME/smtp-sink.log"
 SERVER="$SCRIPT_DIR/server.ts"
 
-log() { printf '[smtp-sink] %s\n' "$*"; }
-err() { printf '[smtp-sink] ERROR: %s\n' "$*" >&2; }
-die() { err "$*"; exit 1; }
+DAEMON_NAME=smtp-sink DAEMON_WHAT=sink DAEMON_SCRIPT=sink.sh
+DAEMON_PID_FILE="$PID_FILE" DAEMON_LOCK_FILE="$SMTP_SINK_HOME/.lock" DAEMON_LOCK_WAIT=60
+DAEMON_STOP_TIMEOUT="$STOP_TIMEOUT" DAEMON_POLL=0.1
+# shellcheck source=scripts/lib/daemon.sh
+source "$SCRIPT_DIR/../lib/daemon.sh"
 
-for v in SMTP_SINK_PORT SMTP_SINK_HTTP_PORT READY_TIMEOUT STOP_TIMEOUT; do
-  [[ "${!v}" =~ ^[0-9]+$ ]] || die "$v must be a number, got '${!v}'"
-done
+require_numbers SMTP_SINK_PORT SMTP_SINK_HTTP_PORT READY_TIMEOUT STOP_TIMEOUT
 
 # The address clients use to reach the sink (0.0.0.0 means "all interfaces").
 probe_host() { [[ "$SMTP_SINK_HOST" == "0.0.0.0" ]] && echo 127.0.0.1 || echo "$SMTP_SINK_HOST"; }
 health_url() { echo "http://$(probe_host):$SMTP_SINK_HTTP_PORT/health"; }
-now_ms() { date +%s%3N; }
 
 # True when $1 is a live (non-zombie) process running our server.ts.
-is_our_sink() {
-  local pid="$1" state cmdline
-  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
-  kill -0 "$pid" 2>/dev/null || return 1
-  state="$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null || true)"
-  [[ -n "$state" && "$state" != "Z" ]] || return 1
-  cmdline="$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null || true)"
-  [[ "$cmdline" == *"$SERVER"* ]]
-}
+is_ours() { live_pid "$1" && [[ "$(pid_cmdline "$1")" == *"$SERVER"* ]]; }
 
-read_pid() { if [[ -f "$PID_FILE" ]]; then tr -dc '0-9' <"$PID_FILE"; fi; }
-running_pid() {
-  local pid
-  pid="$(read_pid)"
-  if [[ -n "$pid" ]] && is_our_sink "$pid"; then echo "$pid"; fi
-}
 healthy() { curl -fsS --max-time 1 "$(health_url)" >/dev/null 2>&1; }
-port_open() { timeout 1 bash -c "exec 3<>/dev/tcp/$1/$2" 2>/dev/null; }
-
-take_lock() {
-  mkdir -p "$SMTP_SINK_HOME"
-  exec 9>"$SMTP_SINK_HOME/.lock"
-  flock -w 60 9 || die "another sink.sh holds $SMTP_SINK_HOME/.lock"
-}
 
 wait_healthy() {
   local pid="$1" deadline=$(( $(date +%s) + READY_TIMEOUT ))
   until healthy; do
-    if ! is_our_sink "$pid"; then
+    if ! is_ours "$pid"; then
       err "the sink (pid $pid) exited during startup; last lines of $LOG_FILE:"
       tail -n 30 "$LOG_FILE" >&2 || true
       rm -f "$PID_FILE"
@@ -78,19 +56,6 @@ wait_healthy() {
     fi
     sleep 0.1
   done
-}
-
-stop_pid() {
-  local pid="$1" deadline
-  kill -TERM "$pid" 2>/dev/null || true
-  deadline=$(( $(date +%s) + STOP_TIMEOUT ))
-  while is_our_sink "$pid" && (( $(date +%s) < deadline )); do sleep 0.1; done
-  if is_our_sink "$pid"; then
-    err "sink (pid $pid) did not exit within ${STOP_TIMEOUT}s after SIGTERM; sending SIGKILL"
-    kill -KILL "$pid" 2>/dev/null || true
-    sleep 0.5
-  fi
-  rm -f "$PID_FILE"
 }
 
 cmd_start() {
@@ -115,50 +80,26 @@ cmd_start() {
   local t0
   t0="$(now_ms)"
   # One node process (tsx as a loader, not the tsx CLI wrapper) so the pid is the server.
-  # setsid: it must not die with the caller's process group; the inner shell records its
-  # own pid and then becomes node (exec keeps the pid).
-  # shellcheck disable=SC2016 # $$ and "$@" are expanded by the inner shell
-  (cd "$REPO_ROOT" && setsid bash -c 'echo $$ >"$1"; shift; exec "$@"' _ "$PID_FILE" \
-    node --import tsx "$SERVER") </dev/null >>"$LOG_FILE" 2>&1 9>&- &
-  local _
-  for _ in $(seq 50); do [[ -s "$PID_FILE" ]] && break; sleep 0.05; done
-  pid="$(read_pid)"
-  [[ -n "$pid" ]] || die "the sink did not record its pid in $PID_FILE"
+  spawn "$REPO_ROOT" "$LOG_FILE" node --import tsx "$SERVER"
+  pid="$SPAWNED_PID"
   # Interrupted before it is healthy: do not leave it behind.
   # shellcheck disable=SC2064 # expand $pid now
   trap "err 'interrupted; stopping the sink (pid $pid)'; stop_pid $pid; exit 130" INT TERM
   if ! wait_healthy "$pid"; then
-    if is_our_sink "$pid"; then stop_pid "$pid"; fi
+    if is_ours "$pid"; then stop_pid "$pid"; fi
     exit 1
   fi
   trap - INT TERM
-  log "up in $(awk "BEGIN{printf \"%.1f\", ($(now_ms)-$t0)/1000}")s (pid $pid): smtp://$(probe_host):$SMTP_SINK_PORT, http://$(probe_host):$SMTP_SINK_HTTP_PORT/messages; log: $LOG_FILE"
+  log "up in $(secs_since "$t0")s (pid $pid): smtp://$(probe_host):$SMTP_SINK_PORT, http://$(probe_host):$SMTP_SINK_HTTP_PORT/messages; log: $LOG_FILE"
 }
 
-cmd_stop() {
-  take_lock
-  local pid
-  pid="$(read_pid)"
-  if [[ -z "$pid" ]]; then log "not running (no pid file)"; return 0; fi
-  if ! is_our_sink "$pid"; then
-    rm -f "$PID_FILE"
-    log "not running (removed stale pid file for pid $pid)"
-    return 0
-  fi
-  stop_pid "$pid"
-  log "stopped (pid $pid)"
-}
+# Without --timed: sink.sh has always printed just "stopped (pid N)".
+# shellcheck disable=SC2119
+cmd_stop() { daemon_stop; }
 
 cmd_status() {
-  local pid
-  pid="$(running_pid)"
-  if [[ -z "$pid" ]]; then log "not running"; return 3; fi
-  if healthy; then
-    log "running (pid $pid): smtp://$(probe_host):$SMTP_SINK_PORT, http://$(probe_host):$SMTP_SINK_HTTP_PORT"
-    return 0
-  fi
-  log "process running (pid $pid) but $(health_url) does not answer"
-  return 1
+  daemon_status healthy ": smtp://$(probe_host):$SMTP_SINK_PORT, http://$(probe_host):$SMTP_SINK_HTTP_PORT" \
+    "$(health_url) does not answer"
 }
 
 case "${1:-}" in
