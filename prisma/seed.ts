@@ -1,7 +1,11 @@
 /**
- * Seeds the catalog (60 products) and the first admin. Idempotent: products are
- * upserted by SKU (stock and price are reset to the seed's values only when a
- * product is created), the admin by email.
+ * Seeds the catalog (5 categories, 60 products; data in prisma/seed-data.ts)
+ * and the first admin. Idempotent: products are upserted by SKU (stock and
+ * price are reset to the seed's values only when a product is created),
+ * categories by slug, the admin by email. Products seeded before images and
+ * categories existed (image_url IS NULL) get the seed's description and image;
+ * category links are only ever added, never removed, so edits made in the
+ * shop survive a re-seed.
  *
  *   ADMIN_EMAIL=... ADMIN_PASSWORD=... npm run db:seed
  */
@@ -9,6 +13,7 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { createPrismaClient } from "../lib/infrastructure/db/prisma-client";
 import { Argon2PasswordHasher } from "../lib/infrastructure/security/argon2-password-hasher";
+import { SEED_CATEGORIES, seedProducts } from "./seed-data";
 
 const env = z
   .object({
@@ -19,44 +24,22 @@ const env = z
   })
   .parse(process.env);
 
-const MATERIALS = ["Oak", "Linen", "Copper", "Walnut", "Wool", "Ceramic", "Cotton", "Steel", "Glass", "Bamboo"];
-const THINGS = [
-  ["Mug", 1450],
-  ["Lamp", 6900],
-  ["Throw", 5400],
-  ["Bowl", 2200],
-  ["Tray", 3100],
-  ["Vase", 3900],
-] as const;
-
-export function seedProducts() {
-  const products = [];
-  let n = 0;
-  for (const material of MATERIALS) {
-    for (const [thing, basePrice] of THINGS) {
-      n++;
-      const name = `${material} ${thing}`;
-      const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, "-");
-      products.push({
-        sku: `SKU-${String(n).padStart(4, "0")}`,
-        slug,
-        name,
-        description: `A ${material.toLowerCase()} ${thing.toLowerCase()}, made to last. Seed item ${n}.`,
-        // Deterministic spread of prices (integer minor units) and stock, some sold out or nearly.
-        priceMinor: basePrice + ((n * 137) % 900),
-        stock: n % 11 === 0 ? 0 : n % 7 === 0 ? 3 : 10 + ((n * 31) % 90),
-      });
-    }
-  }
-  return products;
-}
-
 async function main() {
   const prisma = createPrismaClient(env.DATABASE_URL, { poolSize: 2 });
   try {
+    const categoryIds = new Map<string, string>();
+    for (const c of SEED_CATEGORIES) {
+      const row = await prisma.category.upsert({ where: { slug: c.slug }, create: c, update: {}, select: { id: true } });
+      categoryIds.set(c.slug, row.id);
+    }
     const products = seedProducts();
-    for (const p of products) {
-      await prisma.product.upsert({ where: { sku: p.sku }, create: { ...p, currency: "USD" }, update: {}, select: { id: true } });
+    for (const { categorySlugs, material: _material, thing: _thing, ...p } of products) {
+      const { id } = await prisma.product.upsert({ where: { sku: p.sku }, create: { ...p, currency: "USD" }, update: {}, select: { id: true } });
+      await prisma.product.updateMany({ where: { id, imageUrl: null }, data: { description: p.description, imageUrl: p.imageUrl } });
+      await prisma.productCategory.createMany({
+        data: categorySlugs.map((slug) => ({ productId: id, categoryId: categoryIds.get(slug)! })),
+        skipDuplicates: true,
+      });
     }
     const passwordHash = await new Argon2PasswordHasher().hash(env.ADMIN_PASSWORD);
     const email = env.ADMIN_EMAIL.trim().toLowerCase();
@@ -66,7 +49,7 @@ async function main() {
       update: { passwordHash, role: "admin" },
       select: { id: true },
     });
-    console.log(`seeded ${products.length} products and admin ${email}`);
+    console.log(`seeded ${SEED_CATEGORIES.length} categories, ${products.length} products and admin ${email}`);
   } finally {
     await prisma.$disconnect();
   }

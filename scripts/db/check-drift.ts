@@ -3,8 +3,9 @@
 //
 // 1. Database A: the migrations, applied with scripts/db/migrate.ts.
 // 2. Database B: Prisma 6.19's from-empty SQL for schema.prisma (scripts/db/diff.sh).
-// 3. In both, drop what only hand-written SQL can create (CHECK constraints and
-//    partial indexes: schema.prisma cannot express them) and compare
+// 3. In both, drop what only hand-written SQL can create (CHECK constraints,
+//    partial and expression indexes, functions, extensions: schema.prisma
+//    cannot express them) and compare
 //    `pg_dump --schema-only` of the two (without _prisma_migrations), ignoring
 //    column and enum value order as Prisma does.
 // 4. prisma/migrations/schema.prisma.snapshot (the base for the next
@@ -59,7 +60,7 @@ async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>)
 /** Removes the objects only hand-written migration SQL can create. */
 const DROP_HAND_WRITTEN = `
 DO $$
-DECLARE r record;
+DECLARE r record; fns text[]; fn text;
 BEGIN
   FOR r IN SELECT c.conrelid::regclass AS tbl, c.conname
              FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace
@@ -70,6 +71,29 @@ BEGIN
              FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace
             WHERE i.indpred IS NOT NULL AND n.nspname = 'public' LOOP
     EXECUTE format('DROP INDEX %s', r.idx);
+  END LOOP;
+  -- Expression indexes (catalog search: GIN over product_search_document(...)
+  -- and product_search_text(...)): Prisma can only index plain columns.
+  FOR r IN SELECT i.indexrelid::regclass AS idx
+             FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace
+            WHERE i.indexprs IS NOT NULL AND n.nspname = 'public' LOOP
+    EXECUTE format('DROP INDEX %s', r.idx);
+  END LOOP;
+  -- Functions written in migrations (immutable_unaccent, product_search_*), not
+  -- those an extension owns. The signatures are collected before anything is
+  -- dropped (a FOR loop would render them lazily, after CASCADE removed some),
+  -- and CASCADE plus IF EXISTS copes with functions that depend on each other.
+  SELECT coalesce(array_agg(p.oid::regprocedure::text), '{}') INTO fns
+    FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+   WHERE n.nspname = 'public'
+     AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e');
+  FOREACH fn IN ARRAY fns LOOP
+    EXECUTE format('DROP FUNCTION IF EXISTS %s CASCADE', fn);
+  END LOOP;
+  -- Extensions (pg_trgm, unaccent): schema.prisma declares none, so every one
+  -- but the built-in plpgsql came from a migration. Their own functions go with them.
+  FOR r IN SELECT extname FROM pg_extension WHERE extname <> 'plpgsql' LOOP
+    EXECUTE format('DROP EXTENSION IF EXISTS %I CASCADE', r.extname);
   END LOOP;
 END $$;`;
 
@@ -128,7 +152,8 @@ async function main(): Promise<number> {
         "check-drift: FAILED: prisma/migrations and prisma/schema.prisma describe different databases.\n" +
           "  '-' lines: only in the database the migrations build; '+' lines: only in schema.prisma.\n" +
           "  Schema changed? Run scripts/db/new-migration.sh NAME. Migration edited by hand? Make schema.prisma match.\n" +
-          "  (CHECK constraints and partial indexes are ignored: schema.prisma cannot express them.)\n",
+          "  (CHECK constraints, partial and expression indexes, functions and extensions are ignored:\n" +
+          "  schema.prisma cannot express them.)\n",
       );
       console.error(stdout);
     }

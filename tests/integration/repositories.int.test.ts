@@ -68,14 +68,14 @@ describe("PrismaProductRepository", () => {
     const products = new PrismaProductRepository(prisma);
     const ids = [];
     for (const name of ["Zeta", "Alpha", "Mid"]) ids.push(await insertProduct(pool, { stock: 1, name: `Repo ${name}` }));
-    const all = await products.list({ offset: 0, limit: 100 });
+    const all = await products.search({ match: "words", inStockOnly: false, sort: "name" }, { offset: 0, limit: 100 });
     const names = all.items.map((p) => p.name).filter((n) => n.startsWith("Repo "));
     expect(names).toEqual(["Repo Alpha", "Repo Mid", "Repo Zeta"]);
     expect(all.total).toBeGreaterThanOrEqual(3);
     const one = await products.findById(ids[0]!);
-    expect(await products.findBySlug(one!.slug)).toEqual(one);
+    expect(await products.findDetailsBySlug(one!.slug)).toMatchObject({ ...one, categories: [] });
     expect(one!.price).toEqual({ amountMinor: 1000, currency: "USD" });
-    expect(await products.findBySlug("no-such-product")).toBeNull();
+    expect(await products.findDetailsBySlug("no-such-product")).toBeNull();
   });
 });
 

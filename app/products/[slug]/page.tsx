@@ -1,46 +1,105 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { notFound } from "next/navigation";
-import { z } from "zod";
+import { cache } from "react";
 import { availability } from "@/lib/domain/catalog";
 import { isAppError } from "@/lib/domain/errors";
 import { getServices } from "@/lib/composition/root";
 import { Price } from "@/components/money";
+import { AvailabilityText } from "@/components/catalog/availability-text";
+import { ProductImage } from "@/components/catalog/product-image";
+import { categoryPath, SLUG } from "@/app/products/search-params";
 import { AddToCartForm } from "./add-to-cart-form";
+import { jsonLdScript, productJsonLd } from "./json-ld";
 
 export const dynamic = "force-dynamic";
 
-const slugSchema = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/).max(160);
+type Props = { params: Promise<{ slug: string }> };
 
-async function load(slug: string) {
-  if (!slugSchema.safeParse(slug).success) notFound();
+/** Once per request, shared by generateMetadata and the page. */
+const load = cache(async (slug: string) => {
+  if (slug.length > 160 || !SLUG.test(slug)) notFound();
   try {
     return await getServices().catalog.getProduct(slug);
   } catch (error) {
     if (isAppError(error, "not_found")) notFound();
     throw error;
   }
+});
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const product = await load((await params).slug);
+  const description = product.description.slice(0, 160);
+  const path = `/products/${product.slug}`;
+  return {
+    metadataBase: new URL(getServices().env.APP_URL),
+    title: product.name,
+    description,
+    alternates: { canonical: path },
+    openGraph: {
+      title: product.name,
+      description,
+      url: path,
+      // Social networks do not render SVG previews, so only raster images are offered.
+      ...(product.imageUrl && !product.imageUrl.endsWith(".svg") ? { images: [{ url: product.imageUrl, alt: product.name }] } : {}),
+    },
+  };
 }
 
-export async function generateMetadata({ params }: { params: Promise<{ slug: string }> }): Promise<Metadata> {
+export default async function ProductPage({ params }: Props) {
   const product = await load((await params).slug);
-  return { title: product.name, description: product.description.slice(0, 160) };
-}
-
-export default async function ProductPage({ params }: { params: Promise<{ slug: string }> }) {
-  const product = await load((await params).slug);
-  const a = availability(product.stock);
+  const soldOut = availability(product.stock).kind === "sold_out";
+  const primary = product.categories[0];
   return (
-    <article className="rounded-lg border border-slate-200 bg-white p-6">
-      <h1 className="text-2xl font-semibold">{product.name}</h1>
-      <p className="mt-1 text-sm text-slate-500">SKU {product.sku}</p>
-      <Price value={product.price} className="mt-4 block text-xl font-semibold" />
-      <p className="mt-1 text-sm" data-testid="availability">
-        {a.kind === "sold_out" ? "Sold out" : a.kind === "low" ? `Only ${a.left} left` : "In stock"}
-      </p>
-      <p className="mt-4 whitespace-pre-line text-slate-700">{product.description}</p>
-      <div className="mt-6">
-        <AddToCartForm productId={product.id} slug={product.slug} soldOut={a.kind === "sold_out"} />
-      </div>
-    </article>
+    <>
+      <script type="application/ld+json" dangerouslySetInnerHTML={{ __html: jsonLdScript(productJsonLd(product, getServices().env.APP_URL)) }} />
+      <nav aria-label="Breadcrumb" className="mb-3 text-sm text-slate-600">
+        <ol className="flex flex-wrap gap-1">
+          <li>
+            <Link href="/" className="underline">
+              All products
+            </Link>
+          </li>
+          {primary ? (
+            <li>
+              <span aria-hidden="true">/ </span>
+              <Link href={categoryPath(primary.slug)} className="underline">
+                {primary.name}
+              </Link>
+            </li>
+          ) : null}
+          <li aria-current="page">
+            <span aria-hidden="true">/ </span>
+            {product.name}
+          </li>
+        </ol>
+      </nav>
+      <article className="grid gap-6 rounded-lg border border-slate-200 bg-white p-6 md:grid-cols-2">
+        <ProductImage src={product.imageUrl} alt={product.name} size={400} preload sizes="(min-width: 768px) 460px, 90vw" />
+        <div>
+          <h1 className="text-2xl font-semibold">{product.name}</h1>
+          <p className="mt-1 text-sm text-slate-600">SKU {product.sku}</p>
+          <Price value={product.price} className="mt-4 block text-xl font-semibold" />
+          <p className="mt-1 text-sm">
+            <AvailabilityText stock={product.stock} testId="availability" />
+          </p>
+          <p className="mt-4 whitespace-pre-line text-slate-700">{product.description}</p>
+          {product.categories.length > 0 ? (
+            <ul aria-label="Categories" className="mt-4 flex flex-wrap gap-2 text-sm">
+              {product.categories.map((c) => (
+                <li key={c.id}>
+                  <Link href={categoryPath(c.slug)} className="rounded-full border border-slate-300 px-3 py-0.5 hover:bg-slate-100">
+                    {c.name}
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          ) : null}
+          <div className="mt-6">
+            <AddToCartForm productId={product.id} slug={product.slug} soldOut={soldOut} />
+          </div>
+        </div>
+      </article>
+    </>
   );
 }

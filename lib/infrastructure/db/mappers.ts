@@ -11,6 +11,7 @@ export const productSelect = {
   priceMinor: true,
   currency: true,
   stock: true,
+  imageUrl: true,
 } as const;
 
 export function toProduct(row: {
@@ -22,6 +23,7 @@ export function toProduct(row: {
   priceMinor: number;
   currency: string;
   stock: number;
+  imageUrl: string | null;
 }): Product {
   return {
     id: row.id,
@@ -31,6 +33,7 @@ export function toProduct(row: {
     description: row.description,
     price: { amountMinor: row.priceMinor, currency: row.currency },
     stock: row.stock,
+    imageUrl: row.imageUrl,
   };
 }
 

@@ -1,7 +1,10 @@
-import type { Product } from "@/lib/domain/catalog";
+import type { Product, ProductDetails } from "@/lib/domain/catalog";
 
-/** The public JSON shape of a product: money as integer minor units with a currency. */
-export function productJson(p: Product) {
+/**
+ * The public JSON shape of a product: money as integer minor units with a
+ * currency; the image as an absolute URL (API clients do not know our origin).
+ */
+export function productJson(p: Product, appUrl: string) {
   return {
     id: p.id,
     sku: p.sku,
@@ -10,5 +13,10 @@ export function productJson(p: Product) {
     description: p.description,
     price: { amountMinor: p.price.amountMinor, currency: p.price.currency },
     stock: p.stock,
+    imageUrl: p.imageUrl ? new URL(p.imageUrl, appUrl).href : null,
   };
+}
+
+export function productDetailsJson(p: ProductDetails, appUrl: string) {
+  return { ...productJson(p, appUrl), categories: p.categories.map((c) => ({ slug: c.slug, name: c.name })) };
 }
