@@ -4,6 +4,8 @@ import { orderConfirmationEmailHandler } from "./handlers/order-confirmation-ema
 import { releaseStockHandler } from "./handlers/release-stock.handler";
 import { reserveStockHandler } from "./handlers/reserve-stock.handler";
 import { welcomeEmailHandler } from "./handlers/welcome-email.handler";
+import { receiptEmailHandler } from "./handlers/receipt-email.handler";
+import { runExpiry } from "./expiry";
 import { runRelay } from "./relay";
 
 export interface RunningWorker {
@@ -23,6 +25,7 @@ export async function startWorker(
     adapters.consumer(releaseStockHandler(services)),
     adapters.consumer(orderConfirmationEmailHandler(notifications)),
     adapters.consumer(welcomeEmailHandler(notifications)),
+    adapters.consumer(receiptEmailHandler(notifications)),
   ];
   await Promise.all(consumers.map((c) => c.start()));
   const stopRelay = new AbortController();
@@ -32,11 +35,16 @@ export async function startWorker(
     signal: stopRelay.signal,
     log: log.error,
   });
-  log.info(`running: outbox relay + ${consumers.length} consumer groups`);
+  const expiry = runExpiry(services.expireReservations, {
+    intervalMs: services.env.EXPIRY_INTERVAL_MS,
+    signal: stopRelay.signal,
+    log: log.error,
+  });
+  log.info(`running: outbox relay, reservation expiry, ${consumers.length} consumer groups`);
   return {
     async stop() {
       stopRelay.abort();
-      await Promise.allSettled([relay, ...consumers.map((c) => c.stop())]);
+      await Promise.allSettled([relay, expiry, ...consumers.map((c) => c.stop())]);
       await adapters.close();
     },
   };

@@ -33,7 +33,8 @@ function zodFieldErrors(error: z.ZodError): Record<string, string> {
   return out;
 }
 
-const SECRET_FIELDS = new Set(["password", "confirmPassword"]);
+// Never echoed back into a form: secrets and card numbers.
+const SECRET_FIELDS = new Set(["password", "confirmPassword", "cardNumber"]);
 
 /**
  * The one wrapper for server actions: parses FormData with zod, resolves the

@@ -12,6 +12,8 @@ import { makeCatalog } from "../application/catalog/catalog";
 import { makeReleaseStock } from "../application/inventory/release-stock";
 import { makeReserveStock } from "../application/inventory/reserve-stock";
 import { makeCancelOrder } from "../application/orders/cancel-order";
+import { makeExpireReservations } from "../application/orders/expire-reservations";
+import { makePayOrder } from "../application/payments/pay-order";
 import { makeNotifications } from "../application/notifications/emails";
 import { makeOrderQueries } from "../application/orders/order-queries";
 import { makePlaceOrder } from "../application/orders/place-order";
@@ -28,6 +30,7 @@ import { PrismaSessionRepository } from "../infrastructure/db/prisma-session-rep
 import { PrismaUnitOfWork } from "../infrastructure/db/prisma-unit-of-work";
 import { PrismaUserRepository } from "../infrastructure/db/prisma-user-repository";
 import { Argon2PasswordHasher } from "../infrastructure/security/argon2-password-hasher";
+import { FakePaymentProvider } from "../infrastructure/payments/fake-payment-provider";
 
 /** Hash of a random password nobody knows: verified against when an email is unknown. */
 const DUMMY_HASH = "$argon2id$v=19$m=19456,t=2,p=1$8cbtHsIBRATb5zuUisOlhg$b/h8iUbV+0K5HHQ9rvz8D1z7JEbMm+dCEJgAiIX50Ts";
@@ -51,7 +54,14 @@ export function createServices(env: Env = loadEnv(), overrides: { clock?: Clock;
     placeOrder: makePlaceOrder({ uow, ids, clock }),
     orders: makeOrderQueries({ orders: new PrismaOrderRepository(prisma) }),
     cancelOrder: makeCancelOrder({ uow, ids, clock }),
-    reserveStock: makeReserveStock({ uow, ids, clock }),
+    reserveStock: makeReserveStock({ uow, ids, clock, reservationTtlMs: env.RESERVATION_TTL_SECONDS * 1000 }),
+    expireReservations: makeExpireReservations({ uow, ids, clock }),
+    payOrder: makePayOrder({
+      uow,
+      ids,
+      clock,
+      provider: new FakePaymentProvider({ latencyMs: env.PAYMENTS_FAKE_LATENCY_MS, failWith: env.PAYMENTS_FAKE_FAIL }),
+    }),
     releaseStock: makeReleaseStock({ uow, ids, clock }),
     /** Email use cases, bound to a mailer the caller owns (the worker). */
     notifications: (mailer: Parameters<typeof makeNotifications>[0]["mailer"]) =>

@@ -29,7 +29,7 @@ describe("event schemas", () => {
   });
 
   it("rejects unknown fields, unknown versions and negative quantities on the way in", () => {
-    const base = { orderId: id, userId: id, amountMinor: 100, currency: "USD" };
+    const base = { orderId: id, userId: id, email: "p@example.com", amountMinor: 100, currency: "USD" };
     expect(() => parseEventPayload("order.paid", 1, { ...base, extra: true })).toThrow();
     expect(() => parseEventPayload("order.paid", 2, base)).toThrow(/unsupported order.paid schema version 2/);
     expect(() =>

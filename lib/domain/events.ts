@@ -40,7 +40,7 @@ export const orderCreatedV1 = z
   })
   .strict();
 
-export const orderPaidV1 = z.object({ orderId: uuid, userId: uuid, amountMinor: minor, currency }).strict();
+export const orderPaidV1 = z.object({ orderId: uuid, userId: uuid, email: z.email(), amountMinor: minor, currency }).strict();
 
 /** stockReserved: the order held reserved stock when it was cancelled, so the inventory consumer releases it. */
 export const orderCancelledV1 = z

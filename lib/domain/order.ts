@@ -60,6 +60,13 @@ export interface OrderLine {
   readonly quantity: number;
 }
 
+/** One entry of an order's timeline: every status change, when, and why. */
+export interface OrderStatusChange {
+  readonly status: OrderStatus;
+  readonly reason: string | null;
+  readonly at: Date;
+}
+
 export interface Order {
   readonly id: string;
   readonly userId: string;
@@ -68,6 +75,26 @@ export interface Order {
   readonly total: Money;
   readonly lines: readonly OrderLine[];
   readonly version: number;
+  /** While stock is reserved and unpaid: when the reservation lapses. */
+  readonly reservedUntil: Date | null;
+  readonly paidAt: Date | null;
+  /** A paid order that was cancelled owes the shopper their money back. */
+  readonly refundDue: boolean;
+  readonly timeline: readonly OrderStatusChange[];
   readonly createdAt: Date;
   readonly updatedAt: Date;
+}
+
+/** What a status change writes besides the status; the repository records it in the timeline too. */
+export interface StatusUpdate {
+  readonly orderId: string;
+  readonly from: OrderStatus;
+  readonly to: OrderStatus;
+  readonly expectedVersion: number;
+  readonly cancellationReason?: CancellationReason;
+  readonly reservedUntil?: Date | null;
+  readonly paidAt?: Date;
+  readonly refundDue?: boolean;
+  /** Free text for the timeline, e.g. the payment reference. */
+  readonly note?: string;
 }

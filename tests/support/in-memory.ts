@@ -7,7 +7,8 @@ import { AppError } from "@/lib/domain/errors";
 import type { DomainEvent } from "@/lib/domain/events";
 import type { Category, CategorySummary, Product, ProductDetails } from "@/lib/domain/catalog";
 import type { Cart } from "@/lib/domain/cart";
-import type { CancellationReason, Order, OrderStatus } from "@/lib/domain/order";
+import type { Order, StatusUpdate } from "@/lib/domain/order";
+import type { PaymentAttempt } from "@/lib/application/payments/pay-order";
 import type { User } from "@/lib/domain/user";
 import type { NewUser, PasswordHasher } from "@/lib/application/auth/ports";
 import type { NewOrder } from "@/lib/application/orders/place-order";
@@ -22,6 +23,7 @@ interface State {
   orders: Map<string, Order & { checkoutKey: string }>;
   outbox: DomainEvent[];
   processed: Set<string>;
+  payments: PaymentAttempt[];
 }
 
 export function sequentialIds(prefix = "00000000-0000-4000-8000-"): IdGenerator {
@@ -37,7 +39,7 @@ export const plainHasher: PasswordHasher = {
 };
 
 export class InMemoryStore {
-  state: State = { users: new Map(), products: new Map(), carts: new Map(), orders: new Map(), outbox: [], processed: new Set() };
+  state: State = { users: new Map(), products: new Map(), carts: new Map(), orders: new Map(), outbox: [], processed: new Set(), payments: [] };
   private queue: Promise<unknown> = Promise.resolve();
   private ids = sequentialIds("10000000-0000-4000-8000-");
 
@@ -136,8 +138,12 @@ export class InMemoryStore {
             id: o.id,
             userId: o.userId,
             checkoutKey: o.checkoutKey,
-            status: "pending" as OrderStatus,
+            status: "pending" as const,
             cancellationReason: null,
+            reservedUntil: null,
+            paidAt: null,
+            refundDue: false,
+            timeline: [{ status: "pending" as const, reason: null, at: o.createdAt }],
             total: o.total,
             lines: o.lines,
             version: 0,
@@ -156,10 +162,24 @@ export class InMemoryStore {
         async listForUser(userId: string) {
           return [...s().orders.values()].filter((o) => o.userId === userId);
         },
-        async updateStatus(u: { orderId: string; from: OrderStatus; to: OrderStatus; cancellationReason?: CancellationReason; expectedVersion: number }) {
+        async updateStatus(u: StatusUpdate) {
           const o = s().orders.get(u.orderId);
           if (!o || o.status !== u.from || o.version !== u.expectedVersion) throw new AppError("conflict", "changed concurrently");
-          s().orders.set(o.id, { ...o, status: u.to, cancellationReason: u.cancellationReason ?? null, version: o.version + 1 });
+          s().orders.set(o.id, {
+            ...o,
+            status: u.to,
+            cancellationReason: u.cancellationReason ?? null,
+            reservedUntil: u.reservedUntil === undefined ? o.reservedUntil : u.reservedUntil,
+            paidAt: u.paidAt ?? o.paidAt,
+            refundDue: u.refundDue ?? o.refundDue,
+            timeline: [...o.timeline, { status: u.to, reason: u.cancellationReason ?? u.note ?? null, at: new Date() }],
+            version: o.version + 1,
+          });
+        },
+        async lockExpiredReservations(now: Date, limit: number) {
+          return [...s().orders.values()]
+            .filter((o) => o.status === "stock_reserved" && o.reservedUntil !== null && o.reservedUntil <= now)
+            .slice(0, limit);
         },
       },
       inventory: {
@@ -189,6 +209,11 @@ export class InMemoryStore {
       outbox: {
         async append(e: DomainEvent) {
           s().outbox.push(e);
+        },
+      },
+      payments: {
+        async record(attempt: PaymentAttempt) {
+          s().payments.push(attempt);
         },
       },
       processed: {

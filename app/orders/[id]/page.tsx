@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { notFound, redirect } from "next/navigation";
+import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { isAppError } from "@/lib/domain/errors";
 import { multiply } from "@/lib/domain/money";
@@ -9,6 +10,8 @@ import { Price } from "@/components/money";
 import { OrderStatusBadge } from "@/components/order-status";
 import { AutoRefresh } from "@/components/auto-refresh";
 import { CancelOrderForm } from "./cancel-order-form";
+import { PayOrderForm } from "./pay-order-form";
+import { CANCELLATION_REASON_LABELS, ORDER_STATUS_LABELS, type CancellationReason } from "@/lib/domain/order";
 
 export const metadata: Metadata = { title: "Order" };
 export const dynamic = "force-dynamic";
@@ -67,6 +70,32 @@ export default async function OrderPage({ params }: { params: Promise<{ id: stri
           </tr>
         </tfoot>
       </table>
+      {order.refundDue ? <p className="mt-4 text-sm text-slate-700">Your payment will be refunded.</p> : null}
+      {order.status === "stock_reserved" ? (
+        <div className="mt-6">
+          <PayOrderForm orderId={order.id} paymentKey={randomUUID()} reservedUntil={order.reservedUntil?.toISOString() ?? null} />
+        </div>
+      ) : null}
+      <section aria-labelledby="timeline-heading" className="mt-6">
+        <h2 id="timeline-heading" className="text-lg font-semibold">
+          Timeline
+        </h2>
+        <ol className="mt-2 flex flex-col gap-1 text-sm" data-testid="timeline">
+          {order.timeline.map((change, i) => (
+            <li key={i} className="flex gap-3">
+              <time dateTime={change.at.toISOString()} className="w-40 shrink-0 text-slate-500">
+                {change.at.toISOString().slice(0, 19).replace("T", " ")} UTC
+              </time>
+              <span>
+                {ORDER_STATUS_LABELS[change.status]}
+                {change.status === "cancelled" && change.reason && change.reason in CANCELLATION_REASON_LABELS
+                  ? ` — ${CANCELLATION_REASON_LABELS[change.reason as CancellationReason]}`
+                  : ""}
+              </span>
+            </li>
+          ))}
+        </ol>
+      </section>
       {["pending", "stock_reserved", "paid"].includes(order.status) ? (
         <div className="mt-6">
           <CancelOrderForm orderId={order.id} />

@@ -18,7 +18,7 @@ async function setup() {
   const ids = sequentialIds();
   const cart = makeCart({ uow });
   const placeOrder = makePlaceOrder({ uow, ids, clock: fixedClock() });
-  const reserveStock = makeReserveStock({ uow, ids, clock: fixedClock() });
+  const reserveStock = makeReserveStock({ uow, ids, clock: fixedClock(), reservationTtlMs: 60_000 });
   const order = async (user: string, lines: [string, number][]) => {
     for (const [productId, quantity] of lines) await cart.addItem(user, { productId, quantity });
     const { order } = await placeOrder({ userId: user, email: "u@example.com", checkoutKey: `k-${user}` });

@@ -1,5 +1,5 @@
 import { makeEvent, type DomainEvent } from "../../domain/events";
-import { transition, type CancellationReason, type Order, type OrderStatus } from "../../domain/order";
+import { transition, type Order, type StatusUpdate } from "../../domain/order";
 import type { Clock, IdGenerator, OutboxWriter, ProcessedEvents, UnitOfWork } from "../shared";
 
 export interface StockChange {
@@ -17,10 +17,8 @@ export interface ReserveStockRepos {
   orders: {
     /** Locks the order row until the transaction ends. */
     lockById(orderId: string, signal?: AbortSignal): Promise<Order | null>;
-    updateStatus(
-      update: { orderId: string; from: OrderStatus; to: OrderStatus; cancellationReason?: CancellationReason; expectedVersion: number },
-      signal?: AbortSignal,
-    ): Promise<void>;
+    /** Compare-and-set on status and version; records the change in the timeline. */
+    updateStatus(update: StatusUpdate, signal?: AbortSignal): Promise<void>;
   };
   inventory: {
     /**
@@ -45,7 +43,13 @@ export function lockOrder(lines: readonly { productId: string; quantity: number 
     .map(([productId, quantity]) => ({ productId, quantity }));
 }
 
-export function makeReserveStock(deps: { uow: UnitOfWork<ReserveStockRepos>; ids: IdGenerator; clock: Clock }) {
+export function makeReserveStock(deps: {
+  uow: UnitOfWork<ReserveStockRepos>;
+  ids: IdGenerator;
+  clock: Clock;
+  /** How long reserved stock waits for payment before the expiry job releases it. */
+  reservationTtlMs: number;
+}) {
   return function reserveStock(event: DomainEvent<"order.created">, signal?: AbortSignal): Promise<ReserveOutcome> {
     return deps.uow.run(async ({ processed, orders, inventory, outbox }) => {
       if (!(await processed.markProcessed(INVENTORY_CONSUMER, event.id, signal))) return "duplicate";
@@ -57,7 +61,13 @@ export function makeReserveStock(deps: { uow: UnitOfWork<ReserveStockRepos>; ids
       const now = deps.clock.now();
       if (result.ok) {
         await orders.updateStatus(
-          { orderId: order.id, from: order.status, to: transition(order.status, "stock_reserved"), expectedVersion: order.version },
+          {
+            orderId: order.id,
+            from: order.status,
+            to: transition(order.status, "stock_reserved"),
+            expectedVersion: order.version,
+            reservedUntil: new Date(now.getTime() + deps.reservationTtlMs),
+          },
           signal,
         );
         await outbox.append(

@@ -33,6 +33,18 @@ export function orderConfirmationEmail(event: DomainEvent<"order.created">, shop
   };
 }
 
+export function receiptEmail(event: DomainEvent<"order.paid">, shopUrl: string): EmailMessage {
+  const p = event.payload;
+  const amount = formatMoney(money(p.amountMinor, p.currency));
+  const link = `${shopUrl}/orders/${p.orderId}`;
+  return {
+    to: p.email,
+    subject: `Receipt for order ${p.orderId.slice(0, 8)}`,
+    text: `We received your payment of ${amount}. We will let you know when your order ships.\n\n${link}\n`,
+    html: `<p>We received your payment of <strong>${escapeHtml(amount)}</strong>.</p><p><a href="${escapeHtml(link)}">Your order</a></p>`,
+  };
+}
+
 export function welcomeEmail(event: DomainEvent<"user.registered">, shopUrl: string): EmailMessage {
   const { name, email } = event.payload;
   return {
@@ -58,6 +70,7 @@ export function makeNotifications(deps: { mailer: Mailer; processed: ProcessedEv
   return {
     sendOrderConfirmation: (event: DomainEvent<"order.created">, signal?: AbortSignal) =>
       once(event.id, () => orderConfirmationEmail(event, deps.shopUrl), signal),
+    sendReceipt: (event: DomainEvent<"order.paid">, signal?: AbortSignal) => once(event.id, () => receiptEmail(event, deps.shopUrl), signal),
     sendWelcome: (event: DomainEvent<"user.registered">, signal?: AbortSignal) =>
       once(event.id, () => welcomeEmail(event, deps.shopUrl), signal),
   };

@@ -28,7 +28,7 @@ async function setup() {
     order,
     lastEvent,
     cancel: makeCancelOrder({ uow, ids, clock }),
-    reserve: makeReserveStock({ uow, ids, clock }),
+    reserve: makeReserveStock({ uow, ids, clock, reservationTtlMs: 60_000 }),
     release: makeReleaseStock({ uow, ids, clock }),
   };
 }

@@ -1,16 +1,14 @@
 import { AppError } from "../../domain/errors";
 import { makeEvent } from "../../domain/events";
-import { transition, type CancellationReason, type Order, type OrderStatus } from "../../domain/order";
+import { transition, type Order, type OrderStatus, type StatusUpdate } from "../../domain/order";
 import type { Clock, IdGenerator, OutboxWriter, UnitOfWork } from "../shared";
 
 export interface CancelOrderRepos {
   orders: {
     /** Locks the order row until the transaction ends. */
     lockById(orderId: string, signal?: AbortSignal): Promise<Order | null>;
-    updateStatus(
-      update: { orderId: string; from: OrderStatus; to: OrderStatus; cancellationReason?: CancellationReason; expectedVersion: number },
-      signal?: AbortSignal,
-    ): Promise<void>;
+    /** Compare-and-set on status and version; records the change in the timeline. */
+    updateStatus(update: StatusUpdate, signal?: AbortSignal): Promise<void>;
   };
   outbox: OutboxWriter;
 }
@@ -36,7 +34,16 @@ export function makeCancelOrder(deps: { uow: UnitOfWork<CancelOrderRepos>; ids: 
       }
       const to = transition(order.status, "cancelled");
       await orders.updateStatus(
-        { orderId: order.id, from: order.status, to, cancellationReason: "customer_request", expectedVersion: order.version },
+        {
+          orderId: order.id,
+          from: order.status,
+          to,
+          cancellationReason: "customer_request",
+          expectedVersion: order.version,
+          reservedUntil: null,
+          // Money taken for an order that will not ship is owed back.
+          refundDue: order.status === "paid",
+        },
         signal,
       );
       const now = deps.clock.now();
@@ -50,7 +57,15 @@ export function makeCancelOrder(deps: { uow: UnitOfWork<CancelOrderRepos>; ids: 
         }),
         signal,
       );
-      return { ...order, status: to, cancellationReason: "customer_request", version: order.version + 1, updatedAt: now };
+      return {
+        ...order,
+        status: to,
+        cancellationReason: "customer_request",
+        refundDue: order.status === "paid",
+        reservedUntil: null,
+        version: order.version + 1,
+        updatedAt: now,
+      };
     }, signal);
   };
 }

@@ -25,6 +25,13 @@ const schema = z.object({
   OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  /** How long reserved stock waits for payment. */
+  RESERVATION_TTL_SECONDS: z.coerce.number().int().min(5).max(7 * 24 * 3600).default(15 * 60),
+  /** How often the worker looks for lapsed reservations. */
+  EXPIRY_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(5_000),
+  /** The fake card processor's answer time, and a reason to decline everything with (tests, demos). */
+  PAYMENTS_FAKE_LATENCY_MS: z.coerce.number().int().min(0).max(30_000).default(300),
+  PAYMENTS_FAKE_FAIL: z.string().regex(/^[a-z_]+$/).optional(),
 });
 
 export type Env = z.infer<typeof schema>;

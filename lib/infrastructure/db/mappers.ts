@@ -51,12 +51,16 @@ export const orderSelect = {
   currency: true,
   totalMinor: true,
   version: true,
+  reservedUntil: true,
+  paidAt: true,
+  refundDue: true,
   createdAt: true,
   updatedAt: true,
   items: {
     select: { productId: true, sku: true, name: true, unitPriceMinor: true, quantity: true },
     orderBy: { sku: "asc" },
   },
+  statusChanges: { select: { status: true, reason: true, createdAt: true }, orderBy: { createdAt: "asc" } },
 } as const;
 
 export function toOrder(row: {
@@ -67,9 +71,13 @@ export function toOrder(row: {
   currency: string;
   totalMinor: number;
   version: number;
+  reservedUntil: Date | null;
+  paidAt: Date | null;
+  refundDue: boolean;
   createdAt: Date;
   updatedAt: Date;
   items: { productId: string; sku: string; name: string; unitPriceMinor: number; quantity: number }[];
+  statusChanges: { status: OrderStatus; reason: string | null; createdAt: Date }[];
 }): Order {
   return {
     id: row.id,
@@ -78,6 +86,10 @@ export function toOrder(row: {
     cancellationReason: row.cancellationReason as CancellationReason | null,
     total: { amountMinor: row.totalMinor, currency: row.currency },
     version: row.version,
+    reservedUntil: row.reservedUntil,
+    paidAt: row.paidAt,
+    refundDue: row.refundDue,
+    timeline: row.statusChanges.map((c) => ({ status: c.status, reason: c.reason, at: c.createdAt })),
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
     lines: row.items.map((i) => ({

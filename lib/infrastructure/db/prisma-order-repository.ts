@@ -1,6 +1,6 @@
 import type { NewOrder } from "../../application/orders/place-order";
 import { AppError } from "../../domain/errors";
-import type { CancellationReason, Order, OrderStatus } from "../../domain/order";
+import type { Order, StatusUpdate } from "../../domain/order";
 import { isUniqueViolation, mapDbError } from "./errors";
 import { orderSelect, toOrder } from "./mappers";
 import type { Db } from "./prisma-client";
@@ -18,6 +18,7 @@ export class PrismaOrderRepository {
           currency: order.total.currency,
           totalMinor: order.total.amountMinor,
           createdAt: order.createdAt,
+          statusChanges: { create: { status: "pending", createdAt: order.createdAt } },
           items: {
             create: order.lines.map((l) => ({
               productId: l.productId,
@@ -62,20 +63,41 @@ export class PrismaOrderRepository {
     return rows.map(toOrder);
   }
 
-  /** Compare-and-set on status and version: a concurrent change makes this fail instead of being overwritten. */
-  async updateStatus(update: {
-    orderId: string;
-    from: OrderStatus;
-    to: OrderStatus;
-    cancellationReason?: CancellationReason;
-    expectedVersion: number;
-  }): Promise<void> {
+  /**
+   * Compare-and-set on status and version (a concurrent change makes this fail
+   * instead of being overwritten), plus the timeline row, in the caller's transaction.
+   */
+  async updateStatus(update: StatusUpdate): Promise<void> {
     const { count } = await this.db.order.updateMany({
       where: { id: update.orderId, status: update.from, version: update.expectedVersion },
-      data: { status: update.to, cancellationReason: update.cancellationReason ?? null, version: { increment: 1 } },
+      data: {
+        status: update.to,
+        cancellationReason: update.cancellationReason ?? null,
+        version: { increment: 1 },
+        ...(update.reservedUntil !== undefined ? { reservedUntil: update.reservedUntil } : {}),
+        ...(update.paidAt !== undefined ? { paidAt: update.paidAt } : {}),
+        ...(update.refundDue !== undefined ? { refundDue: update.refundDue } : {}),
+      },
     });
     if (count !== 1) {
       throw new AppError("conflict", `order ${update.orderId} changed concurrently (expected ${update.from} v${update.expectedVersion})`);
     }
+    await this.db.orderStatusChange.create({
+      data: { orderId: update.orderId, status: update.to, reason: update.cancellationReason ?? update.note ?? null },
+      select: { id: true },
+    });
+  }
+
+  /** Reserved, unpaid orders past their deadline, locked; rows another worker holds are skipped. */
+  async lockExpiredReservations(now: Date, limit: number): Promise<Order[]> {
+    const rows = await this.db.$queryRaw<{ id: string }[]>`
+      SELECT id FROM orders
+      WHERE status = 'stock_reserved' AND reserved_until <= ${now}
+      ORDER BY reserved_until
+      LIMIT ${limit}
+      FOR UPDATE SKIP LOCKED`;
+    if (rows.length === 0) return [];
+    const orders = await this.db.order.findMany({ where: { id: { in: rows.map((r) => r.id) } }, select: orderSelect });
+    return orders.map(toOrder);
   }
 }
