@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { openInStockProduct, registerShopper } from "./support";
+import { openInStockProduct, placeReservedOrder, registerShopper } from "./support";
 
 async function stockOf(request: import("@playwright/test").APIRequestContext, slug: string): Promise<number> {
   const res = await request.get(`/api/v1/products/${slug}`);
@@ -11,15 +11,7 @@ test("the order page follows the worker by itself, and cancelling gives the stoc
   await registerShopper(page, "Canceller");
   const product = await openInStockProduct(page, 2);
   const before = await stockOf(page.request, product.slug);
-  await page.getByLabel("Quantity").fill("2");
-  await page.getByRole("button", { name: "Add to cart" }).click();
-  await expect(page.getByRole("status")).toContainText("Added to your cart");
-  await page.goto("/cart");
-  await page.getByRole("button", { name: "Place order" }).click();
-  await expect(page).toHaveURL(/\/orders\/[0-9a-f-]{36}$/);
-
-  // No reload: the page refreshes itself while the order is pending.
-  await expect(page.getByTestId("order-status")).toHaveText("Stock reserved", { timeout: 30_000 });
+  await placeReservedOrder(page, 2, 2);
   expect(await stockOf(page.request, product.slug)).toBe(before - 2);
 
   await page.getByRole("button", { name: "Cancel order" }).click();

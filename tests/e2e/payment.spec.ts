@@ -1,20 +1,9 @@
-import { expect, test, type Page } from "@playwright/test";
-import { mailTo, openInStockProduct, registerShopper } from "./support";
-
-async function placeOrder(page: Page, productIndex: number): Promise<string> {
-  await openInStockProduct(page, productIndex);
-  await page.getByRole("button", { name: "Add to cart" }).click();
-  await expect(page.getByRole("status")).toContainText("Added to your cart");
-  await page.goto("/cart");
-  await page.getByRole("button", { name: "Place order" }).click();
-  await expect(page).toHaveURL(/\/orders\/[0-9a-f-]{36}$/);
-  await expect(page.getByTestId("order-status")).toHaveText("Stock reserved", { timeout: 30_000 });
-  return new URL(page.url()).pathname.split("/").pop()!;
-}
+import { expect, test } from "@playwright/test";
+import { mailTo, openInStockProduct, placeReservedOrder, registerShopper } from "./support";
 
 test("paying a reserved order: a declined card, then a good one, then the receipt", async ({ page }) => {
   const email = await registerShopper(page, "Payer");
-  const orderId = await placeOrder(page, 3);
+  const orderId = await placeReservedOrder(page, 3);
 
   await page.getByLabel("Card number").fill("4000 0000 0000 0002");
   await page.getByRole("button", { name: "Pay now" }).click();
@@ -41,7 +30,7 @@ test("an unpaid reservation expires: the order is cancelled and the stock comes 
   await registerShopper(page, "Late Payer");
   const product = await openInStockProduct(page, 4);
   const stockBefore = (await (await page.request.get(`/api/v1/products/${product.slug}`)).json()).stock as number;
-  await placeOrder(page, 4);
+  await placeReservedOrder(page, 4);
   // The e2e worker runs with a 12 s payment window (scripts/test.sh).
   await expect
     .poll(

@@ -36,3 +36,17 @@ export async function openInStockProduct(page: Page, index: number): Promise<{ n
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(name);
   return { name, slug: new URL(page.url()).pathname.split("/").pop()! };
 }
+
+/** Adds the n-th in-stock product, checks out, and waits until the worker reserved the stock; returns the order id. */
+export async function placeReservedOrder(page: Page, productIndex: number, quantity = 1): Promise<string> {
+  await openInStockProduct(page, productIndex);
+  await page.getByLabel("Quantity").fill(String(quantity));
+  await page.getByRole("button", { name: "Add to cart" }).click();
+  await expect(page.getByRole("status")).toContainText("Added to your cart");
+  await page.goto("/cart");
+  await page.getByRole("button", { name: "Place order" }).click();
+  await expect(page).toHaveURL(/\/orders\/[0-9a-f-]{36}$/);
+  // No reload: the order page refreshes itself while the order is pending.
+  await expect(page.getByTestId("order-status")).toHaveText("Stock reserved", { timeout: 30_000 });
+  return new URL(page.url()).pathname.split("/").pop()!;
+}

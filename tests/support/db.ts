@@ -54,6 +54,14 @@ function handle(name: string): TestDatabase {
     url: withDatabase(adminUrl(), name),
     drop: () =>
       withAdmin(async (admin) => {
+        // Pools closed just before may still be saying goodbye; terminating them
+        // mid-close makes pg raise an uncaught error in the test process. Wait
+        // (bounded) for them to leave, and only then force the drop.
+        for (let i = 0; i < 50; i++) {
+          const { rows } = await admin.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1", [name]);
+          if (rows[0]!.n === 0) break;
+          await new Promise((r) => setTimeout(r, 100));
+        }
         await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
       }),
   };

@@ -1,5 +1,6 @@
 import { makeEvent, type DomainEvent } from "../../domain/events";
 import { transition, type Order, type StatusUpdate } from "../../domain/order";
+import { orderCancelledEvent } from "../orders/order-events";
 import type { Clock, IdGenerator, OutboxWriter, ProcessedEvents, UnitOfWork } from "../shared";
 
 export interface StockChange {
@@ -93,13 +94,7 @@ export function makeReserveStock(deps: {
         signal,
       );
       await outbox.append(
-        makeEvent("order.cancelled", {
-          id: deps.ids.uuid(),
-          aggregateType: "order",
-          aggregateId: order.id,
-          occurredAt: now,
-          payload: { orderId: order.id, userId: order.userId, reason: "out_of_stock", stockReserved: false },
-        }),
+        orderCancelledEvent(order, { id: deps.ids.uuid(), at: now, reason: "out_of_stock", stockReserved: false }),
         signal,
       );
       return "rejected";

@@ -1,6 +1,6 @@
 import { AppError } from "../../domain/errors";
-import { makeEvent } from "../../domain/events";
 import { transition, type Order, type OrderStatus, type StatusUpdate } from "../../domain/order";
+import { orderCancelledEvent } from "./order-events";
 import type { Clock, IdGenerator, OutboxWriter, UnitOfWork } from "../shared";
 
 export interface CancelOrderRepos {
@@ -48,12 +48,11 @@ export function makeCancelOrder(deps: { uow: UnitOfWork<CancelOrderRepos>; ids: 
       );
       const now = deps.clock.now();
       await outbox.append(
-        makeEvent("order.cancelled", {
+        orderCancelledEvent(order, {
           id: deps.ids.uuid(),
-          aggregateType: "order",
-          aggregateId: order.id,
-          occurredAt: now,
-          payload: { orderId: order.id, userId: order.userId, reason: "customer_request", stockReserved: HOLDS_STOCK.includes(order.status) },
+          at: now,
+          reason: "customer_request",
+          stockReserved: HOLDS_STOCK.includes(order.status),
         }),
         signal,
       );

@@ -1,5 +1,5 @@
-import { makeEvent } from "../../domain/events";
 import { transition, type Order, type StatusUpdate } from "../../domain/order";
+import { orderCancelledEvent } from "./order-events";
 import type { Clock, IdGenerator, OutboxWriter, UnitOfWork } from "../shared";
 
 export interface ExpireReservationsRepos {
@@ -33,13 +33,7 @@ export function makeExpireReservations(deps: { uow: UnitOfWork<ExpireReservation
           signal,
         );
         await outbox.append(
-          makeEvent("order.cancelled", {
-            id: deps.ids.uuid(),
-            aggregateType: "order",
-            aggregateId: order.id,
-            occurredAt: now,
-            payload: { orderId: order.id, userId: order.userId, reason: "payment_expired", stockReserved: true },
-          }),
+          orderCancelledEvent(order, { id: deps.ids.uuid(), at: now, reason: "payment_expired", stockReserved: true }),
           signal,
         );
       }
