@@ -250,8 +250,13 @@ describe("hand-written rules in the migrations", () => {
     );
     expect(checks).toEqual([
       { name: "cart_items_quantity_positive", def: "CHECK ((quantity > 0))" },
+      { name: "carts_one_owner", def: "CHECK (((user_id IS NULL) <> (guest_token_hash IS NULL)))" },
       { name: "order_items_quantity_positive", def: "CHECK ((quantity > 0))" },
       { name: "order_items_unit_price_minor_nonnegative", def: "CHECK ((unit_price_minor >= 0))" },
+      {
+        name: "orders_total_is_subtotal_plus_shipping",
+        def: "CHECK (((subtotal_minor >= 0) AND (shipping_minor >= 0) AND (total_minor = (subtotal_minor + shipping_minor))))",
+      },
       { name: "orders_total_minor_nonnegative", def: "CHECK ((total_minor >= 0))" },
       { name: "products_price_minor_positive", def: "CHECK ((price_minor > 0))" },
       { name: "products_stock_nonnegative", def: "CHECK ((stock >= 0))" },
@@ -315,7 +320,14 @@ describe("hand-written rules in the migrations", () => {
       [randomUUID(), orderId, productId],
       "order_items_unit_price_minor_nonnegative",
     );
-    await expectCheckViolation(url, "UPDATE orders SET total_minor = -1 WHERE id = $1", [orderId], "orders_total_minor_nonnegative");
+    await expectCheckViolation(
+      url,
+      "UPDATE orders SET total_minor = -1, subtotal_minor = -1 WHERE id = $1",
+      [orderId],
+      "orders_total_is_subtotal_plus_shipping",
+    );
+    await expectCheckViolation(url, "UPDATE orders SET total_minor = total_minor + 1 WHERE id = $1", [orderId], "orders_total_is_subtotal_plus_shipping");
+    await expectCheckViolation(url, "UPDATE carts SET user_id = NULL WHERE user_id = $1", [userId], "carts_one_owner");
 
     // The boundaries themselves are allowed.
     await query(url, "UPDATE products SET stock = 0 WHERE id = $1", [productId]);

@@ -119,6 +119,8 @@ describe("PrismaOrderRepository", () => {
     const base = {
       userId: u.id,
       checkoutKey: "key-1",
+      subtotal: { amountMinor: 2468, currency: "USD" },
+      shipping: { amountMinor: 0, currency: "USD" },
       total: { amountMinor: 2468, currency: "USD" },
       lines: [{ productId: p, sku: "S", name: "N", unitPrice: { amountMinor: 1234, currency: "USD" }, quantity: 2 }],
       createdAt: new Date(),

@@ -1,6 +1,6 @@
 import { AppError, isAppError } from "../../domain/errors";
 import { makeEvent } from "../../domain/events";
-import { money, multiply, sum } from "../../domain/money";
+import { money, multiply, sum, type Money } from "../../domain/money";
 import type { Cart } from "../../domain/cart";
 import type { Order, OrderLine } from "../../domain/order";
 import type { Clock, IdGenerator, OutboxWriter, UnitOfWork } from "../shared";
@@ -9,7 +9,9 @@ export interface NewOrder {
   id: string;
   userId: string;
   checkoutKey: string;
-  total: { amountMinor: number; currency: string };
+  subtotal: Money;
+  shipping: Money;
+  total: Money;
   lines: readonly OrderLine[];
   createdAt: Date;
 }
@@ -59,10 +61,13 @@ export function makePlaceOrder(deps: { uow: UnitOfWork<PlaceOrderRepos>; ids: Id
         unitPrice: money(l.product.price.amountMinor, l.product.price.currency),
         quantity: l.quantity,
       }));
-      const total = sum(lines.map((l) => multiply(l.unitPrice, l.quantity)), currency);
+      const subtotal = sum(lines.map((l) => multiply(l.unitPrice, l.quantity)), currency);
+      // Shipping is not charged yet; the checkout with addresses brings the rule.
+      const shipping = money(0, currency);
+      const total = sum([subtotal, shipping], currency);
       const now = deps.clock.now();
       const order = await orders.create(
-        { id: deps.ids.uuid(), userId: input.userId, checkoutKey: input.checkoutKey, total, lines, createdAt: now },
+        { id: deps.ids.uuid(), userId: input.userId, checkoutKey: input.checkoutKey, subtotal, shipping, total, lines, createdAt: now },
         signal,
       );
       await outbox.append(

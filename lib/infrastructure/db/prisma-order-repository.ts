@@ -16,6 +16,8 @@ export class PrismaOrderRepository {
           userId: order.userId,
           checkoutKey: order.checkoutKey,
           currency: order.total.currency,
+          subtotalMinor: order.subtotal.amountMinor,
+          shippingMinor: order.shipping.amountMinor,
           totalMinor: order.total.amountMinor,
           createdAt: order.createdAt,
           statusChanges: { create: { status: "pending", createdAt: order.createdAt } },
