@@ -4,6 +4,8 @@ const nextConfig = {
   serverExternalPackages: ["@node-rs/argon2", "pg", "@prisma/adapter-pg"],
   allowedDevOrigins: ["127.0.0.1"],
   poweredByHeader: false,
+  // Lets two builds of one checkout coexist (e.g. parallel test runs on one machine).
+  distDir: process.env.NEXT_DIST_DIR ?? ".next",
 };
 
 export default nextConfig;
