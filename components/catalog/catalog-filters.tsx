@@ -40,7 +40,18 @@ export function CatalogFilters({
     ) : null;
 
   return (
-    <form method="get" action="/" role="search" aria-label="Search and filter products" className="flex flex-col gap-3 text-sm">
+    // autoComplete off: after Back, the browser would otherwise restore what was
+    // last typed instead of what the URL (and the results) say. The key remounts
+    // the fields whenever the listing state changes.
+    <form
+      key={JSON.stringify(values)}
+      method="get"
+      action="/"
+      role="search"
+      aria-label="Search and filter products"
+      autoComplete="off"
+      className="flex flex-col gap-3 text-sm"
+    >
       <div className="flex flex-col gap-1">
         <label htmlFor="filter-q" className="font-medium">
           Search
