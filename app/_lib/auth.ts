@@ -1,10 +1,14 @@
-import NextAuth from "next-auth";
+import NextAuth, { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { cache } from "react";
 import { z } from "zod";
 import { SESSION_TTL_SECONDS } from "@/lib/application/auth/sessions";
+import { describeMerge } from "@/lib/domain/cart";
+import { describeCauses } from "@/lib/domain/errors";
 import type { User } from "@/lib/domain/user";
 import { getServices } from "@/lib/composition/root";
+import { clientIp } from "./client-ip";
+import { guestCartToMerge, setCartFlash } from "./guest-cart";
 
 declare module "next-auth" {
   interface User {
@@ -15,7 +19,57 @@ declare module "next-auth" {
   }
 }
 
+// Not .strict(): next-auth hands authorize the whole form body (callbackUrl, ...).
 const credentialsSchema = z.object({ email: z.email().max(254), password: z.string().min(1).max(200) });
+
+const RATE_LIMITED = "rate_limited";
+
+/** Thrown from authorize: next-auth passes a CredentialsSignin (with its code) through to the caller. */
+class TooManySignInAttempts extends CredentialsSignin {
+  override code = RATE_LIMITED;
+  constructor(readonly retryAfterMinutes: number) {
+    super();
+  }
+}
+
+/**
+ * What a failed signIn() means for the form. Recognised by next-auth's error
+ * type and our code rather than instanceof: bundlers may load these classes
+ * more than once (see AppError).
+ */
+export function signInFailure(error: unknown): { kind: "invalid" } | { kind: "throttled"; retryAfterMinutes: number } | null {
+  const e = error as { type?: unknown; code?: unknown; retryAfterMinutes?: unknown } | null;
+  if (typeof e !== "object" || e === null || e.type !== "CredentialsSignin") return null;
+  if (e.code === RATE_LIMITED && typeof e.retryAfterMinutes === "number") return { kind: "throttled", retryAfterMinutes: e.retryAfterMinutes };
+  return { kind: "invalid" };
+}
+
+export function tooManyAttemptsMessage(minutes: number): string {
+  return `Too many attempts; try again in ${minutes} ${minutes === 1 ? "minute" : "minutes"}.`;
+}
+
+/**
+ * Merges this browser's guest cart into the account that just signed in, and
+ * leaves a note for the next page when something changed. Runs inside
+ * authorize, which every credentials sign-in passes (the sign-in form,
+ * registration's automatic sign-in, and a direct POST to next-auth's callback
+ * route), so no path skips it; after signIn() in the actions it would need
+ * repeating per action and would miss the callback route.
+ */
+async function mergeGuestCartInto(userId: string): Promise<void> {
+  const guest = await guestCartToMerge();
+  if (!guest) return;
+  try {
+    const result = await getServices().mergeGuestCart({ userId, guestTokenHash: guest.tokenHash });
+    await guest.forget();
+    const message = describeMerge(result);
+    if (message) await setCartFlash(message);
+  } catch (error) {
+    // The sign-in itself succeeded; the guest cart and its cookie stay, and the
+    // next sign-in merges them.
+    console.error(`merging the guest cart failed: ${describeCauses(error)}`);
+  }
+}
 
 /**
  * next-auth with email + password. The JWT cookie carries only a server-side
@@ -24,10 +78,10 @@ const credentialsSchema = z.object({ email: z.email().max(254), password: z.stri
  */
 export const { handlers, auth, signIn, signOut } = NextAuth({
   trustHost: true,
-  // A wrong password is an expected outcome, shown by the form; not an error to log.
+  // A wrong password or a throttled attempt is an expected outcome, shown by the form; not an error to log.
   logger: {
     error(error) {
-      if (error.name === "CredentialsSignin") return;
+      if ((error as { type?: unknown }).type === "CredentialsSignin") return;
       console.error(`[auth] ${error.name}: ${error.message}`, error.cause ?? "");
     },
   },
@@ -36,13 +90,18 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
   providers: [
     Credentials({
       credentials: { email: {}, password: {} },
-      async authorize(raw) {
+      async authorize(raw, request) {
         const parsed = credentialsSchema.safeParse(raw);
         if (!parsed.success) return null;
         const services = getServices();
-        const user = await services.authenticate(parsed.data.email, parsed.data.password);
-        if (!user) return null;
+        const result = await services.authenticate({ ...parsed.data, ip: clientIp(request.headers) });
+        if (!result.ok) {
+          if (result.reason === "throttled") throw new TooManySignInAttempts(Math.max(1, Math.ceil(result.retryAfterMs / 60_000)));
+          return null;
+        }
+        const { user } = result;
         const { sessionId } = await services.sessions.start(user.id);
+        await mergeGuestCartInto(user.id);
         return { id: user.id, email: user.email, name: user.name, sessionId };
       },
     }),

@@ -1,14 +1,25 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { redirect } from "next/navigation";
 import { z } from "zod";
 import { MAX_LINE_QUANTITY } from "@/lib/domain/cart";
 import { getServices } from "@/lib/composition/root";
-import { formAction, requireUser } from "@/app/_lib/action";
+import { formAction } from "@/app/_lib/action";
+import { currentCartOwner } from "@/app/_lib/guest-cart";
+import { AppError } from "@/lib/domain/errors";
+import type { User } from "@/lib/domain/user";
 
 const itemId = z.uuid({ message: "That item is not in your cart" });
 
+/** A guest with no cart cookie has no lines to change. */
+async function existingCartOwner(user: User | null) {
+  const owner = await currentCartOwner(user);
+  if (!owner) throw new AppError("not_found", "That item is not in your cart");
+  return owner;
+}
+
+// Guests change their own cart like signed-in shoppers do; neither can reach
+// another shopper's line (the use case looks lines up inside the owner's cart).
 export const updateCartItem = formAction(
   z
     .object({
@@ -21,30 +32,14 @@ export const updateCartItem = formAction(
     })
     .strict(),
   async (input, { user }) => {
-    await getServices().cart.updateItem(requireUser(user).id, input);
+    await getServices().cart.updateItem(await existingCartOwner(user), input);
     revalidatePath("/", "layout");
     return { ok: true, message: "Quantity updated." };
   },
-  { requireUser: true, signInReturnTo: () => "/cart" },
 );
 
-export const removeCartItem = formAction(
-  z.object({ itemId }).strict(),
-  async (input, { user }) => {
-    await getServices().cart.removeItem(requireUser(user).id, input.itemId);
-    revalidatePath("/", "layout");
-    return { ok: true, message: "Removed from your cart." };
-  },
-  { requireUser: true, signInReturnTo: () => "/cart" },
-);
-
-export const checkout = formAction(
-  z.object({ checkoutKey: z.uuid({ message: "This checkout form expired; reload the page." }) }).strict(),
-  async (input, { user }) => {
-    const u = requireUser(user);
-    const { order } = await getServices().placeOrder({ userId: u.id, email: u.email, checkoutKey: input.checkoutKey });
-    revalidatePath("/", "layout");
-    redirect(`/orders/${order.id}`);
-  },
-  { requireUser: true, signInReturnTo: () => "/cart" },
-);
+export const removeCartItem = formAction(z.object({ itemId }).strict(), async (input, { user }) => {
+  await getServices().cart.removeItem(await existingCartOwner(user), input.itemId);
+  revalidatePath("/", "layout");
+  return { ok: true, message: "Removed from your cart." };
+});

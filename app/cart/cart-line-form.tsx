@@ -1,43 +1,106 @@
 "use client";
 
-import { useActionState } from "react";
-import { FormMessage, SubmitButton } from "@/components/form-controls";
+import { useState } from "react";
+import { SubmitButton } from "@/components/form-controls";
 import { initialFormState } from "@/app/_lib/form-state";
+import { MAX_LINE_QUANTITY } from "@/lib/domain/cart";
 import { removeCartItem, updateCartItem } from "./actions";
 
-export function CartLineControls({ itemId, quantity, name }: { itemId: string; quantity: number; name: string }) {
-  const [updateState, update] = useActionState(updateCartItem, initialFormState);
-  const [removeState, remove] = useActionState(removeCartItem, initialFormState);
-  const error = updateState.fieldErrors?.quantity;
+/** A line's new quantity; 0 means removed. */
+export interface LineChange {
+  itemId: string;
+  quantity: number;
+}
+
+/**
+ * Quantity and remove controls for one cart line. `quantity` is the server's;
+ * `onChange` shows a change before the server answers (inside the form's
+ * action, as useOptimistic requires), `onSettled` announces the outcome.
+ */
+export function CartLineControls({
+  itemId,
+  name,
+  quantity,
+  onChange,
+  onSettled,
+}: {
+  itemId: string;
+  name: string;
+  quantity: number;
+  onChange: (change: LineChange) => void;
+  onSettled: (announcement: string) => void;
+}) {
+  const [draft, setDraft] = useState(String(quantity));
+  const [error, setError] = useState<string | null>(null);
+  // When the server's quantity changes (this form's update, another tab, a
+  // merge), the field follows it.
+  const [seen, setSeen] = useState(quantity);
+  if (seen !== quantity) {
+    setSeen(quantity);
+    setDraft(String(quantity));
+  }
+
+  async function update(formData: FormData) {
+    const wanted = Number(formData.get("quantity"));
+    if (Number.isInteger(wanted) && wanted >= 1 && wanted <= MAX_LINE_QUANTITY) onChange({ itemId, quantity: wanted });
+    const result = await updateCartItem(initialFormState, formData);
+    if (result.ok) {
+      setError(null);
+      onSettled(`${name}: quantity updated to ${wanted}.`);
+    } else {
+      // The optimistic value has already fallen back; the field does too, with the server's reason.
+      const reason = result.fieldErrors?.quantity ?? result.fieldErrors?.itemId ?? result.message ?? "Could not update the quantity.";
+      setDraft(String(quantity));
+      setError(reason);
+      onSettled(`${name} was not changed: ${reason}`);
+    }
+  }
+
+  async function remove(formData: FormData) {
+    onChange({ itemId, quantity: 0 });
+    const result = await removeCartItem(initialFormState, formData);
+    onSettled(result.ok ? `Removed ${name} from your cart.` : `${name} was not removed: ${result.message ?? "please try again."}`);
+  }
+
+  const inputId = `qty-${itemId}`;
+  const errorId = `${inputId}-error`;
   return (
-    <div className="flex flex-wrap items-center gap-2">
-      <form action={update} className="flex items-center gap-2" noValidate>
-        <input type="hidden" name="itemId" value={itemId} />
-        <label htmlFor={`qty-${itemId}`} className="sr-only">
-          Quantity of {name}
-        </label>
-        <input
-          id={`qty-${itemId}`}
-          name="quantity"
-          type="number"
-          inputMode="numeric"
-          min={1}
-          max={99}
-          defaultValue={updateState.values?.quantity ?? String(quantity)}
-          aria-invalid={error ? true : undefined}
-          className="w-20 rounded border border-slate-300 px-2 py-1"
-        />
-        <SubmitButton className="px-3 py-1 text-sm">Update</SubmitButton>
+    <div className="flex flex-wrap items-start gap-2">
+      <form action={update} className="flex flex-col gap-1" noValidate>
+        <div className="flex items-center gap-2">
+          <input type="hidden" name="itemId" value={itemId} />
+          <label htmlFor={inputId} className="sr-only">
+            Quantity of {name}
+          </label>
+          <input
+            id={inputId}
+            name="quantity"
+            type="number"
+            inputMode="numeric"
+            min={1}
+            max={MAX_LINE_QUANTITY}
+            value={draft}
+            onChange={(e) => setDraft(e.target.value)}
+            aria-invalid={error ? true : undefined}
+            aria-describedby={error ? errorId : undefined}
+            className="w-20 rounded border border-slate-300 px-2 py-1"
+          />
+          <SubmitButton className="px-3 py-1 text-sm" aria-label={`Update quantity of ${name}`}>
+            Update
+          </SubmitButton>
+        </div>
+        {error ? (
+          <p id={errorId} className="text-sm text-red-700">
+            {error}
+          </p>
+        ) : null}
       </form>
       <form action={remove}>
         <input type="hidden" name="itemId" value={itemId} />
-        <button type="submit" className="text-sm text-red-700 underline" aria-label={`Remove ${name}`}>
+        <button type="submit" className="py-1 text-sm text-red-700 underline" aria-label={`Remove ${name}`}>
           Remove
         </button>
       </form>
-      <div className="basis-full">
-        <FormMessage ok={updateState.ok && !removeState.message} message={error ?? updateState.message ?? removeState.message} />
-      </div>
     </div>
   );
 }

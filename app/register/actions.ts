@@ -2,7 +2,7 @@
 
 import { z } from "zod";
 import { formAction } from "@/app/_lib/action";
-import { signIn } from "@/app/_lib/auth";
+import { signIn, signInFailure, tooManyAttemptsMessage } from "@/app/_lib/auth";
 import { returnToSchema } from "@/app/_lib/safe-redirect";
 import { getServices } from "@/lib/composition/root";
 
@@ -17,5 +17,13 @@ const registerSchema = z
 
 export const registerAction = formAction(registerSchema, async (input) => {
   await getServices().registerUser({ name: input.name, email: input.email, password: input.password });
-  await signIn("credentials", { email: input.email, password: input.password, redirectTo: input.callbackUrl ?? "/" });
+  try {
+    // Signing in merges the guest cart too (see authorize in app/_lib/auth.ts).
+    await signIn("credentials", { email: input.email, password: input.password, redirectTo: input.callbackUrl ?? "/" });
+  } catch (error) {
+    // The sign-in counts against this address's limit like any other.
+    const failure = signInFailure(error);
+    if (failure?.kind !== "throttled") throw error;
+    return { ok: false, message: `Your account was created. ${tooManyAttemptsMessage(failure.retryAfterMinutes)}` };
+  }
 });

@@ -5,8 +5,8 @@ import { Field, FormMessage, SubmitButton } from "@/components/form-controls";
 import { initialFormState } from "@/app/_lib/form-state";
 import { signInAction } from "./actions";
 
-export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
-  const [state, action] = useActionState(signInAction, initialFormState);
+export function SignInForm({ callbackUrl, notice }: { callbackUrl: string; notice?: string }) {
+  const [state, action] = useActionState(signInAction, notice ? { ok: false, message: notice } : initialFormState);
   return (
     <form action={action} className="flex flex-col gap-4" noValidate>
       <input type="hidden" name="callbackUrl" value={callbackUrl} />

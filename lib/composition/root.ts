@@ -4,10 +4,12 @@
  * infrastructure.
  */
 import { randomUUID } from "node:crypto";
-import { makeAuthenticate } from "../application/auth/authenticate";
+import pg from "pg";
+import { makeAuthenticate, SIGN_IN_LIMITS } from "../application/auth/authenticate";
 import { makeRegisterUser } from "../application/auth/register-user";
 import { makeSessions } from "../application/auth/sessions";
 import { makeCart } from "../application/cart/cart";
+import { makeMergeGuestCart } from "../application/cart/merge-guest-cart";
 import { makeCatalog } from "../application/catalog/catalog";
 import { makeReleaseStock } from "../application/inventory/release-stock";
 import { makeReserveStock } from "../application/inventory/reserve-stock";
@@ -17,9 +19,11 @@ import { makePayOrder } from "../application/payments/pay-order";
 import { makeNotifications } from "../application/notifications/emails";
 import { makeOrderQueries } from "../application/orders/order-queries";
 import { makePlaceOrder } from "../application/orders/place-order";
+import { makeQuoteCheckout } from "../application/orders/checkout-quote";
 import { makeRelayOutbox } from "../application/outbox/relay-outbox";
 import { systemClock, type Clock, type IdGenerator } from "../application/shared";
 import { loadEnv, type Env } from "../infrastructure/config/env";
+import { PrismaCartRepository } from "../infrastructure/db/prisma-cart-repository";
 import { PrismaCategoryRepository } from "../infrastructure/db/prisma-category-repository";
 import { createPrismaClient } from "../infrastructure/db/prisma-client";
 import { PrismaOrderRepository } from "../infrastructure/db/prisma-order-repository";
@@ -30,6 +34,7 @@ import { PrismaSessionRepository } from "../infrastructure/db/prisma-session-rep
 import { PrismaUnitOfWork } from "../infrastructure/db/prisma-unit-of-work";
 import { PrismaUserRepository } from "../infrastructure/db/prisma-user-repository";
 import { Argon2PasswordHasher } from "../infrastructure/security/argon2-password-hasher";
+import { PostgresAttemptCounter } from "../infrastructure/security/postgres-attempt-counter";
 import { FakePaymentProvider } from "../infrastructure/payments/fake-payment-provider";
 
 /** Hash of a random password nobody knows: verified against when an email is unknown. */
@@ -43,14 +48,28 @@ export function createServices(env: Env = loadEnv(), overrides: { clock?: Clock;
   const hasher = new Argon2PasswordHasher();
   const users = new PrismaUserRepository(prisma);
   const processed = new PrismaProcessedEventRepository(prisma);
+  // rate-limiter-flexible speaks to a pg Pool, not to Prisma. A small one: a
+  // sign-in makes two or three single-statement round trips. It connects lazily,
+  // so the worker, which never signs anyone in, opens no connection.
+  const limiterPool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 3, application_name: "storefront-sign-in-limiter" });
 
   return {
     env,
     registerUser: makeRegisterUser({ uow, hasher, ids, clock }),
-    authenticate: makeAuthenticate({ credentials: users, hasher, dummyHash: DUMMY_HASH }),
+    authenticate: makeAuthenticate({
+      credentials: users,
+      hasher,
+      dummyHash: DUMMY_HASH,
+      attempts: {
+        perEmail: new PostgresAttemptCounter(limiterPool, { name: "sign_in_email", ...SIGN_IN_LIMITS.perEmail }),
+        perIp: new PostgresAttemptCounter(limiterPool, { name: "sign_in_ip", ...SIGN_IN_LIMITS.perIp }),
+      },
+    }),
     sessions: makeSessions({ sessions: new PrismaSessionRepository(prisma), ids, clock }),
     catalog: makeCatalog({ products: new PrismaProductRepository(prisma), categories: new PrismaCategoryRepository(prisma) }),
     cart: makeCart({ uow }),
+    mergeGuestCart: makeMergeGuestCart({ uow }),
+    quoteCheckout: makeQuoteCheckout({ carts: new PrismaCartRepository(prisma) }),
     placeOrder: makePlaceOrder({ uow, ids, clock }),
     orders: makeOrderQueries({ orders: new PrismaOrderRepository(prisma) }),
     cancelOrder: makeCancelOrder({ uow, ids, clock }),
@@ -68,7 +87,9 @@ export function createServices(env: Env = loadEnv(), overrides: { clock?: Clock;
       makeNotifications({ mailer, processed, shopUrl: env.APP_URL }),
     relayOutbox: (publisher: Parameters<typeof makeRelayOutbox>[0]["publisher"]) =>
       makeRelayOutbox({ store: new PrismaOutboxRelayStore(prisma), publisher }),
-    close: () => prisma.$disconnect(),
+    close: async () => {
+      await Promise.all([prisma.$disconnect(), limiterPool.end()]);
+    },
   };
 }
 

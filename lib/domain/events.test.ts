@@ -23,7 +23,17 @@ describe("event schemas", () => {
         aggregateType: "order",
         aggregateId: id,
         occurredAt: new Date(),
-        payload: { orderId: id, userId: id, email: "x@example.com", currency: "USD", totalMinor: 1.5, lines: [] },
+        payload: {
+          orderId: id,
+          userId: id,
+          email: "x@example.com",
+          currency: "USD",
+          subtotalMinor: 1,
+          shippingMinor: 0.5,
+          totalMinor: 1.5,
+          shipTo: null,
+          lines: [],
+        },
       }),
     ).toThrow();
   });
@@ -42,5 +52,39 @@ describe("event schemas", () => {
         lines: [{ productId: id, sku: "S", name: "N", unitPriceMinor: 1, quantity: -1 }],
       }),
     ).toThrow();
+  });
+
+  describe("order.created", () => {
+    const line = { productId: id, sku: "S", name: "N", unitPriceMinor: 2500, quantity: 1 };
+    const v1 = { orderId: id, userId: id, email: "x@example.com", currency: "USD", totalMinor: 2500, lines: [line] };
+    const shipTo = { name: "Ada", line1: "12 Hill St", line2: null, city: "SF", postalCode: "94107", country: "US" };
+
+    it("is written as v2, with subtotal, shipping and the address", () => {
+      const event = makeEvent("order.created", {
+        id,
+        aggregateType: "order",
+        aggregateId: id,
+        occurredAt: new Date(),
+        payload: { ...v1, subtotalMinor: 2500, shippingMinor: 495, totalMinor: 2995, shipTo },
+      });
+      expect(event.version).toBe(2);
+      expect(parseEventPayload("order.created", 2, JSON.parse(JSON.stringify(event.payload)))).toEqual(event.payload);
+    });
+
+    it("reads a v1 payload as v2: subtotal is the total, no shipping, no address", () => {
+      expect(parseEventPayload("order.created", 1, v1)).toEqual({ ...v1, subtotalMinor: 2500, shippingMinor: 0, shipTo: null });
+      // v1 stays strict: v2's fields under version 1 are refused, not ignored.
+      expect(() => parseEventPayload("order.created", 1, { ...v1, subtotalMinor: 2500 })).toThrow();
+    });
+
+    it("refuses a v2 total that is not subtotal plus shipping, and a malformed address", () => {
+      expect(() => parseEventPayload("order.created", 2, { ...v1, subtotalMinor: 2500, shippingMinor: 495, totalMinor: 2500, shipTo })).toThrow(
+        /subtotalMinor \+ shippingMinor/,
+      );
+      expect(() =>
+        parseEventPayload("order.created", 2, { ...v1, subtotalMinor: 2500, shippingMinor: 0, shipTo: { ...shipTo, country: "usa" } }),
+      ).toThrow();
+      expect(() => parseEventPayload("order.created", 3, v1)).toThrow(/unsupported order.created schema version 3/);
+    });
   });
 });

@@ -40,6 +40,30 @@ export const orderCreatedV1 = z
   })
   .strict();
 
+/** What v2 carries of the shipping address: its shape, not the checkout form's rules (those may change). */
+const shipToV2 = z
+  .object({
+    name: z.string().min(1).max(100),
+    line1: z.string().min(1).max(200),
+    line2: z.string().min(1).max(200).nullable(),
+    city: z.string().min(1).max(100),
+    postalCode: z.string().min(1).max(20),
+    country: z.string().regex(/^[A-Z]{2}$/),
+  })
+  .strict();
+
+/**
+ * v2 adds what the order charged besides its lines, and where it ships. A
+ * version bump rather than optional v1 fields: v1 is strict, so a consumer
+ * that only knows v1 would refuse the new fields anyway; the version makes
+ * that explicit (deploy consumers before producers). shipTo is null only for
+ * v1 events read as v2.
+ */
+export const orderCreatedV2 = orderCreatedV1
+  .extend({ subtotalMinor: minor, shippingMinor: minor, shipTo: shipToV2.nullable() })
+  .strict()
+  .refine((p) => p.totalMinor === p.subtotalMinor + p.shippingMinor, { message: "totalMinor must be subtotalMinor + shippingMinor", path: ["totalMinor"] });
+
 export const orderPaidV1 = z.object({ orderId: uuid, userId: uuid, email: z.email(), amountMinor: minor, currency }).strict();
 
 /** stockReserved: the order held reserved stock when it was cancelled, so the inventory consumer releases it. */
@@ -59,14 +83,29 @@ export const userRegisteredV1 = z.object({ userId: uuid, email: z.email(), name:
 
 /** Current schema version per topic, and the schema for each version a consumer accepts. */
 export const EVENT_SCHEMAS = {
-  "order.created": { version: 1, schemas: { 1: orderCreatedV1 } },
+  "order.created": { version: 2, schemas: { 1: orderCreatedV1, 2: orderCreatedV2 } },
   "order.paid": { version: 1, schemas: { 1: orderPaidV1 } },
   "order.cancelled": { version: 1, schemas: { 1: orderCancelledV1 } },
   "inventory.updated": { version: 1, schemas: { 1: inventoryUpdatedV1 } },
   "user.registered": { version: 1, schemas: { 1: userRegisteredV1 } },
 } as const satisfies Record<Topic, { version: number; schemas: Record<number, z.ZodType> }>;
 
-export type EventPayload<T extends Topic> = z.infer<(typeof EVENT_SCHEMAS)[T]["schemas"][1]>;
+type Schemas = typeof EVENT_SCHEMAS;
+type CurrentPayloads = { [K in Topic]: z.infer<Schemas[K]["schemas"][Schemas[K]["version"] & keyof Schemas[K]["schemas"]]> };
+
+/** The payload of a topic's current version: what producers write and what consumers get, whatever version arrived. */
+export type EventPayload<T extends Topic> = CurrentPayloads[T];
+
+/**
+ * Reads an older version's payload as the next version. Orders placed before
+ * v2 charged no shipping (subtotal = total, as the migration filled in) and
+ * recorded no address.
+ */
+const UPCASTS: { [T in Topic]?: Record<number, (payload: never) => unknown> } = {
+  "order.created": {
+    1: (p: z.infer<typeof orderCreatedV1>) => ({ ...p, subtotalMinor: p.totalMinor, shippingMinor: 0, shipTo: null }),
+  },
+};
 
 /** An event as written to the outbox and carried in a Kafka message. */
 export interface DomainEvent<T extends Topic = Topic> {
@@ -85,14 +124,28 @@ export function makeEvent<T extends Topic>(
 ): DomainEvent<T> {
   // Parse on the way out too: a bug that builds a malformed event fails the
   // transaction that wrote it instead of poisoning the topic.
-  const schema = EVENT_SCHEMAS[type].schemas[1] as unknown as z.ZodType<EventPayload<T>>;
+  const schema = currentSchema(type);
   return { ...init, type, version: EVENT_SCHEMAS[type].version, payload: schema.parse(init.payload) };
 }
 
-/** Parses an incoming payload of a given version; throws a ZodError when it does not fit. */
+function currentSchema<T extends Topic>(type: T): z.ZodType<EventPayload<T>> {
+  const { version, schemas } = EVENT_SCHEMAS[type];
+  return (schemas as unknown as Record<number, z.ZodType<EventPayload<T>>>)[version]!;
+}
+
+/**
+ * Parses an incoming payload of a given version and returns it as the current
+ * version; throws a ZodError when it does not fit, an Error for an unknown version.
+ */
 export function parseEventPayload<T extends Topic>(type: T, version: number, payload: unknown): EventPayload<T> {
-  const schemas = EVENT_SCHEMAS[type].schemas as unknown as Record<number, z.ZodType<EventPayload<T>> | undefined>;
-  const schema = schemas[version];
+  const { version: current, schemas } = EVENT_SCHEMAS[type];
+  const schema = (schemas as unknown as Record<number, z.ZodType | undefined>)[version];
   if (!schema) throw new Error(`unsupported ${type} schema version ${version}`);
-  return schema.parse(payload);
+  let value: unknown = schema.parse(payload);
+  for (let v = version; v < current; v++) {
+    const upcast = UPCASTS[type]?.[v] as ((p: unknown) => unknown) | undefined;
+    if (!upcast) throw new Error(`no upcast for ${type} from version ${v}`);
+    value = upcast(value);
+  }
+  return version === current ? (value as EventPayload<T>) : currentSchema(type).parse(value);
 }

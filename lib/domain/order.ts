@@ -1,3 +1,4 @@
+import type { ShippingAddress } from "./address";
 import { AppError } from "./errors";
 import type { Money } from "./money";
 
@@ -72,7 +73,12 @@ export interface Order {
   readonly userId: string;
   readonly status: OrderStatus;
   readonly cancellationReason: CancellationReason | null;
+  /** Prices as charged when the order was placed: total = subtotal + shipping. */
+  readonly subtotal: Money;
+  readonly shipping: Money;
   readonly total: Money;
+  /** Null only on orders placed before the shop collected addresses. */
+  readonly shipTo: ShippingAddress | null;
   readonly lines: readonly OrderLine[];
   readonly version: number;
   /** While stock is reserved and unpaid: when the reservation lapses. */

@@ -1,6 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "@playwright/test";
-import { openInStockProduct, registerShopper } from "./support";
+import { openInStockProduct, registerShopper, reviewCheckout } from "./support";
 
 // axe-core on the main pages: no serious or critical violations.
 async function seriousViolations(page: import("@playwright/test").Page) {
@@ -24,6 +24,15 @@ test("the main pages have no serious or critical accessibility violations", asyn
   await expect(page.getByRole("status")).toContainText("Added to your cart");
   await page.goto("/cart");
   expect(await seriousViolations(page), "/cart").toEqual([]);
+  await page.goto("/checkout");
+  expect(await seriousViolations(page), "/checkout").toEqual([]);
+  // With every error showing, too.
+  await page.getByLabel("Full name").fill("");
+  await page.getByRole("button", { name: "Continue to review" }).click();
+  await expect(page.locator("#field-name-error")).toBeVisible();
+  expect(await seriousViolations(page), "/checkout with errors").toEqual([]);
+  await reviewCheckout(page);
+  expect(await seriousViolations(page), "/checkout/review").toEqual([]);
   await page.getByRole("button", { name: "Place order" }).click();
   await expect(page).toHaveURL(/\/orders\/[0-9a-f-]{36}$/);
   expect(await seriousViolations(page), "order page").toEqual([]);
@@ -31,4 +40,5 @@ test("the main pages have no serious or critical accessibility violations", asyn
     await page.goto(path);
     expect(await seriousViolations(page), path).toEqual([]);
   }
+  await page.screenshot({ path: test.info().outputPath("account.png"), fullPage: true });
 });

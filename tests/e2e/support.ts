@@ -37,16 +37,68 @@ export async function openInStockProduct(page: Page, index: number): Promise<{ n
   return { name, slug: new URL(page.url()).pathname.split("/").pop()! };
 }
 
+/** Opens a product by slug and adds `quantity` of it to the cart. */
+export async function addToCart(page: Page, slug: string, quantity = 1): Promise<void> {
+  await page.goto(`/products/${slug}`);
+  await page.getByLabel("Quantity").fill(String(quantity));
+  await page.getByRole("button", { name: "Add to cart" }).click();
+  await expect(page.getByRole("status")).toContainText("Added to your cart");
+}
+
+export interface TestAddress {
+  name: string;
+  line1: string;
+  line2?: string;
+  city: string;
+  postalCode: string;
+  country: string;
+}
+
+export const E2E_ADDRESS: TestAddress = { name: "E2E Shopper", line1: "1 Test Street", city: "Springfield", postalCode: "12345", country: "US" };
+
+/** Fills step 1 of checkout (the shipping address form). */
+export async function fillShippingAddress(page: Page, address: TestAddress = E2E_ADDRESS): Promise<void> {
+  await page.getByLabel("Full name").fill(address.name);
+  await page.getByLabel("Address line 1").fill(address.line1);
+  await page.getByLabel("Address line 2 (optional)").fill(address.line2 ?? "");
+  await page.getByLabel("City").fill(address.city);
+  await page.getByLabel("Postal code").fill(address.postalCode);
+  await page.getByLabel("Country").selectOption(address.country);
+}
+
+/** From step 1 with a valid address to the review step. */
+export async function reviewCheckout(page: Page, address: TestAddress = E2E_ADDRESS): Promise<void> {
+  // By URL, so journeys that are not about the cart page do not depend on its layout.
+  await page.goto("/checkout");
+  await fillShippingAddress(page, address);
+  await page.getByRole("button", { name: "Continue to review" }).click();
+  await expect(page).toHaveURL(/\/checkout\/review$/);
+  await expect(page.getByRole("heading", { name: "Review your order" })).toBeVisible();
+}
+
+/** Checks out the cart (address, review, place order); the page ends on the new order, whose id is returned. */
+export async function checkOut(page: Page, address: TestAddress = E2E_ADDRESS): Promise<string> {
+  await reviewCheckout(page, address);
+  await page.getByRole("button", { name: "Place order" }).click();
+  await expect(page).toHaveURL(/\/orders\/[0-9a-f-]{36}$/);
+  return new URL(page.url()).pathname.split("/").pop()!;
+}
+
+/** Amount in minor units of a "$1,234.56" text. */
+export function minorUnits(text: string | null): number {
+  const match = /\$([\d,]+)\.(\d{2})/.exec(text ?? "");
+  if (!match) throw new Error(`no dollar amount in ${JSON.stringify(text)}`);
+  return Number(match[1]!.replace(/,/g, "")) * 100 + Number(match[2]);
+}
+
 /** Adds the n-th in-stock product, checks out, and waits until the worker reserved the stock; returns the order id. */
 export async function placeReservedOrder(page: Page, productIndex: number, quantity = 1): Promise<string> {
   await openInStockProduct(page, productIndex);
   await page.getByLabel("Quantity").fill(String(quantity));
   await page.getByRole("button", { name: "Add to cart" }).click();
   await expect(page.getByRole("status")).toContainText("Added to your cart");
-  await page.goto("/cart");
-  await page.getByRole("button", { name: "Place order" }).click();
-  await expect(page).toHaveURL(/\/orders\/[0-9a-f-]{36}$/);
+  const orderId = await checkOut(page);
   // No reload: the order page refreshes itself while the order is pending.
   await expect(page.getByTestId("order-status")).toHaveText("Stock reserved", { timeout: 30_000 });
-  return new URL(page.url()).pathname.split("/").pop()!;
+  return orderId;
 }

@@ -4,6 +4,8 @@ import type pg from "pg";
 import { parseEventPayload, type DomainEvent } from "@/lib/domain/events";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { insertProduct, insertUser, servicesFor, sqlPool, stockOf } from "../support/fixtures";
+import { userCartOwner } from "@/lib/domain/cart";
+import { SHIP_TO } from "../support/addresses";
 
 let db: TestDatabase;
 let pool: pg.Pool;
@@ -40,7 +42,7 @@ async function orderCreatedEvents(orderIds: string[]): Promise<DomainEvent<"orde
 
 async function shopperWithCart(lines: { productId: string; quantity: number }[]) {
   const user = await insertUser(pool);
-  for (const line of lines) await services.cart.addItem(user.id, line);
+  for (const line of lines) await services.cart.addItem(userCartOwner(user.id), line);
   return user;
 }
 
@@ -51,7 +53,7 @@ describe("checkout under concurrency", () => {
     for (let i = 0; i < 50; i++) shoppers.push(await shopperWithCart([{ productId: product, quantity: 1 }]));
 
     const placed = await Promise.all(
-      shoppers.map((s) => services.placeOrder({ userId: s.id, email: s.email, checkoutKey: randomUUID() })),
+      shoppers.map((s) => services.placeOrder({ userId: s.id, email: s.email, checkoutKey: randomUUID(), shipTo: SHIP_TO })),
     );
     expect(placed.filter((p) => p.created)).toHaveLength(50);
 
@@ -85,7 +87,7 @@ describe("checkout under concurrency", () => {
       const lines = (i % 2 === 0 ? rotated : rotated.reverse()).map((productId) => ({ productId, quantity: 1 }));
       shoppers.push(await shopperWithCart(lines));
     }
-    const placed = await Promise.all(shoppers.map((s) => services.placeOrder({ userId: s.id, email: s.email, checkoutKey: randomUUID() })));
+    const placed = await Promise.all(shoppers.map((s) => services.placeOrder({ userId: s.id, email: s.email, checkoutKey: randomUUID(), shipTo: SHIP_TO })));
     const events = await orderCreatedEvents(placed.map((p) => p.order.id));
     const outcomes = await Promise.allSettled(events.map((e) => services.reserveStock(e)));
     expect(outcomes.filter((o) => o.status === "rejected")).toEqual([]);
@@ -97,7 +99,7 @@ describe("checkout under concurrency", () => {
     const shopper = await shopperWithCart([{ productId: product, quantity: 2 }]);
     const key = randomUUID();
     const results = await Promise.all(
-      Array.from({ length: 5 }, () => services.placeOrder({ userId: shopper.id, email: shopper.email, checkoutKey: key })),
+      Array.from({ length: 5 }, () => services.placeOrder({ userId: shopper.id, email: shopper.email, checkoutKey: key, shipTo: SHIP_TO })),
     );
     expect(new Set(results.map((r) => r.order.id)).size).toBe(1);
     expect(results.filter((r) => r.created)).toHaveLength(1);
@@ -113,7 +115,7 @@ describe("checkout under concurrency", () => {
   it("handles the same order.created event delivered twice at once as one reservation", async () => {
     const product = await insertProduct(pool, { stock: 5 });
     const shopper = await shopperWithCart([{ productId: product, quantity: 2 }]);
-    const { order } = await services.placeOrder({ userId: shopper.id, email: shopper.email, checkoutKey: randomUUID() });
+    const { order } = await services.placeOrder({ userId: shopper.id, email: shopper.email, checkoutKey: randomUUID(), shipTo: SHIP_TO });
     const [event] = await orderCreatedEvents([order.id]);
     const outcomes = await Promise.all([services.reserveStock(event!), services.reserveStock(event!), services.reserveStock(event!)]);
     expect(outcomes.sort()).toEqual(["duplicate", "duplicate", "reserved"]);

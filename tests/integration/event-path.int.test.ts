@@ -7,6 +7,8 @@ import { startWorker, type RunningWorker } from "@/workers/worker";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { eventually, insertProduct, servicesFor, sqlPool, stockOf } from "../support/fixtures";
 import { isolatedTopics } from "../support/kafka";
+import { userCartOwner } from "@/lib/domain/cart";
+import { SHIP_TO } from "../support/addresses";
 
 const SINK = process.env.SMTP_SINK_HTTP_URL ?? "http://127.0.0.1:1080";
 
@@ -65,9 +67,9 @@ describe("event path: outbox → relay → Kafka → worker", () => {
     const user = await services.registerUser({ email, name: "Bea", password: "a-long-password" });
     const a = await insertProduct(pool, { stock: 5, priceMinor: 1500, name: "Event Lamp" });
     const b = await insertProduct(pool, { stock: 5, priceMinor: 250, name: "Event Mug" });
-    await services.cart.addItem(user.id, { productId: a, quantity: 2 });
-    await services.cart.addItem(user.id, { productId: b, quantity: 1 });
-    const { order } = await services.placeOrder({ userId: user.id, email, checkoutKey: randomUUID() });
+    await services.cart.addItem(userCartOwner(user.id), { productId: a, quantity: 2 });
+    await services.cart.addItem(userCartOwner(user.id), { productId: b, quantity: 1 });
+    const { order } = await services.placeOrder({ userId: user.id, email, checkoutKey: randomUUID(), shipTo: SHIP_TO });
 
     await eventually(async () => ((await services.orders.getForUser(user.id, order.id)).status === "stock_reserved" ? true : undefined), 30_000, "stock_reserved");
     expect([await stockOf(pool, a), await stockOf(pool, b)]).toEqual([3, 4]);
@@ -78,7 +80,7 @@ describe("event path: outbox → relay → Kafka → worker", () => {
     }, 30_000, "confirmation email");
     expect(confirmations).toHaveLength(1);
     expect(confirmations[0]!.text).toContain("2 × Event Lamp");
-    expect(confirmations[0]!.text).toContain("Total: $32.50");
+    expect(confirmations[0]!.text).toContain("Subtotal: $32.50\nShipping: $4.95\nTotal: $37.45");
 
     const messages = await eventually(async () => {
       const mine = seen.filter((s) => s.message.key?.toString() === order.id);
@@ -86,8 +88,11 @@ describe("event path: outbox → relay → Kafka → worker", () => {
     }, 30_000, "order.created and inventory.updated on the tap");
     const created = messages.find((m) => m.topic.endsWith("order.created"))!;
     expect(created.message.headers?.["event-type"]?.toString()).toBe("order.created");
-    expect(created.message.headers?.["schema-version"]?.toString()).toBe("1");
-    expect(JSON.parse(created.message.value!.toString())).toMatchObject({ type: "order.created", payload: { orderId: order.id, totalMinor: 3250 } });
+    expect(created.message.headers?.["schema-version"]?.toString()).toBe("2");
+    expect(JSON.parse(created.message.value!.toString())).toMatchObject({
+      type: "order.created",
+      payload: { orderId: order.id, subtotalMinor: 3250, shippingMinor: 495, totalMinor: 3745, shipTo: SHIP_TO },
+    });
     expect(messages.some((m) => m.topic.endsWith("inventory.updated"))).toBe(true);
 
     const { rows } = await pool.query(`SELECT count(*)::int AS n FROM outbox_events WHERE sent_at IS NULL`);
@@ -100,10 +105,10 @@ describe("event path: outbox → relay → Kafka → worker", () => {
     for (let i = 0; i < 20; i++) {
       const email = `rush-${i}-${randomUUID().slice(0, 6)}@example.com`;
       const user = await services.registerUser({ email, name: `Rush ${i}`, password: "a-long-password" });
-      await services.cart.addItem(user.id, { productId: product, quantity: 1 });
+      await services.cart.addItem(userCartOwner(user.id), { productId: product, quantity: 1 });
       buyers.push({ user, email });
     }
-    const placed = await Promise.all(buyers.map((b) => services.placeOrder({ userId: b.user.id, email: b.email, checkoutKey: randomUUID() })));
+    const placed = await Promise.all(buyers.map((b) => services.placeOrder({ userId: b.user.id, email: b.email, checkoutKey: randomUUID(), shipTo: SHIP_TO })));
     const ids = placed.map((p) => p.order.id);
     const counts = await eventually(async () => {
       const { rows } = await pool.query(
@@ -122,8 +127,8 @@ describe("event path: outbox → relay → Kafka → worker", () => {
     const email = `cancel-${randomUUID().slice(0, 8)}@example.com`;
     const user = await services.registerUser({ email, name: "Cleo", password: "a-long-password" });
     const product = await insertProduct(pool, { stock: 4 });
-    await services.cart.addItem(user.id, { productId: product, quantity: 3 });
-    const { order } = await services.placeOrder({ userId: user.id, email, checkoutKey: randomUUID() });
+    await services.cart.addItem(userCartOwner(user.id), { productId: product, quantity: 3 });
+    const { order } = await services.placeOrder({ userId: user.id, email, checkoutKey: randomUUID(), shipTo: SHIP_TO });
     await eventually(async () => ((await services.orders.getForUser(user.id, order.id)).status === "stock_reserved" ? true : undefined), 30_000, "stock_reserved");
     expect(await stockOf(pool, product)).toBe(1);
 

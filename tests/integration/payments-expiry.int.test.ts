@@ -4,6 +4,8 @@ import type pg from "pg";
 import { parseEventPayload, type DomainEvent } from "@/lib/domain/events";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { insertProduct, insertUser, servicesFor, sqlPool } from "../support/fixtures";
+import { userCartOwner } from "@/lib/domain/cart";
+import { SHIP_TO } from "../support/addresses";
 
 let db: TestDatabase;
 let pool: pg.Pool;
@@ -25,8 +27,8 @@ afterAll(async () => {
 async function reservedOrder() {
   const user = await insertUser(pool);
   const product = await insertProduct(pool, { stock: 3, priceMinor: 999 });
-  await services.cart.addItem(user.id, { productId: product, quantity: 1 });
-  const { order } = await services.placeOrder({ userId: user.id, email: user.email, checkoutKey: randomUUID() });
+  await services.cart.addItem(userCartOwner(user.id), { productId: product, quantity: 1 });
+  const { order } = await services.placeOrder({ userId: user.id, email: user.email, checkoutKey: randomUUID(), shipTo: SHIP_TO });
   const { rows } = await pool.query(`SELECT id, schema_version, payload, created_at FROM outbox_events WHERE type = 'order.created' AND aggregate_id = $1`, [order.id]);
   const event: DomainEvent<"order.created"> = {
     id: rows[0].id,
@@ -35,7 +37,7 @@ async function reservedOrder() {
     aggregateType: "order",
     aggregateId: order.id,
     occurredAt: rows[0].created_at,
-    payload: parseEventPayload("order.created", 1, rows[0].payload),
+    payload: parseEventPayload("order.created", rows[0].schema_version, rows[0].payload),
   };
   expect(await services.reserveStock(event)).toBe("reserved");
   return { user, order };
@@ -58,7 +60,7 @@ describe("payment and reservation expiry against PostgreSQL", () => {
       { outcome: "authorized", reason: null, card_last4: "4242" },
     ]);
     const { rows: events } = await pool.query(`SELECT payload FROM outbox_events WHERE type = 'order.paid' AND aggregate_id = $1`, [order.id]);
-    expect(events.map((e) => e.payload)).toEqual([{ orderId: order.id, userId: user.id, email: user.email, amountMinor: 999, currency: "USD" }]);
+    expect(events.map((e) => e.payload)).toEqual([{ orderId: order.id, userId: user.id, email: user.email, amountMinor: 999 + 495, currency: "USD" }]); // the unit plus shipping
   });
 
   it("expires each lapsed reservation exactly once when three workers run the job at the same time", async () => {

@@ -14,6 +14,7 @@ import { PrismaSessionRepository } from "@/lib/infrastructure/db/prisma-session-
 import { PrismaUserRepository } from "@/lib/infrastructure/db/prisma-user-repository";
 import { PrismaUnitOfWork } from "@/lib/infrastructure/db/prisma-unit-of-work";
 import { createTestDatabase, type TestDatabase } from "../support/db";
+import { SHIP_TO } from "../support/addresses";
 import { insertProduct, insertUser, sqlPool, stockOf } from "../support/fixtures";
 
 let db: TestDatabase;
@@ -122,6 +123,7 @@ describe("PrismaOrderRepository", () => {
       subtotal: { amountMinor: 2468, currency: "USD" },
       shipping: { amountMinor: 0, currency: "USD" },
       total: { amountMinor: 2468, currency: "USD" },
+      shipTo: SHIP_TO,
       lines: [{ productId: p, sku: "S", name: "N", unitPrice: { amountMinor: 1234, currency: "USD" }, quantity: 2 }],
       createdAt: new Date(),
     };

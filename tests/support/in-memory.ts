@@ -6,20 +6,29 @@
 import { AppError } from "@/lib/domain/errors";
 import type { DomainEvent } from "@/lib/domain/events";
 import type { Category, CategorySummary, Product, ProductDetails } from "@/lib/domain/catalog";
-import type { Cart } from "@/lib/domain/cart";
+import type { Cart, CartOwner } from "@/lib/domain/cart";
 import type { Order, StatusUpdate } from "@/lib/domain/order";
 import type { PaymentAttempt } from "@/lib/application/payments/pay-order";
 import type { User } from "@/lib/domain/user";
 import type { NewUser, PasswordHasher } from "@/lib/application/auth/ports";
+import type { AttemptCounter } from "@/lib/application/auth/authenticate";
 import type { NewOrder } from "@/lib/application/orders/place-order";
 import type { ReservationResult } from "@/lib/application/inventory/reserve-stock";
 import type { Clock, IdGenerator, UnitOfWork } from "@/lib/application/shared";
 import type { CategoryDirectory, ProductCatalog, ProductCriteria } from "@/lib/application/catalog/catalog";
 
+/** A cart row: exactly one of userId and guestTokenHash is set, as the database's CHECK demands. */
+interface StoredCart {
+  id: string;
+  userId: string | null;
+  guestTokenHash: string | null;
+  items: { id: string; productId: string; quantity: number }[];
+}
+
 interface State {
   users: Map<string, NewUser>;
   products: Map<string, Product>;
-  carts: Map<string, { id: string; userId: string; items: { id: string; productId: string; quantity: number }[] }>;
+  carts: Map<string, StoredCart>;
   orders: Map<string, Order & { checkoutKey: string }>;
   outbox: DomainEvent[];
   processed: Set<string>;
@@ -65,13 +74,22 @@ export class InMemoryStore {
   repos() {
     const s = () => this.state;
     const ids = this.ids;
-    const loadCart = (userId: string): Cart => {
-      const cart = [...s().carts.values()].find((c) => c.userId === userId);
-      if (!cart) return { id: null, lines: [] };
-      return {
-        id: cart.id,
-        lines: cart.items.map((i) => ({ itemId: i.id, quantity: i.quantity, product: s().products.get(i.productId)! })),
-      };
+    const findCart = (owner: CartOwner) =>
+      [...s().carts.values()].find((c) => (owner.kind === "user" ? c.userId === owner.userId : c.guestTokenHash === owner.tokenHash));
+    const toCart = (cart: StoredCart | undefined): Cart =>
+      cart
+        ? { id: cart.id, lines: cart.items.map((i) => ({ itemId: i.id, quantity: i.quantity, product: s().products.get(i.productId)! })) }
+        : { id: null, lines: [] };
+    const lockFor = async (owner: CartOwner) => {
+      let cart = findCart(owner);
+      if (!cart) {
+        cart =
+          owner.kind === "user"
+            ? { id: ids.uuid(), userId: owner.userId, guestTokenHash: null, items: [] }
+            : { id: ids.uuid(), userId: null, guestTokenHash: owner.tokenHash, items: [] };
+        s().carts.set(cart.id, cart);
+      }
+      return { cartId: cart.id };
     };
     return {
       users: {
@@ -93,20 +111,29 @@ export class InMemoryStore {
         },
       },
       carts: {
+        lockFor,
         async lockForUser(userId: string) {
-          let cart = [...s().carts.values()].find((c) => c.userId === userId);
-          if (!cart) {
-            cart = { id: ids.uuid(), userId, items: [] };
-            s().carts.set(cart.id, cart);
-          }
-          return { cartId: cart.id };
+          return lockFor({ kind: "user", userId });
+        },
+        async lockForMerge(userId: string, guestTokenHash: string) {
+          const { cartId } = await lockFor({ kind: "user", userId });
+          return { userCartId: cartId, guestCartId: findCart({ kind: "guest", tokenHash: guestTokenHash })?.id ?? null };
         },
         async lockAndLoad(userId: string) {
-          const cart = loadCart(userId);
+          const cart = toCart(findCart({ kind: "user", userId }));
           return cart.id ? cart : null;
         },
+        async loadFor(owner: CartOwner) {
+          return toCart(findCart(owner));
+        },
         async load(userId: string) {
-          return loadCart(userId);
+          return toCart(findCart({ kind: "user", userId }));
+        },
+        async loadById(cartId: string) {
+          return toCart(s().carts.get(cartId));
+        },
+        async countItems(owner: CartOwner) {
+          return findCart(owner)?.items.reduce((n, i) => n + i.quantity, 0) ?? 0;
         },
         async setQuantity(cartId: string, productId: string, quantity: number) {
           const cart = s().carts.get(cartId)!;
@@ -122,8 +149,15 @@ export class InMemoryStore {
           const cart = s().carts.get(cartId)!;
           cart.items = cart.items.filter((i) => i.id !== itemId);
         },
+        async removeProduct(cartId: string, productId: string) {
+          const cart = s().carts.get(cartId)!;
+          cart.items = cart.items.filter((i) => i.productId !== productId);
+        },
         async clear(cartId: string) {
           s().carts.get(cartId)!.items = [];
+        },
+        async delete(cartId: string) {
+          s().carts.delete(cartId);
         },
       },
       orders: {
@@ -144,7 +178,10 @@ export class InMemoryStore {
             paidAt: null,
             refundDue: false,
             timeline: [{ status: "pending" as const, reason: null, at: o.createdAt }],
+            subtotal: o.subtotal,
+            shipping: o.shipping,
             total: o.total,
+            shipTo: o.shipTo,
             lines: o.lines,
             version: 0,
             createdAt: o.createdAt,
@@ -246,6 +283,38 @@ export class InMemoryStore {
         return next;
       },
     };
+  }
+}
+
+/**
+ * A fixed-window attempt counter like the PostgreSQL one: the window starts at
+ * a key's first hit and lasts windowMs on the given clock. Every call is
+ * synchronous inside, so concurrent hits are counted one at a time (as the
+ * database's atomic upsert does).
+ */
+export class InMemoryAttemptCounter implements AttemptCounter {
+  readonly counts = new Map<string, { points: number; expiresAt: number }>();
+
+  constructor(
+    private readonly limits: { attempts: number; windowMs: number },
+    private readonly clock: Clock,
+  ) {}
+
+  async hit(key: string) {
+    const now = this.clock.now().getTime();
+    const current = this.counts.get(key);
+    const entry = current && current.expiresAt > now ? { ...current, points: current.points + 1 } : { points: 1, expiresAt: now + this.limits.windowMs };
+    this.counts.set(key, entry);
+    return { limited: entry.points > this.limits.attempts, retryAfterMs: entry.expiresAt - now };
+  }
+
+  async forgive(key: string) {
+    const current = this.counts.get(key);
+    if (current) current.points -= 1;
+  }
+
+  async reset(key: string) {
+    this.counts.delete(key);
   }
 }
 

@@ -3,10 +3,10 @@ import { notFound, redirect } from "next/navigation";
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { isAppError } from "@/lib/domain/errors";
-import { multiply } from "@/lib/domain/money";
 import { getServices } from "@/lib/composition/root";
 import { getCurrentUser } from "@/app/_lib/auth";
-import { Price } from "@/components/money";
+import { OrderSummary } from "@/components/order-summary";
+import { ShippingAddressBlock } from "@/components/shipping-address";
 import { OrderStatusBadge } from "@/components/order-status";
 import { AutoRefresh } from "@/components/auto-refresh";
 import { CancelOrderForm } from "./cancel-order-form";
@@ -41,35 +41,17 @@ export default async function OrderPage({ params }: { params: Promise<{ id: stri
       ) : null}
       {/* The worker decides a pending order within moments; follow it until then. */}
       <AutoRefresh active={order.status === "pending"} />
-      <table className="mt-6 w-full text-left text-sm">
-        <caption className="sr-only">Items in this order</caption>
-        <thead>
-          <tr className="border-b border-slate-200">
-            <th scope="col" className="py-2">Item</th>
-            <th scope="col" className="py-2">Quantity</th>
-            <th scope="col" className="py-2 text-right">Price</th>
-          </tr>
-        </thead>
-        <tbody>
-          {order.lines.map((l) => (
-            <tr key={l.productId} className="border-b border-slate-100">
-              <td className="py-2">{l.name}</td>
-              <td className="py-2">{l.quantity}</td>
-              <td className="py-2 text-right">
-                <Price value={multiply(l.unitPrice, l.quantity)} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-        <tfoot>
-          <tr>
-            <th scope="row" colSpan={2} className="py-2 text-right">Total</th>
-            <td className="py-2 text-right font-semibold">
-              <Price value={order.total} />
-            </td>
-          </tr>
-        </tfoot>
-      </table>
+      <div className="mt-6 grid gap-6 md:grid-cols-[3fr_2fr]">
+        <OrderSummary caption="Items in this order" lines={order.lines} totals={order} />
+        {order.shipTo ? (
+          <section aria-labelledby="ship-to-heading">
+            <h2 id="ship-to-heading" className="text-lg font-semibold">
+              Shipping to
+            </h2>
+            <ShippingAddressBlock address={order.shipTo} />
+          </section>
+        ) : null}
+      </div>
       {order.refundDue ? <p className="mt-4 text-sm text-slate-700">Your payment will be refunded.</p> : null}
       {order.status === "stock_reserved" ? (
         <div className="mt-6">

@@ -4,7 +4,8 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { MAX_LINE_QUANTITY } from "@/lib/domain/cart";
 import { getServices } from "@/lib/composition/root";
-import { formAction, requireUser } from "@/app/_lib/action";
+import { formAction } from "@/app/_lib/action";
+import { cartOwnerForUpdate } from "@/app/_lib/guest-cart";
 
 const addToCartSchema = z
   .object({
@@ -18,12 +19,10 @@ const addToCartSchema = z
   })
   .strict();
 
-export const addToCart = formAction(
-  addToCartSchema,
-  async (input, { user }) => {
-    const { summary } = await getServices().cart.addItem(requireUser(user).id, { productId: input.productId, quantity: input.quantity });
-    revalidatePath("/", "layout");
-    return { ok: true, message: `Added to your cart (${summary.itemCount} items).` };
-  },
-  { requireUser: true, signInReturnTo: (raw) => (raw.slug ? `/products/${raw.slug}` : "/") },
-);
+/** Guests add to a cart of their own (see app/_lib/guest-cart.ts); signing in merges it. */
+export const addToCart = formAction(addToCartSchema, async (input, { user }) => {
+  const owner = await cartOwnerForUpdate(user);
+  const { summary } = await getServices().cart.addItem(owner, { productId: input.productId, quantity: input.quantity });
+  revalidatePath("/", "layout");
+  return { ok: true, message: `Added to your cart (${summary.itemCount} ${summary.itemCount === 1 ? "item" : "items"}).` };
+});

@@ -2,17 +2,27 @@
 
 import { useActionState } from "react";
 import { Field, FormMessage, SubmitButton } from "@/components/form-controls";
+import { useCartCount } from "@/components/cart/cart-count";
 import { initialFormState } from "@/app/_lib/form-state";
+import { MAX_LINE_QUANTITY } from "@/lib/domain/cart";
 import { addToCart } from "./actions";
 
 export function AddToCartForm({ productId, slug, soldOut }: { productId: string; slug: string; soldOut: boolean }) {
-  const [state, action] = useActionState(addToCart, initialFormState);
+  const [state, dispatch] = useActionState(addToCart, initialFormState);
+  const { adjust } = useCartCount();
+  // The header count moves at once; if the server refuses (e.g. not enough
+  // stock), it falls back when the action ends and the field shows why.
+  const action = (formData: FormData) => {
+    const quantity = Number(formData.get("quantity"));
+    if (Number.isInteger(quantity) && quantity >= 1 && quantity <= MAX_LINE_QUANTITY) adjust(quantity);
+    dispatch(formData);
+  };
   return (
     <form action={action} className="flex flex-wrap items-end gap-3" noValidate>
       <input type="hidden" name="productId" value={productId} />
       <input type="hidden" name="slug" value={slug} />
       <div className="w-28">
-        <Field label="Quantity" name="quantity" type="number" inputMode="numeric" min={1} max={99} defaultValue={state.values?.quantity ?? "1"} error={state.fieldErrors?.quantity} />
+        <Field label="Quantity" name="quantity" type="number" inputMode="numeric" min={1} max={MAX_LINE_QUANTITY} defaultValue={state.values?.quantity ?? "1"} error={state.fieldErrors?.quantity} />
       </div>
       <SubmitButton disabled={soldOut}>{soldOut ? "Sold out" : "Add to cart"}</SubmitButton>
       <div className="basis-full">

@@ -1,21 +1,50 @@
 import { describe, expect, it } from "vitest";
 import { isAppError } from "@/lib/domain/errors";
-import { makeAuthenticate } from "./authenticate";
+import { makeAuthenticate, SIGN_IN_LIMITS } from "./authenticate";
 import { makeRegisterUser } from "./register-user";
-import { fixedClock, InMemoryStore, plainHasher, sequentialIds } from "@/tests/support/in-memory";
+import type { PasswordHasher } from "./ports";
+import { fixedClock, InMemoryAttemptCounter, InMemoryStore, plainHasher, sequentialIds } from "@/tests/support/in-memory";
+
+const PASSWORD = "correct horse";
 
 function setup() {
   const store = new InMemoryStore();
   const uow = store.unitOfWork();
+  let now = new Date("2026-01-01T00:00:00.000Z").getTime();
+  const clock = { now: () => new Date(now) };
+  const perEmail = new InMemoryAttemptCounter(SIGN_IN_LIMITS.perEmail, clock);
+  const perIp = new InMemoryAttemptCounter(SIGN_IN_LIMITS.perIp, clock);
+  let verifications = 0;
+  const countingHasher: PasswordHasher = {
+    hash: plainHasher.hash,
+    verify: async (h, p) => {
+      verifications++;
+      return plainHasher.verify(h, p);
+    },
+  };
   const registerUser = makeRegisterUser({ uow, hasher: plainHasher, ids: sequentialIds(), clock: fixedClock() });
-  const authenticate = makeAuthenticate({ credentials: store.repos().users, hasher: plainHasher, dummyHash: "hashed:" + "x".repeat(40) });
-  return { store, registerUser, authenticate };
+  const authenticate = makeAuthenticate({
+    credentials: store.repos().users,
+    hasher: countingHasher,
+    dummyHash: "hashed:" + "x".repeat(40),
+    attempts: { perEmail, perIp },
+  });
+  return {
+    store,
+    registerUser,
+    authenticate,
+    perEmail,
+    verifications: () => verifications,
+    advance: (ms: number) => {
+      now += ms;
+    },
+  };
 }
 
 describe("registration and sign-in", () => {
   it("registers with a normalised email, a hashed password and a user.registered event", async () => {
     const { store, registerUser } = setup();
-    const user = await registerUser({ email: "  Ann@Example.COM ", name: " Ann ", password: "correct horse" });
+    const user = await registerUser({ email: "  Ann@Example.COM ", name: " Ann ", password: PASSWORD });
     expect(user).toMatchObject({ email: "ann@example.com", name: "Ann", role: "customer" });
     expect(store.state.users.get(user.id)!.passwordHash).toBe("hashed:correct horse");
     expect(store.state.outbox.map((e) => e.type)).toEqual(["user.registered"]);
@@ -23,7 +52,7 @@ describe("registration and sign-in", () => {
 
   it("refuses a second account for the same email and writes no event for it", async () => {
     const { store, registerUser } = setup();
-    await registerUser({ email: "ann@example.com", name: "Ann", password: "correct horse" });
+    await registerUser({ email: "ann@example.com", name: "Ann", password: PASSWORD });
     const error = await registerUser({ email: "ANN@example.com", name: "Ann 2", password: "another one" }).catch((e: unknown) => e);
     expect(isAppError(error, "conflict")).toBe(true);
     expect(store.state.outbox).toHaveLength(1);
@@ -31,11 +60,64 @@ describe("registration and sign-in", () => {
 
   it("signs in with the right password only, and never returns the hash", async () => {
     const { registerUser, authenticate } = setup();
-    await registerUser({ email: "ann@example.com", name: "Ann", password: "correct horse" });
-    const user = await authenticate("ANN@example.com", "correct horse");
-    expect(user).toMatchObject({ email: "ann@example.com" });
-    expect(Object.keys(user!)).not.toContain("passwordHash");
-    expect(await authenticate("ann@example.com", "wrong")).toBeNull();
-    expect(await authenticate("nobody@example.com", "correct horse")).toBeNull();
+    await registerUser({ email: "ann@example.com", name: "Ann", password: PASSWORD });
+    const result = await authenticate({ email: "ANN@example.com", password: PASSWORD, ip: "203.0.113.1" });
+    expect(result).toMatchObject({ ok: true, user: { email: "ann@example.com" } });
+    expect(Object.keys(result.ok ? result.user : {})).not.toContain("passwordHash");
+    expect(await authenticate({ email: "ann@example.com", password: "wrong", ip: "203.0.113.1" })).toEqual({ ok: false, reason: "invalid" });
+    expect(await authenticate({ email: "nobody@example.com", password: PASSWORD, ip: "203.0.113.1" })).toEqual({ ok: false, reason: "invalid" });
+  });
+});
+
+describe("sign-in throttling", () => {
+  it("refuses the sixth attempt on one email within 15 minutes, even with the right password, without checking it", async () => {
+    const { registerUser, authenticate, verifications } = setup();
+    await registerUser({ email: "ann@example.com", name: "Ann", password: PASSWORD });
+    for (let i = 0; i < 5; i++) {
+      expect(await authenticate({ email: "ann@example.com", password: `guess ${i}`, ip: `203.0.113.${i}` })).toEqual({ ok: false, reason: "invalid" });
+    }
+    const checked = verifications();
+    const refused = await authenticate({ email: "ANN@example.com", password: PASSWORD, ip: "198.51.100.9" });
+    expect(refused).toEqual({ ok: false, reason: "throttled", retryAfterMs: 15 * 60_000 });
+    expect(verifications()).toBe(checked);
+  });
+
+  it("lets the account in again once the window has passed", async () => {
+    const { registerUser, authenticate, advance } = setup();
+    await registerUser({ email: "ann@example.com", name: "Ann", password: PASSWORD });
+    for (let i = 0; i < 6; i++) await authenticate({ email: "ann@example.com", password: "wrong", ip: null });
+    advance(10 * 60_000);
+    expect(await authenticate({ email: "ann@example.com", password: PASSWORD })).toMatchObject({ ok: false, reason: "throttled", retryAfterMs: 5 * 60_000 });
+    advance(5 * 60_000);
+    expect(await authenticate({ email: "ann@example.com", password: PASSWORD })).toMatchObject({ ok: true });
+  });
+
+  it("limits one address to 20 attempts across many emails", async () => {
+    const { authenticate } = setup();
+    for (let i = 0; i < 20; i++) {
+      expect(await authenticate({ email: `user${i}@example.com`, password: "wrong", ip: "203.0.113.7" })).toEqual({ ok: false, reason: "invalid" });
+    }
+    expect(await authenticate({ email: "fresh@example.com", password: "wrong", ip: "203.0.113.7" })).toMatchObject({ reason: "throttled" });
+    expect(await authenticate({ email: "fresh@example.com", password: "wrong", ip: "203.0.113.8" })).toEqual({ ok: false, reason: "invalid" });
+  });
+
+  it("forgets an account's failures once its owner signs in", async () => {
+    const { registerUser, authenticate, perEmail } = setup();
+    await registerUser({ email: "ann@example.com", name: "Ann", password: PASSWORD });
+    for (let i = 0; i < 4; i++) await authenticate({ email: "ann@example.com", password: "typo", ip: "203.0.113.1" });
+    expect(await authenticate({ email: "ann@example.com", password: PASSWORD, ip: "203.0.113.1" })).toMatchObject({ ok: true });
+    expect(perEmail.counts.has("ann@example.com")).toBe(false);
+    for (let i = 0; i < 5; i++) {
+      expect(await authenticate({ email: "ann@example.com", password: "typo", ip: "203.0.113.1" })).toEqual({ ok: false, reason: "invalid" });
+    }
+  });
+
+  it("counts concurrent guesses before checking them, so a burst cannot slip under the limit", async () => {
+    const { registerUser, authenticate, verifications } = setup();
+    await registerUser({ email: "ann@example.com", name: "Ann", password: PASSWORD });
+    const results = await Promise.all(Array.from({ length: 12 }, (_, i) => authenticate({ email: "ann@example.com", password: `guess ${i}` })));
+    expect(results.filter((r) => !r.ok && r.reason === "invalid")).toHaveLength(5);
+    expect(results.filter((r) => !r.ok && r.reason === "throttled")).toHaveLength(7);
+    expect(verifications()).toBe(5);
   });
 });

@@ -1,10 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { isAppError } from "@/lib/domain/errors";
+import { userCartOwner, type CartOwner } from "@/lib/domain/cart";
 import { makeCart } from "./cart";
+import { guestCartOwner, newGuestCartToken } from "./guest-token";
 import { InMemoryStore } from "@/tests/support/in-memory";
 
-const USER = "20000000-0000-4000-8000-000000000001";
-const OTHER = "20000000-0000-4000-8000-000000000002";
+const USER = userCartOwner("20000000-0000-4000-8000-000000000001");
+const OTHER = userCartOwner("20000000-0000-4000-8000-000000000002");
 const P1 = "30000000-0000-4000-8000-000000000001";
 const MISSING = "30000000-0000-4000-8000-000000000999";
 
@@ -13,6 +15,8 @@ function setup(stock = 5) {
   store.addProduct({ id: P1, price: { amountMinor: 250, currency: "USD" }, stock });
   return { store, cart: makeCart({ uow: store.unitOfWork() }) };
 }
+
+const guest = (): CartOwner => guestCartOwner(newGuestCartToken())!;
 
 describe("cart", () => {
   it("adds up quantities of the same product and totals in minor units", async () => {
@@ -45,5 +49,63 @@ describe("cart", () => {
     const removal = await cart.removeItem(OTHER, itemId).catch((e: unknown) => e);
     expect(isAppError(removal, "not_found")).toBe(true);
     expect((await cart.getCart(USER)).summary.itemCount).toBe(1);
+  });
+});
+
+describe("guest cart", () => {
+  it("lets a guest add, change and remove lines in a cart of its own, stored under the token's hash", async () => {
+    const { store, cart } = setup();
+    const token = newGuestCartToken();
+    const owner = guestCartOwner(token)!;
+    const added = await cart.addItem(owner, { productId: P1, quantity: 2 });
+    expect(added.summary.itemCount).toBe(2);
+    const stored = [...store.state.carts.values()];
+    expect(stored).toHaveLength(1);
+    expect(stored[0]).toMatchObject({ userId: null, guestTokenHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(stored[0]!.guestTokenHash).not.toContain(token);
+
+    const itemId = added.cart.lines[0]!.itemId;
+    expect((await cart.updateItem(owner, { itemId, quantity: 4 })).summary.itemCount).toBe(4);
+    expect(await cart.itemCount(owner)).toBe(4);
+    expect((await cart.removeItem(owner, itemId)).cart.lines).toEqual([]);
+    expect(await cart.itemCount(owner)).toBe(0);
+  });
+
+  it("keeps guests' carts apart from each other and from users' carts", async () => {
+    const { cart } = setup();
+    const a = guest();
+    const b = guest();
+    const { cart: aCart } = await cart.addItem(a, { productId: P1, quantity: 1 });
+    const itemId = aCart.lines[0]!.itemId;
+    await cart.addItem(USER, { productId: P1, quantity: 3 });
+    expect(await cart.itemCount(b)).toBe(0);
+    expect(isAppError(await cart.updateItem(b, { itemId, quantity: 2 }).catch((e: unknown) => e), "not_found")).toBe(true);
+    expect(isAppError(await cart.removeItem(USER, itemId).catch((e: unknown) => e), "not_found")).toBe(true);
+    expect(await cart.itemCount(a)).toBe(1);
+    expect(await cart.itemCount(USER)).toBe(3);
+  });
+
+  it("applies the stock rule to guests too", async () => {
+    const { cart } = setup(1);
+    const error = await cart.addItem(guest(), { productId: P1, quantity: 2 }).catch((e: unknown) => e);
+    expect(isAppError(error, "insufficient_stock")).toBe(true);
+  });
+
+  it("shows an empty cart, without creating one, to a shopper who has none", async () => {
+    const { store, cart } = setup();
+    expect((await cart.getCart(null)).cart.lines).toEqual([]);
+    expect(await cart.itemCount(null)).toBe(0);
+    expect((await cart.getCart(guest())).summary.itemCount).toBe(0);
+    expect(store.state.carts.size).toBe(0);
+  });
+});
+
+describe("guest cart tokens", () => {
+  it("are 256 random bits, and only well-formed tokens name a cart", () => {
+    const token = newGuestCartToken();
+    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(newGuestCartToken()).not.toBe(token);
+    expect(guestCartOwner(token)).toEqual(guestCartOwner(token));
+    for (const bad of [undefined, null, "", "short", `${token}x`, token.replace(/.$/, "!")]) expect(guestCartOwner(bad)).toBeNull();
   });
 });

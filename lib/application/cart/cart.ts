@@ -1,15 +1,16 @@
 import { AppError } from "../../domain/errors";
-import { MAX_LINE_QUANTITY, summarize, type Cart, type CartSummary } from "../../domain/cart";
+import { MAX_LINE_QUANTITY, summarize, type Cart, type CartOwner, type CartSummary } from "../../domain/cart";
 import type { Product } from "../../domain/catalog";
 import type { UnitOfWork } from "../shared";
 
 export interface CartRepos {
   carts: {
-    /** The user's cart, created if missing, row-locked until the transaction ends. */
-    lockForUser(userId: string, signal?: AbortSignal): Promise<{ cartId: string }>;
-    load(userId: string, signal?: AbortSignal): Promise<Cart>;
+    /** The owner's cart, created if missing, row-locked until the transaction ends. */
+    lockFor(owner: CartOwner, signal?: AbortSignal): Promise<{ cartId: string }>;
+    loadFor(owner: CartOwner, signal?: AbortSignal): Promise<Cart>;
+    countItems(owner: CartOwner, signal?: AbortSignal): Promise<number>;
     setQuantity(cartId: string, productId: string, quantity: number, signal?: AbortSignal): Promise<void>;
-    /** Finds a line by id only inside the given cart (another user's line is "not found"). */
+    /** Finds a line by id only inside the given cart (another shopper's line is "not found"). */
     findLine(cartId: string, itemId: string, signal?: AbortSignal): Promise<{ productId: string; quantity: number } | null>;
     removeLine(cartId: string, itemId: string, signal?: AbortSignal): Promise<void>;
   };
@@ -22,6 +23,8 @@ export interface CartView {
   cart: Cart;
   summary: CartSummary;
 }
+
+const EMPTY: CartView = { cart: { id: null, lines: [] }, summary: summarize({ id: null, lines: [] }) };
 
 function checkQuantity(product: Product, quantity: number): void {
   if (quantity > MAX_LINE_QUANTITY) {
@@ -38,53 +41,62 @@ function checkQuantity(product: Product, quantity: number): void {
   }
 }
 
+/** A signed-in user's or a guest's cart: the same rules for both. */
 export function makeCart(deps: { uow: UnitOfWork<CartRepos> }) {
-  const view = async (repos: CartRepos, userId: string, signal?: AbortSignal): Promise<CartView> => {
-    const cart = await repos.carts.load(userId, signal);
+  const view = async (repos: CartRepos, owner: CartOwner, signal?: AbortSignal): Promise<CartView> => {
+    const cart = await repos.carts.loadFor(owner, signal);
     return { cart, summary: summarize(cart) };
   };
 
   return {
-    getCart(userId: string, signal?: AbortSignal): Promise<CartView> {
-      return deps.uow.run((repos) => view(repos, userId, signal), signal);
+    /** A shopper with no cart yet (a guest who never added anything) has an empty one. */
+    getCart(owner: CartOwner | null, signal?: AbortSignal): Promise<CartView> {
+      if (!owner) return Promise.resolve(EMPTY);
+      return deps.uow.run((repos) => view(repos, owner, signal), signal);
     },
 
-    addItem(userId: string, input: { productId: string; quantity: number }, signal?: AbortSignal): Promise<CartView> {
+    /** Units in the cart, for the header: one aggregate query, no product rows. */
+    itemCount(owner: CartOwner | null, signal?: AbortSignal): Promise<number> {
+      if (!owner) return Promise.resolve(0);
+      return deps.uow.run((repos) => repos.carts.countItems(owner, signal), signal);
+    },
+
+    addItem(owner: CartOwner, input: { productId: string; quantity: number }, signal?: AbortSignal): Promise<CartView> {
       return deps.uow.run(async (repos) => {
         const product = await repos.products.findById(input.productId, signal);
         if (!product) {
           throw new AppError("not_found", "No such product", { fields: [{ path: "productId", message: "No such product" }] });
         }
         // The lock serialises concurrent adds to one cart, so two quick clicks add up.
-        const { cartId } = await repos.carts.lockForUser(userId, signal);
-        const current = (await repos.carts.load(userId, signal)).lines.find((l) => l.product.id === product.id);
+        const { cartId } = await repos.carts.lockFor(owner, signal);
+        const current = (await repos.carts.loadFor(owner, signal)).lines.find((l) => l.product.id === product.id);
         const quantity = (current?.quantity ?? 0) + input.quantity;
         checkQuantity(product, quantity);
         await repos.carts.setQuantity(cartId, product.id, quantity, signal);
-        return view(repos, userId, signal);
+        return view(repos, owner, signal);
       }, signal);
     },
 
-    updateItem(userId: string, input: { itemId: string; quantity: number }, signal?: AbortSignal): Promise<CartView> {
+    updateItem(owner: CartOwner, input: { itemId: string; quantity: number }, signal?: AbortSignal): Promise<CartView> {
       return deps.uow.run(async (repos) => {
-        const { cartId } = await repos.carts.lockForUser(userId, signal);
+        const { cartId } = await repos.carts.lockFor(owner, signal);
         const line = await repos.carts.findLine(cartId, input.itemId, signal);
         if (!line) throw new AppError("not_found", "That item is not in your cart");
         const product = await repos.products.findById(line.productId, signal);
         if (!product) throw new AppError("not_found", "No such product");
         checkQuantity(product, input.quantity);
         await repos.carts.setQuantity(cartId, product.id, input.quantity, signal);
-        return view(repos, userId, signal);
+        return view(repos, owner, signal);
       }, signal);
     },
 
-    removeItem(userId: string, itemId: string, signal?: AbortSignal): Promise<CartView> {
+    removeItem(owner: CartOwner, itemId: string, signal?: AbortSignal): Promise<CartView> {
       return deps.uow.run(async (repos) => {
-        const { cartId } = await repos.carts.lockForUser(userId, signal);
+        const { cartId } = await repos.carts.lockFor(owner, signal);
         const line = await repos.carts.findLine(cartId, itemId, signal);
         if (!line) throw new AppError("not_found", "That item is not in your cart");
         await repos.carts.removeLine(cartId, itemId, signal);
-        return view(repos, userId, signal);
+        return view(repos, owner, signal);
       }, signal);
     },
   };

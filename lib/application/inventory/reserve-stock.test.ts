@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { DomainEvent } from "@/lib/domain/events";
+import { userCartOwner } from "@/lib/domain/cart";
 import { makeCart } from "../cart/cart";
 import { makePlaceOrder } from "../orders/place-order";
 import { lockOrder, makeReserveStock } from "./reserve-stock";
 import { fixedClock, InMemoryStore, sequentialIds } from "@/tests/support/in-memory";
+import { SHIP_TO } from "@/tests/support/addresses";
 
 const U1 = "20000000-0000-4000-8000-000000000001";
 const U2 = "20000000-0000-4000-8000-000000000002";
@@ -20,8 +22,8 @@ async function setup() {
   const placeOrder = makePlaceOrder({ uow, ids, clock: fixedClock() });
   const reserveStock = makeReserveStock({ uow, ids, clock: fixedClock(), reservationTtlMs: 60_000 });
   const order = async (user: string, lines: [string, number][]) => {
-    for (const [productId, quantity] of lines) await cart.addItem(user, { productId, quantity });
-    const { order } = await placeOrder({ userId: user, email: "u@example.com", checkoutKey: `k-${user}` });
+    for (const [productId, quantity] of lines) await cart.addItem(userCartOwner(user), { productId, quantity });
+    const { order } = await placeOrder({ userId: user, email: "u@example.com", checkoutKey: `k-${user}`, shipTo: SHIP_TO });
     return store.state.outbox.find((e) => e.aggregateId === order.id && e.type === "order.created") as DomainEvent<"order.created">;
   };
   return { store, reserveStock, order };

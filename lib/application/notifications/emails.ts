@@ -1,3 +1,4 @@
+import { addressLines } from "../../domain/address";
 import type { DomainEvent } from "../../domain/events";
 import { formatMoney, money } from "../../domain/money";
 import type { ProcessedEvents } from "../shared";
@@ -20,16 +21,27 @@ const escapeHtml = (s: string) =>
 
 export function orderConfirmationEmail(event: DomainEvent<"order.created">, shopUrl: string): EmailMessage {
   const p = event.payload;
-  const total = formatMoney(money(p.totalMinor, p.currency));
-  const lines = p.lines.map((l) => `${l.quantity} × ${l.name} — ${formatMoney(money(l.unitPriceMinor * l.quantity, p.currency))}`);
+  const amount = (minor: number) => formatMoney(money(minor, p.currency));
+  const lines = p.lines.map((l) => `${l.quantity} × ${l.name} — ${amount(l.unitPriceMinor * l.quantity)}`);
+  const totals = [
+    `Subtotal: ${amount(p.subtotalMinor)}`,
+    `Shipping: ${p.shippingMinor === 0 ? "Free" : amount(p.shippingMinor)}`,
+    `Total: ${amount(p.totalMinor)}`,
+  ];
+  const shipTo = p.shipTo ? addressLines(p.shipTo) : null;
   const link = `${shopUrl}/orders/${p.orderId}`;
   return {
     to: p.email,
     subject: `Order confirmation ${p.orderId.slice(0, 8)}`,
-    text: `Thank you for your order.\n\n${lines.join("\n")}\n\nTotal: ${total}\n\nFollow it at ${link}\n`,
+    text:
+      `Thank you for your order.\n\n${lines.join("\n")}\n\n${totals.join("\n")}\n\n` +
+      (shipTo ? `Shipping to:\n${shipTo.join("\n")}\n\n` : "") +
+      `Follow it at ${link}\n`,
     html:
       `<p>Thank you for your order.</p><ul>${lines.map((l) => `<li>${escapeHtml(l)}</li>`).join("")}</ul>` +
-      `<p><strong>Total: ${escapeHtml(total)}</strong></p><p><a href="${escapeHtml(link)}">Follow your order</a></p>`,
+      `<p>${totals.slice(0, 2).map(escapeHtml).join("<br>")}<br><strong>${escapeHtml(totals[2]!)}</strong></p>` +
+      (shipTo ? `<p>Shipping to:<br>${shipTo.map(escapeHtml).join("<br>")}</p>` : "") +
+      `<p><a href="${escapeHtml(link)}">Follow your order</a></p>`,
   };
 }
 

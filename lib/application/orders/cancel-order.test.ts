@@ -1,11 +1,13 @@
 import { describe, expect, it } from "vitest";
 import type { DomainEvent } from "@/lib/domain/events";
+import { userCartOwner } from "@/lib/domain/cart";
 import { isAppError } from "@/lib/domain/errors";
 import { makeCart } from "../cart/cart";
 import { makeReleaseStock } from "../inventory/release-stock";
 import { makeReserveStock } from "../inventory/reserve-stock";
 import { makeCancelOrder } from "./cancel-order";
 import { makePlaceOrder } from "./place-order";
+import { SHIP_TO } from "@/tests/support/addresses";
 import { fixedClock, InMemoryStore, sequentialIds } from "@/tests/support/in-memory";
 
 const U1 = "20000000-0000-4000-8000-000000000001";
@@ -19,8 +21,8 @@ async function setup() {
   const ids = sequentialIds();
   const clock = fixedClock();
   const cart = makeCart({ uow });
-  await cart.addItem(U1, { productId: P1, quantity: 2 });
-  const { order } = await makePlaceOrder({ uow, ids, clock })({ userId: U1, email: "u@example.com", checkoutKey: "k" });
+  await cart.addItem(userCartOwner(U1), { productId: P1, quantity: 2 });
+  const { order } = await makePlaceOrder({ uow, ids, clock })({ userId: U1, email: "u@example.com", checkoutKey: "k", shipTo: SHIP_TO });
   const lastEvent = <T extends DomainEvent["type"]>(type: T) =>
     store.state.outbox.filter((e) => e.type === type).at(-1) as DomainEvent<T>;
   return {

@@ -1,9 +1,11 @@
+import { parseShippingAddress, type ShippingAddress } from "../../domain/address";
 import { AppError, isAppError } from "../../domain/errors";
 import { makeEvent } from "../../domain/events";
-import { money, multiply, sum, type Money } from "../../domain/money";
+import { formatMoney, type Money } from "../../domain/money";
 import type { Cart } from "../../domain/cart";
 import type { Order, OrderLine } from "../../domain/order";
 import type { Clock, IdGenerator, OutboxWriter, UnitOfWork } from "../shared";
+import { quoteCart } from "./checkout-quote";
 
 export interface NewOrder {
   id: string;
@@ -12,6 +14,7 @@ export interface NewOrder {
   subtotal: Money;
   shipping: Money;
   total: Money;
+  shipTo: ShippingAddress;
   lines: readonly OrderLine[];
   createdAt: Date;
 }
@@ -35,6 +38,14 @@ export interface PlaceOrderInput {
   email: string;
   /** One per checkout attempt (the form carries it): a resubmission returns the same order. */
   checkoutKey: string;
+  /** Validated again here, whoever calls. */
+  shipTo: ShippingAddress;
+  /**
+   * The total the shopper reviewed. When the cart now costs something else
+   * (changed in another tab, a price changed), nothing is placed: the shopper
+   * reviews again instead of being charged an amount they did not see.
+   */
+  expectedTotalMinor?: number;
 }
 
 export interface PlaceOrderResult {
@@ -44,30 +55,29 @@ export interface PlaceOrderResult {
 }
 
 export function makePlaceOrder(deps: { uow: UnitOfWork<PlaceOrderRepos>; ids: IdGenerator; clock: Clock }) {
-  const attempt = (input: PlaceOrderInput, signal?: AbortSignal) =>
+  const attempt = (input: PlaceOrderInput, shipTo: ShippingAddress, signal?: AbortSignal) =>
     deps.uow.run(async ({ carts, orders, outbox }): Promise<PlaceOrderResult> => {
       // Lock first, then look for an earlier order: a concurrent submission of the
       // same attempt waits here and then sees the order the first one committed.
       const cart = await carts.lockAndLoad(input.userId, signal);
       const existing = await orders.findByCheckoutKey(input.userId, input.checkoutKey, signal);
       if (existing) return { order: existing, created: false };
-      if (!cart || cart.lines.length === 0) throw new AppError("validation", "Your cart is empty");
+      if (!cart || cart.lines.length === 0) {
+        // Typically emptied in another tab (or ordered there) after this review was shown.
+        throw new AppError("validation", "Your cart is empty, so nothing was ordered.", { fields: [{ path: "cart", message: "empty" }] });
+      }
 
-      const currency = cart.lines[0]!.product.price.currency;
-      const lines: OrderLine[] = cart.lines.map((l) => ({
-        productId: l.product.id,
-        sku: l.product.sku,
-        name: l.product.name,
-        unitPrice: money(l.product.price.amountMinor, l.product.price.currency),
-        quantity: l.quantity,
-      }));
-      const subtotal = sum(lines.map((l) => multiply(l.unitPrice, l.quantity)), currency);
-      // Shipping is not charged yet; the checkout with addresses brings the rule.
-      const shipping = money(0, currency);
-      const total = sum([subtotal, shipping], currency);
+      const { lines, subtotal, shipping, total } = quoteCart(cart)!;
+      if (input.expectedTotalMinor !== undefined && input.expectedTotalMinor !== total.amountMinor) {
+        throw new AppError(
+          "validation",
+          `Your cart changed since you reviewed it: the total is now ${formatMoney(total)}. Please check it and place the order again.`,
+          { fields: [{ path: "total", message: "changed" }] },
+        );
+      }
       const now = deps.clock.now();
       const order = await orders.create(
-        { id: deps.ids.uuid(), userId: input.userId, checkoutKey: input.checkoutKey, subtotal, shipping, total, lines, createdAt: now },
+        { id: deps.ids.uuid(), userId: input.userId, checkoutKey: input.checkoutKey, subtotal, shipping, total, shipTo, lines, createdAt: now },
         signal,
       );
       await outbox.append(
@@ -80,8 +90,11 @@ export function makePlaceOrder(deps: { uow: UnitOfWork<PlaceOrderRepos>; ids: Id
             orderId: order.id,
             userId: input.userId,
             email: input.email,
-            currency,
+            currency: total.currency,
+            subtotalMinor: subtotal.amountMinor,
+            shippingMinor: shipping.amountMinor,
             totalMinor: total.amountMinor,
+            shipTo,
             lines: lines.map((l) => ({
               productId: l.productId,
               sku: l.sku,
@@ -98,14 +111,15 @@ export function makePlaceOrder(deps: { uow: UnitOfWork<PlaceOrderRepos>; ids: Id
     }, signal);
 
   return async function placeOrder(input: PlaceOrderInput, signal?: AbortSignal): Promise<PlaceOrderResult> {
+    const shipTo = parseShippingAddress(input.shipTo);
     try {
-      return await attempt(input, signal);
+      return await attempt(input, shipTo, signal);
     } catch (error) {
       // The unique (user, checkout key) constraint is the last line of defence
       // against a duplicate that slipped past the lock (e.g. a user with no
       // cart row yet): the loser of that race returns the winner's order.
       if (!isAppError(error, "conflict")) throw error;
-      const again = await attempt(input, signal);
+      const again = await attempt(input, shipTo, signal);
       if (!again.created) return again;
       throw new AppError("internal", "order conflicted but no earlier order was found", { cause: error });
     }

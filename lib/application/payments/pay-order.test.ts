@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { DomainEvent } from "@/lib/domain/events";
 import { isAppError } from "@/lib/domain/errors";
+import { userCartOwner } from "@/lib/domain/cart";
 import { makeCart } from "../cart/cart";
 import { makeReserveStock } from "../inventory/reserve-stock";
 import { makeExpireReservations } from "../orders/expire-reservations";
@@ -8,6 +9,7 @@ import { makeCancelOrder } from "../orders/cancel-order";
 import { makePlaceOrder } from "../orders/place-order";
 import { makePayOrder, type AuthorizationResult, type PaymentProvider } from "./pay-order";
 import { InMemoryStore, sequentialIds } from "@/tests/support/in-memory";
+import { SHIP_TO } from "@/tests/support/addresses";
 
 const U1 = "20000000-0000-4000-8000-000000000001";
 const U2 = "20000000-0000-4000-8000-000000000002";
@@ -33,8 +35,8 @@ async function setup(answers: AuthorizationResult[] = [], reserve = true) {
   const ids = sequentialIds();
   let now = new Date("2026-01-01T00:00:00Z");
   const clock = { now: () => now };
-  await makeCart({ uow }).addItem(U1, { productId: P1, quantity: 2 });
-  const { order } = await makePlaceOrder({ uow, ids, clock })({ userId: U1, email: "u@example.com", checkoutKey: "k" });
+  await makeCart({ uow }).addItem(userCartOwner(U1), { productId: P1, quantity: 2 });
+  const { order } = await makePlaceOrder({ uow, ids, clock })({ userId: U1, email: "u@example.com", checkoutKey: "k", shipTo: SHIP_TO });
   const created = store.state.outbox.find((e) => e.type === "order.created") as DomainEvent<"order.created">;
   if (reserve) await makeReserveStock({ uow, ids, clock, reservationTtlMs: 15 * 60_000 })(created);
   const { provider, keys } = scriptedProvider(answers);
@@ -57,7 +59,7 @@ describe("paying an order", () => {
     const saved = store.state.orders.get(order.id)!;
     expect([saved.status, saved.reservedUntil]).toEqual(["paid", null]);
     expect(saved.timeline.map((t) => t.status)).toEqual(["pending", "stock_reserved", "paid"]);
-    expect(store.state.payments.map((p) => [p.outcome, p.cardLast4, p.amountMinor])).toEqual([["authorized", "4242", 2400]]);
+    expect(store.state.payments.map((p) => [p.outcome, p.cardLast4, p.amountMinor])).toEqual([["authorized", "4242", 2 * 1200 + 495]]); // the order total: lines plus shipping
     expect(store.state.outbox.filter((e) => e.type === "order.paid")).toHaveLength(1);
   });
 

@@ -1,3 +1,4 @@
+import type { ShippingAddress } from "../../domain/address";
 import type { Product } from "../../domain/catalog";
 import type { CancellationReason, Order, OrderStatus } from "../../domain/order";
 import type { User } from "../../domain/user";
@@ -49,7 +50,15 @@ export const orderSelect = {
   status: true,
   cancellationReason: true,
   currency: true,
+  subtotalMinor: true,
+  shippingMinor: true,
   totalMinor: true,
+  shipName: true,
+  shipLine1: true,
+  shipLine2: true,
+  shipCity: true,
+  shipPostalCode: true,
+  shipCountry: true,
   version: true,
   reservedUntil: true,
   paidAt: true,
@@ -69,7 +78,15 @@ export function toOrder(row: {
   status: OrderStatus;
   cancellationReason: string | null;
   currency: string;
+  subtotalMinor: number;
+  shippingMinor: number;
   totalMinor: number;
+  shipName: string | null;
+  shipLine1: string | null;
+  shipLine2: string | null;
+  shipCity: string | null;
+  shipPostalCode: string | null;
+  shipCountry: string | null;
   version: number;
   reservedUntil: Date | null;
   paidAt: Date | null;
@@ -84,7 +101,10 @@ export function toOrder(row: {
     userId: row.userId,
     status: row.status,
     cancellationReason: row.cancellationReason as CancellationReason | null,
+    subtotal: { amountMinor: row.subtotalMinor, currency: row.currency },
+    shipping: { amountMinor: row.shippingMinor, currency: row.currency },
     total: { amountMinor: row.totalMinor, currency: row.currency },
+    shipTo: toShippingAddress(row),
     version: row.version,
     reservedUntil: row.reservedUntil,
     paidAt: row.paidAt,
@@ -100,4 +120,18 @@ export function toOrder(row: {
       quantity: i.quantity,
     })),
   };
+}
+
+/** Orders placed before addresses were collected have none; a partial address is treated as none too. */
+function toShippingAddress(row: {
+  shipName: string | null;
+  shipLine1: string | null;
+  shipLine2: string | null;
+  shipCity: string | null;
+  shipPostalCode: string | null;
+  shipCountry: string | null;
+}): ShippingAddress | null {
+  const { shipName: name, shipLine1: line1, shipCity: city, shipPostalCode: postalCode, shipCountry: country } = row;
+  if (name === null || line1 === null || city === null || postalCode === null || country === null) return null;
+  return { name, line1, line2: row.shipLine2, city, postalCode, country };
 }

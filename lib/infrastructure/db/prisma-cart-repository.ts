@@ -1,19 +1,60 @@
-import type { Cart } from "../../domain/cart";
+import type { Cart, CartOwner } from "../../domain/cart";
 import { productSelect, toProduct } from "./mappers";
 import type { Db } from "./prisma-client";
+
+const cartSelect = {
+  id: true,
+  items: { select: { id: true, quantity: true, product: { select: productSelect } }, orderBy: { createdAt: "asc" } },
+} as const;
+
+function ownerWhere(owner: CartOwner) {
+  return owner.kind === "user" ? { userId: owner.userId } : { guestTokenHash: owner.tokenHash };
+}
 
 export class PrismaCartRepository {
   constructor(private readonly db: Db) {}
 
-  async lockForUser(userId: string): Promise<{ cartId: string }> {
-    // Upsert first so there is always a row to lock, then lock it.
+  async lockFor(owner: CartOwner): Promise<{ cartId: string }> {
+    // One upsert creates the cart if missing and row-locks it either way. It
+    // bumps updated_at, which pruning abandoned guest carts goes by, and unlike
+    // insert-then-select it cannot miss a guest row a merge deleted in between.
+    const rows =
+      owner.kind === "user"
+        ? await this.db.$queryRaw<{ id: string }[]>`
+            INSERT INTO carts (id, user_id, created_at, updated_at)
+            VALUES (gen_random_uuid(), ${owner.userId}::uuid, now(), now())
+            ON CONFLICT (user_id) DO UPDATE SET updated_at = now()
+            RETURNING id`
+        : await this.db.$queryRaw<{ id: string }[]>`
+            INSERT INTO carts (id, guest_token_hash, created_at, updated_at)
+            VALUES (gen_random_uuid(), ${owner.tokenHash}, now(), now())
+            ON CONFLICT (guest_token_hash) DO UPDATE SET updated_at = now()
+            RETURNING id`;
+    return { cartId: rows[0]!.id };
+  }
+
+  lockForUser(userId: string): Promise<{ cartId: string }> {
+    return this.lockFor({ kind: "user", userId });
+  }
+
+  async lockForMerge(userId: string, guestTokenHash: string): Promise<{ userCartId: string; guestCartId: string | null }> {
     await this.db.$executeRaw`
       INSERT INTO carts (id, user_id, created_at, updated_at)
       VALUES (gen_random_uuid(), ${userId}::uuid, now(), now())
       ON CONFLICT (user_id) DO NOTHING`;
-    const rows = await this.db.$queryRaw<{ id: string }[]>`
-      SELECT id FROM carts WHERE user_id = ${userId}::uuid FOR UPDATE`;
-    return { cartId: rows[0]!.id };
+    // One statement, rows locked in id order: every merge takes the two locks in
+    // the same order, so concurrent merges queue instead of deadlocking. A guest
+    // row that a merge deleted while we waited is skipped (READ COMMITTED
+    // re-checks locked rows), which is what makes a second merge a no-op.
+    const rows = await this.db.$queryRaw<{ id: string; is_user: boolean }[]>`
+      SELECT id, user_id IS NOT NULL AS is_user FROM carts
+      WHERE user_id = ${userId}::uuid OR guest_token_hash = ${guestTokenHash}
+      ORDER BY id
+      FOR UPDATE`;
+    return {
+      userCartId: rows.find((r) => r.is_user)!.id,
+      guestCartId: rows.find((r) => !r.is_user)?.id ?? null,
+    };
   }
 
   async lockAndLoad(userId: string): Promise<Cart | null> {
@@ -23,19 +64,22 @@ export class PrismaCartRepository {
     return this.load(userId);
   }
 
-  async load(userId: string): Promise<Cart> {
-    const cart = await this.db.cart.findUnique({
-      where: { userId },
-      select: {
-        id: true,
-        items: { select: { id: true, quantity: true, product: { select: productSelect } }, orderBy: { createdAt: "asc" } },
-      },
-    });
-    if (!cart) return { id: null, lines: [] };
-    return {
-      id: cart.id,
-      lines: cart.items.map((i) => ({ itemId: i.id, quantity: i.quantity, product: toProduct(i.product) })),
-    };
+  async loadFor(owner: CartOwner): Promise<Cart> {
+    const cart = await this.db.cart.findUnique({ where: ownerWhere(owner), select: cartSelect });
+    return toCart(cart);
+  }
+
+  load(userId: string): Promise<Cart> {
+    return this.loadFor({ kind: "user", userId });
+  }
+
+  async loadById(cartId: string): Promise<Cart> {
+    return toCart(await this.db.cart.findUnique({ where: { id: cartId }, select: cartSelect }));
+  }
+
+  async countItems(owner: CartOwner): Promise<number> {
+    const result = await this.db.cartItem.aggregate({ where: { cart: ownerWhere(owner) }, _sum: { quantity: true } });
+    return result._sum.quantity ?? 0;
   }
 
   async setQuantity(cartId: string, productId: string, quantity: number): Promise<void> {
@@ -55,7 +99,22 @@ export class PrismaCartRepository {
     await this.db.cartItem.deleteMany({ where: { id: itemId, cartId } });
   }
 
+  async removeProduct(cartId: string, productId: string): Promise<void> {
+    await this.db.cartItem.deleteMany({ where: { cartId, productId } });
+  }
+
   async clear(cartId: string): Promise<void> {
     await this.db.cartItem.deleteMany({ where: { cartId } });
   }
+
+  async delete(cartId: string): Promise<void> {
+    await this.db.cart.deleteMany({ where: { id: cartId } });
+  }
+}
+
+function toCart(
+  row: { id: string; items: { id: string; quantity: number; product: Parameters<typeof toProduct>[0] }[] } | null,
+): Cart {
+  if (!row) return { id: null, lines: [] };
+  return { id: row.id, lines: row.items.map((i) => ({ itemId: i.id, quantity: i.quantity, product: toProduct(i.product) })) };
 }

@@ -19,6 +19,12 @@ export class PrismaOrderRepository {
           subtotalMinor: order.subtotal.amountMinor,
           shippingMinor: order.shipping.amountMinor,
           totalMinor: order.total.amountMinor,
+          shipName: order.shipTo.name,
+          shipLine1: order.shipTo.line1,
+          shipLine2: order.shipTo.line2,
+          shipCity: order.shipTo.city,
+          shipPostalCode: order.shipTo.postalCode,
+          shipCountry: order.shipTo.country,
           createdAt: order.createdAt,
           statusChanges: { create: { status: "pending", createdAt: order.createdAt } },
           items: {

@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import { makeEvent, parseEventPayload, type DomainEvent } from "@/lib/domain/events";
+import { orderConfirmationEmail } from "./emails";
+
+const id = "7d1f1b8e-7f0e-4a8e-9c57-3c0f8f3a1d11";
+const line = { productId: id, sku: "S", name: "Oak Mug", unitPriceMinor: 1587, quantity: 2 };
+
+function orderCreated(payload: DomainEvent<"order.created">["payload"]): DomainEvent<"order.created"> {
+  return makeEvent("order.created", { id, aggregateType: "order", aggregateId: id, occurredAt: new Date(), payload });
+}
+
+describe("order confirmation email", () => {
+  it("lists subtotal, shipping, total and the address, escaped in HTML", () => {
+    const email = orderConfirmationEmail(
+      orderCreated({
+        orderId: id,
+        userId: id,
+        email: "ada@example.com",
+        currency: "USD",
+        subtotalMinor: 3174,
+        shippingMinor: 495,
+        totalMinor: 3669,
+        shipTo: { name: "Ada <b>Lovelace</b>", line1: "12 Hill St", line2: "Flat 3", city: "San Francisco", postalCode: "94107", country: "US" },
+        lines: [line],
+      }),
+      "https://shop.example",
+    );
+    expect(email.text).toContain("2 × Oak Mug — $31.74\n\nSubtotal: $31.74\nShipping: $4.95\nTotal: $36.69");
+    expect(email.text).toContain("Shipping to:\nAda <b>Lovelace</b>\n12 Hill St\nFlat 3\nSan Francisco 94107\nUnited States");
+    expect(email.html).toContain("Ada &lt;b&gt;Lovelace&lt;/b&gt;<br>12 Hill St");
+    expect(email.html).not.toContain("<b>Lovelace");
+  });
+
+  it("says free shipping, and leaves the address out for an order placed before addresses (a v1 event)", () => {
+    const v1 = { orderId: id, userId: id, email: "ada@example.com", currency: "USD", totalMinor: 6000, lines: [{ ...line, unitPriceMinor: 3000 }] };
+    const email = orderConfirmationEmail(orderCreated(parseEventPayload("order.created", 1, v1)), "https://shop.example");
+    expect(email.text).toContain("Subtotal: $60.00\nShipping: Free\nTotal: $60.00");
+    expect(email.text).not.toContain("Shipping to:");
+  });
+});
