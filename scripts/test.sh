@@ -64,7 +64,7 @@ export AUTH_TRUST_HOST=true
 # Own topics and consumer groups, so a broker shared with a running shop is not disturbed.
 export KAFKA_TOPIC_PREFIX="e2e-$(date +%s)."
 # Short payment windows so the expiry journey finishes in seconds.
-export RESERVATION_TTL_SECONDS=12 EXPIRY_INTERVAL_MS=1000
+export RESERVATION_TTL_SECONDS=20 EXPIRY_INTERVAL_MS=1000
 ADMIN_EMAIL=admin@example.com ADMIN_PASSWORD="e2e-admin-password" npx tsx scripts/db/migrate.ts
 ADMIN_EMAIL=admin@example.com ADMIN_PASSWORD="e2e-admin-password" npx tsx prisma/seed.ts
 npx tsx scripts/kafka/ensure-topics.ts

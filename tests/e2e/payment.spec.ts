@@ -31,7 +31,7 @@ test("an unpaid reservation expires: the order is cancelled and the stock comes 
   const product = await openInStockProduct(page, 4);
   const stockBefore = (await (await page.request.get(`/api/v1/products/${product.slug}`)).json()).stock as number;
   await placeReservedOrder(page, 4);
-  // The e2e worker runs with a 12 s payment window (scripts/test.sh).
+  // The e2e worker runs with a 20 s payment window (scripts/test.sh).
   await expect
     .poll(
       async () => {
