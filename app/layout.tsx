@@ -1,5 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { Suspense } from "react";
+import { ReturnLink } from "@/components/return-link";
 import "./globals.css";
 import { getCurrentUser, signOut } from "./_lib/auth";
 import { currentCartOwner, readCartFlash } from "./_lib/guest-cart";
@@ -26,7 +28,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
               <Link href="/" className="text-lg font-semibold">
                 Storefront
               </Link>
-              <div className="ml-auto flex items-center gap-4 text-sm">
+              <div className="ml-auto flex min-w-0 flex-wrap items-center justify-end gap-x-4 gap-y-1 text-sm">
                 <CartCountLink />
                 {user ? (
                   <>
@@ -36,7 +38,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
                     <Link href="/account" className="hover:underline">
                       Account
                     </Link>
-                    <span className="text-slate-500" data-testid="signed-in-as">
+                    <span className="max-w-[14rem] truncate text-slate-500" title={user.email} data-testid="signed-in-as">
                       {user.email}
                     </span>
                     <form
@@ -52,12 +54,28 @@ export default async function RootLayout({ children }: { children: React.ReactNo
                   </>
                 ) : (
                   <>
-                    <Link href="/signin" className="hover:underline">
-                      Sign in
-                    </Link>
-                    <Link href="/register" className="hover:underline">
-                      Register
-                    </Link>
+                    <Suspense
+                      fallback={
+                        <Link href="/signin" className="hover:underline">
+                          Sign in
+                        </Link>
+                      }
+                    >
+                      <ReturnLink href="/signin" className="hover:underline">
+                        Sign in
+                      </ReturnLink>
+                    </Suspense>
+                    <Suspense
+                      fallback={
+                        <Link href="/register" className="hover:underline">
+                          Register
+                        </Link>
+                      }
+                    >
+                      <ReturnLink href="/register" className="hover:underline">
+                        Register
+                      </ReturnLink>
+                    </Suspense>
                   </>
                 )}
               </div>

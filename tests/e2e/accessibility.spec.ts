@@ -42,3 +42,21 @@ test("the main pages have no serious or critical accessibility violations", asyn
   }
   await page.screenshot({ path: test.info().outputPath("account.png"), fullPage: true });
 });
+
+test("the main pages fit a 360 px wide screen without sideways scrolling", async ({ page }) => {
+  await page.setViewportSize({ width: 360, height: 740 });
+  const overflow = async () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  for (const path of ["/", "/categories/lighting", "/signin", "/register", "/cart"]) {
+    await page.goto(path);
+    expect(await overflow(), path).toBeLessThanOrEqual(0);
+  }
+  await registerShopper(page, "Narrow");
+  const product = await openInStockProduct(page, 0);
+  expect(await overflow(), product.slug).toBeLessThanOrEqual(0);
+  await page.getByRole("button", { name: "Add to cart" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Added to your cart" })).toBeVisible();
+  for (const path of ["/cart", "/checkout", "/orders", "/account"]) {
+    await page.goto(path);
+    expect(await overflow(), path).toBeLessThanOrEqual(0);
+  }
+});
