@@ -17,32 +17,75 @@ export function SubmitButton({ children, className, ...rest }: React.ButtonHTMLA
   );
 }
 
-export function Field({
-  label,
-  name,
-  error,
-  ...input
-}: { label: string; name: string; error?: string } & React.InputHTMLAttributes<HTMLInputElement>) {
+/**
+ * Label, control and its error, wired by id: `field-<name>` for the control and
+ * `field-<name>-error` for the message, so every form's errors are found the same way.
+ */
+function FieldFrame({ label, name, error, control }: { label: string; name: string; error?: string; control: (a11y: FieldA11y) => React.ReactNode }) {
   const id = `field-${name}`;
   return (
     <div className="flex flex-col gap-1">
       <label htmlFor={id} className="text-sm font-medium">
         {label}
       </label>
-      <input
-        id={id}
-        name={name}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={error ? `${id}-error` : undefined}
-        className="rounded border border-slate-300 px-3 py-2"
-        {...input}
-      />
+      {control({ id, name, "aria-invalid": error ? true : undefined, "aria-describedby": error ? `${id}-error` : undefined })}
       {error ? (
         <p id={`${id}-error`} className="text-sm text-red-700">
           {error}
         </p>
       ) : null}
     </div>
+  );
+}
+
+interface FieldA11y {
+  id: string;
+  name: string;
+  "aria-invalid": true | undefined;
+  "aria-describedby": string | undefined;
+}
+
+export function Field({
+  label,
+  name,
+  error,
+  ...input
+}: { label: string; name: string; error?: string } & React.InputHTMLAttributes<HTMLInputElement>) {
+  return (
+    <FieldFrame label={label} name={name} error={error} control={(a11y) => <input {...a11y} className="rounded border border-slate-300 px-3 py-2" {...input} />} />
+  );
+}
+
+export function SelectField({
+  label,
+  name,
+  error,
+  options,
+  placeholder,
+  ...select
+}: {
+  label: string;
+  name: string;
+  error?: string;
+  options: readonly { value: string; label: string }[];
+  placeholder?: string;
+} & React.SelectHTMLAttributes<HTMLSelectElement>) {
+  return (
+    <FieldFrame
+      label={label}
+      name={name}
+      error={error}
+      control={(a11y) => (
+        <select {...a11y} className="rounded border border-slate-300 bg-white px-3 py-2" {...select}>
+          {placeholder !== undefined ? <option value="">{placeholder}</option> : null}
+          {options.map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+      )}
+    />
   );
 }
 

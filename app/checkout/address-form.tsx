@@ -1,8 +1,7 @@
 "use client";
 
 import { useActionState, useEffect, useRef } from "react";
-import { Field, FormMessage, SubmitButton } from "@/components/form-controls";
-import { SelectField } from "@/components/select-field";
+import { Field, FormMessage, SelectField, SubmitButton } from "@/components/form-controls";
 import { initialFormState } from "@/app/_lib/form-state";
 import { ADDRESS_MAX_LENGTH, SHIPPING_COUNTRIES } from "@/lib/domain/address";
 import { saveShippingAddress } from "./actions";
