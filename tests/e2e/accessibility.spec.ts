@@ -60,3 +60,20 @@ test("the main pages fit a 360 px wide screen without sideways scrolling", async
     expect(await overflow(), path).toBeLessThanOrEqual(0);
   }
 });
+
+test("a keyboard alone can search, open a product and add it to the cart", async ({ page }) => {
+  await page.goto("/");
+  await page.locator("#filter-q").focus();
+  await page.keyboard.type("lamp");
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/[?&]q=lamp/);
+  const first = page.getByTestId("product-card").first().getByRole("link").first();
+  await first.focus();
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/\/products\//);
+  await page.getByLabel("Quantity").focus();
+  await page.keyboard.press("Tab");
+  await expect(page.getByRole("button", { name: "Add to cart" })).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("status").filter({ hasText: "Added to your cart" })).toBeVisible();
+});
