@@ -1,6 +1,5 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { Suspense } from "react";
 import { ReturnLink } from "@/components/return-link";
 import "./globals.css";
 import { getCurrentUser, signOut } from "./_lib/auth";
@@ -54,28 +53,12 @@ export default async function RootLayout({ children }: { children: React.ReactNo
                   </>
                 ) : (
                   <>
-                    <Suspense
-                      fallback={
-                        <Link href="/signin" className="hover:underline">
-                          Sign in
-                        </Link>
-                      }
-                    >
-                      <ReturnLink href="/signin" className="hover:underline">
-                        Sign in
-                      </ReturnLink>
-                    </Suspense>
-                    <Suspense
-                      fallback={
-                        <Link href="/register" className="hover:underline">
-                          Register
-                        </Link>
-                      }
-                    >
-                      <ReturnLink href="/register" className="hover:underline">
-                        Register
-                      </ReturnLink>
-                    </Suspense>
+                    <ReturnLink href="/signin" className="hover:underline">
+                      Sign in
+                    </ReturnLink>
+                    <ReturnLink href="/register" className="hover:underline">
+                      Register
+                    </ReturnLink>
                   </>
                 )}
               </div>

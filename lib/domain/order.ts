@@ -33,6 +33,14 @@ export function transition(from: OrderStatus, to: OrderStatus): OrderStatus {
   return to;
 }
 
+/** Statuses in which an order holds reserved stock (a cancellation must give it back). */
+export const HOLDS_STOCK: readonly OrderStatus[] = ["stock_reserved", "paid"];
+
+/** A shopper may cancel until the order ships. */
+export function shopperCanCancel(status: OrderStatus): boolean {
+  return status === "pending" || HOLDS_STOCK.includes(status);
+}
+
 export function isTerminal(status: OrderStatus): boolean {
   return TRANSITIONS[status].length === 0;
 }

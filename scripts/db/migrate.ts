@@ -176,7 +176,8 @@ async function checkLockfileProvider(migrationsDir: string): Promise<void> {
   }
 }
 
-interface HistoryRow {
+/** A row of Prisma's _prisma_migrations table. */
+export interface HistoryRow {
   id: string;
   checksum: string;
   finished_at: Date | null;

@@ -11,6 +11,7 @@ import {
   MigrationError,
   PRISMA_MIGRATE_ADVISORY_LOCK_KEY,
   scriptMatchesChecksum,
+  type HistoryRow,
 } from "../../scripts/db/migrate";
 import { createEmptyTestDatabase, createTestDatabase, type TestDatabase } from "../support/db";
 
@@ -88,16 +89,7 @@ describe("applyMigrations", () => {
     );
     expect(pk?.def).toBe("PRIMARY KEY (id)");
 
-    const rows = await query<{
-      id: string;
-      checksum: string;
-      finished_at: Date | null;
-      migration_name: string;
-      logs: string | null;
-      rolled_back_at: Date | null;
-      started_at: Date;
-      applied_steps_count: number;
-    }>(url, "SELECT * FROM _prisma_migrations ORDER BY started_at");
+    const rows = await query<HistoryRow>(url, "SELECT * FROM _prisma_migrations ORDER BY started_at");
     const names = await migrationNames();
     expect(rows.map((r) => r.migration_name)).toEqual(names);
     for (const row of rows) {

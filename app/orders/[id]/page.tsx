@@ -11,7 +11,7 @@ import { OrderStatusBadge } from "@/components/order-status";
 import { AutoRefresh } from "@/components/auto-refresh";
 import { CancelOrderForm } from "./cancel-order-form";
 import { PayOrderForm } from "./pay-order-form";
-import { CANCELLATION_REASON_LABELS, ORDER_STATUS_LABELS, type CancellationReason } from "@/lib/domain/order";
+import { CANCELLATION_REASON_LABELS, ORDER_STATUS_LABELS, shopperCanCancel, type CancellationReason } from "@/lib/domain/order";
 
 export const metadata: Metadata = { title: "Order" };
 export const dynamic = "force-dynamic";
@@ -78,7 +78,7 @@ export default async function OrderPage({ params }: { params: Promise<{ id: stri
           ))}
         </ol>
       </section>
-      {["pending", "stock_reserved", "paid"].includes(order.status) ? (
+      {shopperCanCancel(order.status) ? (
         <div className="mt-6">
           <CancelOrderForm orderId={order.id} />
         </div>

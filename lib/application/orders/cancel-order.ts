@@ -1,5 +1,5 @@
 import { AppError } from "../../domain/errors";
-import { transition, type Order, type OrderStatus, type StatusUpdate } from "../../domain/order";
+import { HOLDS_STOCK, shopperCanCancel, transition, type Order, type StatusUpdate } from "../../domain/order";
 import { orderCancelledEvent } from "./order-events";
 import type { Clock, IdGenerator, OutboxWriter, UnitOfWork } from "../shared";
 
@@ -12,9 +12,6 @@ export interface CancelOrderRepos {
   };
   outbox: OutboxWriter;
 }
-
-/** Statuses in which the order holds reserved stock that a cancellation must give back. */
-const HOLDS_STOCK: readonly OrderStatus[] = ["stock_reserved", "paid"];
 
 /**
  * A shopper cancels their own order until it ships. The order row is locked, so
@@ -29,7 +26,7 @@ export function makeCancelOrder(deps: { uow: UnitOfWork<CancelOrderRepos>; ids: 
       // Another shopper's order does not exist as far as this shopper can tell.
       if (!order || order.userId !== input.userId) throw new AppError("not_found", "No such order");
       if (order.status === "cancelled") return order;
-      if (!["pending", ...HOLDS_STOCK].includes(order.status)) {
+      if (!shopperCanCancel(order.status)) {
         throw new AppError("invalid_transition", "This order has shipped and can no longer be cancelled");
       }
       const to = transition(order.status, "cancelled");
