@@ -4,6 +4,8 @@ const nextConfig = {
   serverExternalPackages: ["@node-rs/argon2", "pg", "@prisma/adapter-pg"],
   allowedDevOrigins: ["127.0.0.1"],
   poweredByHeader: false,
+  // forbidden(): a signed-in customer who opens a back-office page gets a 403.
+  experimental: { authInterrupts: true },
   // Lets two builds of one checkout coexist (e.g. parallel test runs on one machine).
   distDir: process.env.NEXT_DIST_DIR ?? ".next",
 };

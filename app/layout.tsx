@@ -31,6 +31,11 @@ export default async function RootLayout({ children }: { children: React.ReactNo
                 <CartCountLink />
                 {user ? (
                   <>
+                    {user.role === "admin" ? (
+                      <Link href="/admin" className="hover:underline">
+                        Back office
+                      </Link>
+                    ) : null}
                     <Link href="/orders" className="hover:underline">
                       Orders
                     </Link>

@@ -1,7 +1,8 @@
 /**
  * Seeds the catalog (5 categories, 60 products; data in prisma/seed-data.ts)
  * and the first admin. Idempotent: products are upserted by SKU (stock and
- * price are reset to the seed's values only when a product is created),
+ * price are set to the seed's values only when a product is created, with the
+ * stock's opening row in the stock ledger),
  * categories by slug, the admin by email. Products seeded before images and
  * categories existed (image_url IS NULL) get the seed's description and image;
  * category links are only ever added, never removed, so edits made in the
@@ -34,7 +35,19 @@ async function main() {
     }
     const products = seedProducts();
     for (const { categorySlugs, material: _material, thing: _thing, ...p } of products) {
-      const { id } = await prisma.product.upsert({ where: { sku: p.sku }, create: { ...p, currency: "USD" }, update: {}, select: { id: true } });
+      // A new product enters the stock ledger with its opening balance, in the
+      // same transaction (the database refuses stock without its ledger row).
+      const { id } = await prisma.$transaction(async (tx) => {
+        const existing = await tx.product.findUnique({ where: { sku: p.sku }, select: { id: true } });
+        if (existing) return existing;
+        const created = await tx.product.create({ data: { ...p, currency: "USD" }, select: { id: true } });
+        if (p.stock > 0) {
+          await tx.stockMovement.create({
+            data: { productId: created.id, delta: p.stock, stockAfter: p.stock, reason: "opening", note: "Seed" },
+          });
+        }
+        return created;
+      });
       await prisma.product.updateMany({ where: { id, imageUrl: null }, data: { description: p.description, imageUrl: p.imageUrl } });
       await prisma.productCategory.createMany({
         data: categorySlugs.map((slug) => ({ productId: id, categoryId: categoryIds.get(slug)! })),

@@ -11,6 +11,9 @@ import { makeSessions } from "../application/auth/sessions";
 import { makeCart } from "../application/cart/cart";
 import { makeMergeGuestCart } from "../application/cart/merge-guest-cart";
 import { makeCatalog } from "../application/catalog/catalog";
+import { noCatalogCache } from "../application/catalog/catalog-cache";
+import { NotifiedCatalogCache } from "../infrastructure/cache/notified-catalog-cache";
+import { createAdminServices } from "./admin";
 import { makeReleaseStock } from "../application/inventory/release-stock";
 import { makeReserveStock } from "../application/inventory/reserve-stock";
 import { makeCancelOrder } from "../application/orders/cancel-order";
@@ -51,6 +54,12 @@ export function createServices(env: Env = loadEnv(), overrides: { clock?: Clock;
   // rate-limiter-flexible speaks to a pg Pool, not to Prisma. A small one: a
   // sign-in makes two or three single-statement round trips. It connects lazily,
   // so the worker, which never signs anyone in, opens no connection.
+  // One catalog cache per process, emptied by every committed catalog write
+  // (PostgreSQL NOTIFY). It connects on first use; the worker never reads the catalog.
+  const catalogCache =
+    env.CATALOG_CACHE_TTL_SECONDS > 0
+      ? new NotifiedCatalogCache({ databaseUrl: env.DATABASE_URL, ttlMs: env.CATALOG_CACHE_TTL_SECONDS * 1000 })
+      : null;
   const limiterPool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 3, application_name: "storefront-sign-in-limiter" });
 
   return {
@@ -66,7 +75,13 @@ export function createServices(env: Env = loadEnv(), overrides: { clock?: Clock;
       },
     }),
     sessions: makeSessions({ sessions: new PrismaSessionRepository(prisma), ids, clock }),
-    catalog: makeCatalog({ products: new PrismaProductRepository(prisma), categories: new PrismaCategoryRepository(prisma) }),
+    catalog: makeCatalog({
+      products: new PrismaProductRepository(prisma),
+      categories: new PrismaCategoryRepository(prisma),
+      cache: catalogCache ?? noCatalogCache,
+    }),
+    /** The back office's use cases (each one requires an admin actor). */
+    admin: createAdminServices({ prisma, uow, clock, ids, env, catalogCache: catalogCache ?? noCatalogCache }),
     cart: makeCart({ uow }),
     mergeGuestCart: makeMergeGuestCart({ uow }),
     quoteCheckout: makeQuoteCheckout({ carts: new PrismaCartRepository(prisma) }),
@@ -88,7 +103,7 @@ export function createServices(env: Env = loadEnv(), overrides: { clock?: Clock;
     relayOutbox: (publisher: Parameters<typeof makeRelayOutbox>[0]["publisher"]) =>
       makeRelayOutbox({ store: new PrismaOutboxRelayStore(prisma), publisher }),
     close: async () => {
-      await Promise.all([prisma.$disconnect(), limiterPool.end()]);
+      await Promise.all([prisma.$disconnect(), limiterPool.end(), catalogCache?.close()]);
     },
   };
 }

@@ -10,6 +10,8 @@ export const TOPICS = {
   orderCreated: "order.created",
   orderPaid: "order.paid",
   orderCancelled: "order.cancelled",
+  orderShipped: "order.shipped",
+  orderCompleted: "order.completed",
   inventoryUpdated: "inventory.updated",
   userRegistered: "user.registered",
 } as const;
@@ -71,6 +73,13 @@ export const orderCancelledV1 = z
   .object({ orderId: uuid, userId: uuid, reason: z.enum(CANCELLATION_REASONS), stockReserved: z.boolean() })
   .strict();
 
+/** The shop handed the parcel to a carrier; trackingReference is the carrier's. */
+export const orderShippedV1 = z
+  .object({ orderId: uuid, userId: uuid, email: z.email(), trackingReference: z.string().min(1).max(100) })
+  .strict();
+
+export const orderCompletedV1 = z.object({ orderId: uuid, userId: uuid }).strict();
+
 export const inventoryUpdatedV1 = z
   .object({
     reason: z.enum(["reservation", "release", "adjustment"]),
@@ -86,6 +95,8 @@ export const EVENT_SCHEMAS = {
   "order.created": { version: 2, schemas: { 1: orderCreatedV1, 2: orderCreatedV2 } },
   "order.paid": { version: 1, schemas: { 1: orderPaidV1 } },
   "order.cancelled": { version: 1, schemas: { 1: orderCancelledV1 } },
+  "order.shipped": { version: 1, schemas: { 1: orderShippedV1 } },
+  "order.completed": { version: 1, schemas: { 1: orderCompletedV1 } },
   "inventory.updated": { version: 1, schemas: { 1: inventoryUpdatedV1 } },
   "user.registered": { version: 1, schemas: { 1: userRegisteredV1 } },
 } as const satisfies Record<Topic, { version: number; schemas: Record<number, z.ZodType> }>;

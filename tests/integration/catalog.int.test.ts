@@ -25,8 +25,10 @@ beforeAll(async () => {
   const cupId = randomUUID();
   const cupCreated = new Date(SEED_EPOCH.getTime() - 86_400_000);
   await pool.query(
-    `INSERT INTO products (id, sku, slug, name, description, price_minor, currency, stock, created_at, updated_at)
-     VALUES ($1, 'SKU-CUP', 'espresso-cup', 'Espresso Cup', 'A small cup.', 990, 'USD', 4, $2, now())`,
+    `WITH p AS (
+       INSERT INTO products (id, sku, slug, name, description, price_minor, currency, stock, created_at, updated_at)
+       VALUES ($1, 'SKU-CUP', 'espresso-cup', 'Espresso Cup', 'A small cup.', 990, 'USD', 4, $2, now()) RETURNING id, stock)
+     INSERT INTO stock_movements (product_id, delta, stock_after, reason) SELECT id, stock, stock, 'opening' FROM p`,
     [cupId, cupCreated],
   );
   await pool.query(`INSERT INTO product_categories (product_id, category_id) VALUES ($1, $2)`, [cupId, seeded.categoryIds.get("kitchen")]);

@@ -250,8 +250,12 @@ describe("hand-written rules in the migrations", () => {
         def: "CHECK (((subtotal_minor >= 0) AND (shipping_minor >= 0) AND (total_minor = (subtotal_minor + shipping_minor))))",
       },
       { name: "orders_total_minor_nonnegative", def: "CHECK ((total_minor >= 0))" },
+      { name: "product_images_sane", def: "CHECK (((\"position\" >= 0) AND (byte_size > 0) AND (width > 0) AND (height > 0)))" },
+      { name: "products_low_stock_threshold_nonnegative", def: "CHECK ((low_stock_threshold >= 0))" },
       { name: "products_price_minor_positive", def: "CHECK ((price_minor > 0))" },
       { name: "products_stock_nonnegative", def: "CHECK ((stock >= 0))" },
+      { name: "stock_movements_delta_nonzero", def: "CHECK ((delta <> 0))" },
+      { name: "stock_movements_stock_after_nonnegative", def: "CHECK ((stock_after >= 0))" },
       { name: "users_email_lowercase", def: "CHECK (((email)::text = lower((email)::text)))" },
     ]);
     const [index] = await query<{ def: string }>(
@@ -276,7 +280,8 @@ describe("hand-written rules in the migrations", () => {
     );
     await query(
       url,
-      `INSERT INTO products (id, sku, slug, name, price_minor, stock, updated_at) VALUES ($1, 'SKU-1', 'p-1', 'P', 500, 3, now())`,
+      `WITH p AS (INSERT INTO products (id, sku, slug, name, price_minor, stock, updated_at) VALUES ($1, 'SKU-1', 'p-1', 'P', 500, 3, now()) RETURNING id)
+       INSERT INTO stock_movements (product_id, delta, stock_after, reason) SELECT id, 3, 3, 'opening' FROM p`,
       [productId],
     );
     await query(url, `INSERT INTO carts (id, user_id, updated_at) VALUES ($1, $2, now())`, [cartId, userId]);
@@ -322,7 +327,12 @@ describe("hand-written rules in the migrations", () => {
     await expectCheckViolation(url, "UPDATE carts SET user_id = NULL WHERE user_id = $1", [userId], "carts_one_owner");
 
     // The boundaries themselves are allowed.
-    await query(url, "UPDATE products SET stock = 0 WHERE id = $1", [productId]);
+    await query(
+      url,
+      `WITH p AS (UPDATE products SET stock = 0 WHERE id = $1 RETURNING id)
+       INSERT INTO stock_movements (product_id, delta, stock_after, reason) SELECT id, -3, 0, 'correction' FROM p`,
+      [productId],
+    );
     await query(
       url,
       `INSERT INTO cart_items (id, cart_id, product_id, quantity, updated_at) VALUES ($1, $2, $3, 1, now())`,

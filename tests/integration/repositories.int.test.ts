@@ -150,7 +150,7 @@ describe("PrismaInventoryRepository", () => {
     const a = await insertProduct(pool, { stock: 2 });
     const b = await insertProduct(pool, { stock: 1 });
     const short = await prisma.$transaction((tx) =>
-      new PrismaInventoryRepository(tx).reserve([
+      new PrismaInventoryRepository(tx).reserve(randomUUID(), [
         { productId: a, quantity: 1 },
         { productId: b, quantity: 2 },
       ]),
@@ -158,7 +158,7 @@ describe("PrismaInventoryRepository", () => {
     expect(short).toEqual({ ok: false, shortages: [{ productId: b, requested: 2, available: 1 }] });
     expect([await stockOf(pool, a), await stockOf(pool, b)]).toEqual([2, 1]);
     const ok = await prisma.$transaction((tx) =>
-      new PrismaInventoryRepository(tx).reserve([
+      new PrismaInventoryRepository(tx).reserve(randomUUID(), [
         { productId: a, quantity: 2 },
         { productId: b, quantity: 1 },
       ]),

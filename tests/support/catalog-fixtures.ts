@@ -22,8 +22,11 @@ export async function insertSeedCatalog(pool: pg.Pool): Promise<SeededCatalog> {
   for (const p of seedProducts()) {
     const id = randomUUID();
     await pool.query(
-      `INSERT INTO products (id, sku, slug, name, description, price_minor, currency, stock, image_url, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, 'USD', $7, $8, $9, now())`,
+      `WITH p AS (
+         INSERT INTO products (id, sku, slug, name, description, price_minor, currency, stock, image_url, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, 'USD', $7, $8, $9, now()) RETURNING id, stock)
+       INSERT INTO stock_movements (product_id, delta, stock_after, reason, note)
+       SELECT id, stock, stock, 'opening', 'Seed' FROM p WHERE stock > 0`,
       [id, p.sku, p.slug, p.name, p.description, p.priceMinor, p.stock, p.imageUrl, p.createdAt],
     );
     for (const slug of p.categorySlugs) {

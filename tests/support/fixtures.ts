@@ -15,9 +15,13 @@ export function servicesFor(databaseUrl: string, extra: Record<string, string> =
 export async function insertProduct(pool: pg.Pool, init: { stock: number; priceMinor?: number; name?: string }): Promise<string> {
   const id = randomUUID();
   const tag = id.slice(0, 8);
+  // With its opening ledger row, in one statement: stock always equals the ledger's sum.
   await pool.query(
-    `INSERT INTO products (id, sku, slug, name, description, price_minor, currency, stock, created_at, updated_at)
-     VALUES ($1, $2, $3, $4, '', $5, 'USD', $6, now(), now())`,
+    `WITH p AS (
+       INSERT INTO products (id, sku, slug, name, description, price_minor, currency, stock, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, '', $5, 'USD', $6, now(), now()) RETURNING id, stock)
+     INSERT INTO stock_movements (product_id, delta, stock_after, reason, note)
+     SELECT id, stock, stock, 'opening', 'Test fixture' FROM p WHERE stock > 0`,
     [id, `SKU-${tag}`, `product-${tag}`, init.name ?? `Product ${tag}`, init.priceMinor ?? 1000, init.stock],
   );
   return id;

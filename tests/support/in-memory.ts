@@ -220,7 +220,7 @@ export class InMemoryStore {
         },
       },
       inventory: {
-        async reserve(lines: readonly { productId: string; quantity: number }[]): Promise<ReservationResult> {
+        async reserve(_orderId: string, lines: readonly { productId: string; quantity: number }[]): Promise<ReservationResult> {
           const shortages = lines
             .map((l) => ({ productId: l.productId, requested: l.quantity, available: s().products.get(l.productId)?.stock ?? 0 }))
             .filter((x) => x.available < x.requested);
@@ -235,7 +235,7 @@ export class InMemoryStore {
             }),
           };
         },
-        async release(lines: readonly { productId: string; quantity: number }[]) {
+        async release(_orderId: string, lines: readonly { productId: string; quantity: number }[]) {
           return lines.map((l) => {
             const p = s().products.get(l.productId)!;
             s().products.set(p.id, { ...p, stock: p.stock + l.quantity });

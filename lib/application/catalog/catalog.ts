@@ -10,6 +10,7 @@ import {
 } from "../../domain/catalog";
 import { MAX_AMOUNT_MINOR } from "../../domain/money";
 import { throwIfAborted } from "../shared";
+import { noCatalogCache, type CatalogCache } from "./catalog-cache";
 import { PRODUCT_PAGE_SIZE, pageCount, pageWindow } from "./paging";
 
 export { PRODUCT_PAGE_SIZE };
@@ -94,73 +95,33 @@ function checkPrice(value: number | undefined, path: string): void {
   }
 }
 
-export function makeCatalog(deps: { products: ProductCatalog; categories: CategoryDirectory }) {
+/**
+ * The shop's catalog reads, cache-aside: each read is keyed by its whole input
+ * and served from the cache until a catalog write (any process) invalidates it.
+ */
+export function makeCatalog(deps: { products: ProductCatalog; categories: CategoryDirectory; cache?: CatalogCache }) {
+  const cache = deps.cache ?? noCatalogCache;
+
   async function resolveCategory(slug: string | undefined, signal?: AbortSignal): Promise<Category | null> {
     if (slug === undefined) return null;
-    const category = await deps.categories.findBySlug(slug, signal);
+    const category = await cache.getOrLoad(`category:${slug}`, () => deps.categories.findBySlug(slug, signal));
     if (!category) throw new AppError("not_found", "No such category", { fields: [{ path: "category", message: "No such category" }] });
     return category;
   }
 
   return {
-    async searchProducts(input: ProductSearchInput, signal?: AbortSignal): Promise<ProductSearchResult> {
-      const pageSize = input.pageSize ?? PRODUCT_PAGE_SIZE;
-      const window = pageWindow(input.page, pageSize);
-      const text = normalizeSearchText(input.q);
-      checkPrice(input.minPriceMinor, "minPrice");
-      checkPrice(input.maxPriceMinor, "maxPrice");
-      if (input.minPriceMinor !== undefined && input.maxPriceMinor !== undefined && input.minPriceMinor > input.maxPriceMinor) {
-        throw new AppError("validation", "The minimum price is above the maximum price", {
-          fields: [{ path: "maxPrice", message: "Must not be below the minimum price" }],
-        });
-      }
-      const category = await resolveCategory(input.category, signal);
-      const sort = effectiveSort(input.sort, text !== null);
-      const base = {
-        ...(text === null ? {} : { text }),
-        ...(category ? { categoryId: category.id } : {}),
-        ...(input.minPriceMinor === undefined ? {} : { minPriceMinor: input.minPriceMinor }),
-        ...(input.maxPriceMinor === undefined ? {} : { maxPriceMinor: input.maxPriceMinor }),
-        inStockOnly: input.inStockOnly ?? false,
-        sort,
-      };
-
-      let matchedBy: MatchMode = "words";
-      let found = await deps.products.search({ ...base, match: "words" }, window, signal);
-      if (text !== null && found.total === 0) {
-        // Nothing contains these words: the shopper probably mistyped one. Only
-        // now fall back to similar-looking words, so exact matches stay precise.
-        throwIfAborted(signal);
-        matchedBy = "similar";
-        found = await deps.products.search({ ...base, match: "similar" }, window, signal);
-      }
-
-      return {
-        items: found.items,
-        page: input.page,
-        pageSize,
-        total: found.total,
-        pageCount: pageCount(found.total, pageSize),
-        applied: {
-          text,
-          category,
-          minPriceMinor: input.minPriceMinor ?? null,
-          maxPriceMinor: input.maxPriceMinor ?? null,
-          inStockOnly: base.inStockOnly,
-          sort,
-        },
-        matchedBy: text === null ? null : matchedBy,
-      };
+    searchProducts(input: ProductSearchInput, signal?: AbortSignal): Promise<ProductSearchResult> {
+      return cache.getOrLoad(`search:${JSON.stringify(searchKey(input))}`, () => searchUncached(input, signal));
     },
 
     async getProduct(slug: string, signal?: AbortSignal): Promise<ProductDetails> {
-      const product = await deps.products.findDetailsBySlug(slug, signal);
+      const product = await cache.getOrLoad(`product:${slug}`, () => deps.products.findDetailsBySlug(slug, signal));
       if (!product) throw new AppError("not_found", "No such product");
       return product;
     },
 
     listCategories(signal?: AbortSignal): Promise<CategorySummary[]> {
-      return deps.categories.listWithCounts(signal);
+      return cache.getOrLoad("categories", () => deps.categories.listWithCounts(signal));
     },
 
     async getCategory(slug: string, signal?: AbortSignal): Promise<Category> {
@@ -168,14 +129,71 @@ export function makeCatalog(deps: { products: ProductCatalog; categories: Catego
     },
 
     /** Everything a sitemap lists: categories and products. */
-    async sitemap(signal?: AbortSignal): Promise<{ categories: CategorySummary[]; products: { slug: string; updatedAt: Date }[] }> {
-      const [categories, products] = await Promise.all([
-        deps.categories.listWithCounts(signal),
-        deps.products.listSlugs(SITEMAP_MAX_PRODUCTS, signal),
-      ]);
-      return { categories, products };
+    sitemap(signal?: AbortSignal): Promise<{ categories: CategorySummary[]; products: { slug: string; updatedAt: Date }[] }> {
+      return cache.getOrLoad("sitemap", async () => {
+        const [categories, products] = await Promise.all([
+          deps.categories.listWithCounts(signal),
+          deps.products.listSlugs(SITEMAP_MAX_PRODUCTS, signal),
+        ]);
+        return { categories, products };
+      });
     },
   };
+
+  async function searchUncached(input: ProductSearchInput, signal?: AbortSignal): Promise<ProductSearchResult> {
+    const pageSize = input.pageSize ?? PRODUCT_PAGE_SIZE;
+    const window = pageWindow(input.page, pageSize);
+    const text = normalizeSearchText(input.q);
+    checkPrice(input.minPriceMinor, "minPrice");
+    checkPrice(input.maxPriceMinor, "maxPrice");
+    if (input.minPriceMinor !== undefined && input.maxPriceMinor !== undefined && input.minPriceMinor > input.maxPriceMinor) {
+      throw new AppError("validation", "The minimum price is above the maximum price", {
+        fields: [{ path: "maxPrice", message: "Must not be below the minimum price" }],
+      });
+    }
+    const category = await resolveCategory(input.category, signal);
+    const sort = effectiveSort(input.sort, text !== null);
+    const base = {
+      ...(text === null ? {} : { text }),
+      ...(category ? { categoryId: category.id } : {}),
+      ...(input.minPriceMinor === undefined ? {} : { minPriceMinor: input.minPriceMinor }),
+      ...(input.maxPriceMinor === undefined ? {} : { maxPriceMinor: input.maxPriceMinor }),
+      inStockOnly: input.inStockOnly ?? false,
+      sort,
+    };
+
+    let matchedBy: MatchMode = "words";
+    let found = await deps.products.search({ ...base, match: "words" }, window, signal);
+    if (text !== null && found.total === 0) {
+      // Nothing contains these words: the shopper probably mistyped one. Only
+      // now fall back to similar-looking words, so exact matches stay precise.
+      throwIfAborted(signal);
+      matchedBy = "similar";
+      found = await deps.products.search({ ...base, match: "similar" }, window, signal);
+    }
+
+    return {
+      items: found.items,
+      page: input.page,
+      pageSize,
+      total: found.total,
+      pageCount: pageCount(found.total, pageSize),
+      applied: {
+        text,
+        category,
+        minPriceMinor: input.minPriceMinor ?? null,
+        maxPriceMinor: input.maxPriceMinor ?? null,
+        inStockOnly: base.inStockOnly,
+        sort,
+      },
+      matchedBy: text === null ? null : matchedBy,
+    };
+  }
+}
+
+/** The cache key of a search: its input with defaults applied, in a fixed field order. */
+function searchKey(input: ProductSearchInput) {
+  return [input.q ?? null, input.category ?? null, input.minPriceMinor ?? null, input.maxPriceMinor ?? null, input.inStockOnly ?? false, input.sort ?? null, input.page, input.pageSize ?? PRODUCT_PAGE_SIZE];
 }
 
 export type Catalog = ReturnType<typeof makeCatalog>;

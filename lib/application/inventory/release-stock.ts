@@ -8,7 +8,7 @@ export interface ReleaseStockRepos {
   orders: { lockById(orderId: string, signal?: AbortSignal): Promise<Order | null> };
   inventory: {
     /** Gives stock back, locking rows in ascending product id order (the same order reserve uses). */
-    release(lines: readonly { productId: string; quantity: number }[], signal?: AbortSignal): Promise<StockChange[]>;
+    release(orderId: string, lines: readonly { productId: string; quantity: number }[], signal?: AbortSignal): Promise<StockChange[]>;
   };
   outbox: OutboxWriter;
 }
@@ -23,7 +23,7 @@ export function makeReleaseStock(deps: { uow: UnitOfWork<ReleaseStockRepos>; ids
       if (!event.payload.stockReserved) return "nothing_reserved";
       const order = await orders.lockById(event.payload.orderId, signal);
       if (!order) return "nothing_reserved";
-      const changes = await inventory.release(lockOrder(order.lines), signal);
+      const changes = await inventory.release(order.id, lockOrder(order.lines), signal);
       await outbox.append(
         makeEvent("inventory.updated", {
           id: deps.ids.uuid(),

@@ -26,7 +26,7 @@ export interface ReserveStockRepos {
      * Takes every line or none. Rows are locked in ascending product id order,
      * so concurrent reservations over overlapping products cannot deadlock.
      */
-    reserve(lines: readonly { productId: string; quantity: number }[], signal?: AbortSignal): Promise<ReservationResult>;
+    reserve(orderId: string, lines: readonly { productId: string; quantity: number }[], signal?: AbortSignal): Promise<ReservationResult>;
   };
   outbox: OutboxWriter;
 }
@@ -58,7 +58,7 @@ export function makeReserveStock(deps: {
       // Only a pending order needs stock; anything else was decided already.
       if (!order || order.status !== "pending") return "skipped";
 
-      const result = await inventory.reserve(lockOrder(order.lines), signal);
+      const result = await inventory.reserve(order.id, lockOrder(order.lines), signal);
       const now = deps.clock.now();
       if (result.ok) {
         await orders.updateStatus(

@@ -32,6 +32,10 @@ const schema = z.object({
   /** The fake card processor's answer time, and a reason to decline everything with (tests, demos). */
   PAYMENTS_FAKE_LATENCY_MS: z.coerce.number().int().min(0).max(30_000).default(300),
   PAYMENTS_FAKE_FAIL: z.string().regex(/^[a-z_]+$/).optional(),
+  /** Catalog reads are cached per web instance for at most this long (0: no cache); writes invalidate at once. */
+  CATALOG_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+  /** Where uploaded product images are kept by the local-disk storage adapter. */
+  MEDIA_DIR: z.string().min(1).default(".local/media"),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -10,6 +10,10 @@ import { PrismaPaymentRepository } from "./prisma-payment-repository";
 import { PrismaProcessedEventRepository } from "./prisma-processed-event-repository";
 import { PrismaProductRepository } from "./prisma-product-repository";
 import { PrismaUserRepository } from "./prisma-user-repository";
+import { PrismaOrderAdminRepository } from "./prisma-order-admin-repository";
+import { PrismaProductAdminRepository } from "./prisma-product-admin-repository";
+import { PrismaStockLedgerRepository } from "./prisma-stock-ledger-repository";
+import { PrismaUserAdminRepository } from "./prisma-user-admin-repository";
 
 /** Every repository, bound to one transaction. Use cases see only the subset their port names. */
 export function transactionalRepositories(tx: Db) {
@@ -22,6 +26,10 @@ export function transactionalRepositories(tx: Db) {
     outbox: new PrismaOutboxWriter(tx),
     payments: new PrismaPaymentRepository(tx),
     processed: new PrismaProcessedEventRepository(tx),
+    productAdmin: new PrismaProductAdminRepository(tx),
+    stockLedger: new PrismaStockLedgerRepository(tx),
+    orderAdmin: new PrismaOrderAdminRepository(tx),
+    userAdmin: new PrismaUserAdminRepository(tx),
   };
 }
 

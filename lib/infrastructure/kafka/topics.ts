@@ -26,6 +26,8 @@ export const TOPIC_SPECS: readonly TopicSpec[] = Object.freeze([
   { topic: TOPICS.orderCreated, numPartitions: 6 },
   { topic: TOPICS.orderPaid, numPartitions: 6 },
   { topic: TOPICS.orderCancelled, numPartitions: 6 },
+  { topic: TOPICS.orderShipped, numPartitions: 6 },
+  { topic: TOPICS.orderCompleted, numPartitions: 6 },
   { topic: TOPICS.inventoryUpdated, numPartitions: 3 },
   { topic: TOPICS.userRegistered, numPartitions: 3 },
 ] satisfies TopicSpec[]);

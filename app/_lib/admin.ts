@@ -1,0 +1,73 @@
+import { forbidden, redirect } from "next/navigation";
+import type { z } from "zod";
+import { requireAdmin } from "@/lib/application/admin/access";
+import { AppError } from "@/lib/domain/errors";
+import type { User } from "@/lib/domain/user";
+import { getCurrentUser } from "./auth";
+import { formAction, type FormState } from "./action";
+import { problem, route } from "./http";
+
+/**
+ * The back office's guards, one per kind of entry point. Each resolves the user
+ * from the server-side session (so a demoted admin loses access at once); the
+ * admin use cases check the role again (requireAdmin), so a missed guard here
+ * still cannot change anything.
+ */
+
+/** For admin pages and layouts: anonymous → sign-in, customer → 403 page. */
+export async function requireAdminPage(returnTo: string): Promise<User> {
+  const user = await getCurrentUser();
+  if (!user) redirect(`/signin?callbackUrl=${encodeURIComponent(returnTo)}`);
+  if (user.role !== "admin") forbidden();
+  return user;
+}
+
+/**
+ * For admin server actions: like formAction, plus anonymous → sign-in and
+ * customer → "not allowed" without running the handler.
+ */
+export function adminAction<S extends z.ZodType, R = void>(
+  schema: S,
+  handler: (input: z.infer<S>, ctx: { admin: User }) => Promise<FormState | R>,
+  options: { returnTo?: (input: Record<string, string>) => string } = {},
+) {
+  return formAction(
+    schema,
+    async (input, { user }) => {
+      // formAction redirected anonymous visitors already; this is the role check.
+      return handler(input, { admin: requireAdmin(user) as User });
+    },
+    { requireUser: true, signInReturnTo: options.returnTo ?? (() => "/admin") },
+  );
+}
+
+/**
+ * For admin route handlers: 401 without a session, 403 for a customer, and a
+ * 403 for a state-changing request whose Origin is not this shop's (the
+ * session cookie would otherwise let another site post on an admin's behalf).
+ */
+export function adminRoute<Q extends z.ZodType, P extends z.ZodType>(
+  schemas: { query?: Q; params?: P },
+  handler: (input: { query: z.infer<Q>; params: z.infer<P>; request: Request; admin: User }) => Promise<Response>,
+) {
+  return route(schemas, async (input) => {
+    const user = await getCurrentUser();
+    if (!user) return problem(401, "unauthenticated", "Please sign in first.");
+    if (user.role !== "admin") return problem(403, "forbidden", "Only an admin can do that.");
+    if (!["GET", "HEAD", "OPTIONS"].includes(input.request.method) && !sameOrigin(input.request)) {
+      throw new AppError("forbidden", "Cross-site request refused.");
+    }
+    return handler({ ...input, admin: user });
+  });
+}
+
+function sameOrigin(request: Request): boolean {
+  const origin = request.headers.get("origin");
+  if (!origin) return false;
+  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,154 @@
+import pg from "pg";
+import type { CatalogCache } from "../../application/catalog/catalog-cache";
+import { describeCauses } from "../../domain/errors";
+
+/** The channel the catalog tables' triggers notify on (migration back_office). */
+export const CATALOG_CHANNEL = "catalog_changed";
+
+interface Entry {
+  value: unknown;
+  expiresAt: number;
+}
+
+export interface NotifiedCatalogCacheOptions {
+  databaseUrl: string;
+  /** Backstop: an entry is reloaded after this long even if no change was heard. */
+  ttlMs?: number;
+  /** Bound on memory: the least recently used entries go first. */
+  maxEntries?: number;
+  now?: () => number;
+  log?: (message: string) => void;
+}
+
+/**
+ * An in-process cache-aside store for catalog reads, kept right across
+ * processes by PostgreSQL LISTEN/NOTIFY: the catalog tables notify
+ * `catalog_changed` when a write commits (any writer: this web instance,
+ * another one, the worker reserving stock), and every instance drops its
+ * entries.
+ *
+ * Stale fills are prevented by a generation counter: a load that started
+ * before an invalidation is returned to its caller but not stored. While the
+ * LISTEN connection is down, changes could be missed, so the cache is bypassed
+ * until it is back (and then starts empty).
+ */
+export class NotifiedCatalogCache implements CatalogCache {
+  private readonly entries = new Map<string, Entry>();
+  private generation = 0;
+  private client: pg.Client | null = null;
+  private listening = false;
+  private starting: Promise<void> | null = null;
+  private closed = false;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private retryDelayMs = 500;
+  private readonly ttlMs: number;
+  private readonly maxEntries: number;
+  private readonly now: () => number;
+  private readonly log: (message: string) => void;
+
+  constructor(private readonly options: NotifiedCatalogCacheOptions) {
+    this.ttlMs = options.ttlMs ?? 60_000;
+    this.maxEntries = options.maxEntries ?? 500;
+    this.now = options.now ?? Date.now;
+    this.log = options.log ?? ((m) => console.warn(m));
+  }
+
+  async getOrLoad<T>(key: string, load: () => Promise<T>): Promise<T> {
+    if (!this.listening) {
+      this.startListening();
+      return load();
+    }
+    const hit = this.entries.get(key);
+    if (hit && hit.expiresAt > this.now()) {
+      // Re-insert: Map order is the recency order the eviction uses.
+      this.entries.delete(key);
+      this.entries.set(key, hit);
+      return hit.value as T;
+    }
+    const generation = this.generation;
+    const value = await load();
+    if (generation === this.generation && this.listening) {
+      this.entries.delete(key);
+      this.entries.set(key, { value, expiresAt: this.now() + this.ttlMs });
+      while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    }
+    return value;
+  }
+
+  invalidate(): void {
+    this.generation++;
+    this.entries.clear();
+  }
+
+  /** Entries held now (for tests and metrics). */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Resolves once LISTEN is active (tests); getOrLoad starts it on its own. */
+  ready(): Promise<void> {
+    this.startListening();
+    return this.starting ?? Promise.resolve();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.listening = false;
+    const client = this.client;
+    this.client = null;
+    await client?.end().catch(() => undefined);
+  }
+
+  private startListening(): void {
+    if (this.closed || this.starting || this.listening) return;
+    this.starting = this.connect().finally(() => {
+      this.starting = null;
+    });
+  }
+
+  private async connect(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.options.databaseUrl, application_name: "storefront-catalog-cache" });
+    const lost = (error?: unknown) => {
+      if (this.client !== client) return;
+      this.client = null;
+      this.listening = false;
+      this.invalidate();
+      if (error) this.log(`catalog cache: LISTEN connection lost, caching paused: ${describeCauses(error)}`);
+      client.end().catch(() => undefined);
+      this.scheduleRetry();
+    };
+    client.on("notification", (message) => {
+      if (message.channel === CATALOG_CHANNEL) this.invalidate();
+    });
+    client.on("error", lost);
+    client.on("end", () => lost());
+    try {
+      this.client = client;
+      await client.connect();
+      await client.query(`LISTEN ${CATALOG_CHANNEL}`);
+      if (this.closed || this.client !== client) {
+        await client.end().catch(() => undefined);
+        return;
+      }
+      // Whatever was cached before (nothing, or entries from before a lost
+      // connection) may have missed notifications.
+      this.invalidate();
+      this.listening = true;
+      this.retryDelayMs = 500;
+    } catch (error) {
+      lost(error);
+    }
+  }
+
+  private scheduleRetry(): void {
+    if (this.closed || this.retryTimer) return;
+    const delay = this.retryDelayMs;
+    this.retryDelayMs = Math.min(this.retryDelayMs * 2, 30_000);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.startListening();
+    }, delay);
+    this.retryTimer.unref();
+  }
+}
