@@ -65,6 +65,9 @@ export AUTH_TRUST_HOST=true
 export KAFKA_TOPIC_PREFIX="e2e-$(date +%s)."
 # Short payment windows so the expiry journey finishes in seconds.
 export RESERVATION_TTL_SECONDS=20 EXPIRY_INTERVAL_MS=1000
+# Images uploaded by the back-office journeys, apart from the shop's own.
+export MEDIA_DIR=".local/test-media"
+rm -rf "$MEDIA_DIR"
 ADMIN_EMAIL=admin@example.com ADMIN_PASSWORD="e2e-admin-password" npx tsx scripts/db/migrate.ts
 ADMIN_EMAIL=admin@example.com ADMIN_PASSWORD="e2e-admin-password" npx tsx prisma/seed.ts
 npx tsx scripts/kafka/ensure-topics.ts
