@@ -5,6 +5,7 @@ import { releaseStockHandler } from "./handlers/release-stock.handler";
 import { reserveStockHandler } from "./handlers/reserve-stock.handler";
 import { welcomeEmailHandler } from "./handlers/welcome-email.handler";
 import { receiptEmailHandler } from "./handlers/receipt-email.handler";
+import { shippedEmailHandler } from "./handlers/shipped-email.handler";
 import { runExpiry } from "./expiry";
 import { runRelay } from "./relay";
 
@@ -26,6 +27,7 @@ export async function startWorker(
     adapters.consumer(orderConfirmationEmailHandler(notifications)),
     adapters.consumer(welcomeEmailHandler(notifications)),
     adapters.consumer(receiptEmailHandler(notifications)),
+    adapters.consumer(shippedEmailHandler(notifications)),
   ];
   await Promise.all(consumers.map((c) => c.start()));
   const stopRelay = new AbortController();

@@ -41,6 +41,17 @@ export function shopperCanCancel(status: OrderStatus): boolean {
   return status === "pending" || HOLDS_STOCK.includes(status);
 }
 
+/** The moves the shop (an admin) makes by hand; the others are the shopper's or the worker's. */
+const ADMIN_TARGETS: readonly OrderStatus[] = ["shipped", "completed", "cancelled"];
+
+/**
+ * What an admin may do with an order in `status`, as the state machine allows:
+ * paid → shipped → completed, and cancelled at any point before it ships.
+ */
+export function adminTransitions(status: OrderStatus): OrderStatus[] {
+  return TRANSITIONS[status].filter((to) => ADMIN_TARGETS.includes(to));
+}
+
 export function isTerminal(status: OrderStatus): boolean {
   return TRANSITIONS[status].length === 0;
 }
@@ -74,6 +85,20 @@ export interface OrderStatusChange {
   readonly status: OrderStatus;
   readonly reason: string | null;
   readonly at: Date;
+  /** The admin who made the change; null when the shopper or the system did. */
+  readonly actorId?: string | null;
+}
+
+/** How a timeline entry reads: "Cancelled by the shop", "Shipped — tracking 1Z999", "Paid". */
+export function describeStatusChange(change: Pick<OrderStatusChange, "status" | "reason">): string {
+  const label = ORDER_STATUS_LABELS[change.status];
+  if (change.status === "cancelled" && change.reason && change.reason in CANCELLATION_REASON_LABELS) {
+    const why = CANCELLATION_REASON_LABELS[change.reason as CancellationReason];
+    // "Cancelled by the shop" says it all; "Out of stock" needs the status before it.
+    return why.startsWith(label) ? why : `${label} — ${why}`;
+  }
+  if (change.status === "shipped" && change.reason) return `${label} — tracking ${change.reason}`;
+  return label;
 }
 
 export interface Order {
@@ -94,6 +119,8 @@ export interface Order {
   readonly paidAt: Date | null;
   /** A paid order that was cancelled owes the shopper their money back. */
   readonly refundDue: boolean;
+  /** The carrier's reference, set when the order ships. */
+  readonly trackingReference: string | null;
   readonly timeline: readonly OrderStatusChange[];
   readonly createdAt: Date;
   readonly updatedAt: Date;
@@ -111,4 +138,8 @@ export interface StatusUpdate {
   readonly refundDue?: boolean;
   /** Free text for the timeline, e.g. the payment reference. */
   readonly note?: string;
+  /** The admin making the change (recorded in the timeline); absent for the shopper or the system. */
+  readonly actorId?: string;
+  /** Set when the order ships. */
+  readonly trackingReference?: string;
 }

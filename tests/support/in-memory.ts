@@ -177,6 +177,7 @@ export class InMemoryStore {
             reservedUntil: null,
             paidAt: null,
             refundDue: false,
+            trackingReference: null,
             timeline: [{ status: "pending" as const, reason: null, at: o.createdAt }],
             subtotal: o.subtotal,
             shipping: o.shipping,
@@ -209,7 +210,8 @@ export class InMemoryStore {
             reservedUntil: u.reservedUntil === undefined ? o.reservedUntil : u.reservedUntil,
             paidAt: u.paidAt ?? o.paidAt,
             refundDue: u.refundDue ?? o.refundDue,
-            timeline: [...o.timeline, { status: u.to, reason: u.cancellationReason ?? u.note ?? null, at: new Date() }],
+            trackingReference: u.trackingReference ?? o.trackingReference,
+            timeline: [...o.timeline, { status: u.to, reason: u.cancellationReason ?? u.note ?? null, at: new Date(), actorId: u.actorId ?? null }],
             version: o.version + 1,
           });
         },

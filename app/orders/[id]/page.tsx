@@ -11,7 +11,7 @@ import { OrderStatusBadge } from "@/components/order-status";
 import { AutoRefresh } from "@/components/auto-refresh";
 import { CancelOrderForm } from "./cancel-order-form";
 import { PayOrderForm } from "./pay-order-form";
-import { CANCELLATION_REASON_LABELS, ORDER_STATUS_LABELS, shopperCanCancel, type CancellationReason } from "@/lib/domain/order";
+import { describeStatusChange, shopperCanCancel } from "@/lib/domain/order";
 
 export const metadata: Metadata = { title: "Order" };
 export const dynamic = "force-dynamic";
@@ -52,6 +52,11 @@ export default async function OrderPage({ params }: { params: Promise<{ id: stri
           </section>
         ) : null}
       </div>
+      {order.trackingReference ? (
+        <p className="mt-1 text-sm text-slate-700">
+          Shipped — tracking reference <span className="font-mono" data-testid="tracking-reference">{order.trackingReference}</span>
+        </p>
+      ) : null}
       {order.refundDue ? <p className="mt-4 text-sm text-slate-700">Your payment will be refunded.</p> : null}
       {order.status === "stock_reserved" ? (
         <div className="mt-6">
@@ -68,12 +73,7 @@ export default async function OrderPage({ params }: { params: Promise<{ id: stri
               <time dateTime={change.at.toISOString()} className="w-40 shrink-0 text-slate-500">
                 {change.at.toISOString().slice(0, 19).replace("T", " ")} UTC
               </time>
-              <span>
-                {ORDER_STATUS_LABELS[change.status]}
-                {change.status === "cancelled" && change.reason && change.reason in CANCELLATION_REASON_LABELS
-                  ? ` — ${CANCELLATION_REASON_LABELS[change.reason as CancellationReason]}`
-                  : ""}
-              </span>
+              <span>{describeStatusChange(change)}</span>
             </li>
           ))}
         </ol>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { makeEvent, parseEventPayload, type DomainEvent } from "@/lib/domain/events";
-import { orderConfirmationEmail } from "./emails";
+import { orderConfirmationEmail, shippedEmail } from "./emails";
 
 const id = "7d1f1b8e-7f0e-4a8e-9c57-3c0f8f3a1d11";
 const line = { productId: id, sku: "S", name: "Oak Mug", unitPriceMinor: 1587, quantity: 2 };
@@ -36,5 +36,26 @@ describe("order confirmation email", () => {
     const email = orderConfirmationEmail(orderCreated(parseEventPayload("order.created", 1, v1)), "https://shop.example");
     expect(email.text).toContain("Subtotal: $60.00\nShipping: Free\nTotal: $60.00");
     expect(email.text).not.toContain("Shipping to:");
+  });
+});
+
+describe("shipped email", () => {
+  it("tells the shopper the tracking reference, escaped in HTML, with a link to the order", () => {
+    const email = shippedEmail(
+      makeEvent("order.shipped", {
+        id,
+        aggregateType: "order",
+        aggregateId: id,
+        occurredAt: new Date(),
+        payload: { orderId: id, userId: id, email: "ada@example.com", trackingReference: "1Z<999>" },
+      }),
+      "https://shop.example",
+    );
+    expect(email.to).toBe("ada@example.com");
+    expect(email.subject).toBe(`Your order ${id.slice(0, 8)} has shipped`);
+    expect(email.text).toContain("Tracking reference: 1Z<999>");
+    expect(email.text).toContain(`https://shop.example/orders/${id}`);
+    expect(email.html).toContain("1Z&lt;999&gt;");
+    expect(email.html).not.toContain("1Z<999>");
   });
 });

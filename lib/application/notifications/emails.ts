@@ -57,6 +57,19 @@ export function receiptEmail(event: DomainEvent<"order.paid">, shopUrl: string):
   };
 }
 
+export function shippedEmail(event: DomainEvent<"order.shipped">, shopUrl: string): EmailMessage {
+  const p = event.payload;
+  const link = `${shopUrl}/orders/${p.orderId}`;
+  return {
+    to: p.email,
+    subject: `Your order ${p.orderId.slice(0, 8)} has shipped`,
+    text: `Your order is on its way.\n\nTracking reference: ${p.trackingReference}\n\nFollow it at ${link}\n`,
+    html:
+      `<p>Your order is on its way.</p><p>Tracking reference: <strong>${escapeHtml(p.trackingReference)}</strong></p>` +
+      `<p><a href="${escapeHtml(link)}">Your order</a></p>`,
+  };
+}
+
 export function welcomeEmail(event: DomainEvent<"user.registered">, shopUrl: string): EmailMessage {
   const { name, email } = event.payload;
   return {
@@ -83,6 +96,7 @@ export function makeNotifications(deps: { mailer: Mailer; processed: ProcessedEv
     sendOrderConfirmation: (event: DomainEvent<"order.created">, signal?: AbortSignal) =>
       once(event.id, () => orderConfirmationEmail(event, deps.shopUrl), signal),
     sendReceipt: (event: DomainEvent<"order.paid">, signal?: AbortSignal) => once(event.id, () => receiptEmail(event, deps.shopUrl), signal),
+    sendShipped: (event: DomainEvent<"order.shipped">, signal?: AbortSignal) => once(event.id, () => shippedEmail(event, deps.shopUrl), signal),
     sendWelcome: (event: DomainEvent<"user.registered">, signal?: AbortSignal) =>
       once(event.id, () => welcomeEmail(event, deps.shopUrl), signal),
   };

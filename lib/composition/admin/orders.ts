@@ -1,6 +1,14 @@
+import { makeAdminOrders } from "../../application/admin/orders";
+import { PrismaOrderAdminRepository } from "../../infrastructure/db/prisma-order-admin-repository";
 import type { AdminDeps } from "../admin";
 
 /** The back office's orders use cases. */
-export function adminOrders(_deps: AdminDeps) {
-  return {};
+export function adminOrders(deps: AdminDeps) {
+  const { list, get, ship, complete, cancel } = makeAdminOrders({
+    uow: deps.uow,
+    reader: new PrismaOrderAdminRepository(deps.prisma),
+    ids: deps.ids,
+    clock: deps.clock,
+  });
+  return { list, get, ship, complete, cancel };
 }

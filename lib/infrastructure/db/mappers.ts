@@ -63,13 +63,14 @@ export const orderSelect = {
   reservedUntil: true,
   paidAt: true,
   refundDue: true,
+  trackingReference: true,
   createdAt: true,
   updatedAt: true,
   items: {
     select: { productId: true, sku: true, name: true, unitPriceMinor: true, quantity: true },
     orderBy: { sku: "asc" },
   },
-  statusChanges: { select: { status: true, reason: true, createdAt: true }, orderBy: { createdAt: "asc" } },
+  statusChanges: { select: { status: true, reason: true, actorId: true, createdAt: true }, orderBy: { createdAt: "asc" } },
 } as const;
 
 export function toOrder(row: {
@@ -91,10 +92,11 @@ export function toOrder(row: {
   reservedUntil: Date | null;
   paidAt: Date | null;
   refundDue: boolean;
+  trackingReference: string | null;
   createdAt: Date;
   updatedAt: Date;
   items: { productId: string; sku: string; name: string; unitPriceMinor: number; quantity: number }[];
-  statusChanges: { status: OrderStatus; reason: string | null; createdAt: Date }[];
+  statusChanges: { status: OrderStatus; reason: string | null; actorId: string | null; createdAt: Date }[];
 }): Order {
   return {
     id: row.id,
@@ -109,7 +111,8 @@ export function toOrder(row: {
     reservedUntil: row.reservedUntil,
     paidAt: row.paidAt,
     refundDue: row.refundDue,
-    timeline: row.statusChanges.map((c) => ({ status: c.status, reason: c.reason, at: c.createdAt })),
+    trackingReference: row.trackingReference,
+    timeline: row.statusChanges.map((c) => ({ status: c.status, reason: c.reason, at: c.createdAt, actorId: c.actorId })),
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
     lines: row.items.map((i) => ({

@@ -85,13 +85,19 @@ export class PrismaOrderRepository {
         ...(update.reservedUntil !== undefined ? { reservedUntil: update.reservedUntil } : {}),
         ...(update.paidAt !== undefined ? { paidAt: update.paidAt } : {}),
         ...(update.refundDue !== undefined ? { refundDue: update.refundDue } : {}),
+        ...(update.trackingReference !== undefined ? { trackingReference: update.trackingReference } : {}),
       },
     });
     if (count !== 1) {
       throw new AppError("conflict", `order ${update.orderId} changed concurrently (expected ${update.from} v${update.expectedVersion})`);
     }
     await this.db.orderStatusChange.create({
-      data: { orderId: update.orderId, status: update.to, reason: update.cancellationReason ?? update.note ?? null },
+      data: {
+        orderId: update.orderId,
+        status: update.to,
+        reason: update.cancellationReason ?? update.note ?? null,
+        actorId: update.actorId ?? null,
+      },
       select: { id: true },
     });
   }
