@@ -1,6 +1,14 @@
+import { makeAdminStock } from "../../application/admin/stock";
+import { PrismaStockLedgerRepository } from "../../infrastructure/db/prisma-stock-ledger-repository";
 import type { AdminDeps } from "../admin";
 
 /** The back office's stock use cases. */
-export function adminStock(_deps: AdminDeps) {
-  return {};
+export function adminStock(deps: AdminDeps) {
+  return makeAdminStock({
+    uow: deps.uow,
+    queries: new PrismaStockLedgerRepository(deps.prisma),
+    ids: deps.ids,
+    clock: deps.clock,
+    catalogCache: deps.catalogCache,
+  });
 }
