@@ -31,6 +31,28 @@ export interface ProcessedEvents {
   isProcessed(consumer: string, eventId: string, signal?: AbortSignal): Promise<boolean>;
 }
 
+/** A message a consumer gave up on, as it was published to its topic's dead-letter topic. */
+export interface DeadLetter {
+  /** The topic it arrived on (with any environment prefix). */
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+  /** The consumer group that gave up on it. */
+  readonly consumer: string;
+  /** The event id when one could be read from the message. */
+  readonly eventId: string | null;
+  readonly error: string;
+  /** The message's own headers, as text. */
+  readonly headers: Readonly<Record<string, string | string[]>>;
+  /** The raw value as UTF-8 text. */
+  readonly payload: string;
+}
+
+/** Keeps dead letters for the back office. Recording the same message (topic, partition, offset, consumer) twice keeps one. */
+export interface DeadLetters {
+  record(letter: DeadLetter, signal?: AbortSignal): Promise<void>;
+}
+
 export function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) {
     throw new AppError("unavailable", "the operation was cancelled", { cause: signal.reason });

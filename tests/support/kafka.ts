@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { createKafka } from "@/lib/infrastructure/kafka/client";
-import { ensureTopics, TOPIC_SPECS } from "@/lib/infrastructure/kafka/topics";
+import { ensureTopics, topicNames, TOPIC_SPECS } from "@/lib/infrastructure/kafka/topics";
 
 export const KAFKA_BROKERS = (process.env.KAFKA_BROKERS ?? "127.0.0.1:9092").split(",");
 
@@ -18,7 +18,7 @@ export async function isolatedTopics() {
     prefix,
     kafka,
     async drop() {
-      await admin.deleteTopics({ topics: TOPIC_SPECS.map((s) => prefix + s.topic) }).catch(() => undefined);
+      await admin.deleteTopics({ topics: topicNames(TOPIC_SPECS, prefix) }).catch(() => undefined);
       await admin.disconnect();
     },
   };

@@ -36,7 +36,21 @@ const schema = z.object({
   CATALOG_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   /** Where uploaded product images are kept by the local-disk storage adapter. */
   MEDIA_DIR: z.string().min(1).default(".local/media"),
+  /** The shop's IANA time zone: where "today" begins and ends on the back office's dashboard. */
+  SHOP_TIME_ZONE: z
+    .string()
+    .default("UTC")
+    .refine(isTimeZone, "expected an IANA time zone such as Europe/Berlin or America/New_York"),
 });
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: zone });
+    return zone.length > 0;
+  } catch {
+    return false;
+  }
+}
 
 export type Env = z.infer<typeof schema>;
 

@@ -32,6 +32,25 @@ export const TOPIC_SPECS: readonly TopicSpec[] = Object.freeze([
   { topic: TOPICS.userRegistered, numPartitions: 3 },
 ] satisfies TopicSpec[]);
 
+/**
+ * Every topic has a dead-letter topic, `<topic>.dlq`: consumers publish there
+ * what they give up on (kafka-consumer-runner.ts), with the original value and
+ * headers plus why. One partition: it is read by people and tools, rarely, and
+ * carries the original key for anyone replaying it.
+ */
+export const DEAD_LETTER_SUFFIX = ".dlq";
+export const DEAD_LETTER_PARTITIONS = 1;
+
+/** The dead-letter topic of a topic name (prefixed or not). */
+export function deadLetterTopic(topic: string): string {
+  return topic + DEAD_LETTER_SUFFIX;
+}
+
+/** Every topic name ensureTopics creates for these specs: each topic and its dead-letter topic. */
+export function topicNames(specs: readonly TopicSpec[] = TOPIC_SPECS, prefix = ""): string[] {
+  return specs.flatMap((s) => [prefix + s.topic, deadLetterTopic(prefix + s.topic)]);
+}
+
 const replicationFactorSchema = z.coerce
   .number()
   .int()
@@ -56,7 +75,7 @@ export function replicationFactorFromEnv(
 }
 
 export interface EnsureTopicsOptions {
-  /** Topics to ensure. Default: TOPIC_SPECS. */
+  /** Topics to ensure, each with its dead-letter topic. Default: TOPIC_SPECS. */
   readonly specs?: readonly TopicSpec[];
   /** Prepended to every topic name (KAFKA_TOPIC_PREFIX, per-test isolation). Default "". */
   readonly prefix?: string;
@@ -99,7 +118,7 @@ const sleep = (ms: number, signal?: AbortSignal) =>
   abortable(new Promise<void>((resolve) => setTimeout(resolve, ms)), signal);
 
 /**
- * Creates the missing topics (idempotent; safe to run concurrently from several
+ * Creates the missing topics and their dead-letter topics (idempotent; safe to run concurrently from several
  * processes) and waits until every partition of every ensured topic has a leader.
  *
  *   await ensureTopics(admin);                         // TOPIC_SPECS, no prefix
@@ -120,7 +139,10 @@ export async function ensureTopics(
   const prefix = options.prefix ?? "";
   const defaultReplication = options.replicationFactor ?? replicationFactorFromEnv();
   const leaderTimeoutMs = options.leaderTimeoutMs ?? 30_000;
-  const named = specs.map((s) => ({ ...s, name: prefix + s.topic }));
+  const named = specs.flatMap((s) => [
+    { numPartitions: s.numPartitions, replicationFactor: s.replicationFactor, name: prefix + s.topic },
+    { numPartitions: DEAD_LETTER_PARTITIONS, replicationFactor: s.replicationFactor, name: deadLetterTopic(prefix + s.topic) },
+  ]);
   const names = named.map((s) => s.name);
 
   const present = new Set(await abortable(admin.listTopics(), signal));

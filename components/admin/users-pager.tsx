@@ -1,0 +1,23 @@
+import Link from "next/link";
+
+/** Previous / next links for the user list; `href(page)` builds each page's URL. */
+export function UsersPager({ page, pageCount, href }: { page: number; pageCount: number; href: (page: number) => string }) {
+  if (pageCount <= 1) return null;
+  return (
+    <nav aria-label="User list pages" className="flex items-center gap-4 text-sm">
+      {page > 1 ? (
+        <Link href={href(page - 1)} rel="prev" className="text-indigo-700 underline">
+          Previous
+        </Link>
+      ) : null}
+      <span className="text-slate-600">
+        Page {page} of {pageCount}
+      </span>
+      {page < pageCount ? (
+        <Link href={href(page + 1)} rel="next" className="text-indigo-700 underline">
+          Next
+        </Link>
+      ) : null}
+    </nav>
+  );
+}
