@@ -44,7 +44,12 @@ const SECRET_FIELDS = new Set(["password", "confirmPassword", "cardNumber"]);
 export function formAction<S extends z.ZodType, R = void>(
   schema: S,
   handler: (input: z.infer<S>, ctx: { user: User | null }) => Promise<FormState | R>,
-  options: { requireUser?: boolean; signInReturnTo?: (input: Record<string, string>) => string } = {},
+  options: {
+    requireUser?: boolean;
+    signInReturnTo?: (input: Record<string, string>) => string;
+    /** Runs before the input is parsed; throwing an AppError refuses the action without reading further. */
+    authorize?: (user: User | null) => void;
+  } = {},
 ) {
   return async (_prev: FormState, formData: FormData): Promise<FormState> => {
     const raw: Record<string, string> = {};
@@ -54,6 +59,13 @@ export function formAction<S extends z.ZodType, R = void>(
     if (options.requireUser && !user) {
       const back = options.signInReturnTo?.(raw) ?? "/";
       redirect(`/signin?callbackUrl=${encodeURIComponent(back)}`);
+    }
+    if (options.authorize) {
+      try {
+        options.authorize(user);
+      } catch (error) {
+        return toFormState(error);
+      }
     }
     const parsed = schema.safeParse(raw);
     if (!parsed.success) {

@@ -33,11 +33,14 @@ export function adminAction<S extends z.ZodType, R = void>(
 ) {
   return formAction(
     schema,
-    async (input, { user }) => {
-      // formAction redirected anonymous visitors already; this is the role check.
-      return handler(input, { admin: requireAdmin(user) as User });
+    // Checked again here for the type; authorize below has refused non-admins before the input is read.
+    async (input, { user }) => handler(input, { admin: requireAdmin(user) as User }),
+    {
+      requireUser: true,
+      signInReturnTo: options.returnTo ?? (() => "/admin"),
+      // The role is checked before the form is parsed: a customer learns nothing about its fields.
+      authorize: (user) => void requireAdmin(user),
     },
-    { requireUser: true, signInReturnTo: options.returnTo ?? (() => "/admin") },
   );
 }
 

@@ -136,12 +136,10 @@ async function callAction(api: APIRequestContext, action: { id: string; page: st
   const form = new FormData();
   for (const [k, v] of Object.entries(formFields())) form.set(k, v);
   const body = await encodeReply([{ ok: false }, form]);
-  const multipart: Record<string, string> = {};
   if (typeof body === "string") throw new Error("expected a multipart reply for a FormData argument");
-  for (const [k, v] of body.entries()) multipart[k] = String(v);
   return api.post(fill(action.page), {
     headers: { "next-action": action.id, accept: "text/x-component", origin: BASE },
-    multipart,
+    multipart: body,
     maxRedirects: 0,
   });
 }
@@ -187,7 +185,8 @@ test("every back-office page, route handler and action refuses visitors and cust
 
   for (const action of actions) {
     const anon = await callAction(anonymous, action);
-    expect.soft([action.page, anon.status()], `anonymous action ${action.id}`).toEqual([action.page, 303]);
+    // A redirect from an action the browser's runtime called comes as a header on a 200.
+    expect.soft([action.page, anon.status()], `anonymous action ${action.id}`).toEqual([action.page, 200]);
     expect.soft(anon.headers()["x-action-redirect"] ?? "", `anonymous action ${action.id} goes to sign-in`).toMatch(/^\/signin\?callbackUrl=/);
     const cust = await callAction(customer, action);
     expect.soft([action.page, cust.status()], `customer action ${action.id}`).toEqual([action.page, 200]);
