@@ -5,7 +5,7 @@ import type { Consumer, KafkaMessage, Producer } from "kafkajs";
 import { createWorkerAdapters } from "@/lib/composition/worker";
 import { userCartOwner } from "@/lib/domain/cart";
 import { DEAD_LETTER_HEADERS } from "@/lib/infrastructure/kafka/kafka-consumer-runner";
-import { TOPIC_SPECS, topicNames } from "@/lib/infrastructure/kafka/topics";
+import { TOPIC_SPECS } from "@/lib/infrastructure/kafka/topics";
 import { startWorker, type RunningWorker } from "@/workers/worker";
 import { SHIP_TO } from "../support/addresses";
 import { createTestDatabase, type TestDatabase } from "../support/db";
@@ -53,13 +53,7 @@ afterAll(async () => {
   await producer?.disconnect();
   await worker?.stop();
   await services?.close();
-  // isolatedTopics drops the topics it knows; the dead-letter topics go too.
-  const admin = topics?.kafka.admin();
-  if (admin) {
-    await admin.connect();
-    await admin.deleteTopics({ topics: topicNames(TOPIC_SPECS, topics.prefix).filter((t) => t.endsWith(".dlq")) }).catch(() => undefined);
-    await admin.disconnect();
-  }
+  // Drops the dead-letter topics too.
   await topics?.drop();
   await pool?.end();
   await db?.drop();
