@@ -8,6 +8,15 @@ const nextConfig = {
   experimental: { authInterrupts: true },
   // Lets two builds of one checkout coexist (e.g. parallel test runs on one machine).
   distDir: process.env.NEXT_DIST_DIR ?? ".next",
+  // next/image optimises only these local paths, and only without a query string:
+  // seed pictures under public/images and uploads served by app/media.
+  images: {
+    localPatterns: [
+      { pathname: "/images/**", search: "" },
+      { pathname: "/media/**", search: "" },
+    ],
+    formats: ["image/avif", "image/webp"],
+  },
 };
 
 export default nextConfig;

@@ -19,11 +19,18 @@ export default async function CartPage() {
     unitPrice: l.product.price,
     quantity: l.quantity,
   }));
+  // Archived by the back office after they were added: checkout refuses them.
+  const gone = cart.lines.filter((l) => cart.archivedProductIds?.includes(l.product.id)).map((l) => l.product.name);
   return (
     <section aria-labelledby="cart-heading">
       <h1 id="cart-heading" className="text-2xl font-semibold">
         Your cart
       </h1>
+      {gone.length > 0 ? (
+        <p role="alert" className="mt-4 rounded border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900">
+          {gone.join(", ")} {gone.length === 1 ? "is" : "are"} no longer sold. Please remove {gone.length === 1 ? "it" : "them"} before you check out.
+        </p>
+      ) : null}
       <CartLines lines={lines} signedIn={user !== null} />
     </section>
   );

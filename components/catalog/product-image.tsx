@@ -3,10 +3,12 @@ import Image from "next/image";
 const PLACEHOLDER = "/images/products/placeholder.svg";
 
 /**
- * A product's picture through next/image. Local .svg files are served as they
- * are (next/image skips optimisation for them), so no image config is needed;
- * an absolute URL (a future CDN) is passed through unoptimised rather than
- * requiring images.remotePatterns for hosts we do not know yet.
+ * A product's picture through next/image. Uploads (/media/…, from the back
+ * office) are optimised: resized per `sizes` and converted to AVIF/WebP, as
+ * allowed by images.localPatterns in next.config.js. Local .svg seed files are
+ * served as they are (next/image skips optimisation for them); an absolute URL
+ * (a future CDN) is passed through unoptimised rather than requiring
+ * images.remotePatterns for hosts we do not know yet.
  */
 export function ProductImage({
   src,

@@ -109,3 +109,19 @@ describe("guest cart tokens", () => {
     for (const bad of [undefined, null, "", "short", `${token}x`, token.replace(/.$/, "!")]) expect(guestCartOwner(bad)).toBeNull();
   });
 });
+
+describe("archived products", () => {
+  it("refuses to add or raise a product the back office archived, with a clear message, changing nothing", async () => {
+    const { store, cart } = setup();
+    await cart.addItem(USER, { productId: P1, quantity: 1 });
+    store.state.products.set(P1, { ...store.state.products.get(P1)!, archived: true } as never);
+    const add = await cart.addItem(OTHER, { productId: P1, quantity: 1 }).catch((e: unknown) => e);
+    expect(isAppError(add, "validation")).toBe(true);
+    expect((add as Error).message).toBe(`${store.state.products.get(P1)!.name} is no longer sold.`);
+    const { cart: line } = await cart.getCart(USER);
+    const raise = await cart.updateItem(USER, { itemId: line.lines[0]!.itemId, quantity: 2 }).catch((e: unknown) => e);
+    expect(isAppError(raise, "validation")).toBe(true);
+    expect((await cart.getCart(USER)).cart.lines[0]!.quantity).toBe(1);
+    expect((await cart.getCart(OTHER)).cart.lines).toEqual([]);
+  });
+});

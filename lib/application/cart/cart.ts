@@ -7,7 +7,8 @@ export interface CartRepos {
   carts: {
     /** The owner's cart, created if missing, row-locked until the transaction ends. */
     lockFor(owner: CartOwner, signal?: AbortSignal): Promise<{ cartId: string }>;
-    loadFor(owner: CartOwner, signal?: AbortSignal): Promise<Cart>;
+    /** `archivedProductIds`: lines whose product is no longer sold (checkout refuses them). */
+    loadFor(owner: CartOwner, signal?: AbortSignal): Promise<Cart & { archivedProductIds?: readonly string[] }>;
     countItems(owner: CartOwner, signal?: AbortSignal): Promise<number>;
     setQuantity(cartId: string, productId: string, quantity: number, signal?: AbortSignal): Promise<void>;
     /** Finds a line by id only inside the given cart (another shopper's line is "not found"). */
@@ -15,18 +16,25 @@ export interface CartRepos {
     removeLine(cartId: string, itemId: string, signal?: AbortSignal): Promise<void>;
   };
   products: {
-    findById(productId: string, signal?: AbortSignal): Promise<Product | null>;
+    /** `archived`: no longer sold (hidden from the shop); such a product cannot be added. */
+    findById(productId: string, signal?: AbortSignal): Promise<(Product & { archived?: boolean }) | null>;
   };
 }
 
 export interface CartView {
-  cart: Cart;
+  cart: Cart & { archivedProductIds?: readonly string[] };
   summary: CartSummary;
 }
 
 const EMPTY: CartView = { cart: { id: null, lines: [] }, summary: summarize({ id: null, lines: [] }) };
 
-function checkQuantity(product: Product, quantity: number): void {
+/** The shopper-facing refusal for a product the back office archived. */
+export function noLongerSold(product: Pick<Product, "name">, path = "productId"): AppError {
+  return new AppError("validation", `${product.name} is no longer sold.`, { fields: [{ path, message: "No longer sold" }] });
+}
+
+function checkQuantity(product: Product & { archived?: boolean }, quantity: number): void {
+  if (product.archived) throw noLongerSold(product);
   if (quantity > MAX_LINE_QUANTITY) {
     throw new AppError("validation", `At most ${MAX_LINE_QUANTITY} of one product per order`, {
       fields: [{ path: "quantity", message: `At most ${MAX_LINE_QUANTITY}` }],

@@ -166,3 +166,40 @@ describe("quoteCheckout", () => {
     });
   });
 });
+
+describe("placeOrder with archived products", () => {
+  it("refuses a cart holding a product archived since it was added, naming it, and writes nothing", async () => {
+    const { store, cart, input } = setup();
+    await cart.addItem(OWNER, { productId: P1, quantity: 1 });
+    await cart.addItem(OWNER, { productId: P2, quantity: 1 });
+    const uow = store.unitOfWork();
+    // The repository reports which lines' products are archived; here P1 is.
+    const placeOrder = makePlaceOrder({
+      uow: {
+        run: (work, signal) =>
+          uow.run(
+            (repos) =>
+              work({
+                ...repos,
+                carts: {
+                  ...repos.carts,
+                  lockAndLoad: async (userId: string) => {
+                    const c = await repos.carts.lockAndLoad(userId);
+                    return c && { ...c, archivedProductIds: [P1] };
+                  },
+                },
+              }),
+            signal,
+          ),
+      },
+      ids: sequentialIds(),
+      clock: fixedClock(),
+    });
+    const error = await thrown(placeOrder(input));
+    expect(isAppError(error, "validation")).toBe(true);
+    expect((error as Error).message).toBe(`${store.state.products.get(P1)!.name} is no longer sold. Please remove it from your cart, then place the order.`);
+    expect(store.state.orders.size).toBe(0);
+    expect(store.state.outbox).toEqual([]);
+    expect((await cart.getCart(OWNER)).cart.lines).toHaveLength(2);
+  });
+});

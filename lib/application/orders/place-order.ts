@@ -22,7 +22,7 @@ export interface NewOrder {
 export interface PlaceOrderRepos {
   carts: {
     /** Locks the user's cart row (if any) until the transaction ends and returns its current contents. */
-    lockAndLoad(userId: string, signal?: AbortSignal): Promise<Cart | null>;
+    lockAndLoad(userId: string, signal?: AbortSignal): Promise<(Cart & { archivedProductIds?: readonly string[] }) | null>;
     clear(cartId: string, signal?: AbortSignal): Promise<void>;
   };
   orders: {
@@ -65,6 +65,17 @@ export function makePlaceOrder(deps: { uow: UnitOfWork<PlaceOrderRepos>; ids: Id
       if (!cart || cart.lines.length === 0) {
         // Typically emptied in another tab (or ordered there) after this review was shown.
         throw new AppError("validation", "Your cart is empty, so nothing was ordered.", { fields: [{ path: "cart", message: "empty" }] });
+      }
+
+      const archived = cart.lines.filter((l) => cart.archivedProductIds?.includes(l.product.id));
+      if (archived.length > 0) {
+        // Archived after it was added: no longer sold, so nothing is ordered.
+        const names = archived.map((l) => l.product.name).join(", ");
+        throw new AppError(
+          "validation",
+          `${names} ${archived.length === 1 ? "is" : "are"} no longer sold. Please remove ${archived.length === 1 ? "it" : "them"} from your cart, then place the order.`,
+          { fields: [{ path: "cart", message: "no longer sold" }] },
+        );
       }
 
       const { lines, subtotal, shipping, total } = quoteCart(cart)!;

@@ -4,7 +4,7 @@ import type { Db } from "./prisma-client";
 
 const cartSelect = {
   id: true,
-  items: { select: { id: true, quantity: true, product: { select: productSelect } }, orderBy: { createdAt: "asc" } },
+  items: { select: { id: true, quantity: true, product: { select: { ...productSelect, archivedAt: true } } }, orderBy: { createdAt: "asc" } },
 } as const;
 
 function ownerWhere(owner: CartOwner) {
@@ -57,23 +57,23 @@ export class PrismaCartRepository {
     };
   }
 
-  async lockAndLoad(userId: string): Promise<Cart | null> {
+  async lockAndLoad(userId: string): Promise<CartWithArchived | null> {
     const rows = await this.db.$queryRaw<{ id: string }[]>`
       SELECT id FROM carts WHERE user_id = ${userId}::uuid FOR UPDATE`;
     if (rows.length === 0) return null;
     return this.load(userId);
   }
 
-  async loadFor(owner: CartOwner): Promise<Cart> {
+  async loadFor(owner: CartOwner): Promise<CartWithArchived> {
     const cart = await this.db.cart.findUnique({ where: ownerWhere(owner), select: cartSelect });
     return toCart(cart);
   }
 
-  load(userId: string): Promise<Cart> {
+  load(userId: string): Promise<CartWithArchived> {
     return this.loadFor({ kind: "user", userId });
   }
 
-  async loadById(cartId: string): Promise<Cart> {
+  async loadById(cartId: string): Promise<CartWithArchived> {
     return toCart(await this.db.cart.findUnique({ where: { id: cartId }, select: cartSelect }));
   }
 
@@ -112,9 +112,16 @@ export class PrismaCartRepository {
   }
 }
 
+/** A cart, plus which of its products were archived since they were added (checkout refuses those). */
+export type CartWithArchived = Cart & { archivedProductIds: string[] };
+
 function toCart(
-  row: { id: string; items: { id: string; quantity: number; product: Parameters<typeof toProduct>[0] }[] } | null,
-): Cart {
-  if (!row) return { id: null, lines: [] };
-  return { id: row.id, lines: row.items.map((i) => ({ itemId: i.id, quantity: i.quantity, product: toProduct(i.product) })) };
+  row: { id: string; items: { id: string; quantity: number; product: Parameters<typeof toProduct>[0] & { archivedAt: Date | null } }[] } | null,
+): CartWithArchived {
+  if (!row) return { id: null, lines: [], archivedProductIds: [] };
+  return {
+    id: row.id,
+    lines: row.items.map((i) => ({ itemId: i.id, quantity: i.quantity, product: toProduct(i.product) })),
+    archivedProductIds: row.items.filter((i) => i.product.archivedAt !== null).map((i) => i.product.id),
+  };
 }

@@ -7,9 +7,10 @@ const categorySelect = { id: true, slug: true, name: true, description: true } a
 export class PrismaCategoryRepository implements CategoryDirectory {
   constructor(private readonly db: Db) {}
 
+  /** Counts only products the shop shows (not archived ones). */
   async listWithCounts(): Promise<CategorySummary[]> {
     const rows = await this.db.category.findMany({
-      select: { ...categorySelect, _count: { select: { products: true } } },
+      select: { ...categorySelect, _count: { select: { products: { where: { product: { archivedAt: null } } } } } },
       orderBy: [{ position: "asc" }, { name: "asc" }],
     });
     return rows.map(({ _count, ...c }) => ({ ...c, productCount: _count.products }));

@@ -44,7 +44,11 @@ function relevance(criteria: ProductCriteria): Prisma.Sql {
 }
 
 function whereClause(criteria: ProductCriteria): Prisma.Sql {
-  const conditions = [matchCondition(criteria)];
+  // Archived products are gone from the shop (orders keep their snapshots).
+  // No index on archived_at: almost every row is active, so it would never
+  // narrow a shop search, and the search, category and sort indexes stay the
+  // planner's choice.
+  const conditions = [matchCondition(criteria), Prisma.sql`p.archived_at IS NULL`];
   if (criteria.categoryId !== undefined) {
     // Served by product_categories (category_id, product_id) alone.
     conditions.push(Prisma.sql`p.id IN (SELECT pc.product_id FROM product_categories pc WHERE pc.category_id = ${criteria.categoryId}::uuid)`);
@@ -110,8 +114,8 @@ export class PrismaProductRepository implements ProductCatalog {
   }
 
   async findDetailsBySlug(slug: string): Promise<ProductDetails | null> {
-    const row = await this.db.product.findUnique({
-      where: { slug },
+    const row = await this.db.product.findFirst({
+      where: { slug, archivedAt: null },
       select: {
         ...productSelect,
         updatedAt: true,
@@ -125,12 +129,14 @@ export class PrismaProductRepository implements ProductCatalog {
     return { ...toProduct(row), categories: row.categories.map((c) => c.category), updatedAt: row.updatedAt };
   }
 
-  async findById(productId: string): Promise<Product | null> {
-    const row = await this.db.product.findUnique({ where: { id: productId }, select: productSelect });
-    return row ? toProduct(row) : null;
+  /** Also archived products (a cart must say why it refuses one), flagged. */
+  async findById(productId: string): Promise<(Product & { archived?: boolean }) | null> {
+    const row = await this.db.product.findUnique({ where: { id: productId }, select: { ...productSelect, archivedAt: true } });
+    // The flag only when set: an active product is exactly a Product.
+    return row ? { ...toProduct(row), ...(row.archivedAt !== null ? { archived: true } : {}) } : null;
   }
 
   async listSlugs(limit: number): Promise<{ slug: string; updatedAt: Date }[]> {
-    return this.db.product.findMany({ select: { slug: true, updatedAt: true }, orderBy: { slug: "asc" }, take: limit });
+    return this.db.product.findMany({ where: { archivedAt: null }, select: { slug: true, updatedAt: true }, orderBy: { slug: "asc" }, take: limit });
   }
 }
