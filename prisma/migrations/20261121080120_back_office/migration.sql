@@ -78,9 +78,6 @@ CREATE INDEX "dead_letters_created_at_idx" ON "dead_letters"("created_at");
 CREATE INDEX "users_created_at_id_idx" ON "users"("created_at", "id");
 
 -- CreateIndex
-CREATE INDEX "products_archived_at_idx" ON "products"("archived_at");
-
--- CreateIndex
 CREATE INDEX "orders_created_at_id_idx" ON "orders"("created_at" DESC, "id");
 
 -- CreateIndex
