@@ -58,7 +58,7 @@ export function createServices(env: Env = loadEnv(), overrides: { clock?: Clock;
   // (PostgreSQL NOTIFY). It connects on first use; the worker never reads the catalog.
   const catalogCache =
     env.CATALOG_CACHE_TTL_SECONDS > 0
-      ? new NotifiedCatalogCache({ databaseUrl: env.DATABASE_URL, ttlMs: env.CATALOG_CACHE_TTL_SECONDS * 1000 })
+      ? new NotifiedCatalogCache({ databaseUrl: env.CATALOG_CACHE_LISTEN_URL ?? env.DATABASE_URL, ttlMs: env.CATALOG_CACHE_TTL_SECONDS * 1000 })
       : null;
   const limiterPool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 3, application_name: "storefront-sign-in-limiter" });
 

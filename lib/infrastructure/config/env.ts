@@ -34,6 +34,11 @@ const schema = z.object({
   PAYMENTS_FAKE_FAIL: z.string().regex(/^[a-z_]+$/).optional(),
   /** Catalog reads are cached per web instance for at most this long (0: no cache); writes invalidate at once. */
   CATALOG_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+  /**
+   * A direct PostgreSQL connection for the cache's LISTEN (default DATABASE_URL).
+   * Set it when DATABASE_URL goes through PgBouncer in transaction mode, which cannot LISTEN.
+   */
+  CATALOG_CACHE_LISTEN_URL: z.url().startsWith("postgres").optional(),
   /** Where uploaded product images are kept by the local-disk storage adapter. */
   MEDIA_DIR: z.string().min(1).default(".local/media"),
   /** The shop's IANA time zone: where "today" begins and ends on the back office's dashboard. */
