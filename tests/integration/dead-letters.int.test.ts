@@ -135,8 +135,16 @@ describe("dead letters", () => {
     expect(JSON.parse(wrongSchema.payload)).toMatchObject({ id: WRONG_SCHEMA_ID, payload: { orderId: "not-a-uuid" } });
 
     // On the dead-letter topic: the original key, value and headers, plus why and where from.
-    const published = await eventually(async () => (dlq.length >= rows.length ? dlq : undefined), 60_000, "messages on order.created.dlq");
-    expect(published).toHaveLength(rows.length);
+    // Publishing is at-least-once (a redelivery during a rebalance publishes again), so
+    // count distinct messages: one per group and original message.
+    const origin = (m: KafkaMessage) =>
+      [DEAD_LETTER_HEADERS.group, DEAD_LETTER_HEADERS.partition, DEAD_LETTER_HEADERS.offset].map((h) => m.headers?.[h]?.toString()).join("/");
+    const published = await eventually(
+      async () => (new Set(dlq.map((p) => origin(p.message))).size >= rows.length ? dlq : undefined),
+      60_000,
+      "messages on order.created.dlq",
+    );
+    expect(new Set(published.map((p) => origin(p.message))).size).toBe(rows.length);
     const header = (m: KafkaMessage, name: string) => m.headers?.[name]?.toString();
     const copy = published.find(
       (p) => p.message.value?.toString() === "not json {3" && header(p.message, DEAD_LETTER_HEADERS.group) === `${topics.prefix}${GROUPS[0]}`,
@@ -148,7 +156,9 @@ describe("dead letters", () => {
     expect(header(copy, DEAD_LETTER_HEADERS.partition)).toBe("3");
     expect(header(copy, DEAD_LETTER_HEADERS.offset)).toBe(notJson.offset);
     expect(header(copy, DEAD_LETTER_HEADERS.error)).toMatch(/SyntaxError/);
-    expect(published.filter((p) => header(p.message, DEAD_LETTER_HEADERS.error)?.match(/orderId|invalid/i))).toHaveLength(GROUPS.length);
+    expect(new Set(published.filter((p) => header(p.message, DEAD_LETTER_HEADERS.error)?.match(/orderId|invalid/i)).map((p) => origin(p.message))).size).toBe(
+      GROUPS.length,
+    );
 
     // Every group committed past everything on the topic: nothing is waiting to be redelivered.
     const admin = topics.kafka.admin();
@@ -165,6 +175,6 @@ describe("dead letters", () => {
     } finally {
       await admin.disconnect();
     }
-    expect(logged.filter((m) => m.includes("dead-lettering unreadable message"))).toHaveLength(rows.length);
+    expect(logged.filter((m) => m.includes("dead-lettering unreadable message")).length).toBeGreaterThanOrEqual(rows.length);
   });
 });

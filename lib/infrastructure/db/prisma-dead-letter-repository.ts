@@ -12,9 +12,9 @@ function storable(text: string, max: number): string {
 
 /**
  * dead_letters: what consumers gave up on. A redelivery of the same message
- * (the consumer crashed after recording it but before committing its offset)
- * records nothing new: one consumer group owns a partition at a time, so the
- * NOT EXISTS check does not race with itself.
+ * (the consumer crashed, or the group rebalanced, after recording it but
+ * before committing its offset; during a rebalance two members may briefly
+ * handle one partition) records nothing new: the unique key decides.
  */
 export class PrismaDeadLetterRepository implements DeadLetters {
   constructor(private readonly db: Db) {}
@@ -28,11 +28,9 @@ export class PrismaDeadLetterRepository implements DeadLetters {
     try {
       await this.db.$executeRaw`
         INSERT INTO dead_letters (id, topic, partition, "offset", consumer, event_id, error, headers, payload, created_at)
-        SELECT gen_random_uuid(), ${topic}, ${letter.partition}, ${letter.offset}, ${consumer}, ${eventId},
-               ${storable(letter.error, 10_000)}, ${headers}::jsonb, ${storable(letter.payload, MAX_DEAD_LETTER_PAYLOAD)}, now()
-        WHERE NOT EXISTS (
-          SELECT 1 FROM dead_letters
-          WHERE topic = ${topic} AND partition = ${letter.partition} AND "offset" = ${letter.offset} AND consumer = ${consumer})`;
+        VALUES (gen_random_uuid(), ${topic}, ${letter.partition}, ${letter.offset}, ${consumer}, ${eventId},
+                ${storable(letter.error, 10_000)}, ${headers}::jsonb, ${storable(letter.payload, MAX_DEAD_LETTER_PAYLOAD)}, now())
+        ON CONFLICT (topic, partition, "offset", consumer) DO NOTHING`;
     } catch (error) {
       mapDbError(error, "record dead letter");
     }

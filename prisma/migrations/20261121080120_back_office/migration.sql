@@ -75,6 +75,9 @@ CREATE INDEX "stock_movements_order_id_idx" ON "stock_movements"("order_id");
 CREATE INDEX "dead_letters_created_at_idx" ON "dead_letters"("created_at");
 
 -- CreateIndex
+CREATE UNIQUE INDEX "dead_letters_topic_partition_offset_consumer_key" ON "dead_letters"("topic", "partition", "offset", "consumer");
+
+-- CreateIndex
 CREATE INDEX "users_created_at_id_idx" ON "users"("created_at", "id");
 
 -- CreateIndex
