@@ -3,10 +3,16 @@
  * the worker both build their use cases here; nothing else constructs
  * infrastructure.
  */
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import pg from "pg";
 import { makeAuthenticate, SIGN_IN_LIMITS } from "../application/auth/authenticate";
 import { makeRegisterUser } from "../application/auth/register-user";
+import { makeApiTokens } from "../application/auth/api-tokens";
+import { makeIdempotency } from "../application/api/idempotency";
+import { PrismaApiSessionRepository } from "../infrastructure/db/prisma-api-session-repository";
+import { PrismaIdempotencyRepository } from "../infrastructure/db/prisma-idempotency-repository";
+import { JoseAccessTokenSigner } from "../infrastructure/security/jose-access-token-signer";
+import { makeReadiness } from "../infrastructure/health/readiness";
 import { makeSessions } from "../application/auth/sessions";
 import { makeCart } from "../application/cart/cart";
 import { makeMergeGuestCart } from "../application/cart/merge-guest-cart";
@@ -62,18 +68,34 @@ export function createServices(env: Env = loadEnv(), overrides: { clock?: Clock;
       : null;
   const limiterPool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 3, application_name: "storefront-sign-in-limiter" });
 
+  const authenticate = makeAuthenticate({
+    credentials: users,
+    hasher,
+    dummyHash: DUMMY_HASH,
+    attempts: {
+      perEmail: new PostgresAttemptCounter(limiterPool, { name: "sign_in_email", ...SIGN_IN_LIMITS.perEmail }),
+      perIp: new PostgresAttemptCounter(limiterPool, { name: "sign_in_ip", ...SIGN_IN_LIMITS.perIp }),
+    },
+  });
+  const tokenSecret = env.API_TOKEN_SECRET ?? env.AUTH_SECRET ?? processSecret();
+  const minute = 60_000;
+
   return {
     env,
     registerUser: makeRegisterUser({ uow, hasher, ids, clock }),
-    authenticate: makeAuthenticate({
-      credentials: users,
-      hasher,
-      dummyHash: DUMMY_HASH,
-      attempts: {
-        perEmail: new PostgresAttemptCounter(limiterPool, { name: "sign_in_email", ...SIGN_IN_LIMITS.perEmail }),
-        perIp: new PostgresAttemptCounter(limiterPool, { name: "sign_in_ip", ...SIGN_IN_LIMITS.perIp }),
-      },
-    }),
+    authenticate,
+    /** Bearer tokens for API clients. */
+    apiTokens: makeApiTokens({ sessions: new PrismaApiSessionRepository(prisma), signer: new JoseAccessTokenSigner(tokenSecret), authenticate, ids, clock }),
+    /** Whether PostgreSQL and Kafka answer (GET /api/v1/ready). */
+    readiness: makeReadiness({ pool: limiterPool, brokers: env.KAFKA_BROKERS, clientId: env.KAFKA_CLIENT_ID }),
+    /** Idempotency-Key handling for API writes. */
+    idempotency: makeIdempotency({ store: new PrismaIdempotencyRepository(prisma), clock }),
+    /** Request counters for the API, shared by every web instance (rate_limits). */
+    apiRateLimits: {
+      perIp: new PostgresAttemptCounter(limiterPool, { name: "api_ip", attempts: env.API_RATE_LIMIT_PER_MINUTE, windowMs: minute }),
+      perUser: new PostgresAttemptCounter(limiterPool, { name: "api_user", attempts: env.API_USER_RATE_LIMIT_PER_MINUTE, windowMs: minute }),
+      authPerIp: new PostgresAttemptCounter(limiterPool, { name: "api_auth_ip", attempts: env.API_AUTH_RATE_LIMIT_PER_MINUTE, windowMs: minute }),
+    },
     sessions: makeSessions({ sessions: new PrismaSessionRepository(prisma), ids, clock }),
     catalog: makeCatalog({
       products: new PrismaProductRepository(prisma),
@@ -109,6 +131,21 @@ export function createServices(env: Env = loadEnv(), overrides: { clock?: Clock;
 }
 
 export type Services = ReturnType<typeof createServices>;
+
+let warnedAboutSecret = false;
+/** Without a configured secret, tokens are signed with one made up per process (fine for a single instance and tests). */
+function processSecret(): string {
+  if (!warnedAboutSecret && process.env.NODE_ENV === "production") {
+    console.warn("API_TOKEN_SECRET (or AUTH_SECRET) is not set: API tokens will not survive a restart or work across instances.");
+  }
+  warnedAboutSecret = true;
+  globalThis.__storefrontTokenSecret ??= randomBytes(32).toString("base64url");
+  return globalThis.__storefrontTokenSecret;
+}
+
+declare global {
+  var __storefrontTokenSecret: string | undefined;
+}
 
 const globalForServices = globalThis as unknown as { __storefrontServices?: Services };
 

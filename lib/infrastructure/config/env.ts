@@ -41,6 +41,13 @@ const schema = z.object({
   CATALOG_CACHE_LISTEN_URL: z.url().startsWith("postgres").optional(),
   /** Where uploaded product images are kept by the local-disk storage adapter. */
   MEDIA_DIR: z.string().min(1).default(".local/media"),
+  /** Signs API access tokens (HS256); the same on every web instance. Defaults to AUTH_SECRET. */
+  API_TOKEN_SECRET: z.string().min(32, "API_TOKEN_SECRET must be at least 32 characters").optional(),
+  AUTH_SECRET: z.string().min(16).optional(),
+  /** Requests per minute to /api/v1 per client address and per signed-in API user; /auth/* per address. */
+  API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  API_USER_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  API_AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(30),
   /** The shop's IANA time zone: where "today" begins and ends on the back office's dashboard. */
   SHOP_TIME_ZONE: z
     .string()

@@ -1,0 +1,226 @@
+/**
+ * The one wrapper for /api/v1 route handlers. In order: rate limit (per client
+ * address; /auth/* stricter), authenticate (bearer token, or the shop's
+ * session cookie with an Origin check on writes), authorise, rate limit per
+ * user, validate params, query and JSON body with the endpoint's zod schemas,
+ * apply Idempotency-Key semantics, call the handler, and map every error to an
+ * RFC 9457 problem. Bad input never reaches a use case and never yields a 500.
+ */
+import { createHash } from "node:crypto";
+import { z } from "zod";
+import { describeCauses, isAppError, type ErrorCode } from "@/lib/domain/errors";
+import type { User } from "@/lib/domain/user";
+import { getServices } from "@/lib/composition/root";
+import { clientIp } from "@/app/_lib/client-ip";
+import type { Endpoint } from "./endpoint";
+
+export interface ApiResult {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface ApiContext<E extends Endpoint> {
+  params: E["params"] extends z.ZodType ? z.infer<E["params"]> : Record<string, never>;
+  query: E["query"] extends z.ZodType ? z.infer<E["query"]> : Record<string, never>;
+  body: E["body"] extends z.ZodType ? z.infer<E["body"]> : undefined;
+  /** The caller; never null when the endpoint's access is "user" or "admin". */
+  user: E["access"] extends "none" ? User | null : User;
+  request: Request;
+  signal: AbortSignal;
+}
+
+const STATUS: Record<ErrorCode, number> = {
+  validation: 422,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  insufficient_stock: 409,
+  invalid_transition: 409,
+  unavailable: 503,
+  internal: 500,
+};
+
+/** A problem response's status and body (RFC 9457). */
+export function problemBody(status: number, code: string, detail: string, errors?: readonly { path: string; message: string }[]) {
+  return {
+    status,
+    body: { type: "about:blank", title: code.replace(/_/g, " "), status, code, detail, ...(errors && errors.length ? { errors: [...errors] } : {}) },
+  };
+}
+
+function respond(result: ApiResult, problem = false): Response {
+  const headers = new Headers(result.headers);
+  headers.set("cache-control", headers.get("cache-control") ?? "no-store");
+  if (result.body === undefined) return new Response(null, { status: result.status, headers });
+  headers.set("content-type", problem ? "application/problem+json" : "application/json");
+  return new Response(JSON.stringify(result.body), { status: result.status, headers });
+}
+
+class Refusal extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly detail: string,
+    readonly errors?: { path: string; message: string }[],
+    readonly headers?: Record<string, string>,
+  ) {
+    super(detail);
+  }
+}
+
+function zodErrors(error: z.ZodError, where: string) {
+  return error.issues.map((i) => ({ path: [where, ...i.path.map(String)].join("."), message: i.message }));
+}
+
+function parse<T extends z.ZodType>(schema: T | undefined, value: unknown, where: string): z.infer<T> | Record<string, never> {
+  if (!schema) return {};
+  const result = schema.safeParse(value);
+  if (!result.success) throw new Refusal(422, "validation", `The request ${where} is invalid.`, zodErrors(result.error, where));
+  return result.data;
+}
+
+async function limit(counter: { hit(key: string): Promise<{ limited: boolean; retryAfterMs: number }> }, key: string) {
+  const { limited, retryAfterMs } = await counter.hit(key);
+  if (limited) {
+    const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+    throw new Refusal(429, "rate_limited", `Too many requests; retry in ${seconds} s.`, undefined, { "retry-after": String(seconds) });
+  }
+}
+
+const SESSION_COOKIE = /(?:^|;\s*)(?:__Secure-)?authjs\.session-token(?:\.\d+)?=/;
+
+/** The caller from a bearer token, else from the shop's session cookie; "invalid" for a bad bearer token. */
+async function authenticate(request: Request, signal: AbortSignal): Promise<{ user: User | null; via: "bearer" | "cookie" | null }> {
+  const header = request.headers.get("authorization");
+  if (header !== null) {
+    const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(header.trim());
+    const user = match ? await getServices().apiTokens.resolve(match[1]!, signal) : null;
+    if (!user) throw new Refusal(401, "unauthenticated", "The bearer token is missing, invalid, expired or revoked.", undefined, { "www-authenticate": 'Bearer error="invalid_token"' });
+    return { user, via: "bearer" };
+  }
+  if (SESSION_COOKIE.test(request.headers.get("cookie") ?? "")) {
+    // Imported lazily: next-auth needs Next's request scope, which only cookie callers have.
+    const { getCurrentUser } = await import("@/app/_lib/auth");
+    const user = await getCurrentUser();
+    return { user, via: user ? "cookie" : null };
+  }
+  return { user: null, via: null };
+}
+
+function sameOrigin(request: Request): boolean {
+  const origin = request.headers.get("origin");
+  if (!origin) return false;
+  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
+/** JSON with object keys sorted, so the same body hashes the same whatever its key order. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  if (value && typeof value === "object") {
+    return `{${Object.keys(value as object)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(",")}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+type RouteContext = { params: Promise<Record<string, string | string[]>> };
+export type ApiRouteHandler = ((request: Request, context: RouteContext) => Promise<Response>) & { endpoint: Endpoint };
+
+export function handle<const E extends Endpoint>(endpoint: E, handler: (ctx: ApiContext<E>) => Promise<ApiResult>): ApiRouteHandler {
+  const fn = async (request: Request, context: RouteContext): Promise<Response> => {
+    const signal = request.signal;
+    try {
+      const services = getServices();
+      const ip = clientIp(request.headers) ?? "unknown";
+      await limit(endpoint.rateLimit === "auth" ? services.apiRateLimits.authPerIp : services.apiRateLimits.perIp, ip);
+
+      let user: User | null = null;
+      if (endpoint.access !== "none" || request.headers.has("authorization")) {
+        const who = await authenticate(request, signal);
+        user = who.user;
+        if (endpoint.access !== "none" && !user) throw new Refusal(401, "unauthenticated", "Sign in: send Authorization: Bearer <access token>.", undefined, { "www-authenticate": "Bearer" });
+        if (endpoint.access === "admin" && user?.role !== "admin") throw new Refusal(403, "forbidden", "Only an admin can do that.");
+        // A cookie is sent by the browser to any site's request: writes must come from the shop's own pages.
+        if (who.via === "cookie" && endpoint.method !== "GET" && !sameOrigin(request)) {
+          throw new Refusal(403, "forbidden", "Cross-site request refused.");
+        }
+        if (user) await limit(services.apiRateLimits.perUser, user.id);
+      }
+
+      const url = new URL(request.url);
+      const params = parse(endpoint.params, context?.params ? await context.params : {}, "params");
+      const query = parse(endpoint.query, Object.fromEntries(url.searchParams), "query");
+      let body: unknown = undefined;
+      if (endpoint.body) {
+        const text = await request.text();
+        let json: unknown;
+        try {
+          json = text.trim() === "" ? undefined : JSON.parse(text);
+        } catch {
+          throw new Refusal(400, "malformed_json", "The request body is not valid JSON.");
+        }
+        body = parse(endpoint.body, json, "body");
+      }
+
+      const ctx = { params, query, body, user, request, signal } as unknown as ApiContext<E>;
+      if (!endpoint.idempotent) return toResponse(await run(handler, ctx));
+
+      const key = request.headers.get("idempotency-key");
+      if (key === null) throw new Refusal(400, "idempotency_key_required", "Send an Idempotency-Key header (any unique string of up to 255 characters).");
+      if (!IDEMPOTENCY_KEY.test(key)) {
+        throw new Refusal(400, "idempotency_key_malformed", "The Idempotency-Key must be 1 to 255 visible ASCII characters.");
+      }
+      const result = await services.idempotency(
+        {
+          userId: user!.id,
+          key,
+          scope: `${endpoint.method} ${url.pathname}`,
+          requestHash: createHash("sha256").update(canonical(body)).digest("hex"),
+        },
+        async () => {
+          const r = await run(handler, ctx);
+          return { status: r.status, body: r.body ?? null };
+        },
+        signal,
+      );
+      return toResponse({ status: result.status, body: result.body ?? undefined, headers: result.replayed ? { "idempotent-replayed": "true" } : {} });
+    } catch (error) {
+      if (error instanceof Refusal) return respond({ ...problemBody(error.status, error.code, error.detail, error.errors), headers: error.headers }, true);
+      if (isAppError(error) && error.code !== "internal") {
+        const p = problemBody(STATUS[error.code], error.code, error.message, error.fields);
+        return respond(p, true);
+      }
+      console.error(`api ${request.method} ${new URL(request.url).pathname} failed: ${describeCauses(error)}`);
+      return respond(problemBody(500, "internal", "Something went wrong on our side."), true);
+    }
+  };
+  return Object.assign(fn, { endpoint });
+}
+
+/** Runs the handler; a domain error becomes its problem response (so an idempotent request stores it too). */
+async function run<E extends Endpoint>(handler: (ctx: ApiContext<E>) => Promise<ApiResult>, ctx: ApiContext<E>): Promise<ApiResult> {
+  try {
+    return await handler(ctx);
+  } catch (error) {
+    if (isAppError(error) && error.code !== "internal" && error.code !== "unavailable") {
+      return { ...problemBody(STATUS[error.code], error.code, error.message, error.fields) };
+    }
+    throw error;
+  }
+}
+
+function toResponse(result: ApiResult): Response {
+  const isProblem = typeof result.body === "object" && result.body !== null && result.status >= 400 && "code" in result.body;
+  return respond(result, isProblem);
+}

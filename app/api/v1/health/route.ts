@@ -1,0 +1,6 @@
+import { health } from "../_contract/system";
+import { handle } from "../_lib/handle";
+
+export const dynamic = "force-dynamic";
+
+export const GET = handle(health, async () => ({ status: 200, body: { status: "ok" } }));
