@@ -71,6 +71,20 @@ export class PrismaOrderRepository {
     return rows.map(toOrder);
   }
 
+  /** Keyset page of a user's orders, newest first; (created_at, id) strictly after `after`. */
+  async listForUserAfter(userId: string, after: { createdAt: Date; id: string } | null, limit: number): Promise<Order[]> {
+    const rows = await this.db.order.findMany({
+      where: {
+        userId,
+        ...(after ? { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] } : {}),
+      },
+      select: orderSelect,
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      take: limit,
+    });
+    return rows.map(toOrder);
+  }
+
   /**
    * Compare-and-set on status and version (a concurrent change makes this fail
    * instead of being overwritten), plus the timeline row, in the caller's transaction.

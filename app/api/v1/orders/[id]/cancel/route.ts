@@ -1,0 +1,13 @@
+import { getServices } from "@/lib/composition/root";
+import { cancelOrderEndpoint } from "../../../_contract/orders";
+import { handle } from "../../../_lib/handle";
+import { orderJson } from "../../order-json";
+
+export const dynamic = "force-dynamic";
+
+export const POST = handle(cancelOrderEndpoint, async ({ params, user, signal }) => {
+  const services = getServices();
+  await services.cancelOrder({ userId: user.id, orderId: params.id }, signal);
+  // Read back, so the answer has the timeline entry the cancellation wrote.
+  return { status: 200, body: orderJson(await services.orders.getForUser(user.id, params.id, signal)) };
+});
