@@ -124,13 +124,13 @@ test("bad input gets a message by the field, never a crash", async ({ page }) =>
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByText("Email or password is incorrect.")).toBeVisible();
 
-  const res = await page.request.get("/api/v1/products?page=abc");
+  const res = await page.request.get("/api/v1/products?limit=abc");
   expect(res.status()).toBe(422);
-  expect((await res.json()).errors[0].path).toBe("query.page");
+  expect((await res.json()).errors[0].path).toBe("query.limit");
   const badSlug = await page.request.get("/api/v1/products/Not_A_Slug");
   expect(badSlug.status()).toBe(422);
   expect(badSlug.headers()["content-type"]).toContain("application/problem+json");
-  expect((await badSlug.json()).errors[0].path).toBe("path.slug");
+  expect((await badSlug.json()).errors[0].path).toBe("params.idOrSlug");
   expect((await page.request.get("/api/v1/products/no-such-product")).status()).toBe(404);
   expect((await page.goto("/products/NOT_A_SLUG"))!.status()).toBe(404);
   expect((await page.goto("/?page=-1"))!.status()).toBe(404);

@@ -25,7 +25,7 @@ let admin: Actor;
 let categoryA: string;
 let categoryB: string;
 let products: typeof import("@/app/api/v1/products/route");
-let productBySlug: typeof import("@/app/api/v1/products/[slug]/route");
+let productBySlug: typeof import("@/app/api/v1/products/[idOrSlug]/route");
 let media: typeof import("@/app/media/[...key]/route");
 const holder = globalThis as unknown as { __storefrontServices?: Services };
 
@@ -39,7 +39,7 @@ beforeAll(async () => {
   categoryA = await insertCategory(pool);
   categoryB = await insertCategory(pool);
   products = await import("@/app/api/v1/products/route");
-  productBySlug = await import("@/app/api/v1/products/[slug]/route");
+  productBySlug = await import("@/app/api/v1/products/[idOrSlug]/route");
   media = await import("@/app/media/[...key]/route");
 });
 
@@ -185,7 +185,7 @@ describe("archive and restore", () => {
       const search = await services.catalog.searchProducts({ q: input.name, page: 1 });
       const sitemap = await services.catalog.sitemap();
       const api = await (await callGet(products, `/api/v1/products?q=${encodeURIComponent(input.name)}`)).json();
-      const apiOne = await callGet(productBySlug, `/api/v1/products/${slug}`, { slug });
+      const apiOne = await callGet(productBySlug, `/api/v1/products/${slug}`, { idOrSlug: slug });
       const page = await services.catalog.getProduct(slug).then(() => true, (e) => (isAppError(e, "not_found") ? false : Promise.reject(e)));
       return {
         search: search.items.some((p) => p.id === id),

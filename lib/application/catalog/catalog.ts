@@ -11,7 +11,7 @@ import {
 import { MAX_AMOUNT_MINOR } from "../../domain/money";
 import { throwIfAborted } from "../shared";
 import { noCatalogCache, type CatalogCache } from "./catalog-cache";
-import { PRODUCT_PAGE_SIZE, pageCount, pageWindow } from "./paging";
+import { MAX_PAGE_SIZE, PRODUCT_PAGE_SIZE, pageCount, pageWindow } from "./paging";
 
 export { PRODUCT_PAGE_SIZE };
 
@@ -43,6 +43,57 @@ export interface ProductCatalog {
   findDetailsBySlug(slug: string, signal?: AbortSignal): Promise<ProductDetails | null>;
   /** Slugs and modification times, for the sitemap, at most `limit` of them. */
   listSlugs(limit: number, signal?: AbortSignal): Promise<{ slug: string; updatedAt: Date }[]>;
+}
+
+/**
+ * Where a product stands in a sort order: its sort key and id, exactly as the
+ * order compares them (the id breaks ties). A keyset page starts strictly
+ * after one of these, so rows inserted or removed elsewhere never shift it.
+ */
+export type ProductPosition =
+  | { readonly sort: "name"; readonly id: string; readonly name: string }
+  | { readonly sort: "price_asc" | "price_desc"; readonly id: string; readonly priceMinor: number }
+  /** createdAt: ISO 8601, millisecond precision (the column's). */
+  | { readonly sort: "newest"; readonly id: string; readonly createdAt: string }
+  /** relevance: the rank as a double, compared exactly; ties by name, then id. */
+  | { readonly sort: "relevance"; readonly id: string; readonly relevance: number; readonly name: string };
+
+/** Port: keyset (cursor) pages and lookups by id, for API clients. Separate so the shop's fakes need not implement it. */
+export interface ProductBrowser {
+  /** Up to `limit` products strictly after `after` in `criteria.sort` order (from the start when null), each with its position. */
+  searchAfter(
+    criteria: ProductCriteria,
+    after: ProductPosition | null,
+    limit: number,
+    signal?: AbortSignal,
+  ): Promise<{ product: Product; position: ProductPosition }[]>;
+  findDetailsById(id: string, signal?: AbortSignal): Promise<ProductDetails | null>;
+}
+
+/** Where the next page starts: the last position seen and how the text matched on the first page. */
+export interface ProductCursor {
+  readonly match: MatchMode;
+  readonly after: ProductPosition;
+}
+
+export interface ProductBrowseInput {
+  q?: string;
+  /** Category slug. */
+  category?: string;
+  minPriceMinor?: number;
+  maxPriceMinor?: number;
+  inStockOnly?: boolean;
+  sort?: ProductSort;
+  limit: number;
+  cursor?: ProductCursor;
+}
+
+export interface ProductBrowseResult {
+  items: Product[];
+  /** Null on the last page. */
+  next: ProductCursor | null;
+  sort: ProductSort;
+  matchedBy: MatchMode | null;
 }
 
 /** Port: the category list. */
@@ -99,8 +150,14 @@ function checkPrice(value: number | undefined, path: string): void {
  * The shop's catalog reads, cache-aside: each read is keyed by its whole input
  * and served from the cache until a catalog write (any process) invalidates it.
  */
-export function makeCatalog(deps: { products: ProductCatalog; categories: CategoryDirectory; cache?: CatalogCache }) {
+export function makeCatalog(deps: { products: ProductCatalog & Partial<ProductBrowser>; categories: CategoryDirectory; cache?: CatalogCache }) {
   const cache = deps.cache ?? noCatalogCache;
+
+  function browser(): ProductBrowser {
+    const { searchAfter, findDetailsById } = deps.products;
+    if (!searchAfter || !findDetailsById) throw new AppError("internal", "The product repository does not support keyset browsing");
+    return { searchAfter: searchAfter.bind(deps.products), findDetailsById: findDetailsById.bind(deps.products) };
+  }
 
   async function resolveCategory(slug: string | undefined, signal?: AbortSignal): Promise<Category | null> {
     if (slug === undefined) return null;
@@ -118,6 +175,23 @@ export function makeCatalog(deps: { products: ProductCatalog; categories: Catego
       const product = await cache.getOrLoad(`product:${slug}`, () => deps.products.findDetailsBySlug(slug, signal));
       if (!product) throw new AppError("not_found", "No such product");
       return product;
+    },
+
+    /** An active product by id; archived or unknown is not found. */
+    async getProductById(id: string, signal?: AbortSignal): Promise<ProductDetails> {
+      const product = await cache.getOrLoad(`product-id:${id}`, () => browser().findDetailsById(id, signal));
+      if (!product) throw new AppError("not_found", "No such product");
+      return product;
+    },
+
+    /**
+     * Keyset pages for API clients: the same filters, sorts and words-then-similar
+     * matching as searchProducts, but each page starts after the cursor's
+     * position, so pages never overlap or skip while products are added. The
+     * match mode is decided on the first page and kept by the cursor.
+     */
+    browseProducts(input: ProductBrowseInput, signal?: AbortSignal): Promise<ProductBrowseResult> {
+      return cache.getOrLoad(`browse:${JSON.stringify(browseKey(input))}`, () => browseUncached(input, signal));
     },
 
     listCategories(signal?: AbortSignal): Promise<CategorySummary[]> {
@@ -140,10 +214,7 @@ export function makeCatalog(deps: { products: ProductCatalog; categories: Catego
     },
   };
 
-  async function searchUncached(input: ProductSearchInput, signal?: AbortSignal): Promise<ProductSearchResult> {
-    const pageSize = input.pageSize ?? PRODUCT_PAGE_SIZE;
-    const window = pageWindow(input.page, pageSize);
-    const text = normalizeSearchText(input.q);
+  function checkFilters(input: { minPriceMinor?: number; maxPriceMinor?: number }) {
     checkPrice(input.minPriceMinor, "minPrice");
     checkPrice(input.maxPriceMinor, "maxPrice");
     if (input.minPriceMinor !== undefined && input.maxPriceMinor !== undefined && input.minPriceMinor > input.maxPriceMinor) {
@@ -151,6 +222,60 @@ export function makeCatalog(deps: { products: ProductCatalog; categories: Catego
         fields: [{ path: "maxPrice", message: "Must not be below the minimum price" }],
       });
     }
+  }
+
+  async function browseUncached(input: ProductBrowseInput, signal?: AbortSignal): Promise<ProductBrowseResult> {
+    if (!Number.isSafeInteger(input.limit) || input.limit < 1 || input.limit > MAX_PAGE_SIZE) {
+      throw new AppError("validation", `limit must be a whole number from 1 to ${MAX_PAGE_SIZE}`, { fields: [{ path: "limit", message: "Invalid limit" }] });
+    }
+    const text = normalizeSearchText(input.q);
+    checkFilters(input);
+    const sort = effectiveSort(input.sort, text !== null);
+    const cursor = input.cursor;
+    if (cursor && cursor.after.sort !== sort) {
+      throw new AppError("validation", "The cursor belongs to another sort order: repeat the first page's q and sort with it", {
+        fields: [{ path: "cursor", message: "Belongs to another sort order" }],
+      });
+    }
+    if (cursor && cursor.match === "similar" && text === null) {
+      throw new AppError("validation", "The cursor belongs to a search: repeat the first page's q with it", {
+        fields: [{ path: "cursor", message: "Belongs to a search with words" }],
+      });
+    }
+    const category = await resolveCategory(input.category, signal);
+    const base = {
+      ...(text === null ? {} : { text }),
+      ...(category ? { categoryId: category.id } : {}),
+      ...(input.minPriceMinor === undefined ? {} : { minPriceMinor: input.minPriceMinor }),
+      ...(input.maxPriceMinor === undefined ? {} : { maxPriceMinor: input.maxPriceMinor }),
+      inStockOnly: input.inStockOnly ?? false,
+      sort,
+    };
+    const products = browser();
+    // One row more than asked tells whether there is a next page without counting.
+    let match: MatchMode = cursor?.match ?? "words";
+    let rows = await products.searchAfter({ ...base, match }, cursor?.after ?? null, input.limit + 1, signal);
+    if (!cursor && text !== null && rows.length === 0) {
+      // As searchProducts: similar words only when no product contains the words.
+      throwIfAborted(signal);
+      match = "similar";
+      rows = await products.searchAfter({ ...base, match }, null, input.limit + 1, signal);
+    }
+    const page = rows.slice(0, input.limit);
+    const last = page.at(-1);
+    return {
+      items: page.map((r) => r.product),
+      next: rows.length > input.limit && last ? { match, after: last.position } : null,
+      sort,
+      matchedBy: text === null ? null : match,
+    };
+  }
+
+  async function searchUncached(input: ProductSearchInput, signal?: AbortSignal): Promise<ProductSearchResult> {
+    const pageSize = input.pageSize ?? PRODUCT_PAGE_SIZE;
+    const window = pageWindow(input.page, pageSize);
+    const text = normalizeSearchText(input.q);
+    checkFilters(input);
     const category = await resolveCategory(input.category, signal);
     const sort = effectiveSort(input.sort, text !== null);
     const base = {
@@ -194,6 +319,10 @@ export function makeCatalog(deps: { products: ProductCatalog; categories: Catego
 /** The cache key of a search: its input with defaults applied, in a fixed field order. */
 function searchKey(input: ProductSearchInput) {
   return [input.q ?? null, input.category ?? null, input.minPriceMinor ?? null, input.maxPriceMinor ?? null, input.inStockOnly ?? false, input.sort ?? null, input.page, input.pageSize ?? PRODUCT_PAGE_SIZE];
+}
+
+function browseKey(input: ProductBrowseInput) {
+  return [input.q ?? null, input.category ?? null, input.minPriceMinor ?? null, input.maxPriceMinor ?? null, input.inStockOnly ?? false, input.sort ?? null, input.limit, input.cursor ?? null];
 }
 
 export type Catalog = ReturnType<typeof makeCatalog>;

@@ -1,4 +1,4 @@
-import type { ProductCatalog, ProductCriteria } from "../../application/catalog/catalog";
+import type { ProductBrowser, ProductCatalog, ProductCriteria, ProductPosition } from "../../application/catalog/catalog";
 import type { Product, ProductDetails, ProductSort } from "../../domain/catalog";
 import { productSelect, toProduct } from "./mappers";
 import { Prisma, type Db } from "./prisma-client";
@@ -75,6 +75,63 @@ export function searchCountSql(criteria: ProductCriteria): Prisma.Sql {
   return Prisma.sql`SELECT count(*)::int AS total FROM products p WHERE ${whereClause(criteria)}`;
 }
 
+/**
+ * Keyset pages: the same filters and order as searchPageSql, starting strictly
+ * after a position instead of at an OFFSET. Each condition compares the sort
+ * key and id exactly as ORDER BY does, as a row comparison where the
+ * directions agree, so the (name, id), (price_minor, id) and (created_at, id)
+ * indexes serve it. The rank is compared as float8 in both places (the cast
+ * from real is exact and keeps the order), so a rank read back from a cursor
+ * compares equal to the row's own.
+ */
+const RANK = (criteria: ProductCriteria) => Prisma.sql`(${relevance(criteria)})::float8`;
+
+const KEYSET_ORDER_BY: Record<ProductSort, Prisma.Sql> = { ...ORDER_BY, relevance: Prisma.sql`rank DESC, p.name ASC, p.id ASC` };
+
+function afterCondition(criteria: ProductCriteria, after: ProductPosition): Prisma.Sql {
+  switch (after.sort) {
+    case "name":
+      return Prisma.sql`(p.name, p.id) > (${after.name}, ${after.id}::uuid)`;
+    case "price_asc":
+      return Prisma.sql`(p.price_minor, p.id) > (${after.priceMinor}::int, ${after.id}::uuid)`;
+    case "price_desc":
+      return Prisma.sql`(p.price_minor, p.id) < (${after.priceMinor}::int, ${after.id}::uuid)`;
+    case "newest":
+      return Prisma.sql`(p.created_at, p.id) < (${after.createdAt}::timestamptz, ${after.id}::uuid)`;
+    case "relevance":
+      return Prisma.sql`(${RANK(criteria)} < ${after.relevance}::float8
+        OR (${RANK(criteria)} = ${after.relevance}::float8 AND (p.name, p.id) > (${after.name}, ${after.id}::uuid)))`;
+  }
+}
+
+export function searchAfterSql(criteria: ProductCriteria, after: ProductPosition | null, limit: number): Prisma.Sql {
+  const sort = criteria.text === undefined && criteria.sort === "relevance" ? "name" : criteria.sort;
+  if (after && after.sort !== sort) throw new Error(`a ${after.sort} position cannot continue a ${sort} order`);
+  const where = after ? Prisma.sql`${whereClause(criteria)} AND ${afterCondition(criteria, after)}` : whereClause(criteria);
+  return Prisma.sql`
+    SELECT p.id, p.sku, p.slug, p.name, p.description, p.price_minor, p.currency, p.stock, p.image_url,
+           to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS created_at,
+           ${RANK(criteria)} AS rank
+      FROM products p
+     WHERE ${where}
+     ORDER BY ${KEYSET_ORDER_BY[sort]}
+     LIMIT ${limit}`;
+}
+
+function positionOf(sort: ProductSort, row: ProductRow & { created_at: string; rank: number }): ProductPosition {
+  switch (sort) {
+    case "name":
+      return { sort, id: row.id, name: row.name };
+    case "price_asc":
+    case "price_desc":
+      return { sort, id: row.id, priceMinor: row.price_minor };
+    case "newest":
+      return { sort, id: row.id, createdAt: row.created_at };
+    case "relevance":
+      return { sort, id: row.id, relevance: row.rank, name: row.name };
+  }
+}
+
 interface ProductRow {
   id: string;
   sku: string;
@@ -87,8 +144,43 @@ interface ProductRow {
   image_url: string | null;
 }
 
-export class PrismaProductRepository implements ProductCatalog {
+function rowToProduct(r: ProductRow): Product {
+  return toProduct({
+    id: r.id,
+    sku: r.sku,
+    slug: r.slug,
+    name: r.name,
+    description: r.description,
+    priceMinor: r.price_minor,
+    currency: r.currency,
+    stock: r.stock,
+    imageUrl: r.image_url,
+  });
+}
+
+const detailsSelect = {
+  ...productSelect,
+  updatedAt: true,
+  categories: {
+    select: { category: { select: { id: true, slug: true, name: true, description: true } } },
+    orderBy: [{ category: { position: "asc" } }, { category: { name: "asc" } }],
+  },
+} satisfies Prisma.ProductSelect;
+
+export class PrismaProductRepository implements ProductCatalog, ProductBrowser {
   constructor(private readonly db: Db) {}
+
+  async searchAfter(criteria: ProductCriteria, after: ProductPosition | null, limit: number): Promise<{ product: Product; position: ProductPosition }[]> {
+    const sort = criteria.text === undefined && criteria.sort === "relevance" ? "name" : criteria.sort;
+    const rows = await this.db.$queryRaw<(ProductRow & { created_at: string; rank: number })[]>(searchAfterSql(criteria, after, limit));
+    return rows.map((r) => ({ product: rowToProduct(r), position: positionOf(sort, r) }));
+  }
+
+  async findDetailsById(id: string): Promise<ProductDetails | null> {
+    const row = await this.db.product.findFirst({ where: { id, archivedAt: null }, select: detailsSelect });
+    if (!row) return null;
+    return { ...toProduct(row), categories: row.categories.map((c) => c.category), updatedAt: row.updatedAt };
+  }
 
   async search(criteria: ProductCriteria, window: { offset: number; limit: number }): Promise<{ items: Product[]; total: number }> {
     const [rows, counted] = await Promise.all([

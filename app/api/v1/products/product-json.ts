@@ -1,4 +1,5 @@
 import type { Product, ProductDetails } from "@/lib/domain/catalog";
+import { isAppError, AppError } from "@/lib/domain/errors";
 
 /**
  * The public JSON shape of a product: money as integer minor units with a
@@ -18,5 +19,17 @@ export function productJson(p: Product, appUrl: string) {
 }
 
 export function productDetailsJson(p: ProductDetails, appUrl: string) {
-  return { ...productJson(p, appUrl), categories: p.categories.map((c) => ({ slug: c.slug, name: c.name })) };
+  return { ...productJson(p, appUrl), categories: p.categories.map((c) => ({ id: c.id, slug: c.slug, name: c.name })) };
+}
+
+/** Runs a use case and puts its field errors under the request part they came from ("category" → "query.category"). */
+export async function withFieldPrefix<T>(prefix: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (isAppError(error) && error.fields.length > 0) {
+      throw new AppError(error.code, error.message, { cause: error, fields: error.fields.map((f) => ({ ...f, path: `${prefix}.${f.path}` })) });
+    }
+    throw error;
+  }
 }

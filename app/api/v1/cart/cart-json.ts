@@ -1,0 +1,51 @@
+import type { CartView } from "@/lib/application/cart/cart";
+import { DEFAULT_CURRENCY } from "@/lib/domain/cart";
+import { AppError, isAppError } from "@/lib/domain/errors";
+import { money, multiply } from "@/lib/domain/money";
+import { orderTotals } from "@/lib/domain/shipping";
+
+/** The cart as the API shows it: every amount integer minor units with its currency, totals as checkout would charge them. */
+export function cartJson({ cart, summary }: CartView) {
+  const archived = new Set(cart.archivedProductIds ?? []);
+  const lines = cart.lines.map((l) => ({
+    itemId: l.itemId,
+    productId: l.product.id,
+    sku: l.product.sku,
+    slug: l.product.slug,
+    name: l.product.name,
+    unitPrice: { amountMinor: l.product.price.amountMinor, currency: l.product.price.currency },
+    quantity: l.quantity,
+    lineTotal: multiply(l.product.price, l.quantity),
+    stock: l.product.stock,
+    available: !archived.has(l.product.id),
+  }));
+  // The same computation the review page shows and placing the order charges.
+  const totals =
+    lines.length === 0
+      ? { subtotal: money(0, DEFAULT_CURRENCY), shipping: money(0, DEFAULT_CURRENCY), total: money(0, DEFAULT_CURRENCY) }
+      : orderTotals(cart.lines.map((l) => ({ unitPrice: l.product.price, quantity: l.quantity })));
+  const plain = (m: { amountMinor: number; currency: string }) => ({ amountMinor: m.amountMinor, currency: m.currency });
+  return {
+    lines: lines.map((l) => ({ ...l, lineTotal: plain(l.lineTotal) })),
+    itemCount: summary.itemCount,
+    subtotal: plain(totals.subtotal),
+    shipping: plain(totals.shipping),
+    total: plain(totals.total),
+  };
+}
+
+/**
+ * Runs a cart use case and names its field errors as the request does: the
+ * use case says "productId" / "quantity"; a field the request does not have
+ * (a PATCH names no product) is put on `fallback`.
+ */
+export async function withRequestPaths<T>(paths: Record<string, string>, fallback: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (isAppError(error) && error.fields.length > 0) {
+      throw new AppError(error.code, error.message, { cause: error, fields: error.fields.map((f) => ({ ...f, path: paths[f.path] ?? fallback })) });
+    }
+    throw error;
+  }
+}

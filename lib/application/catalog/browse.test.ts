@@ -1,0 +1,90 @@
+import { describe, expect, it } from "vitest";
+import type { Product } from "@/lib/domain/catalog";
+import { isAppError } from "@/lib/domain/errors";
+import { InMemoryCatalog } from "@/tests/support/in-memory";
+import { makeCatalog, type ProductBrowser, type ProductCriteria, type ProductPosition } from "./catalog";
+
+/** The shop's in-memory catalog plus keyset pages over its own (offset) order: enough to test the use case's rules. */
+class BrowsableCatalog extends InMemoryCatalog implements ProductBrowser {
+  readonly afters: { criteria: ProductCriteria; after: ProductPosition | null; limit: number }[] = [];
+
+  async searchAfter(criteria: ProductCriteria, after: ProductPosition | null, limit: number) {
+    this.afters.push({ criteria, after, limit });
+    const all = (await this.search(criteria, { offset: 0, limit: 1000 })).items;
+    const start = after ? all.findIndex((p) => p.id === after.id) + 1 : 0;
+    return all.slice(start, start + limit).map((product: Product) => ({ product, position: { sort: "name" as const, id: product.id, name: product.name } }));
+  }
+
+  async findDetailsById(id: string) {
+    const p = this.products.find((x) => x.id === id);
+    return p ? this.findDetailsBySlug(p.slug) : null;
+  }
+}
+
+function setup() {
+  const store = new BrowsableCatalog();
+  for (const name of ["Oak Lamp", "Oak Mug", "Walnut Bowl", "Walnut Lamp", "Walnut Tray"]) store.addProduct({ name });
+  return { store, catalog: makeCatalog({ products: store, categories: store }) };
+}
+
+async function failure(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => {
+      throw new Error("expected a rejection");
+    },
+    (e: unknown) => e,
+  );
+}
+
+describe("browseProducts", () => {
+  it("asks for one row more than the page to know whether a next page exists, and continues after the last", async () => {
+    const { catalog, store } = setup();
+    const first = await catalog.browseProducts({ limit: 2 });
+    expect(first.items.map((p) => p.name)).toEqual(["Oak Lamp", "Oak Mug"]);
+    expect(store.afters[0]).toMatchObject({ after: null, limit: 3 });
+    expect(first.next).toEqual({ match: "words", after: { sort: "name", id: first.items[1]!.id, name: "Oak Mug" } });
+    const rest = await catalog.browseProducts({ limit: 3, cursor: first.next! });
+    expect(rest.items.map((p) => p.name)).toEqual(["Walnut Bowl", "Walnut Lamp", "Walnut Tray"]);
+    expect(rest.next).toBeNull();
+  });
+
+  it("falls back to similar words on the first page only, and the cursor keeps the mode", async () => {
+    const { catalog, store } = setup();
+    const first = await catalog.browseProducts({ q: "walnt", sort: "name", limit: 1 });
+    expect(first).toMatchObject({ matchedBy: "similar", next: { match: "similar" } });
+    expect(store.afters.map((a) => a.criteria.match)).toEqual(["words", "similar"]);
+    store.afters.length = 0;
+    const second = await catalog.browseProducts({ q: "walnt", sort: "name", limit: 1, cursor: first.next! });
+    expect(second.matchedBy).toBe("similar");
+    expect(store.afters.map((a) => a.criteria.match)).toEqual(["similar"]);
+    // A later page that happens to be empty is not a reason to switch modes.
+    store.afters.length = 0;
+    const oakMug = store.products.find((p) => p.name === "Oak Mug")!;
+    const past = await catalog.browseProducts({ q: "oak", sort: "name", limit: 5, cursor: { match: "words", after: { sort: "name", id: oakMug.id, name: oakMug.name } } });
+    expect(past).toMatchObject({ items: [], next: null, matchedBy: "words" });
+    expect(store.afters.map((a) => a.criteria.match)).toEqual(["words"]);
+  });
+
+  it("refuses a cursor of another sort, or a similar-words cursor without words, naming the cursor", async () => {
+    const { catalog } = setup();
+    const wrongSort = await failure(catalog.browseProducts({ sort: "price_asc", limit: 2, cursor: { match: "words", after: { sort: "name", id: "x", name: "a" } } }));
+    expect(isAppError(wrongSort, "validation")).toBe(true);
+    expect((wrongSort as { fields: { path: string }[] }).fields[0]!.path).toBe("cursor");
+    // Without words relevance means name: a name cursor continues it.
+    await expect(catalog.browseProducts({ sort: "relevance", limit: 2, cursor: { match: "words", after: { sort: "name", id: "x", name: "a" } } })).resolves.toBeDefined();
+    const similar = await failure(catalog.browseProducts({ limit: 2, cursor: { match: "similar", after: { sort: "name", id: "x", name: "a" } } }));
+    expect((similar as { fields: { path: string }[] }).fields[0]!.path).toBe("cursor");
+  });
+
+  it("refuses a limit outside 1..100 and the price filters the shop refuses", async () => {
+    const { catalog } = setup();
+    for (const limit of [0, 101, 1.5]) expect(isAppError(await failure(catalog.browseProducts({ limit })), "validation")).toBe(true);
+    expect(isAppError(await failure(catalog.browseProducts({ limit: 5, minPriceMinor: 10, maxPriceMinor: 5 })), "validation")).toBe(true);
+  });
+
+  it("finds a product by id, and says not found for an unknown one", async () => {
+    const { catalog, store } = setup();
+    expect((await catalog.getProductById(store.products[1]!.id)).name).toBe("Oak Mug");
+    expect(isAppError(await failure(catalog.getProductById("p0000000-0000-4000-8000-000000000099")), "not_found")).toBe(true);
+  });
+});
