@@ -26,7 +26,7 @@ export default defineConfig({
   // Every shopper journey at a laptop and at a phone viewport (Pixel 7 is Chromium-based).
   projects: [
     { name: "desktop", use: { ...devices["Desktop Chrome"] } },
-    // The back office is a desk job: its journeys run at the laptop size only.
-    { name: "mobile", use: { ...devices["Pixel 7"] }, testIgnore: /admin-.*\.spec\.ts$/ },
+    // The back office is a desk job: its journeys run at the laptop size only; the API specs have no viewport.
+    { name: "mobile", use: { ...devices["Pixel 7"] }, testIgnore: /(admin-[^/]*|api[^/]*|[^/]*-api)\.spec\.ts$/ },
   ],
 });

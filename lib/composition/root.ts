@@ -3,7 +3,7 @@
  * the worker both build their use cases here; nothing else constructs
  * infrastructure.
  */
-import { randomBytes, randomUUID } from "node:crypto";
+import { createHmac, randomBytes, randomUUID } from "node:crypto";
 import pg from "pg";
 import { makeAuthenticate, SIGN_IN_LIMITS } from "../application/auth/authenticate";
 import { makeRegisterUser } from "../application/auth/register-user";
@@ -88,6 +88,11 @@ export function createServices(env: Env = loadEnv(), overrides: { clock?: Clock;
     apiTokens: makeApiTokens({ sessions: new PrismaApiSessionRepository(prisma), signer: new JoseAccessTokenSigner(tokenSecret), authenticate, ids, clock }),
     /** Whether PostgreSQL and Kafka answer (GET /api/v1/ready). */
     readiness: makeReadiness({ pool: limiterPool, brokers: env.KAFKA_BROKERS, clientId: env.KAFKA_CLIENT_ID }),
+    /**
+     * Fingerprint of an idempotent request's body: keyed (HMAC), because a body
+     * may hold a card number, which a plain hash plus its last four digits would give away.
+     */
+    hashRequest: (canonicalBody: string) => createHmac("sha256", tokenSecret).update(canonicalBody).digest("hex"),
     /** Idempotency-Key handling for API writes. */
     idempotency: makeIdempotency({ store: new PrismaIdempotencyRepository(prisma), clock }),
     /** Request counters for the API, shared by every web instance (rate_limits). */

@@ -75,6 +75,8 @@ export function commonResponses(endpoint: Endpoint): Record<number, ResponseSpec
   if (endpoint.body) out[400] = { description: "The body is not valid JSON, or a required header is missing", schema: ProblemSchema };
   if (endpoint.idempotent) out[400] = { description: "Malformed JSON, or the Idempotency-Key header is missing or malformed", schema: ProblemSchema };
   if (endpoint.access !== "none") out[401] = { description: "No valid bearer token or session", schema: ProblemSchema };
+  // handle() authenticates any Authorization header it is sent, also on public routes.
+  else out[401] = { description: "An Authorization header was sent whose token is invalid, expired or revoked", schema: ProblemSchema };
   if (endpoint.access === "admin") out[403] = { description: "The caller is not an admin", schema: ProblemSchema };
   else if (endpoint.access === "user" && endpoint.method !== "GET") {
     out[403] = { description: "Cookie-authenticated request from another origin", schema: ProblemSchema };

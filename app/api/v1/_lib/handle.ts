@@ -6,7 +6,6 @@
  * apply Idempotency-Key semantics, call the handler, and map every error to an
  * RFC 9457 problem. Bad input never reaches a use case and never yields a 500.
  */
-import { createHash } from "node:crypto";
 import { z } from "zod";
 import { describeCauses, isAppError, type ErrorCode } from "@/lib/domain/errors";
 import type { User } from "@/lib/domain/user";
@@ -186,7 +185,7 @@ export function handle<const E extends Endpoint>(endpoint: E, handler: (ctx: Api
           userId: user!.id,
           key,
           scope: `${endpoint.method} ${url.pathname}`,
-          requestHash: createHash("sha256").update(canonical(body)).digest("hex"),
+          requestHash: services.hashRequest(canonical(body)),
         },
         async () => {
           const r = await run(handler, ctx);
