@@ -1,4 +1,113 @@
-import type { Endpoint } from "../_lib/endpoint";
+import { z } from "zod";
+import { defineEndpoint, ProblemSchema, type Endpoint } from "../_lib/endpoint";
+
+/** Trimmed and lower-cased before it is checked, as the shop's forms and the users table do. */
+const Email = z.string().trim().toLowerCase().max(254, "At most 254 characters").email("Enter a valid email address").describe("Case-insensitive");
+/** The same bounds as the shop's registration form. */
+const NewPassword = z.string().min(8, "At least 8 characters").max(200, "At most 200 characters");
+/** Opaque tokens: bounded so no one can post megabytes to be hashed. */
+const Token = z.string().min(1, "Required").max(4096, "At most 4096 characters");
+
+const ApiUser = z
+  .object({ id: z.uuid(), email: z.string(), name: z.string(), role: z.enum(["customer", "admin"]) })
+  .meta({ id: "ApiUser" });
+
+const TokenPair = z
+  .object({
+    tokenType: z.literal("Bearer"),
+    accessToken: z.string().describe("Send as Authorization: Bearer <accessToken>"),
+    expiresIn: z.number().int().describe("Seconds until the access token expires"),
+    refreshToken: z.string().describe("Single use: POST /auth/refresh returns a new one; presenting a used one again revokes the session"),
+    refreshExpiresIn: z.number().int().describe("Seconds until the refresh token expires"),
+  })
+  .meta({ id: "TokenPair" });
+
+export const register = defineEndpoint({
+  method: "POST",
+  path: "/auth/register",
+  operationId: "register",
+  summary: "Create a customer account.",
+  description: "The account can then sign in with POST /auth/token. A welcome email is sent.",
+  tag: "auth",
+  access: "none",
+  rateLimit: "auth",
+  body: z
+    .object({
+      email: Email,
+      name: z.string().trim().min(1, "Enter your name").max(100, "At most 100 characters"),
+      password: NewPassword,
+    })
+    .strict()
+    .meta({ id: "RegisterRequest" }),
+  responses: {
+    201: { description: "The account was created", schema: z.object({ user: ApiUser }) },
+    409: { description: "An account with this email already exists (code conflict, errors[0].path body.email)", schema: ProblemSchema },
+  },
+});
+
+export const token = defineEndpoint({
+  method: "POST",
+  path: "/auth/token",
+  operationId: "issueToken",
+  summary: "Exchange email and password for an access token and a refresh token.",
+  description:
+    "Failed attempts are counted per account and per client address; past the limit every attempt (also a right one) " +
+    "is answered 429 with Retry-After until the window passes.",
+  tag: "auth",
+  access: "none",
+  rateLimit: "auth",
+  body: z
+    .object({ email: Email, password: z.string().min(1, "Enter your password").max(200, "At most 200 characters") })
+    .strict()
+    .meta({ id: "TokenRequest" }),
+  responses: {
+    200: { description: "Signed in", schema: TokenPair },
+    401: { description: "Email or password is incorrect (code unauthenticated), or an invalid Authorization header was sent", schema: ProblemSchema },
+  },
+});
+
+export const refresh = defineEndpoint({
+  method: "POST",
+  path: "/auth/refresh",
+  operationId: "refreshToken",
+  summary: "Exchange a refresh token for a new access token and refresh token.",
+  description: "The refresh token is rotated: the one sent stops working. Sending an already used one revokes the whole session.",
+  tag: "auth",
+  access: "none",
+  rateLimit: "auth",
+  body: z.object({ refreshToken: Token }).strict().meta({ id: "RefreshRequest" }),
+  responses: {
+    200: { description: "A new token pair", schema: TokenPair },
+    401: { description: "The refresh token is invalid, expired, revoked or was already used (code unauthenticated), or an invalid Authorization header was sent", schema: ProblemSchema },
+  },
+});
+
+export const revoke = defineEndpoint({
+  method: "POST",
+  path: "/auth/revoke",
+  operationId: "revokeToken",
+  summary: "Sign out: end the session of an access token or a refresh token.",
+  description: "Every access and refresh token of the session stops working at once. An unknown token is answered 204 too (RFC 7009).",
+  tag: "auth",
+  access: "none",
+  rateLimit: "auth",
+  body: z.object({ token: Token.describe("An access token or a refresh token") }).strict().meta({ id: "RevokeRequest" }),
+  responses: {
+    204: { description: "The session is ended (or the token was unknown)" },
+  },
+});
+
+export const me = defineEndpoint({
+  method: "GET",
+  path: "/auth/me",
+  operationId: "me",
+  summary: "The account the token (or session) speaks for.",
+  tag: "auth",
+  access: "user",
+  responses: {
+    200: { description: "The caller", schema: z.object({ user: ApiUser }) },
+  },
+});
 
 /** The auth endpoints of /api/v1 (see ../_lib/endpoint.ts). */
-export const AUTH_ENDPOINTS: readonly Endpoint[] = [];
+export const AUTH_ENDPOINTS: readonly Endpoint[] = [register, token, refresh, revoke, me];

@@ -1,0 +1,7 @@
+import { getServices } from "@/lib/composition/root";
+import { refresh } from "../../_contract/auth";
+import { handle } from "../../_lib/handle";
+
+export const dynamic = "force-dynamic";
+
+export const POST = handle(refresh, async ({ body, signal }) => ({ status: 200, body: await getServices().apiTokens.refresh(body.refreshToken, signal) }));
