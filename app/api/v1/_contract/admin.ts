@@ -1,4 +1,286 @@
-import type { Endpoint } from "../_lib/endpoint";
+import { z } from "zod";
+import { ADJUSTMENT_REASONS, MAX_ADJUSTMENT, MAX_NOTE_LENGTH, MAX_THRESHOLD } from "@/lib/application/admin/stock";
+import { MAX_AMOUNT_MINOR } from "@/lib/domain/money";
+import { CANCELLATION_REASONS, ORDER_STATUSES } from "@/lib/domain/order";
+import { MoneySchema, ProblemSchema, cursorQuery, defineEndpoint, pageOf, uuidParam, type Endpoint } from "../_lib/endpoint";
+
+// ---------------------------------------------------------------------------
+// Shapes
+// ---------------------------------------------------------------------------
+
+const iso = z.iso.datetime();
+
+/** Text PostgreSQL can store as sent: no NUL character, no unpaired UTF-16 surrogate. */
+const text = () =>
+  z
+    .string()
+    .refine((s) => !s.includes("\u0000"), "Must not contain NUL characters")
+    .refine((s) => (s as string & { isWellFormed(): boolean }).isWellFormed(), "Must not contain unpaired surrogates");
+
+export const AdminProductSchema = z
+  .object({
+    id: z.uuid(),
+    sku: z.string(),
+    slug: z.string(),
+    name: z.string(),
+    description: z.string(),
+    price: MoneySchema,
+    stock: z.number().int().describe("Units available to sell"),
+    lowStockThreshold: z.number().int(),
+    categoryIds: z.array(z.uuid()),
+    imageUrl: z.string().nullable(),
+    version: z.number().int().describe("Send it back as `version` with the next PATCH (optimistic concurrency)"),
+    archivedAt: iso.nullable(),
+    createdAt: iso,
+    updatedAt: iso,
+  })
+  .strict()
+  .meta({ id: "AdminProduct" });
+
+/** Prices as integer minor units; products are sold in the shop's currency. */
+const PriceInput = z
+  .object({
+    amountMinor: z.number().int().min(1).max(MAX_AMOUNT_MINOR).describe("Integer minor units (cents), more than 0"),
+    currency: z.literal("USD").describe("The shop's currency"),
+  })
+  .strict();
+
+const productFields = {
+  name: text().min(1).max(200),
+  sku: text().min(1).max(64).describe("Letters, digits, dots, dashes, underscores; stored upper-case"),
+  slug: text().min(1).max(160).describe("Lowercase letters, digits and single dashes; made from the name when omitted on create"),
+  description: text().max(5000),
+  price: PriceInput,
+  lowStockThreshold: z.number().int().min(0).max(MAX_THRESHOLD),
+  categoryIds: z.array(z.uuid()).min(1).max(50),
+};
+
+const CreateProductBody = z
+  .object({
+    ...productFields,
+    slug: productFields.slug.optional(),
+    description: productFields.description.optional(),
+    lowStockThreshold: productFields.lowStockThreshold.optional().describe("Default 5"),
+    initialStock: z.number().int().min(0).max(1_000_000).optional().describe("Enters the stock ledger as the opening balance; default 0"),
+  })
+  .strict()
+  .meta({ id: "AdminProductCreate" });
+
+const UpdateProductBody = z
+  .object({
+    version: z.number().int().min(0).max(2_000_000_000).describe("The version the change is based on; a stale version is a 409"),
+    name: productFields.name.optional(),
+    sku: productFields.sku.optional(),
+    slug: productFields.slug.optional(),
+    description: productFields.description.optional(),
+    price: PriceInput.optional(),
+    lowStockThreshold: productFields.lowStockThreshold.optional(),
+    categoryIds: productFields.categoryIds.optional(),
+  })
+  .strict()
+  .meta({ id: "AdminProductUpdate" });
+
+const AdjustmentBody = z
+  .object({
+    delta: z
+      .number()
+      .int()
+      .min(-MAX_ADJUSTMENT)
+      .max(MAX_ADJUSTMENT)
+      .refine((n) => n !== 0, "The change cannot be zero")
+      .describe("Units added (positive) or removed (negative)"),
+    reason: z.enum(ADJUSTMENT_REASONS).describe("restock adds units, damage removes them, correction either way"),
+    note: text().max(MAX_NOTE_LENGTH).optional(),
+  })
+  .strict()
+  .meta({ id: "StockAdjustmentCreate" });
+
+export const StockAdjustmentSchema = z
+  .object({
+    productId: z.uuid(),
+    delta: z.number().int(),
+    reason: z.enum(ADJUSTMENT_REASONS),
+    note: z.string().nullable(),
+    stock: z.number().int().describe("The product's stock after the adjustment"),
+  })
+  .strict()
+  .meta({ id: "StockAdjustment" });
+
+export const AdminOrderSummarySchema = z
+  .object({
+    id: z.uuid(),
+    status: z.enum(ORDER_STATUSES),
+    customerEmail: z.string(),
+    total: MoneySchema,
+    refundDue: z.boolean(),
+    createdAt: iso,
+  })
+  .strict()
+  .meta({ id: "AdminOrderSummary" });
+
+export const AdminOrderSchema = z
+  .object({
+    id: z.uuid(),
+    userId: z.uuid(),
+    status: z.enum(ORDER_STATUSES),
+    cancellationReason: z.enum(CANCELLATION_REASONS).nullable(),
+    subtotal: MoneySchema,
+    shipping: MoneySchema,
+    total: MoneySchema,
+    lines: z.array(
+      z.object({ productId: z.uuid(), sku: z.string(), name: z.string(), unitPrice: MoneySchema, quantity: z.number().int() }).strict(),
+    ),
+    version: z.number().int().describe("Send it back as `expectedVersion` with the next transition"),
+    refundDue: z.boolean(),
+    trackingReference: z.string().nullable(),
+    paidAt: iso.nullable(),
+    createdAt: iso,
+    updatedAt: iso,
+  })
+  .strict()
+  .meta({ id: "AdminOrder" });
+
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "Enter a date as YYYY-MM-DD")
+  .describe("A UTC day, YYYY-MM-DD (inclusive)");
+
+const expectedVersion = z.number().int().min(0).max(1_000_000_000).describe("The order's version the change is based on; a stale version is a 409");
+
+const notFound = { description: "No such product", schema: ProblemSchema };
+const orderNotFound = { description: "No such order", schema: ProblemSchema };
+const transitionConflict = { description: "The order is not in a status this transition starts from, or its version moved on", schema: ProblemSchema };
+
+// ---------------------------------------------------------------------------
+// Endpoints
+// ---------------------------------------------------------------------------
+
+export const createProduct = defineEndpoint({
+  method: "POST",
+  path: "/admin/products",
+  operationId: "adminCreateProduct",
+  summary: "Create a product (active; an initial stock enters the ledger).",
+  description: "Field errors (a taken SKU or slug, an unknown category) are 422 with paths like body.sku.",
+  tag: "admin",
+  access: "admin",
+  idempotent: true,
+  body: CreateProductBody,
+  responses: { 201: { description: "Created", schema: AdminProductSchema } },
+});
+
+export const updateProduct = defineEndpoint({
+  method: "PATCH",
+  path: "/admin/products/{id}",
+  operationId: "adminUpdateProduct",
+  summary: "Change some of a product's fields (not its stock).",
+  description: "Optimistic: `version` is the one the change is based on; if the product changed since, nothing is written and the answer is 409.",
+  tag: "admin",
+  access: "admin",
+  params: z.object({ id: uuidParam }),
+  body: UpdateProductBody,
+  responses: {
+    200: { description: "Updated", schema: AdminProductSchema },
+    404: notFound,
+    409: { description: "The product changed since `version`: reload it and try again", schema: ProblemSchema },
+  },
+});
+
+export const archiveProduct = defineEndpoint({
+  method: "POST",
+  path: "/admin/products/{id}/archive",
+  operationId: "adminArchiveProduct",
+  summary: "Archive a product: it leaves the shop; orders keep showing it. Repeating it changes nothing.",
+  tag: "admin",
+  access: "admin",
+  params: z.object({ id: uuidParam }),
+  responses: { 200: { description: "Archived", schema: AdminProductSchema }, 404: notFound },
+});
+
+export const adjustStock = defineEndpoint({
+  method: "POST",
+  path: "/admin/inventory/{productId}/adjustments",
+  operationId: "adminAdjustStock",
+  summary: "Add or remove units with a reason; appended to the stock ledger.",
+  description: "Removing more units than are in stock is a 422 on body.delta.",
+  tag: "admin",
+  access: "admin",
+  idempotent: true,
+  params: z.object({ productId: uuidParam }),
+  body: AdjustmentBody,
+  responses: { 201: { description: "Booked", schema: StockAdjustmentSchema }, 404: notFound },
+});
+
+export const listOrders = defineEndpoint({
+  method: "GET",
+  path: "/admin/orders",
+  operationId: "adminListOrders",
+  summary: "Orders, newest first, filtered by status, UTC days and customer email (or its beginning).",
+  tag: "admin",
+  access: "admin",
+  query: z
+    .object({
+      ...cursorQuery,
+      status: z.enum(ORDER_STATUSES).optional(),
+      from: day.optional(),
+      to: day.optional(),
+      email: text().min(1).max(254).optional().describe("The customer's email or its beginning, case-insensitive"),
+    })
+    .strict(),
+  responses: { 200: { description: "A page of orders", schema: pageOf(AdminOrderSummarySchema, "AdminOrderPage") } },
+});
+
+const transitionBody = z.object({ expectedVersion }).strict();
+
+export const shipOrder = defineEndpoint({
+  method: "POST",
+  path: "/admin/orders/{id}/ship",
+  operationId: "adminShipOrder",
+  summary: "paid → shipped, with the carrier's tracking reference; the shopper is emailed.",
+  tag: "admin",
+  access: "admin",
+  params: z.object({ id: uuidParam }),
+  body: z
+    .object({
+      expectedVersion,
+      trackingReference: text().min(1).max(100).describe("Letters, digits, spaces and . _ / -"),
+    })
+    .strict()
+    .meta({ id: "AdminShipOrder" }),
+  responses: { 200: { description: "Shipped", schema: AdminOrderSchema }, 404: orderNotFound, 409: transitionConflict },
+});
+
+export const completeOrder = defineEndpoint({
+  method: "POST",
+  path: "/admin/orders/{id}/complete",
+  operationId: "adminCompleteOrder",
+  summary: "shipped → completed.",
+  tag: "admin",
+  access: "admin",
+  params: z.object({ id: uuidParam }),
+  body: transitionBody,
+  responses: { 200: { description: "Completed", schema: AdminOrderSchema }, 404: orderNotFound, 409: transitionConflict },
+});
+
+export const cancelOrder = defineEndpoint({
+  method: "POST",
+  path: "/admin/orders/{id}/cancel",
+  operationId: "adminCancelOrder",
+  summary: "Cancel an order before it ships: reserved stock is released, a paid order is marked for refund.",
+  tag: "admin",
+  access: "admin",
+  params: z.object({ id: uuidParam }),
+  body: transitionBody,
+  responses: { 200: { description: "Cancelled", schema: AdminOrderSchema }, 404: orderNotFound, 409: transitionConflict },
+});
 
 /** The admin endpoints of /api/v1 (see ../_lib/endpoint.ts). */
-export const ADMIN_ENDPOINTS: readonly Endpoint[] = [];
+export const ADMIN_ENDPOINTS: readonly Endpoint[] = [
+  createProduct,
+  updateProduct,
+  archiveProduct,
+  adjustStock,
+  listOrders,
+  shipOrder,
+  completeOrder,
+  cancelOrder,
+];

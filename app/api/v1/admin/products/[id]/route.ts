@@ -1,0 +1,40 @@
+import { AppError } from "@/lib/domain/errors";
+import { STALE_EDIT_MESSAGE, formatPriceInput } from "@/lib/application/admin/products";
+import { getServices } from "@/lib/composition/root";
+import { updateProduct } from "../../../_contract/admin";
+import { handle } from "../../../_lib/handle";
+import { actorOf, productJson, withFieldPaths } from "../../_lib/admin-json";
+
+export const dynamic = "force-dynamic";
+
+/**
+ * A partial update: the fields not sent keep the values of the version the
+ * client names. The use case's compare-and-set on that version makes a change
+ * based on an older version (read here or elsewhere) a 409 with nothing written.
+ */
+export const PATCH = handle(updateProduct, async ({ params, body, user, signal }) => {
+  const products = getServices().admin.products;
+  const actor = actorOf(user);
+  const current = await products.get(actor, params.id, signal);
+  if (current.version !== body.version) {
+    throw new AppError("conflict", STALE_EDIT_MESSAGE, { fields: [{ path: "body.version", message: STALE_EDIT_MESSAGE }] });
+  }
+  await withFieldPaths({ price: "body.price.amountMinor", form: "body.version" }, () =>
+    products.update(
+      actor,
+      params.id,
+      {
+        version: body.version,
+        name: body.name ?? current.name,
+        sku: body.sku ?? current.sku,
+        slug: body.slug ?? current.slug,
+        description: body.description ?? current.description,
+        price: formatPriceInput(body.price?.amountMinor ?? current.priceMinor),
+        lowStockThreshold: body.lowStockThreshold ?? current.lowStockThreshold,
+        categoryIds: body.categoryIds ?? current.categoryIds,
+      },
+      signal,
+    ),
+  );
+  return { status: 200, body: productJson(await products.get(actor, params.id, signal)) };
+});
