@@ -67,6 +67,11 @@ export function formAction<S extends z.ZodType, R = void>(
         return toFormState(error);
       }
     }
+    // PostgreSQL text cannot hold NUL: refuse it by the field rather than fail in the database.
+    const withNul = Object.keys(raw).filter((k) => raw[k]!.includes("\u0000"));
+    if (withNul.length > 0) {
+      return { ok: false, message: "Please correct the highlighted fields.", fieldErrors: Object.fromEntries(withNul.map((k) => [k, "Contains a character that is not allowed"])), values };
+    }
     const parsed = schema.safeParse(raw);
     if (!parsed.success) {
       return { ok: false, message: "Please correct the highlighted fields.", fieldErrors: zodFieldErrors(parsed.error), values };

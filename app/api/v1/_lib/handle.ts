@@ -73,8 +73,20 @@ function zodErrors(error: z.ZodError, where: string) {
   return error.issues.map((i) => ({ path: [where, ...i.path.map(String)].join("."), message: i.message }));
 }
 
+/** Paths of strings holding NUL, which PostgreSQL text cannot store: refused as input, never a 500. */
+function nulPaths(value: unknown, at: string[] = []): string[] {
+  if (typeof value === "string") return value.includes("\u0000") ? [at.join(".")] : [];
+  if (Array.isArray(value)) return value.flatMap((v, i) => nulPaths(v, [...at, String(i)]));
+  if (value && typeof value === "object") return Object.entries(value).flatMap(([k, v]) => [...(k.includes("\u0000") ? [[...at, k].join(".")] : []), ...nulPaths(v, [...at, k])]);
+  return [];
+}
+
 function parse<T extends z.ZodType>(schema: T | undefined, value: unknown, where: string): z.infer<T> | Record<string, never> {
   if (!schema) return {};
+  const nul = nulPaths(value, [where]);
+  if (nul.length > 0) {
+    throw new Refusal(422, "validation", `The request ${where} is invalid.`, nul.map((path) => ({ path, message: "must not contain NUL characters" })));
+  }
   const result = schema.safeParse(value);
   if (!result.success) throw new Refusal(422, "validation", `The request ${where} is invalid.`, zodErrors(result.error, where));
   return result.data;
