@@ -5,7 +5,7 @@ import { AppError } from "@/lib/domain/errors";
 import type { User } from "@/lib/domain/user";
 import { getCurrentUser } from "./auth";
 import { formAction, type FormState } from "./action";
-import { problem, route } from "./http";
+import { problem, route, sameOrigin } from "./http";
 
 /**
  * The back office's guards, one per kind of entry point. Each resolves the user
@@ -62,15 +62,4 @@ export function adminRoute<Q extends z.ZodType, P extends z.ZodType>(
     }
     return handler({ ...input, admin: user });
   });
-}
-
-function sameOrigin(request: Request): boolean {
-  const origin = request.headers.get("origin");
-  if (!origin) return false;
-  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
-  try {
-    return new URL(origin).host === host;
-  } catch {
-    return false;
-  }
 }

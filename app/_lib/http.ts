@@ -2,7 +2,8 @@ import { NextResponse } from "next/server";
 import { z } from "zod";
 import { describeCauses, isAppError, type ErrorCode } from "@/lib/domain/errors";
 
-const STATUS: Record<ErrorCode, number> = {
+/** The HTTP status of each error code: the one mapping, used by every route wrapper. */
+export const STATUS: Record<ErrorCode, number> = {
   validation: 422,
   unauthenticated: 401,
   forbidden: 403,
@@ -13,6 +14,22 @@ const STATUS: Record<ErrorCode, number> = {
   unavailable: 503,
   internal: 500,
 };
+
+/**
+ * Whether a request comes from this site's own pages (its Origin names the
+ * host it was sent to). Cookie-authenticated writes must: a browser attaches
+ * the shop's cookie to other sites' requests too.
+ */
+export function sameOrigin(request: Request): boolean {
+  const origin = request.headers.get("origin");
+  if (!origin) return false;
+  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
 
 /** RFC 9457 problem details. */
 export function problem(status: number, code: string, detail: string, errors?: { path: string; message: string }[]) {

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { requireAdminPage } from "@/app/_lib/admin";
 import { MAX_SEARCH_LENGTH } from "@/lib/application/admin/stock";
 import { getServices } from "@/lib/composition/root";
-import { StockPager } from "@/components/admin/stock-pager";
+import { AdminPager } from "@/components/admin/pager";
 import { StockProductTable } from "@/components/admin/stock-product-table";
 
 export const metadata: Metadata = { title: "Stock" };
@@ -75,7 +75,7 @@ export default async function AdminStockPage({ searchParams }: { searchParams: S
                 {found.total} {found.total === 1 ? "product matches" : "products match"} “{q}”.
               </p>
               <StockProductTable products={found.items} caption={`Products matching ${q}`} testId="stock-search-results" />
-              <StockPager page={found.page} pageCount={found.pageCount} href={(p) => href({ page, rpage: p })} label="Search results pages" />
+              <AdminPager page={found.page} pageCount={found.pageCount} href={(p) => href({ page, rpage: p })} label="Search results pages" />
             </>
           )
         ) : null}
@@ -93,7 +93,7 @@ export default async function AdminStockPage({ searchParams }: { searchParams: S
         ) : (
           <>
             <StockProductTable products={low.items} caption="Products low on stock, lowest first" testId="low-stock" />
-            <StockPager page={low.page} pageCount={low.pageCount} href={(p) => href({ page: p, rpage: resultsPage })} label="Low stock pages" />
+            <AdminPager page={low.page} pageCount={low.pageCount} href={(p) => href({ page: p, rpage: resultsPage })} label="Low stock pages" />
           </>
         )}
       </section>

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { requireAdminPage } from "@/app/_lib/admin";
 import { getServices } from "@/lib/composition/root";
 import { ROLES } from "@/lib/domain/user";
-import { UsersPager } from "@/components/admin/users-pager";
+import { AdminPager } from "@/components/admin/pager";
 import { UsersTable } from "@/components/admin/users-table";
 import { setUserRoleAction } from "./actions";
 
@@ -87,7 +87,7 @@ export default async function AdminUsersPage({ searchParams }: { searchParams: S
           : `${result.total} ${result.total === 1 ? "user" : "users"}${q ? ` matching “${q}”` : ""}.`}
       </p>
       {result.total > 0 ? <UsersTable users={result.users} currentUserId={admin.id} action={setUserRoleAction} /> : null}
-      <UsersPager page={result.page} pageCount={result.pageCount} href={href} />
+      <AdminPager page={result.page} pageCount={result.pageCount} href={href} label="User list pages" />
     </div>
   );
 }

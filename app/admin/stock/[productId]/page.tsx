@@ -7,7 +7,7 @@ import { isAppError } from "@/lib/domain/errors";
 import { getServices } from "@/lib/composition/root";
 import { StockAdjustForm } from "@/components/admin/stock-adjust-form";
 import { StockLedgerTable } from "@/components/admin/stock-ledger-table";
-import { StockPager } from "@/components/admin/stock-pager";
+import { AdminPager } from "@/components/admin/pager";
 import { StockThresholdForm } from "@/components/admin/stock-threshold-form";
 import { adjustStockAction, setThresholdAction } from "../actions";
 
@@ -92,7 +92,7 @@ export default async function AdminProductStockPage({ params, searchParams }: Pr
           (payment) moves no stock, because its units already left at reservation, so sales have no rows of their own.
         </p>
         <StockLedgerTable entries={entries.items} />
-        <StockPager page={entries.page} pageCount={entries.pageCount} href={(p) => `/admin/stock/${product.id}${p > 1 ? `?page=${p}` : ""}`} label="History pages" />
+        <AdminPager page={entries.page} pageCount={entries.pageCount} href={(p) => `/admin/stock/${product.id}${p > 1 ? `?page=${p}` : ""}`} label="History pages" />
       </section>
     </div>
   );

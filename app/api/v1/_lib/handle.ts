@@ -7,10 +7,11 @@
  * RFC 9457 problem. Bad input never reaches a use case and never yields a 500.
  */
 import { z } from "zod";
-import { describeCauses, isAppError, type ErrorCode } from "@/lib/domain/errors";
+import { describeCauses, isAppError } from "@/lib/domain/errors";
 import type { User } from "@/lib/domain/user";
 import { getServices } from "@/lib/composition/root";
 import { clientIp } from "@/app/_lib/client-ip";
+import { sameOrigin, STATUS } from "@/app/_lib/http";
 import type { Endpoint } from "./endpoint";
 
 export interface ApiResult {
@@ -28,18 +29,6 @@ export interface ApiContext<E extends Endpoint> {
   request: Request;
   signal: AbortSignal;
 }
-
-const STATUS: Record<ErrorCode, number> = {
-  validation: 422,
-  unauthenticated: 401,
-  forbidden: 403,
-  not_found: 404,
-  conflict: 409,
-  insufficient_stock: 409,
-  invalid_transition: 409,
-  unavailable: 503,
-  internal: 500,
-};
 
 /** A problem response's status and body (RFC 9457). */
 export function problemBody(status: number, code: string, detail: string, errors?: readonly { path: string; message: string }[]) {
@@ -118,17 +107,6 @@ async function authenticate(request: Request, signal: AbortSignal): Promise<{ us
     return { user, via: user ? "cookie" : null };
   }
   return { user: null, via: null };
-}
-
-function sameOrigin(request: Request): boolean {
-  const origin = request.headers.get("origin");
-  if (!origin) return false;
-  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
-  try {
-    return new URL(origin).host === host;
-  } catch {
-    return false;
-  }
 }
 
 /** JSON with object keys sorted, so the same body hashes the same whatever its key order. */

@@ -1,7 +1,7 @@
 import Link from "next/link";
 
 /** Previous / next links for a paged admin list; `href(page)` builds each page's URL. */
-export function StockPager({ page, pageCount, href, label }: { page: number; pageCount: number; href: (page: number) => string; label: string }) {
+export function AdminPager({ page, pageCount, href, label }: { page: number; pageCount: number; href: (page: number) => string; label: string }) {
   if (pageCount <= 1) return null;
   return (
     <nav aria-label={label} className="mt-3 flex items-center gap-4 text-sm">
