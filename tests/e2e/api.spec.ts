@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { expect, test } from "@playwright/test";
 import { registerShopper } from "./support";
+import { checked } from "./api-contract";
 
 // The REST API over real HTTP against the built app. Every spec shares one
 // server in CI: requests carry their own client address (X-Forwarded-For), so
@@ -11,7 +12,7 @@ type OpenApi = { openapi: string; paths: Record<string, Record<string, { operati
 
 test.describe("REST API v1", () => {
   test("serves its OpenAPI 3.1 contract, which lists the auth routes", async ({ request }) => {
-    const res = await request.get("/api/v1/openapi.json");
+    const res = await checked(request).get("/api/v1/openapi.json");
     expect(res.status()).toBe(200);
     expect(res.headers()["content-type"]).toContain("application/json");
     const doc = (await res.json()) as OpenApi;
@@ -33,37 +34,37 @@ test.describe("REST API v1", () => {
   test("register → token → an authenticated call → refresh → revoke, over HTTP", async ({ request }) => {
     const headers = { "x-forwarded-for": clientAddress() };
     const email = `api-e2e-${randomUUID().slice(0, 8)}@example.com`;
-    const registered = await request.post("/api/v1/auth/register", { headers, data: { email: email.toUpperCase(), name: "API Client", password: "a-long-password" } });
+    const registered = await checked(request).post("/api/v1/auth/register", { headers, data: { email: email.toUpperCase(), name: "API Client", password: "a-long-password" } });
     expect(registered.status()).toBe(201);
     expect((await registered.json()).user).toMatchObject({ email, role: "customer" });
 
-    const wrong = await request.post("/api/v1/auth/token", { headers, data: { email, password: "not-the-password" } });
+    const wrong = await checked(request).post("/api/v1/auth/token", { headers, data: { email, password: "not-the-password" } });
     expect(wrong.status()).toBe(401);
     expect(wrong.headers()["content-type"]).toContain("application/problem+json");
     expect((await wrong.json()).code).toBe("unauthenticated");
 
-    const issued = await request.post("/api/v1/auth/token", { headers, data: { email, password: "a-long-password" } });
+    const issued = await checked(request).post("/api/v1/auth/token", { headers, data: { email, password: "a-long-password" } });
     expect(issued.status()).toBe(200);
     const pair = (await issued.json()) as { tokenType: string; accessToken: string; refreshToken: string };
     expect(pair.tokenType).toBe("Bearer");
 
-    const health = await request.get("/api/v1/health", { headers: { ...headers, authorization: `Bearer ${pair.accessToken}` } });
+    const health = await checked(request).get("/api/v1/health", { headers: { ...headers, authorization: `Bearer ${pair.accessToken}` } });
     expect(health.status()).toBe(200);
     expect(await health.json()).toEqual({ status: "ok" });
-    const me = await request.get("/api/v1/auth/me", { headers: { ...headers, authorization: `Bearer ${pair.accessToken}` } });
+    const me = await checked(request).get("/api/v1/auth/me", { headers: { ...headers, authorization: `Bearer ${pair.accessToken}` } });
     expect(me.status()).toBe(200);
     expect((await me.json()).user.email).toBe(email);
 
-    const refreshed = await request.post("/api/v1/auth/refresh", { headers, data: { refreshToken: pair.refreshToken } });
+    const refreshed = await checked(request).post("/api/v1/auth/refresh", { headers, data: { refreshToken: pair.refreshToken } });
     expect(refreshed.status()).toBe(200);
     const next = (await refreshed.json()) as { accessToken: string; refreshToken: string };
 
-    expect((await request.post("/api/v1/auth/revoke", { headers, data: { token: next.refreshToken } })).status()).toBe(204);
-    const after = await request.get("/api/v1/auth/me", { headers: { ...headers, authorization: `Bearer ${next.accessToken}` } });
+    expect((await checked(request).post("/api/v1/auth/revoke", { headers, data: { token: next.refreshToken } })).status()).toBe(204);
+    const after = await checked(request).get("/api/v1/auth/me", { headers: { ...headers, authorization: `Bearer ${next.accessToken}` } });
     expect(after.status()).toBe(401);
     expect(after.headers()["www-authenticate"]).toContain("Bearer");
     // A bad token is refused even on a route anyone may call.
-    expect((await request.get("/api/v1/health", { headers: { ...headers, authorization: "Bearer nonsense" } })).status()).toBe(401);
+    expect((await checked(request).get("/api/v1/health", { headers: { ...headers, authorization: "Bearer nonsense" } })).status()).toBe(401);
   });
 
   test("accepts the shop's session cookie, and refuses a cookie-authenticated write from another origin", async ({ page, request, baseURL }) => {
@@ -71,22 +72,22 @@ test.describe("REST API v1", () => {
     const headers = { "x-forwarded-for": clientAddress() };
 
     // The page's request context carries the browser's session cookie.
-    const me = await page.request.get("/api/v1/auth/me", { headers });
+    const me = await checked(page.request).get("/api/v1/auth/me", { headers });
     expect(me.status()).toBe(200);
     expect((await me.json()).user.email).toBe(email);
     // Without the cookie (another request context) the same request is anonymous.
-    const anonymous = await request.get("/api/v1/auth/me", { headers });
+    const anonymous = await checked(request).get("/api/v1/auth/me", { headers });
     expect(anonymous.status()).toBe(401);
 
     // The Origin check guards every cookie-authenticated write: POST /cart/items, a real one.
-    const doc = (await (await page.request.get("/api/v1/openapi.json")).json()) as OpenApi;
+    const doc = (await (await checked(page.request).get("/api/v1/openapi.json")).json()) as OpenApi;
     test.skip(!doc.paths["/cart/items"]?.post, "POST /api/v1/cart/items does not exist in this build: no cookie-accepting write route to check.");
-    const products = await page.request.get("/api/v1/products?inStock=true&limit=1", { headers });
+    const products = await checked(page.request).get("/api/v1/products?inStock=true&limit=1", { headers });
     expect(products.status()).toBe(200);
     const product = ((await products.json()) as { items: { id: string; name: string }[] }).items[0]!;
     const productId = product.id;
     const add = (origin: string) =>
-      page.request.post("/api/v1/cart/items", {
+      checked(page.request).post("/api/v1/cart/items", {
         headers: { ...headers, origin, "idempotency-key": randomUUID() },
         data: { productId, quantity: 1 },
       });
@@ -95,7 +96,7 @@ test.describe("REST API v1", () => {
     expect(foreign.status()).toBe(403);
     expect(foreign.headers()["content-type"]).toContain("application/problem+json");
     expect((await foreign.json()).code).toBe("forbidden");
-    const untouched = await page.request.get("/api/v1/cart", { headers });
+    const untouched = await checked(page.request).get("/api/v1/cart", { headers });
     expect(untouched.status()).toBe(200);
     expect((await untouched.json()).lines).toEqual([]);
 

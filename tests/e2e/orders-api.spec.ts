@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { expect, test, type APIRequestContext, type APIResponse } from "@playwright/test";
 import { addToCart, openInStockProduct, registerShopper } from "./support";
 import { ADMIN } from "./admin-support";
+import { checked } from "./api-contract";
 
 // /api/v1/orders over real HTTP against the built app and its worker: the
 // shop's session cookie (writes only from the shop's own origin), bearer
@@ -14,7 +15,7 @@ const clientAddress = `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.r
 const SHIP_TO = { name: "API Shopper", line1: "1 Test Street", line2: null, city: "Springfield", postalCode: "12345", country: "US" };
 
 async function bearer(request: APIRequestContext, email: string, password: string): Promise<string> {
-  const res = await request.post("/api/v1/auth/token", { headers: { "x-forwarded-for": clientAddress }, data: { email, password } });
+  const res = await checked(request).post("/api/v1/auth/token", { headers: { "x-forwarded-for": clientAddress }, data: { email, password } });
   expect(res.status()).toBe(200);
   return ((await res.json()) as { accessToken: string }).accessToken;
 }
@@ -33,14 +34,14 @@ test("a shopper's order through the API: cookie writes need the shop's origin, t
   const key = randomUUID();
 
   // The browser's session cookie works, but a write without the shop's Origin is refused.
-  await problem(await page.request.post("/api/v1/orders", { headers: { "idempotency-key": key }, data: { shipTo: SHIP_TO } }), 403, "forbidden");
-  await problem(await page.request.post("/api/v1/orders", { headers: { "idempotency-key": key, origin: "https://evil.example" }, data: { shipTo: SHIP_TO } }), 403, "forbidden");
+  await problem(await checked(page.request).post("/api/v1/orders", { headers: { "idempotency-key": key }, data: { shipTo: SHIP_TO } }), 403, "forbidden");
+  await problem(await checked(page.request).post("/api/v1/orders", { headers: { "idempotency-key": key, origin: "https://evil.example" }, data: { shipTo: SHIP_TO } }), 403, "forbidden");
 
-  const placed = await page.request.post("/api/v1/orders", { headers: { "idempotency-key": key, origin }, data: { shipTo: SHIP_TO } });
+  const placed = await checked(page.request).post("/api/v1/orders", { headers: { "idempotency-key": key, origin }, data: { shipTo: SHIP_TO } });
   expect(placed.status()).toBe(201);
   const order = (await placed.json()) as { id: string; status: string; total: { amountMinor: number; currency: string } };
   expect(order.status).toBe("pending");
-  const replay = await page.request.post("/api/v1/orders", { headers: { "idempotency-key": key, origin }, data: { shipTo: SHIP_TO } });
+  const replay = await checked(page.request).post("/api/v1/orders", { headers: { "idempotency-key": key, origin }, data: { shipTo: SHIP_TO } });
   expect(replay.status()).toBe(201);
   expect(replay.headers()["idempotent-replayed"]).toBe("true");
   expect(((await replay.json()) as { id: string }).id).toBe(order.id);
@@ -49,27 +50,27 @@ test("a shopper's order through the API: cookie writes need the shop's origin, t
   const token = await bearer(request, email, "a-long-password");
   const auth = { authorization: `Bearer ${token}` };
   await expect
-    .poll(async () => ((await (await request.get(`/api/v1/orders/${order.id}`, { headers: auth })).json()) as { status: string }).status, { timeout: 30_000 })
+    .poll(async () => ((await (await checked(request).get(`/api/v1/orders/${order.id}`, { headers: auth })).json()) as { status: string }).status, { timeout: 30_000 })
     .toBe("stock_reserved");
-  const list = (await (await request.get("/api/v1/orders?limit=5", { headers: auth })).json()) as { items: { id: string }[]; next: string | null };
+  const list = (await (await checked(request).get("/api/v1/orders?limit=5", { headers: auth })).json()) as { items: { id: string }[]; next: string | null };
   expect(list.items.map((o) => o.id)).toEqual([order.id]);
   expect(list.next).toBeNull();
 
   // Another account (here the admin) does not see it through the shopper's routes.
   const adminToken = await bearer(request, ADMIN.email, ADMIN.password);
-  await problem(await request.get(`/api/v1/orders/${order.id}`, { headers: { authorization: `Bearer ${adminToken}` } }), 404, "not_found");
+  await problem(await checked(request).get(`/api/v1/orders/${order.id}`, { headers: { authorization: `Bearer ${adminToken}` } }), 404, "not_found");
 
-  const declined = await request.post(`/api/v1/orders/${order.id}/pay`, { headers: { ...auth, "idempotency-key": randomUUID() }, data: { cardNumber: "4000 0000 0000 0002" } });
+  const declined = await checked(request).post(`/api/v1/orders/${order.id}/pay`, { headers: { ...auth, "idempotency-key": randomUUID() }, data: { cardNumber: "4000 0000 0000 0002" } });
   await problem(declined, 402, "payment_declined");
-  const paid = await request.post(`/api/v1/orders/${order.id}/pay`, { headers: { ...auth, "idempotency-key": randomUUID() }, data: { cardNumber: "4242 4242 4242 4242" } });
+  const paid = await checked(request).post(`/api/v1/orders/${order.id}/pay`, { headers: { ...auth, "idempotency-key": randomUUID() }, data: { cardNumber: "4242 4242 4242 4242" } });
   expect(paid.status()).toBe(200);
   expect(((await paid.json()) as { status: string }).status).toBe("paid");
 
-  const cancelled = await request.post(`/api/v1/orders/${order.id}/cancel`, { headers: auth });
+  const cancelled = await checked(request).post(`/api/v1/orders/${order.id}/cancel`, { headers: auth });
   expect(cancelled.status()).toBe(200);
   expect(await cancelled.json()).toMatchObject({ status: "cancelled", cancellationReason: "customer_request", refundDue: true });
 
   await page.goto(`/orders/${order.id}`);
   await expect(page.getByTestId("order-status")).toContainText("Cancelled by you");
-  await problem(await request.get(`/api/v1/orders/${order.id}`), 401, "unauthenticated");
+  await problem(await checked(request).get(`/api/v1/orders/${order.id}`), 401, "unauthenticated");
 });

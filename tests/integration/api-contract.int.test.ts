@@ -5,7 +5,7 @@ import { ENDPOINTS } from "@/app/api/v1/_contract";
 import type { ApiRouteHandler } from "@/app/api/v1/_lib/handle";
 import { buildOpenApiDocument } from "@/app/api/v1/_lib/openapi";
 import { createTestDatabase, type TestDatabase } from "../support/db";
-import { apiHarness, useApiDatabase } from "../support/api";
+import { apiHarness, contractChecker, useApiDatabase } from "../support/api";
 
 const API_DIR = path.resolve(import.meta.dirname, "../../app/api/v1");
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"] as const;
@@ -62,6 +62,19 @@ describe("the OpenAPI contract", () => {
     }
     expect(text).not.toContain("#/$defs/");
     for (const ops of Object.values(doc.paths)) for (const op of Object.values(ops)) expect(Object.keys(op.responses).length).toBeGreaterThan(0);
+  });
+});
+
+describe("the response checker every API test goes through", () => {
+  it("refuses an undocumented status, a body off its schema and a wrong content type", () => {
+    const { findEndpoint, check } = contractChecker();
+    const { endpoint } = findEndpoint("GET", "/health");
+    expect(() => check(endpoint, 200, { status: "ok" }, "application/json")).not.toThrow();
+    expect(() => check(endpoint, 418, { status: "ok" }, "application/json")).toThrow(/does not list/);
+    expect(() => check(endpoint, 200, { status: "ok", extra: 1 }, "application/json")).toThrow(/does not match/);
+    expect(() => check(endpoint, 200, { status: "fine" }, "application/json")).toThrow(/does not match/);
+    expect(() => check(endpoint, 200, { status: "ok" }, "text/html")).toThrow(/content-type/);
+    expect(() => findEndpoint("GET", "/no-such-route")).toThrow(/no endpoint/);
   });
 });
 

@@ -49,13 +49,18 @@ function routeFile(template: string): string {
 /** Which (method path status) the tests have seen; for the contract-coverage check. */
 export const seenResponses = new Set<string>();
 
-export function apiHarness(options: { ip?: string } = {}) {
+/**
+ * Finds the endpoint of a request and checks a response against the OpenAPI
+ * document: its status must be listed for the operation and its body must
+ * match the documented schema. Used in-process (apiHarness) and over HTTP
+ * (tests/e2e/api-contract.ts).
+ */
+export function contractChecker() {
   const doc = buildOpenApiDocument() as { paths: Record<string, Record<string, Json>>; components: { schemas: Json } };
   const ajv = new Ajv2020({ strict: false, allErrors: true });
   addFormats.default(ajv);
   ajv.addSchema({ $id: "doc", components: doc.components }, "doc");
   const validators = new Map<string, ReturnType<typeof ajv.compile>>();
-  const defaultIp = options.ip ?? `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
 
   function findEndpoint(method: string, pathname: string): { endpoint: Endpoint; params: Record<string, string> } {
     for (const endpoint of ENDPOINTS) {
@@ -91,6 +96,12 @@ export function apiHarness(options: { ip?: string } = {}) {
     }
   }
 
+  return { findEndpoint, check };
+}
+
+export function apiHarness(options: { ip?: string } = {}) {
+  const { findEndpoint, check } = contractChecker();
+  const defaultIp = options.ip ?? `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
   return {
     async call<T = unknown>(method: Endpoint["method"], pathAndQuery: string, opts: CallOptions = {}): Promise<ApiResponse<T>> {
       const url = new URL(`http://api.test/api/v1${pathAndQuery}`);
