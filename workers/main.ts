@@ -16,7 +16,7 @@ const log = {
 
 async function main(): Promise<void> {
   const services = createServices();
-  const worker = await startWorker(services, createWorkerAdapters(services.env, log), log);
+  const worker = await startWorker(services, createWorkerAdapters(services, log), log);
 
   let stopping = false;
   const shutdown = async (signal: string) => {

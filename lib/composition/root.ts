@@ -11,6 +11,7 @@ import { makeApiTokens } from "../application/auth/api-tokens";
 import { makeIdempotency } from "../application/api/idempotency";
 import { PrismaApiSessionRepository } from "../infrastructure/db/prisma-api-session-repository";
 import { PrismaIdempotencyRepository } from "../infrastructure/db/prisma-idempotency-repository";
+import { PrismaDeadLetterRepository } from "../infrastructure/db/prisma-dead-letter-repository";
 import { JoseAccessTokenSigner } from "../infrastructure/security/jose-access-token-signer";
 import { makeReadiness } from "../infrastructure/health/readiness";
 import { makeSessions } from "../application/auth/sessions";
@@ -86,6 +87,8 @@ export function createServices(env: Env = loadEnv(), overrides: { clock?: Clock;
     authenticate,
     /** Bearer tokens for API clients. */
     apiTokens: makeApiTokens({ sessions: new PrismaApiSessionRepository(prisma), signer: new JoseAccessTokenSigner(tokenSecret), authenticate, ids, clock }),
+    /** Where the worker records the events it dead-letters (over this pool: dead letters are rare). */
+    deadLetters: new PrismaDeadLetterRepository(prisma),
     /** Whether PostgreSQL and Kafka answer (GET /api/v1/ready). */
     readiness: makeReadiness({ pool: limiterPool, brokers: env.KAFKA_BROKERS, clientId: env.KAFKA_CLIENT_ID }),
     /**

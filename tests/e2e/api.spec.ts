@@ -80,8 +80,6 @@ test.describe("REST API v1", () => {
     expect(anonymous.status()).toBe(401);
 
     // The Origin check guards every cookie-authenticated write: POST /cart/items, a real one.
-    const doc = (await (await checked(page.request).get("/api/v1/openapi.json")).json()) as OpenApi;
-    test.skip(!doc.paths["/cart/items"]?.post, "POST /api/v1/cart/items does not exist in this build: no cookie-accepting write route to check.");
     const products = await checked(page.request).get("/api/v1/products?inStock=true&limit=1", { headers });
     expect(products.status()).toBe(200);
     const product = ((await products.json()) as { items: { id: string; name: string }[] }).items[0]!;

@@ -43,9 +43,10 @@ beforeAll(async () => {
   await tap.connect();
   await tap.subscribe({ topic: `${topics.prefix}order.created.dlq`, fromBeginning: true });
   await tap.run({ eachMessage: async ({ partition, message }) => void dlq.push({ partition, message }) });
-  producer = topics.kafka.producer();
+  // Idempotent, like the relay: a send retried under load must not put a poison message on the topic twice.
+  producer = topics.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
-  worker = await startWorker(services, createWorkerAdapters(services.env, log), log);
+  worker = await startWorker(services, createWorkerAdapters(services, log), log);
 });
 
 afterAll(async () => {

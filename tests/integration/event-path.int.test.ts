@@ -32,7 +32,7 @@ beforeAll(async () => {
   pool = sqlPool(db.url);
   topics = await isolatedTopics();
   services = servicesFor(db.url, { KAFKA_TOPIC_PREFIX: topics.prefix, OUTBOX_POLL_MS: "50" });
-  worker = await startWorker(services, createWorkerAdapters(services.env, quiet), quiet);
+  worker = await startWorker(services, createWorkerAdapters(services, quiet), quiet);
   // A separate consumer group that records every message, to check keys and headers.
   tap = topics.kafka.consumer({ groupId: `${topics.prefix}tap` });
   await tap.connect();

@@ -98,6 +98,8 @@ export const adminOrderListInput = z
       z.string().trim().toLowerCase().max(254, "At most 254 characters").regex(/^[^\s]+$/, "An email (or its beginning) has no spaces").optional(),
     ),
     after: z.preprocess(blankToUndefined, z.string().max(200).optional()),
+    /** Orders per page; the back office's own pages use the default. */
+    limit: z.number().int().min(1).max(100).optional(),
   })
   .refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, { message: "The end date is before the start date", path: ["to"] });
 export type AdminOrderListInput = z.input<typeof adminOrderListInput>;
@@ -217,10 +219,11 @@ export function makeAdminOrders(deps: {
         createdBefore: q.to === undefined ? undefined : new Date(new Date(`${q.to}T00:00:00.000Z`).getTime() + 86_400_000),
         emailPrefix: q.email,
       };
-      const rows = await deps.reader.list(filters, after, pageSize + 1, signal);
-      const items = rows.slice(0, pageSize);
+      const limit = q.limit ?? pageSize;
+      const rows = await deps.reader.list(filters, after, limit + 1, signal);
+      const items = rows.slice(0, limit);
       const last = items[items.length - 1];
-      return { items, next: rows.length > pageSize && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null };
+      return { items, next: rows.length > limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null };
     },
 
     async get(actor: Actor | null, id: string, signal?: AbortSignal): Promise<AdminOrderDetail> {

@@ -1,6 +1,6 @@
 import type { CartView } from "@/lib/application/cart/cart";
 import { DEFAULT_CURRENCY } from "@/lib/domain/cart";
-import { AppError, isAppError } from "@/lib/domain/errors";
+import { withRequestPaths } from "../_lib/field-paths";
 import { money, multiply } from "@/lib/domain/money";
 import { orderTotals } from "@/lib/domain/shipping";
 
@@ -39,13 +39,6 @@ export function cartJson({ cart, summary }: CartView) {
  * use case says "productId" / "quantity"; a field the request does not have
  * (a PATCH names no product) is put on `fallback`.
  */
-export async function withRequestPaths<T>(paths: Record<string, string>, fallback: string, work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (isAppError(error) && error.fields.length > 0) {
-      throw new AppError(error.code, error.message, { cause: error, fields: error.fields.map((f) => ({ ...f, path: paths[f.path] ?? fallback })) });
-    }
-    throw error;
-  }
+export function withCartPaths<T>(paths: Record<string, string>, fallback: string, work: () => Promise<T>): Promise<T> {
+  return withRequestPaths(paths, () => fallback, work);
 }

@@ -1,6 +1,6 @@
-import { isAppError, AppError } from "@/lib/domain/errors";
 import { getServices } from "@/lib/composition/root";
 import { listOrdersEndpoint, placeOrderEndpoint } from "../_contract/orders";
+import { withRequestPaths } from "../_lib/field-paths";
 import { handle } from "../_lib/handle";
 import { derivedKey, orderJson } from "./order-json";
 
@@ -12,8 +12,8 @@ const FIELD_PATHS: Record<string, string> = { total: "body.expectedTotalMinor" }
 export const POST = handle(placeOrderEndpoint, async ({ body, user, request, signal }) => {
   // handle() has already refused a request without one.
   const key = request.headers.get("idempotency-key")!;
-  try {
-    const { order, created } = await getServices().placeOrder(
+  const { order, created } = await withRequestPaths(FIELD_PATHS, (field) => field, () =>
+    getServices().placeOrder(
       {
         userId: user.id,
         email: user.email,
@@ -22,14 +22,9 @@ export const POST = handle(placeOrderEndpoint, async ({ body, user, request, sig
         expectedTotalMinor: body.expectedTotalMinor,
       },
       signal,
-    );
-    return { status: created ? 201 : 200, body: orderJson(order) };
-  } catch (error) {
-    if (isAppError(error, "validation") && error.fields.some((f) => f.path in FIELD_PATHS)) {
-      throw new AppError("validation", error.message, { cause: error, fields: error.fields.map((f) => ({ ...f, path: FIELD_PATHS[f.path] ?? f.path })) });
-    }
-    throw error;
-  }
+    ),
+  );
+  return { status: created ? 201 : 200, body: orderJson(order) };
 });
 
 export const GET = handle(listOrdersEndpoint, async ({ query, user, signal }) => {

@@ -1,5 +1,5 @@
 import type { Product, ProductDetails } from "@/lib/domain/catalog";
-import { isAppError, AppError } from "@/lib/domain/errors";
+import { withRequestPaths } from "../_lib/field-paths";
 
 /**
  * The public JSON shape of a product: money as integer minor units with a
@@ -23,13 +23,6 @@ export function productDetailsJson(p: ProductDetails, appUrl: string) {
 }
 
 /** Runs a use case and puts its field errors under the request part they came from ("category" → "query.category"). */
-export async function withFieldPrefix<T>(prefix: string, work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (isAppError(error) && error.fields.length > 0) {
-      throw new AppError(error.code, error.message, { cause: error, fields: error.fields.map((f) => ({ ...f, path: `${prefix}.${f.path}` })) });
-    }
-    throw error;
-  }
+export function withFieldPrefix<T>(prefix: string, work: () => Promise<T>): Promise<T> {
+  return withRequestPaths({}, (field) => `${prefix}.${field}`, work);
 }

@@ -3,11 +3,11 @@
  * shapes of products and orders, and field errors of the use cases renamed to
  * the request's paths (body.sku, params.id, query.cursor).
  */
-import { AppError, isAppError } from "@/lib/domain/errors";
 import type { Actor } from "@/lib/application/admin/access";
 import type { AdminProduct } from "@/lib/application/admin/products";
 import type { Order } from "@/lib/domain/order";
 import type { User } from "@/lib/domain/user";
+import { withRequestPaths } from "../../_lib/field-paths";
 
 export const actorOf = (user: User): Actor => ({ id: user.id, role: user.role });
 
@@ -55,20 +55,9 @@ export function orderJson(o: Order) {
   };
 }
 
-/**
- * Runs a use case; its AppErrors keep their code, their field paths become
- * the request's (`rename` maps a use case's field to one, default `body.<field>`).
- */
-export async function withFieldPaths<T>(rename: Record<string, string>, work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (isAppError(error) && error.fields.length > 0) {
-      const fields = error.fields.map((f) => ({ path: rename[f.path] ?? (f.path === "form" ? "body" : `body.${f.path}`), message: f.message }));
-      throw new AppError(error.code, error.message, { cause: error, fields });
-    }
-    throw error;
-  }
+/** A back-office use case's field errors at the request's paths (`rename`, else `body.<field>`). */
+export function withFieldPaths<T>(rename: Record<string, string>, work: () => Promise<T>): Promise<T> {
+  return withRequestPaths(rename, (field) => (field === "form" ? "body" : `body.${field}`), work);
 }
 
 /** The order transitions' field names → request paths. */

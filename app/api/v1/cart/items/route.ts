@@ -2,12 +2,12 @@ import { getServices } from "@/lib/composition/root";
 import { userCartOwner } from "@/lib/domain/cart";
 import { addCartItem } from "../../_contract/cart";
 import { handle } from "../../_lib/handle";
-import { cartJson, withRequestPaths } from "../cart-json";
+import { cartJson, withCartPaths } from "../cart-json";
 
 export const dynamic = "force-dynamic";
 
 export const POST = handle(addCartItem, async ({ user, body, signal }) => {
-  const view = await withRequestPaths({ productId: "body.productId", quantity: "body.quantity" }, "body", () =>
+  const view = await withCartPaths({ productId: "body.productId", quantity: "body.quantity" }, "body", () =>
     getServices().cart.addItem(userCartOwner(user.id), { productId: body.productId, quantity: body.quantity }, signal),
   );
   return { status: 201, body: cartJson(view) };

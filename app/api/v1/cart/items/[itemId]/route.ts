@@ -2,13 +2,13 @@ import { getServices } from "@/lib/composition/root";
 import { userCartOwner } from "@/lib/domain/cart";
 import { removeCartItem, updateCartItem } from "../../../_contract/cart";
 import { handle } from "../../../_lib/handle";
-import { cartJson, withRequestPaths } from "../../cart-json";
+import { cartJson, withCartPaths } from "../../cart-json";
 
 export const dynamic = "force-dynamic";
 
 // A line of another user's cart is looked for only inside the caller's cart: 404, as an unknown id.
 export const PATCH = handle(updateCartItem, async ({ user, params, body, signal }) => {
-  const view = await withRequestPaths({ quantity: "body.quantity" }, "params.itemId", () =>
+  const view = await withCartPaths({ quantity: "body.quantity" }, "params.itemId", () =>
     getServices().cart.updateItem(userCartOwner(user.id), { itemId: params.itemId, quantity: body.quantity }, signal),
   );
   return { status: 200, body: cartJson(view) };
