@@ -1,4 +1,4 @@
-import type { OutboxRelayStore } from "../../application/outbox/relay-outbox";
+import type { OutboxRelayStore, RelayBatch } from "../../application/outbox/relay-outbox";
 import type { DomainEvent, EventPayload, Topic } from "../../domain/events";
 import { AppError } from "../../domain/errors";
 import type { Db, PrismaClient } from "./prisma-client";
@@ -31,29 +31,51 @@ type OutboxRow = {
   schema_version: number;
   payload: unknown;
   created_at: Date;
+  seq: bigint;
 };
 
 export class PrismaOutboxRelayStore implements OutboxRelayStore {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    /** Upper bound on holding claimed rows while the broker answers. */
+    private readonly publishTimeoutMs = 30_000,
+  ) {}
 
   async withUnsentBatch(
     limit: number,
     publish: (events: readonly DomainEvent[]) => Promise<void>,
     signal?: AbortSignal,
-  ): Promise<number> {
+  ): Promise<RelayBatch> {
     let failure: unknown;
-    const sent = await this.prisma.$transaction(
-      async (tx) => {
-        // SKIP LOCKED: several relays can run at once; each takes different rows.
+    const result = await this.prisma.$transaction(
+      async (tx): Promise<RelayBatch> => {
+        // SKIP LOCKED: several relays run at once; each claims different rows
+        // and none waits for another. seq is commit order per aggregate.
         const rows = await tx.$queryRaw<OutboxRow[]>`
-          SELECT id, aggregate_type, aggregate_id, type, schema_version, payload, created_at
+          SELECT id, aggregate_type, aggregate_id, type, schema_version, payload, created_at, seq
           FROM outbox_events WHERE sent_at IS NULL
-          ORDER BY created_at, id
+          ORDER BY seq
           LIMIT ${limit}
           FOR UPDATE SKIP LOCKED`;
-        if (rows.length === 0) return 0;
+        if (rows.length === 0) return { sent: 0, held: 0 };
         signal?.throwIfAborted();
-        const events = rows.map(
+        // Per-aggregate order across relays: an unsent event of the same
+        // aggregate that is not ours (another relay holds it, or it lies past
+        // our limit) must go first; our events after it wait for a later batch.
+        const aggregates = [...new Set(rows.map((r) => r.aggregate_id))];
+        const ids = rows.map((r) => r.id);
+        const foreign = await tx.$queryRaw<{ aggregate_id: string; first: bigint }[]>`
+          SELECT aggregate_id, min(seq) AS first FROM outbox_events
+          WHERE sent_at IS NULL AND aggregate_id = ANY(${aggregates}::text[]) AND NOT (id = ANY(${ids}::uuid[]))
+          GROUP BY aggregate_id`;
+        const firstForeign = new Map(foreign.map((f) => [f.aggregate_id, f.first]));
+        const ready = rows.filter((r) => {
+          const first = firstForeign.get(r.aggregate_id);
+          return first === undefined || r.seq < first;
+        });
+        const held = rows.length - ready.length;
+        if (ready.length === 0) return { sent: 0, held };
+        const events = ready.map(
           (r): DomainEvent => ({
             id: r.id,
             type: r.type as Topic,
@@ -64,26 +86,44 @@ export class PrismaOutboxRelayStore implements OutboxRelayStore {
             payload: r.payload as EventPayload<Topic>,
           }),
         );
+        const readyIds = ready.map((r) => r.id);
         try {
-          await publish(events);
+          await withTimeout(publish(events), this.publishTimeoutMs, "the broker did not acknowledge the batch in time");
         } catch (error) {
           // Keep the rows unsent but note the attempt, so a stuck event is visible.
           failure = error;
           await tx.outboxEvent.updateMany({
-            where: { id: { in: rows.map((r) => r.id) } },
+            where: { id: { in: readyIds } },
             data: { attempts: { increment: 1 }, lastError: String((error as Error)?.message ?? error).slice(0, 1000) },
           });
-          return 0;
+          return { sent: 0, held };
         }
         await tx.outboxEvent.updateMany({
-          where: { id: { in: rows.map((r) => r.id) } },
+          where: { id: { in: readyIds } },
           data: { sentAt: new Date(), attempts: { increment: 1 }, lastError: null },
         });
-        return rows.length;
+        return { sent: ready.length, held };
       },
-      { timeout: 60_000, maxWait: 10_000 },
+      { timeout: this.publishTimeoutMs + 30_000, maxWait: 10_000 },
     );
     if (failure !== undefined) throw new AppError("unavailable", "publishing an outbox batch failed", { cause: failure });
-    return sent;
+    return result;
   }
+
+  async pruneSent(sentBefore: Date, limit: number, signal?: AbortSignal): Promise<number> {
+    signal?.throwIfAborted();
+    // SKIP LOCKED: two workers pruning at once take different rows.
+    return this.prisma.$executeRaw`
+      DELETE FROM outbox_events WHERE id IN (
+        SELECT id FROM outbox_events WHERE sent_at < ${sentBefore}
+        ORDER BY sent_at LIMIT ${limit} FOR UPDATE SKIP LOCKED)`;
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new AppError("unavailable", message)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

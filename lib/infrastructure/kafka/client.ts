@@ -1,4 +1,4 @@
-import { Kafka, logLevel, type logCreator } from "kafkajs";
+import { Kafka, logLevel, type logCreator, type RetryOptions } from "kafkajs";
 
 /**
  * kafkajs logs retriable conditions (a coordinator still loading, a leader
@@ -15,12 +15,12 @@ const diagnostics: logCreator =
     console.warn(`[kafkajs ${tag}]${namespace ? ` ${namespace}:` : ""} ${message ?? ""}${error ? ` (${error})` : ""}`);
   };
 
-export function createKafka(brokers: string[], clientId: string): Kafka {
+export function createKafka(brokers: string[], clientId: string, retry: RetryOptions = { initialRetryTime: 300, retries: 8 }): Kafka {
   return new Kafka({
     clientId,
     brokers,
     logLevel: logLevel.WARN,
     logCreator: diagnostics,
-    retry: { initialRetryTime: 300, retries: 8 },
+    retry,
   });
 }

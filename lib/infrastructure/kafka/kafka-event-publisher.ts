@@ -42,10 +42,19 @@ export class KafkaEventPublisher implements EventPublisher {
       list.push(encodeEvent(e));
       byTopic.set(topic, list);
     }
-    await this.producer.sendBatch({
-      acks: -1,
-      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-    });
+    try {
+      await this.producer.sendBatch({
+        acks: -1,
+        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+      });
+    } catch (error) {
+      // Start the next attempt on a fresh connection (after a broker restart
+      // the old one may point at a dead socket or a stale producer epoch).
+      const producer = this.producer;
+      this.connected = null;
+      await producer.disconnect().catch(() => undefined);
+      throw error;
+    }
   }
 
   async close(): Promise<void> {
