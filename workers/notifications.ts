@@ -1,3 +1,3 @@
 import type { Services } from "../lib/composition/root";
 
-export type Notifications = ReturnType<Services["notifications"]>;
+export type Notifications = Services["notifications"];

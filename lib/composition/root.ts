@@ -26,11 +26,12 @@ import { makeReserveStock } from "../application/inventory/reserve-stock";
 import { makeCancelOrder } from "../application/orders/cancel-order";
 import { makeExpireReservations } from "../application/orders/expire-reservations";
 import { makePayOrder } from "../application/payments/pay-order";
-import { makeNotifications } from "../application/notifications/emails";
+import { makeNotifications, type Mailer } from "../application/notifications/emails";
+import { makeEmailDispatcher, type EmailDispatcherDeps } from "../application/notifications/email-dispatcher";
 import { makeOrderQueries } from "../application/orders/order-queries";
 import { makePlaceOrder } from "../application/orders/place-order";
 import { makeQuoteCheckout } from "../application/orders/checkout-quote";
-import { makeRelayOutbox } from "../application/outbox/relay-outbox";
+import { makePruneOutbox, makeRelayOutbox } from "../application/outbox/relay-outbox";
 import { systemClock, type Clock, type IdGenerator } from "../application/shared";
 import { loadEnv, type Env } from "../infrastructure/config/env";
 import { PrismaCartRepository } from "../infrastructure/db/prisma-cart-repository";
@@ -38,7 +39,7 @@ import { PrismaCategoryRepository } from "../infrastructure/db/prisma-category-r
 import { createPrismaClient } from "../infrastructure/db/prisma-client";
 import { PrismaOrderRepository } from "../infrastructure/db/prisma-order-repository";
 import { PrismaOutboxRelayStore } from "../infrastructure/db/prisma-outbox-repository";
-import { PrismaProcessedEventRepository } from "../infrastructure/db/prisma-processed-event-repository";
+import { PrismaOutgoingEmailRepository } from "../infrastructure/db/prisma-outgoing-email-repository";
 import { PrismaProductRepository } from "../infrastructure/db/prisma-product-repository";
 import { PrismaSessionRepository } from "../infrastructure/db/prisma-session-repository";
 import { PrismaUnitOfWork } from "../infrastructure/db/prisma-unit-of-work";
@@ -57,7 +58,6 @@ export function createServices(env: Env = loadEnv(), overrides: { clock?: Clock;
   const ids = overrides.ids ?? { uuid: randomUUID };
   const hasher = new Argon2PasswordHasher();
   const users = new PrismaUserRepository(prisma);
-  const processed = new PrismaProcessedEventRepository(prisma);
   // rate-limiter-flexible speaks to a pg Pool, not to Prisma. A small one: a
   // sign-in makes two or three single-statement round trips. It connects lazily,
   // so the worker, which never signs anyone in, opens no connection.
@@ -127,11 +127,14 @@ export function createServices(env: Env = loadEnv(), overrides: { clock?: Clock;
       provider: new FakePaymentProvider({ latencyMs: env.PAYMENTS_FAKE_LATENCY_MS, failWith: env.PAYMENTS_FAKE_FAIL }),
     }),
     releaseStock: makeReleaseStock({ uow, ids, clock }),
-    /** Email use cases, bound to a mailer the caller owns (the worker). */
-    notifications: (mailer: Parameters<typeof makeNotifications>[0]["mailer"]) =>
-      makeNotifications({ mailer, processed, shopUrl: env.APP_URL }),
+    /** Email use cases: each queues its email with the event's processed mark, in one transaction. */
+    notifications: makeNotifications({ uow, ids, shopUrl: env.APP_URL }),
+    /** Sends queued emails through a mailer the caller owns (the worker). */
+    emailDispatcher: (mailer: Mailer, options: Omit<EmailDispatcherDeps, "queue" | "mailer" | "clock">) =>
+      makeEmailDispatcher({ queue: new PrismaOutgoingEmailRepository(prisma), mailer, clock, ...options }),
     relayOutbox: (publisher: Parameters<typeof makeRelayOutbox>[0]["publisher"]) =>
       makeRelayOutbox({ store: new PrismaOutboxRelayStore(prisma), publisher }),
+    pruneOutbox: makePruneOutbox({ store: new PrismaOutboxRelayStore(prisma), clock, retentionMs: env.OUTBOX_RETENTION_HOURS * 3_600_000 }),
     close: async () => {
       await Promise.all([prisma.$disconnect(), limiterPool.end(), catalogCache?.close()]);
     },

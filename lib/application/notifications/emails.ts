@@ -1,13 +1,15 @@
 import { addressLines } from "../../domain/address";
 import type { DomainEvent } from "../../domain/events";
 import { formatMoney, money } from "../../domain/money";
-import type { ProcessedEvents } from "../shared";
+import type { IdGenerator, ProcessedEvents, UnitOfWork } from "../shared";
 
 export interface EmailMessage {
   to: string;
   subject: string;
   text: string;
   html: string;
+  /** RFC 5322 Message-ID ("<id@host>"); when set, every attempt sends the same one. */
+  messageId?: string;
 }
 
 export interface Mailer {
@@ -80,24 +82,54 @@ export function welcomeEmail(event: DomainEvent<"user.registered">, shopUrl: str
   };
 }
 
+export const EMAIL_KINDS = ["order_confirmation", "receipt", "shipped", "welcome"] as const;
+export type EmailKind = (typeof EMAIL_KINDS)[number];
+
+/** A rendered email waiting in the outgoing queue. */
+export interface NewOutgoingEmail {
+  id: string;
+  /** The event that asked for it: one email per (event, kind). */
+  eventId: string;
+  kind: EmailKind;
+  message: EmailMessage & { messageId: string };
+}
+
+/** Queues an email inside the caller's transaction; the dispatcher sends it after commit. */
+export interface OutgoingEmails {
+  enqueue(email: NewOutgoingEmail, signal?: AbortSignal): Promise<void>;
+}
+
+export interface NotificationsRepos {
+  processed: Pick<ProcessedEvents, "markProcessed">;
+  outgoingEmails: OutgoingEmails;
+}
+
+export type EnqueueOutcome = "queued" | "duplicate";
+
 /**
- * Sends each event's email at most once per successful record. An email is
- * sent before the event is recorded, so a crash in between sends it again
- * (at-least-once); recording first could lose it, which is worse for a receipt.
+ * Turns each event into one queued email. The processed mark and the queued
+ * row commit together, so a redelivered event queues nothing and a crash
+ * before commit loses nothing; SMTP is spoken later, by the dispatcher, so a
+ * slow mail server never holds the consumer.
  */
-export function makeNotifications(deps: { mailer: Mailer; processed: ProcessedEvents; shopUrl: string }) {
-  const once = async (eventId: string, message: () => EmailMessage, signal?: AbortSignal): Promise<"sent" | "duplicate"> => {
-    if (await deps.processed.isProcessed(NOTIFICATIONS_CONSUMER, eventId, signal)) return "duplicate";
-    await deps.mailer.send(message(), signal);
-    await deps.processed.markProcessed(NOTIFICATIONS_CONSUMER, eventId, signal);
-    return "sent";
-  };
+export function makeNotifications(deps: { uow: UnitOfWork<NotificationsRepos>; ids: IdGenerator; shopUrl: string }) {
+  // hostname, not host: a port's colon is not allowed on the right of a Message-ID.
+  const messageIdHost = new URL(deps.shopUrl).hostname;
+  const enqueueOnce = (eventId: string, kind: EmailKind, render: () => EmailMessage, signal?: AbortSignal): Promise<EnqueueOutcome> =>
+    deps.uow.run(async ({ processed, outgoingEmails }) => {
+      if (!(await processed.markProcessed(NOTIFICATIONS_CONSUMER, eventId, signal))) return "duplicate";
+      const id = deps.ids.uuid();
+      await outgoingEmails.enqueue({ id, eventId, kind, message: { ...render(), messageId: `<${id}@${messageIdHost}>` } }, signal);
+      return "queued";
+    }, signal);
   return {
     sendOrderConfirmation: (event: DomainEvent<"order.created">, signal?: AbortSignal) =>
-      once(event.id, () => orderConfirmationEmail(event, deps.shopUrl), signal),
-    sendReceipt: (event: DomainEvent<"order.paid">, signal?: AbortSignal) => once(event.id, () => receiptEmail(event, deps.shopUrl), signal),
-    sendShipped: (event: DomainEvent<"order.shipped">, signal?: AbortSignal) => once(event.id, () => shippedEmail(event, deps.shopUrl), signal),
+      enqueueOnce(event.id, "order_confirmation", () => orderConfirmationEmail(event, deps.shopUrl), signal),
+    sendReceipt: (event: DomainEvent<"order.paid">, signal?: AbortSignal) =>
+      enqueueOnce(event.id, "receipt", () => receiptEmail(event, deps.shopUrl), signal),
+    sendShipped: (event: DomainEvent<"order.shipped">, signal?: AbortSignal) =>
+      enqueueOnce(event.id, "shipped", () => shippedEmail(event, deps.shopUrl), signal),
     sendWelcome: (event: DomainEvent<"user.registered">, signal?: AbortSignal) =>
-      once(event.id, () => welcomeEmail(event, deps.shopUrl), signal),
+      enqueueOnce(event.id, "welcome", () => welcomeEmail(event, deps.shopUrl), signal),
   };
 }

@@ -6,6 +6,7 @@ import { PrismaCartRepository } from "./prisma-cart-repository";
 import { PrismaInventoryRepository } from "./prisma-inventory-repository";
 import { PrismaOrderRepository } from "./prisma-order-repository";
 import { PrismaOutboxWriter } from "./prisma-outbox-repository";
+import { PrismaOutgoingEmailRepository } from "./prisma-outgoing-email-repository";
 import { PrismaPaymentRepository } from "./prisma-payment-repository";
 import { PrismaProcessedEventRepository } from "./prisma-processed-event-repository";
 import { PrismaProductRepository } from "./prisma-product-repository";
@@ -24,6 +25,7 @@ export function transactionalRepositories(tx: Db) {
     orders: new PrismaOrderRepository(tx),
     inventory: new PrismaInventoryRepository(tx),
     outbox: new PrismaOutboxWriter(tx),
+    outgoingEmails: new PrismaOutgoingEmailRepository(tx),
     payments: new PrismaPaymentRepository(tx),
     processed: new PrismaProcessedEventRepository(tx),
     productAdmin: new PrismaProductAdminRepository(tx),
