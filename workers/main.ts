@@ -1,36 +1,67 @@
 /**
- * The worker process. SIGTERM/SIGINT: stop fetching, let in-flight handlers
- * finish and commit, disconnect, exit 0 — or exit 1 if that exceeds the bound.
+ * The worker process: consumer groups, outbox relay, email dispatch and jobs
+ * (env.WORKER_ROLES), plus an HTTP endpoint for health and Prometheus metrics.
+ *
+ * SIGTERM/SIGINT: stop fetching, let in-flight handlers finish and commit, let
+ * SMTP conversations in flight finish, disconnect, exit 0 — or exit 1 if that
+ * takes longer than WORKER_SHUTDOWN_TIMEOUT_MS.
  */
 import { createServices } from "../lib/composition/root";
 import { createWorkerAdapters } from "../lib/composition/worker";
 import { describeCauses } from "../lib/domain/errors";
+import { startWorkerHttpServer } from "./http-server";
 import { startWorker } from "./worker";
 
-const SHUTDOWN_TIMEOUT_MS = 20_000;
-
 const log = {
-  info: (m: string) => console.log(`[worker] ${m}`),
-  error: (m: string) => console.error(`[worker] ${m}`),
+  info: (m: string) => console.log(`[worker ${process.pid}] ${m}`),
+  error: (m: string) => console.error(`[worker ${process.pid}] ${m}`),
 };
 
 async function main(): Promise<void> {
   const services = createServices();
-  const worker = await startWorker(services, createWorkerAdapters(services, log), log);
+  const { env } = services;
+  const adapters = createWorkerAdapters(services, log);
+  const worker = await startWorker(services, adapters, log);
+  const http = await startWorkerHttpServer({
+    port: env.WORKER_HTTP_PORT,
+    host: env.WORKER_HTTP_HOST,
+    metrics: adapters.metrics.registry,
+    log,
+    health: async () => {
+      const { postgres, kafka } = await services.readiness();
+      const consumers = worker.consumersRunning();
+      const checks: Record<string, { ok: boolean; error?: string }> = {
+        postgres: postgres.ok ? { ok: true } : { ok: false, error: postgres.error },
+        kafka: kafka.ok ? { ok: true } : { ok: false, error: kafka.error },
+      };
+      for (const [group, running] of Object.entries(consumers)) {
+        checks[`consumer ${group}`] = running ? { ok: true } : { ok: false, error: "not in its group" };
+      }
+      return { ok: Object.values(checks).every((c) => c.ok), checks };
+    },
+  });
+  log.info(`health and metrics on http://${env.WORKER_HTTP_HOST}:${http.port}/metrics`);
 
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
+    const started = Date.now();
     log.info(`${signal}: shutting down`);
     const timer = setTimeout(() => {
-      log.error("shutdown took too long; exiting");
+      log.error(`shutdown took longer than ${env.WORKER_SHUTDOWN_TIMEOUT_MS} ms; exiting`);
       process.exit(1);
-    }, SHUTDOWN_TIMEOUT_MS);
-    await worker.stop();
-    await services.close();
+    }, env.WORKER_SHUTDOWN_TIMEOUT_MS);
+    try {
+      await worker.stop();
+      await http.close();
+      await services.close();
+    } catch (error) {
+      log.error(`shutdown: ${describeCauses(error)}`);
+      process.exit(1);
+    }
     clearTimeout(timer);
-    log.info("stopped");
+    log.info(`stopped in ${Date.now() - started} ms`);
     process.exit(0);
   };
   process.on("SIGTERM", () => void shutdown("SIGTERM"));

@@ -1,52 +1,116 @@
 import type { Services } from "../lib/composition/root";
 import type { createWorkerAdapters } from "../lib/composition/worker";
+import type { EventHandler } from "../lib/application/shared";
+import type { Topic } from "../lib/domain/events";
+import { INVENTORY_GROUP, NOTIFICATIONS_GROUP } from "./handlers/groups";
 import { orderConfirmationEmailHandler } from "./handlers/order-confirmation-email.handler";
 import { releaseStockHandler } from "./handlers/release-stock.handler";
 import { reserveStockHandler } from "./handlers/reserve-stock.handler";
 import { welcomeEmailHandler } from "./handlers/welcome-email.handler";
 import { receiptEmailHandler } from "./handlers/receipt-email.handler";
 import { shippedEmailHandler } from "./handlers/shipped-email.handler";
-import { runExpiry } from "./expiry";
+import { runEmailDispatch } from "./email-dispatch";
+import { runPeriodically } from "./periodic";
 import { runRelay } from "./relay";
 
 export interface RunningWorker {
-  /** Stops fetching, lets in-flight handlers finish and commit, stops the relay, disconnects. */
+  /**
+   * Stops fetching, lets in-flight handlers finish and commit, lets SMTP
+   * conversations in flight finish and record their result, stops the relay
+   * and the jobs, disconnects.
+   */
   stop(): Promise<void>;
+  /** For the health endpoint: every consumer group joined and fetching. */
+  consumersRunning(): Record<string, boolean>;
 }
 
-/** Starts the outbox relay and one consumer group per concern. Used by main.ts and by tests. */
-export async function startWorker(
-  services: Services,
-  adapters: ReturnType<typeof createWorkerAdapters>,
-  log: { info(m: string): void; error(m: string): void },
-): Promise<RunningWorker> {
-  const notifications = services.notifications(adapters.mailer);
-  const consumers = [
-    adapters.consumer(reserveStockHandler(services)),
-    adapters.consumer(releaseStockHandler(services)),
-    adapters.consumer(orderConfirmationEmailHandler(notifications)),
-    adapters.consumer(welcomeEmailHandler(notifications)),
-    adapters.consumer(receiptEmailHandler(notifications)),
-    adapters.consumer(shippedEmailHandler(notifications)),
-  ];
-  await Promise.all(consumers.map((c) => c.start()));
-  const stopRelay = new AbortController();
-  const relay = runRelay(services.relayOutbox(adapters.publisher), {
-    batchSize: services.env.OUTBOX_BATCH_SIZE,
-    pollMs: services.env.OUTBOX_POLL_MS,
-    signal: stopRelay.signal,
-    log: log.error,
-  });
-  const expiry = runExpiry(services.expireReservations, {
-    intervalMs: services.env.EXPIRY_INTERVAL_MS,
-    signal: stopRelay.signal,
-    log: log.error,
-  });
-  log.info(`running: outbox relay, reservation expiry, ${consumers.length} consumer groups`);
+type Adapters = ReturnType<typeof createWorkerAdapters>;
+type Log = { info(m: string): void; error(m: string): void };
+
+const PRUNE_INTERVAL_MS = 10 * 60_000;
+
+/** Starts what env.WORKER_ROLES names: consumer groups, outbox relay, email dispatch, jobs. Used by main.ts and by tests. */
+export async function startWorker(services: Services, adapters: Adapters, log: Log): Promise<RunningWorker> {
+  const { env } = services;
+  const roles = new Set(env.WORKER_ROLES);
+  const { metrics } = adapters;
+  const stopLoops = new AbortController();
+  const loops: Promise<void>[] = [];
+
+  const groups: Record<string, EventHandler<Topic>[]> = roles.has("consumers")
+    ? {
+        [INVENTORY_GROUP]: [reserveStockHandler(services), releaseStockHandler(services)],
+        [NOTIFICATIONS_GROUP]: [
+          orderConfirmationEmailHandler(services.notifications),
+          receiptEmailHandler(services.notifications),
+          shippedEmailHandler(services.notifications),
+          welcomeEmailHandler(services.notifications),
+        ],
+      }
+    : {};
+  const consumers = Object.entries(groups).map(([group, handlers]) => ({ group, runner: adapters.consumerGroup(group, handlers) }));
+  await Promise.all(consumers.map((c) => c.runner.start()));
+
+  if (roles.has("relay")) {
+    const wakeup = adapters.wakeup("outbox_events");
+    await wakeup.start();
+    loops.push(
+      runRelay(services.relayOutbox(adapters.publisher), {
+        batchSize: env.OUTBOX_BATCH_SIZE,
+        pollMs: env.OUTBOX_POLL_MS,
+        wakeup,
+        signal: stopLoops.signal,
+        log: log.error,
+        onPublished: (n) => metrics.outboxPublished.inc({}, n),
+        onFailure: () => metrics.outboxPublishFailures.inc(),
+      }),
+    );
+  }
+  if (roles.has("emails")) {
+    const wakeup = adapters.wakeup("outgoing_emails");
+    await wakeup.start();
+    const dispatcher = services.emailDispatcher(adapters.mailer, {
+      concurrency: env.EMAIL_CONCURRENCY,
+      maxAttempts: env.EMAIL_MAX_ATTEMPTS,
+      baseBackoffMs: env.EMAIL_BACKOFF_MS,
+      leaseMs: env.EMAIL_LEASE_SECONDS * 1000,
+      onSent: (kind) => metrics.emailsSent.inc({ kind }),
+      onFailed: (kind) => metrics.emailsFailed.inc({ kind }),
+      onGivenUp: (kind) => metrics.emailsGivenUp.inc({ kind }),
+    });
+    loops.push(runEmailDispatch(dispatcher, { batchSize: env.EMAIL_CONCURRENCY * 2, pollMs: 5_000, wakeup, signal: stopLoops.signal, log: log.error }));
+  }
+  if (roles.has("jobs")) {
+    // Several workers may run the jobs: expiry locks due orders with SKIP
+    // LOCKED and moves each with a compare-and-set, so every expiry happens once.
+    loops.push(
+      runPeriodically(
+        "reservation expiry",
+        async (signal) => {
+          for (;;) {
+            const n = await services.expireReservations(100, signal);
+            metrics.reservationsExpired.inc({}, n);
+            if (n < 100 || signal.aborted) return;
+          }
+        },
+        { intervalMs: env.EXPIRY_INTERVAL_MS, signal: stopLoops.signal, log: log.error },
+      ),
+      runPeriodically("outbox pruning", async (signal) => void metrics.outboxPruned.inc({}, await services.pruneOutbox(1_000, signal)), {
+        intervalMs: PRUNE_INTERVAL_MS,
+        signal: stopLoops.signal,
+        log: log.error,
+      }),
+    );
+  }
+  log.info(`running: ${[...roles].join(", ")}${consumers.length ? ` (${consumers.map((c) => c.group).join(", ")})` : ""}`);
   return {
+    consumersRunning: () => Object.fromEntries(consumers.map((c) => [c.group, c.runner.isRunning])),
     async stop() {
-      stopRelay.abort();
-      await Promise.allSettled([relay, expiry, ...consumers.map((c) => c.stop())]);
+      // Consumers first: they stop fetching and finish what they hold, so no
+      // handler is cut off; the loops then finish their current round.
+      await Promise.allSettled(consumers.map((c) => c.runner.stop()));
+      stopLoops.abort();
+      await Promise.allSettled(loops);
       await adapters.close();
     },
   };

@@ -1,29 +1,87 @@
 /**
- * Worker-side adapters (Kafka, SMTP). Kept apart from root.ts so the web
- * bundle never loads kafkajs or nodemailer; wired the same way, by hand.
+ * Worker-side adapters (Kafka, SMTP, LISTEN connections, metrics). Kept apart
+ * from root.ts so the web bundle never loads kafkajs or nodemailer; wired the
+ * same way, by hand.
  */
 import type { Env } from "../infrastructure/config/env";
+import { PgWakeup } from "../infrastructure/db/pg-wakeup";
 import { createKafka } from "../infrastructure/kafka/client";
-import { DeadLetterQueue, KafkaConsumerRunner, type Logger } from "../infrastructure/kafka/kafka-consumer-runner";
+import { collectConsumerLag } from "../infrastructure/kafka/consumer-lag";
+import { DeadLetterQueue, KafkaConsumerRunner, type ConsumerMetrics, type Logger } from "../infrastructure/kafka/kafka-consumer-runner";
 import { KafkaEventPublisher } from "../infrastructure/kafka/kafka-event-publisher";
 import { NodemailerMailer } from "../infrastructure/mail/nodemailer-mailer";
+import { createWorkerMetrics } from "../infrastructure/observability/metrics";
 import type { DeadLetters, EventHandler } from "../application/shared";
 import type { Topic } from "../domain/events";
 
 export function createWorkerAdapters(services: { env: Env; deadLetters: DeadLetters }, logger: Logger) {
   const { env } = services;
   const kafka = createKafka(env.KAFKA_BROKERS, `${env.KAFKA_CLIENT_ID}-worker`);
-  const publisher = new KafkaEventPublisher(kafka, env.KAFKA_TOPIC_PREFIX);
-  const mailer = new NodemailerMailer(env.SMTP_URL, env.MAIL_FROM);
+  // The relay retries a failed batch itself (with backoff), so its producer
+  // gives up sooner than the default and the claimed rows are released.
+  const publisher = new KafkaEventPublisher(
+    createKafka(env.KAFKA_BROKERS, `${env.KAFKA_CLIENT_ID}-relay`, { initialRetryTime: 200, retries: 5, maxRetryTime: 5_000 }),
+    env.KAFKA_TOPIC_PREFIX,
+  );
+  const mailer = new NodemailerMailer(env.SMTP_URL, env.MAIL_FROM, env.EMAIL_CONCURRENCY);
   const deadLetterQueue = new DeadLetterQueue(kafka, services.deadLetters);
+  const metrics = createWorkerMetrics();
+  const consumerMetrics: ConsumerMetrics = {
+    processed: (group, topic, seconds) => {
+      metrics.eventsProcessed.inc({ group, topic });
+      metrics.handlerSeconds.observe({ group, topic }, seconds);
+    },
+    failedAttempt: (group, topic) => metrics.eventsFailed.inc({ group, topic }),
+    deadLettered: (group, topic, reason) => metrics.eventsDeadLettered.inc({ group, topic, reason }),
+  };
+  const runners: KafkaConsumerRunner[] = [];
+  const admin = kafka.admin();
+  let adminConnected: Promise<void> | null = null;
+  // Lag is read from the broker at scrape time: committed offsets against high watermarks.
+  metrics.registry.onCollect(async (signal) => {
+    if (runners.length === 0) return;
+    adminConnected ??= admin.connect().catch((error: unknown) => {
+      adminConnected = null;
+      throw error;
+    });
+    await adminConnected;
+    await collectConsumerLag(admin, runners.map((r) => r.subscription), metrics.consumerLag, signal);
+  });
+  const wakeup = (channel: string) =>
+    new PgWakeup({ databaseUrl: env.DATABASE_URL, channels: [channel], applicationName: `storefront-worker-${channel}`, log: logger.error });
+  const wakeups: PgWakeup[] = [];
   return {
     publisher,
     mailer,
-    consumer: <T extends Topic>(handler: EventHandler<T>) =>
-      new KafkaConsumerRunner(kafka, handler, { concurrency: env.WORKER_CONCURRENCY, logger, topicPrefix: env.KAFKA_TOPIC_PREFIX, deadLetterQueue }),
+    metrics,
+    /** A LISTEN connection that wakes a loop when the channel is notified. */
+    wakeup(channel: string): PgWakeup {
+      const w = wakeup(channel);
+      wakeups.push(w);
+      return w;
+    },
+    /** One consumer group (one concern) running the given handlers. */
+    consumerGroup(group: string, handlers: readonly EventHandler<Topic>[]): KafkaConsumerRunner {
+      const runner = new KafkaConsumerRunner(kafka, group, handlers, {
+        concurrency: env.WORKER_CONCURRENCY,
+        maxAttempts: env.CONSUMER_MAX_ATTEMPTS,
+        sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS,
+        baseBackoffMs: env.CONSUMER_BACKOFF_MS,
+        logger,
+        topicPrefix: env.KAFKA_TOPIC_PREFIX,
+        deadLetterQueue,
+        metrics: consumerMetrics,
+      });
+      runners.push(runner);
+      return runner;
+    },
     async close() {
-      await publisher.close();
-      await deadLetterQueue.close();
+      await Promise.allSettled([
+        publisher.close(),
+        deadLetterQueue.close(),
+        adminConnected ? admin.disconnect() : undefined,
+        ...wakeups.map((w) => w.close()),
+      ]);
       mailer.close();
     },
   };

@@ -31,7 +31,7 @@ const logged: string[] = [];
 const log = { info: () => undefined, error: (m: string) => void logged.push(m) };
 
 const PARTITIONS = TOPIC_SPECS.find((s) => s.topic === "order.created")!.numPartitions;
-const GROUPS = ["storefront.inventory.order-created", "storefront.notifications.order-created"];
+const GROUPS = ["storefront.inventory", "storefront.notifications"];
 const WRONG_SCHEMA_ID = randomUUID();
 
 beforeAll(async () => {

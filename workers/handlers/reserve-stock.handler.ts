@@ -1,11 +1,12 @@
 import type { EventHandler } from "../../lib/application/shared";
+import { INVENTORY_GROUP } from "./groups";
 import type { Services } from "../../lib/composition/root";
 
 /** order.created → reserve stock for every line, or cancel the order as out of stock. */
 export function reserveStockHandler(services: Services): EventHandler<"order.created"> {
   return {
     topic: "order.created",
-    group: "storefront.inventory.order-created",
+    group: INVENTORY_GROUP,
     handle: (event, signal) => services.reserveStock(event, signal),
   };
 }

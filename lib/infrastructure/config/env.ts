@@ -23,8 +23,40 @@ const schema = z.object({
   MAIL_FROM: z.string().min(3).default("Storefront <shop@example.com>"),
   APP_URL: z.url().default("http://localhost:3000"),
   OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
-  OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
+  /** The relay's safety-net poll; new events wake it at once through LISTEN/NOTIFY. */
+  OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(2_000),
+  /** Sent outbox rows are kept this long (for audit and replay), then pruned. */
+  OUTBOX_RETENTION_HOURS: z.coerce.number().int().min(1).max(24 * 365).default(7 * 24),
+  /** Partitions each consumer group handles at once in one worker. */
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  /**
+   * How long the group waits for a silent consumer before giving its partitions
+   * to another (Kafka's session.timeout.ms; the broker allows 6 s and up by default).
+   */
+  KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(300_000).default(30_000),
+  /** Attempts per event before it goes to its topic's dead-letter topic. */
+  CONSUMER_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
+  CONSUMER_BACKOFF_MS: z.coerce.number().int().min(1).max(60_000).default(200),
+  /**
+   * What this worker instance runs (comma-separated): relay, consumers, emails,
+   * jobs (reservation expiry and pruning). Default: everything.
+   */
+  WORKER_ROLES: z
+    .string()
+    .default("relay,consumers,emails,jobs")
+    .transform((s) => s.split(",").map((r) => r.trim()).filter(Boolean))
+    .pipe(z.array(z.enum(["relay", "consumers", "emails", "jobs"])).min(1)),
+  /** The worker's health and Prometheus metrics endpoint (0: any free port). */
+  WORKER_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  WORKER_HTTP_HOST: z.string().min(1).default("127.0.0.1"),
+  /** SMTP conversations at once per worker, and attempts before an email is given up. */
+  EMAIL_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  EMAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
+  EMAIL_BACKOFF_MS: z.coerce.number().int().min(1).max(3_600_000).default(2_000),
+  /** A dispatcher that dies mid-send holds its emails this long before another takes them. */
+  EMAIL_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  /** How long SIGTERM may take before the worker gives up waiting and exits 1. */
+  WORKER_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(20_000),
   /** How long reserved stock waits for payment. */
   RESERVATION_TTL_SECONDS: z.coerce.number().int().min(5).max(7 * 24 * 3600).default(15 * 60),
   /** How often the worker looks for lapsed reservations. */

@@ -14,7 +14,9 @@ export interface Logger {
 export interface ConsumerOptions {
   /** Partitions handled at once by this consumer: a bounded pool. */
   concurrency: number;
-  /** Attempts per message before giving up and letting the group redeliver it. */
+  /** Kafka session timeout: how soon a dead member's partitions move to the others. */
+  sessionTimeoutMs?: number;
+  /** Attempts per message before it is dead-lettered. */
   maxAttempts?: number;
   baseBackoffMs?: number;
   logger: Logger;
@@ -130,69 +132,130 @@ export class DeadLetterQueue {
 /** Waits, or returns early when the signal aborts (node removes its listener either way). */
 const sleep = (ms: number, signal: AbortSignal) => delay(ms, undefined, { signal }).catch(() => undefined);
 
+/** What the runner reports; the worker's Prometheus metrics implement it. */
+export interface ConsumerMetrics {
+  processed(group: string, topic: string, seconds: number): void;
+  failedAttempt(group: string, topic: string): void;
+  deadLettered(group: string, topic: string, reason: "unreadable" | "failed"): void;
+}
+
 /**
- * Runs one handler in its consumer group. Offsets are committed only after the
- * handler resolved (its transaction committed), so a crash redelivers rather
- * than loses. A message that cannot be parsed (not JSON, wrong schema, wrong
- * type) is dead-lettered: published to `<topic>.dlq` and recorded, and only
- * then is its offset committed, so the messages behind it keep flowing.
+ * Runs the handlers of one consumer group (one concern: inventory,
+ * notifications), each on its own topic.
+ *
+ * - Offsets are committed only after the handler resolved, i.e. after its
+ *   database transaction committed, so a crash redelivers rather than loses.
+ *   Handlers record the event id in the same transaction, so a redelivery
+ *   does nothing.
+ * - A handler that throws is retried with exponential backoff and full jitter.
+ *   When it still fails after `maxAttempts`, or when the message cannot be
+ *   parsed at all (not JSON, wrong schema, wrong type), the message goes to
+ *   `<topic>.dlq` with the error and its original headers and is recorded;
+ *   only then is its offset committed, so the partition moves on.
+ * - On stop, fetching stops, handlers in flight finish and commit, then the
+ *   consumer leaves the group. A handler interrupted by shutdown is neither
+ *   committed nor dead-lettered: the group redelivers it.
  */
-export class KafkaConsumerRunner<T extends Topic> {
+export class KafkaConsumerRunner {
   private readonly consumer: Consumer;
   private readonly abort = new AbortController();
   private readonly group: string;
+  private readonly byTopic = new Map<string, EventHandler<Topic>>();
+  private running = false;
 
   constructor(
     kafka: Kafka,
-    private readonly handler: EventHandler<T>,
-    private readonly options: ConsumerOptions,
+    group: string,
+    handlers: readonly EventHandler<Topic>[],
+    private readonly options: ConsumerOptions & { metrics?: ConsumerMetrics },
   ) {
-    this.group = (options.topicPrefix ?? "") + handler.group;
-    this.consumer = kafka.consumer({ groupId: this.group, allowAutoTopicCreation: false, sessionTimeout: 30_000, heartbeatInterval: 3_000 });
+    const prefix = options.topicPrefix ?? "";
+    this.group = prefix + group;
+    for (const h of handlers) {
+      if (h.group !== group) throw new Error(`handler for ${h.topic} belongs to group ${h.group}, not ${group}`);
+      if (this.byTopic.has(prefix + h.topic)) throw new Error(`two handlers for ${h.topic} in group ${group}`);
+      this.byTopic.set(prefix + h.topic, h);
+    }
+    const sessionTimeout = options.sessionTimeoutMs ?? 30_000;
+    this.consumer = kafka.consumer({
+      groupId: this.group,
+      allowAutoTopicCreation: false,
+      sessionTimeout,
+      // How long a rebalance waits for members to rejoin; a member that died
+      // without leaving is dropped after its session timeout anyway.
+      rebalanceTimeout: Math.max(sessionTimeout * 2, 10_000),
+      heartbeatInterval: Math.max(500, Math.floor(sessionTimeout / 10)),
+    });
+  }
+
+  /** The group id (with prefix) and its topics, for lag metrics. */
+  get subscription(): { group: string; topics: string[] } {
+    return { group: this.group, topics: [...this.byTopic.keys()] };
+  }
+
+  /** True while the consumer is in its group and fetching. */
+  get isRunning(): boolean {
+    return this.running;
   }
 
   async start(): Promise<void> {
-    const { handler, options } = this;
+    const { options } = this;
     const signal = this.abort.signal;
     const maxAttempts = options.maxAttempts ?? 5;
     const base = options.baseBackoffMs ?? 200;
+    const { CRASH, STOP } = this.consumer.events;
+    this.consumer.on(CRASH, (e) => {
+      this.running = false;
+      options.logger.error(`[${this.group}] consumer crashed (restart: ${String(e.payload.restart)}): ${describeCauses(e.payload.error)}`);
+    });
+    this.consumer.on(STOP, () => void (this.running = false));
+    this.consumer.on(this.consumer.events.GROUP_JOIN, () => void (this.running = true));
     await this.consumer.connect();
     // A new group starts at the beginning: events published before it first ran are not skipped.
-    await this.consumer.subscribe({ topic: (options.topicPrefix ?? "") + handler.topic, fromBeginning: true });
+    await this.consumer.subscribe({ topics: [...this.byTopic.keys()], fromBeginning: true });
     await this.consumer.run({
       autoCommit: false,
       partitionsConsumedConcurrently: options.concurrency,
-      eachMessage: async ({ topic, partition, message }) => {
+      eachMessage: async ({ topic, partition, message, heartbeat }) => {
+        const handler = this.byTopic.get(topic);
+        if (!handler) throw new Error(`[${this.group}] no handler for topic ${topic}`);
         const next = (BigInt(message.offset) + 1n).toString();
+        const deadLetter = async (error: unknown, reason: "unreadable" | "failed") => {
+          // Throws when the dead-letter topic or table cannot take it: then the
+          // offset stays uncommitted and the message is tried again.
+          await options.deadLetterQueue.send({ topic, partition, group: this.group, message, error }, signal);
+          options.metrics?.deadLettered(this.group, handler.topic, reason);
+          await this.consumer.commitOffsets([{ topic, partition, offset: next }]);
+        };
         let event;
         try {
           event = decodeEvent(handler.topic, message.value);
         } catch (error) {
-          options.logger.error(`[${handler.group}] dead-lettering unreadable message ${topic}/${partition}@${message.offset}: ${describeCauses(error)}`);
-          // Throws when the dead-letter topic or table cannot take it: then the
-          // offset stays uncommitted and the message is tried again.
-          await options.deadLetterQueue.send({ topic, partition, group: this.group, message, error }, signal);
-          await this.consumer.commitOffsets([{ topic, partition, offset: next }]);
+          options.logger.error(`[${this.group}] dead-lettering unreadable message ${topic}/${partition}@${message.offset}: ${describeCauses(error)}`);
+          await deadLetter(error, "unreadable");
           return;
         }
+        const started = performance.now();
         for (let attempt = 1; ; attempt++) {
           try {
             await handler.handle(event, signal);
             break;
           } catch (error) {
-            if (attempt >= maxAttempts || signal.aborted) {
-              // Not committed: the group redelivers it after the consumer restarts.
-              // Not dead-lettered either (yet): a handler that keeps failing on a
-              // readable event is usually an outage (database, SMTP), not a bad
-              // message. A later issue revisits this (dead-letter after retries).
-              throw new Error(`[${handler.group}] event ${event.id} failed ${attempt} times`, { cause: error });
+            options.metrics?.failedAttempt(this.group, handler.topic);
+            // Shutting down: leave it uncommitted; the group redelivers it.
+            if (signal.aborted) throw new Error(`[${this.group}] event ${event.id} interrupted by shutdown`, { cause: error });
+            if (attempt >= maxAttempts) {
+              options.logger.error(`[${this.group}] event ${event.id} failed ${attempt} times, dead-lettering it: ${describeCauses(error)}`);
+              await deadLetter(new Error(`failed ${attempt} times`, { cause: error }), "failed");
+              return;
             }
-            options.logger.error(`[${handler.group}] event ${event.id} attempt ${attempt} failed, retrying: ${describeCauses(error)}`);
-            // Exponential backoff with full jitter.
-            await sleep(Math.random() * base * 2 ** (attempt - 1), signal);
+            options.logger.error(`[${this.group}] event ${event.id} attempt ${attempt} failed, retrying: ${describeCauses(error)}`);
+            await sleep(Math.random() * Math.min(30_000, base * 2 ** (attempt - 1)), signal);
+            await heartbeat();
           }
         }
         await this.consumer.commitOffsets([{ topic, partition, offset: next }]);
+        options.metrics?.processed(this.group, handler.topic, (performance.now() - started) / 1000);
       },
     });
   }
@@ -200,6 +263,7 @@ export class KafkaConsumerRunner<T extends Topic> {
   /** Stops fetching, lets in-flight handlers finish and commit, then leaves the group. */
   async stop(): Promise<void> {
     await this.consumer.disconnect();
+    this.running = false;
     this.abort.abort();
   }
 }
