@@ -39,14 +39,21 @@ export class PrismaInventoryRepository {
   constructor(private readonly db: Db) {}
 
   /**
-   * Locks the products in ascending id order (ORDER BY ... FOR UPDATE locks rows
-   * as the sorted rows are read), checks every line, and takes all of them or
-   * none, each with its ledger row. The CHECK (stock >= 0) constraint backs this up.
+   * Locks the products in ascending id order (ORDER BY ... FOR NO KEY UPDATE
+   * locks rows as the sorted rows are read), checks every line, and takes all
+   * of them or none, each with its ledger row. The CHECK (stock >= 0)
+   * constraint backs this up.
+   *
+   * NO KEY UPDATE, the lock an UPDATE of stock takes anyway: a plain FOR
+   * UPDATE also blocks the KEY SHARE locks that inserting order_items takes on
+   * its products (the foreign key check), in the cart's order, so a checkout
+   * and a reservation could wait on each other (a deadlock, found by the
+   * two-worker fault test).
    */
   async reserve(orderId: string, lines: readonly { productId: string; quantity: number }[]): Promise<ReservationResult> {
     const ids = lines.map((l) => l.productId);
     const rows = await this.db.$queryRaw<{ id: string; stock: number }[]>`
-      SELECT id, stock FROM products WHERE id = ANY(${ids}::uuid[]) ORDER BY id FOR UPDATE`;
+      SELECT id, stock FROM products WHERE id = ANY(${ids}::uuid[]) ORDER BY id FOR NO KEY UPDATE`;
     const stockById = new Map(rows.map((r) => [r.id, r.stock]));
     const shortages = lines
       .map((l) => ({ productId: l.productId, requested: l.quantity, available: stockById.get(l.productId) ?? 0 }))

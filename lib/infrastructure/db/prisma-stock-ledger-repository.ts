@@ -30,7 +30,7 @@ export class PrismaStockLedgerRepository implements StockQueries {
 
   async lockProduct(productId: string): Promise<{ id: string; stock: number } | null> {
     const rows = await this.db.$queryRaw<{ id: string; stock: number }[]>`
-      SELECT id, stock FROM products WHERE id = ${productId}::uuid FOR UPDATE`;
+      SELECT id, stock FROM products WHERE id = ${productId}::uuid FOR NO KEY UPDATE`;
     return rows[0] ?? null;
   }
 
