@@ -77,6 +77,10 @@ export async function startWorker(services: Services, adapters: Adapters, log: L
       onSent: (kind) => metrics.emailsSent.inc({ kind }),
       onFailed: (kind) => metrics.emailsFailed.inc({ kind }),
       onGivenUp: (kind) => metrics.emailsGivenUp.inc({ kind }),
+      onInDoubt: (kind) => {
+        metrics.emailsInDoubt.inc({ kind });
+        log.info(`sending a ${kind} email again after an attempt with no recorded outcome`);
+      },
     });
     loops.push(runEmailDispatch(dispatcher, { batchSize: env.EMAIL_CONCURRENCY * 2, pollMs: 5_000, wakeup, signal: stopLoops.signal, log: log.error }));
   }

@@ -279,6 +279,7 @@ describe("outgoing emails", () => {
     const claims = await queue.claim(100, now, new Date(now.getTime() + 300));
     const stale = claims.find((c) => c.message.to === recipient)!;
     expect(stale.attempts).toBe(1);
+    expect(stale.inDoubt).toBe(false);
 
     const second = other.emailDispatcher(sinkMailer(), { ...dispatcherOptions, leaseMs: 60_000 });
     expect((await second.dispatchDue(10, never)).sent).toBe(0); // still leased
@@ -295,6 +296,9 @@ describe("outgoing emails", () => {
 
     const [row] = await rowsFor([recipient]);
     expect(row).toMatchObject({ status: "sent", attempts: 2, last_error: null, locked_until: null });
+    // The second attempt began without knowing the first one's outcome: recorded as in doubt.
+    const { rows: doubt } = await pool.query<{ in_doubt_attempts: number }>(`SELECT in_doubt_attempts FROM outgoing_emails WHERE recipient = $1`, [recipient]);
+    expect(doubt[0]!.in_doubt_attempts).toBe(1);
     const mail = delivered([recipient]);
     expect(mail).toHaveLength(1);
     expect(mail[0]!.messageId).toBe(row!.message_id);

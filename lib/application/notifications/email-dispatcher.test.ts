@@ -42,9 +42,10 @@ class InMemoryOutgoingEmails implements OutgoingEmails, OutgoingEmailQueue {
       .sort((a, b) => a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime())
       .slice(0, limit);
     return due.map((r) => {
+      const inDoubt = r.lockedUntil !== null;
       r.lockedUntil = lockedUntil;
       r.attempts += 1;
-      return { id: r.id, kind: r.kind, message: r.message, attempts: r.attempts, lockedUntil };
+      return { id: r.id, kind: r.kind, message: r.message, attempts: r.attempts, lockedUntil, inDoubt };
     });
   }
 

@@ -14,6 +14,13 @@ export interface EmailClaim {
 
 export interface ClaimedEmail extends EmailClaim {
   readonly kind: EmailKind;
+  /**
+   * The previous claim ended without a recorded outcome (its dispatcher died,
+   * or overran its lease): that attempt may have reached the SMTP server. SMTP
+   * has no way to ask, so the email is sent again, with the same Message-ID
+   * (at-least-once in this one window; receivers can fold the copies).
+   */
+  readonly inDoubt: boolean;
   readonly message: EmailMessage & { messageId: string };
 }
 
@@ -54,6 +61,8 @@ export interface EmailDispatcherDeps {
   onSent?(kind: EmailKind): void;
   onFailed?(kind: EmailKind, error: unknown): void;
   onGivenUp?(kind: EmailKind, error: unknown): void;
+  /** An email claimed again after a claim that recorded no outcome (see ClaimedEmail.inDoubt). */
+  onInDoubt?(kind: EmailKind): void;
 }
 
 export interface DispatchStats {
@@ -164,6 +173,7 @@ export function makeEmailDispatcher(deps: EmailDispatcherDeps) {
       if (signal.aborted) return stats;
       const now = deps.clock.now();
       const claims = await deps.queue.claim(limit, now, new Date(now.getTime() + deps.leaseMs), signal);
+      for (const c of claims) if (c.inDoubt) deps.onInDoubt?.(c.kind);
       const untried: ClaimedEmail[] = [];
       const unstarted = await runBounded(
         claims,

@@ -15,6 +15,7 @@ const claimedRow = z.object({
   message_id: z.string(),
   attempts: z.number().int(),
   locked_until: z.date(),
+  in_doubt: z.boolean(),
 });
 
 /**
@@ -51,7 +52,7 @@ export class PrismaOutgoingEmailRepository implements OutgoingEmails, OutgoingEm
     // the lease keeps them off each other's rows after commit.
     const rows = await this.db.$queryRaw<unknown[]>`
       WITH due AS (
-        SELECT id FROM outgoing_emails
+        SELECT id, locked_until AS previous_lease FROM outgoing_emails
         WHERE status = 'pending'
           AND next_attempt_at <= ${now}::timestamptz
           AND (locked_until IS NULL OR locked_until <= ${now}::timestamptz)
@@ -59,9 +60,12 @@ export class PrismaOutgoingEmailRepository implements OutgoingEmails, OutgoingEm
         LIMIT ${limit}
         FOR UPDATE SKIP LOCKED)
       UPDATE outgoing_emails AS e
-      SET locked_until = ${lockedUntil}::timestamptz, attempts = e.attempts + 1
+      SET locked_until = ${lockedUntil}::timestamptz, attempts = e.attempts + 1,
+          -- A lease still set means the last claim never recorded an outcome.
+          in_doubt_attempts = e.in_doubt_attempts + (due.previous_lease IS NOT NULL)::int
       FROM due WHERE e.id = due.id
-      RETURNING e.id, e.kind, e.recipient, e.subject, e.text_body, e.html_body, e.message_id, e.attempts, e.locked_until`;
+      RETURNING e.id, e.kind, e.recipient, e.subject, e.text_body, e.html_body, e.message_id, e.attempts, e.locked_until,
+                due.previous_lease IS NOT NULL AS in_doubt`;
     return rows.map((raw) => {
       const parsed = claimedRow.safeParse(raw);
       if (!parsed.success) throw new AppError("internal", "an outgoing email row does not have the expected shape", { cause: parsed.error });
@@ -71,6 +75,7 @@ export class PrismaOutgoingEmailRepository implements OutgoingEmails, OutgoingEm
         kind: r.kind,
         attempts: r.attempts,
         lockedUntil: r.locked_until,
+        inDoubt: r.in_doubt,
         message: { to: r.recipient, subject: r.subject, text: r.text_body, html: r.html_body, messageId: r.message_id },
       };
     });

@@ -362,6 +362,7 @@ export interface WorkerMetrics {
   readonly emailsFailed: Counter;
   /** storefront_worker_emails_given_up_total{kind}. */
   readonly emailsGivenUp: Counter;
+  readonly emailsInDoubt: Counter;       // storefront_worker_emails_in_doubt_total{kind}  re-sends after an attempt with no recorded outcome
   /** storefront_worker_reservations_expired_total. */
   readonly reservationsExpired: Counter;
 }
@@ -394,6 +395,11 @@ export function createWorkerMetrics(registry: MetricsRegistry = new MetricsRegis
     emailsSent: registry.counter("storefront_worker_emails_sent_total", "Emails handed to the SMTP server.", ["kind"]),
     emailsFailed: registry.counter("storefront_worker_emails_failed_total", "Failed email send attempts (one per attempt).", ["kind"]),
     emailsGivenUp: registry.counter("storefront_worker_emails_given_up_total", "Emails abandoned after their last attempt.", ["kind"]),
+    emailsInDoubt: registry.counter(
+      "storefront_worker_emails_in_doubt_total",
+      "Emails sent again after an attempt whose outcome was never recorded (a dispatcher died mid-send); each may reach the recipient twice, with one Message-ID.",
+      ["kind"],
+    ),
     reservationsExpired: registry.counter("storefront_worker_reservations_expired_total", "Stock reservations released because their order was not paid in time."),
   };
 }

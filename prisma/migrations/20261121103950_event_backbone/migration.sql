@@ -13,6 +13,7 @@ CREATE TABLE "outgoing_emails" (
     "message_id" VARCHAR(255) NOT NULL,
     "status" VARCHAR(16) NOT NULL DEFAULT 'pending',
     "attempts" INTEGER NOT NULL DEFAULT 0,
+    "in_doubt_attempts" INTEGER NOT NULL DEFAULT 0,
     "next_attempt_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "locked_until" TIMESTAMPTZ(3),
     "last_error" TEXT,
