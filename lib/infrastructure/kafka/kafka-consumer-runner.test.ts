@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { EachMessagePayload, Kafka, KafkaMessage } from "kafkajs";
 import type { EventHandler } from "@/lib/application/shared";
 import { makeEvent } from "@/lib/domain/events";
@@ -16,16 +16,18 @@ function harness(options: {
 }) {
   const steps: string[] = [];
   let eachMessage!: (payload: EachMessagePayload) => Promise<void>;
+  const listeners = new Map<string, (e: { payload: { error: Error; restart: boolean } }) => void>();
   const consumer = {
     events: { CRASH: "crash", STOP: "stop", GROUP_JOIN: "join" },
-    on: () => undefined,
+    on: (event: string, fn: (e: { payload: { error: Error; restart: boolean } }) => void) => void listeners.set(event, fn),
     connect: async () => undefined,
     subscribe: async (s: { topics: string[] }) => void steps.push(`subscribe ${s.topics.join(",")}`),
     run: async (config: { eachMessage: typeof eachMessage }) => void (eachMessage = config.eachMessage),
     commitOffsets: async (offsets: { offset: string }[]) => void steps.push(`commit ${offsets[0]!.offset}`),
     disconnect: async () => void steps.push("disconnect"),
   };
-  const kafka = { consumer: () => consumer } as unknown as Kafka;
+  let consumersMade = 0;
+  const kafka = { consumer: () => (consumersMade++, consumer) } as unknown as Kafka;
   let attempts = 0;
   const created: EventHandler<"order.created"> = {
     topic: "order.created",
@@ -67,7 +69,7 @@ function harness(options: {
       heartbeat: async () => undefined,
       pause: () => () => undefined,
     });
-  return { runner, deliver, steps, metrics };
+  return { runner, deliver, steps, metrics, listeners, created: () => consumersMade };
 }
 
 const createdEvent = () =>
@@ -158,5 +160,20 @@ describe("KafkaConsumerRunner", () => {
     await h.runner.start();
     await expect(h.deliver("p.order.created", { value: Buffer.from("{}") })).rejects.toThrow("dead-letter topic missing");
     expect(h.steps.filter((s) => s.startsWith("commit"))).toEqual([]);
+  });
+
+  it("starts a fresh consumer after a crash kafkajs will not restart from (e.g. the coordinator forgot the member)", async () => {
+    const h = harness({});
+    await h.runner.start();
+    expect(h.created()).toBe(1);
+    h.listeners.get("crash")!({ payload: { error: new Error("The coordinator is not aware of this member"), restart: false } });
+    await vi.waitFor(() => expect(h.created()).toBe(2), { timeout: 3_000 });
+    await vi.waitFor(() => expect(h.steps.filter((s) => s.startsWith("subscribe"))).toHaveLength(2));
+    expect(h.steps).toContain("disconnect"); // the dead consumer was let go first
+    // A crash kafkajs restarts from itself is left to kafkajs.
+    h.listeners.get("crash")!({ payload: { error: new Error("broker gone"), restart: true } });
+    await new Promise((r) => setTimeout(r, 1_200));
+    expect(h.created()).toBe(2);
+    await h.runner.stop();
   });
 });

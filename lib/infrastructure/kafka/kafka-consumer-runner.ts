@@ -157,14 +157,17 @@ export interface ConsumerMetrics {
  *   committed nor dead-lettered: the group redelivers it.
  */
 export class KafkaConsumerRunner {
-  private readonly consumer: Consumer;
+  private consumer!: Consumer;
   private readonly abort = new AbortController();
   private readonly group: string;
   private readonly byTopic = new Map<string, EventHandler<Topic>>();
   private running = false;
+  private stopping = false;
+  private relaunches = 0;
+  private relaunching: Promise<void> | null = null;
 
   constructor(
-    kafka: Kafka,
+    private readonly kafka: Kafka,
     group: string,
     handlers: readonly EventHandler<Topic>[],
     private readonly options: ConsumerOptions & { metrics?: ConsumerMetrics },
@@ -176,8 +179,11 @@ export class KafkaConsumerRunner {
       if (this.byTopic.has(prefix + h.topic)) throw new Error(`two handlers for ${h.topic} in group ${group}`);
       this.byTopic.set(prefix + h.topic, h);
     }
-    const sessionTimeout = options.sessionTimeoutMs ?? 30_000;
-    this.consumer = kafka.consumer({
+  }
+
+  private newConsumer(): Consumer {
+    const sessionTimeout = this.options.sessionTimeoutMs ?? 30_000;
+    return this.kafka.consumer({
       groupId: this.group,
       allowAutoTopicCreation: false,
       sessionTimeout,
@@ -199,21 +205,61 @@ export class KafkaConsumerRunner {
   }
 
   async start(): Promise<void> {
+    await this.launch();
+  }
+
+  /**
+   * kafkajs restarts a consumer after retriable failures by itself. After a
+   * non-retriable one (after a broker restart, say, the coordinator no longer
+   * knows this member and refuses its commits) it stops for good, so the runner
+   * starts a fresh consumer, with backoff. Nothing is lost: uncommitted
+   * messages are delivered again, and handlers are idempotent.
+   */
+  private relaunch(): void {
+    if (this.stopping || this.relaunching) return;
+    const old = this.consumer;
+    this.relaunching = (async () => {
+      await old.disconnect().catch(() => undefined);
+      while (!this.stopping) {
+        const wait = Math.min(30_000, 500 * 2 ** Math.min(this.relaunches++, 6));
+        await sleep(wait * (0.5 + Math.random() / 2), this.abort.signal);
+        if (this.stopping) return;
+        try {
+          await this.launch();
+          this.options.logger.info(`[${this.group}] consumer started again`);
+          return;
+        } catch (error) {
+          this.options.logger.error(`[${this.group}] restarting the consumer failed: ${describeCauses(error)}`);
+          await this.consumer.disconnect().catch(() => undefined);
+        }
+      }
+    })().finally(() => {
+      this.relaunching = null;
+    });
+  }
+
+  private async launch(): Promise<void> {
     const { options } = this;
     const signal = this.abort.signal;
     const maxAttempts = options.maxAttempts ?? 5;
     const base = options.baseBackoffMs ?? 200;
-    const { CRASH, STOP } = this.consumer.events;
-    this.consumer.on(CRASH, (e) => {
+    const consumer = this.newConsumer();
+    this.consumer = consumer;
+    const { CRASH, STOP, GROUP_JOIN } = consumer.events;
+    consumer.on(CRASH, (e) => {
       this.running = false;
       options.logger.error(`[${this.group}] consumer crashed (restart: ${String(e.payload.restart)}): ${describeCauses(e.payload.error)}`);
+      if (!e.payload.restart) this.relaunch();
     });
-    this.consumer.on(STOP, () => void (this.running = false));
-    this.consumer.on(this.consumer.events.GROUP_JOIN, () => void (this.running = true));
-    await this.consumer.connect();
+    consumer.on(STOP, () => void (this.running = false));
+    consumer.on(GROUP_JOIN, () => {
+      this.running = true;
+      this.relaunches = 0;
+    });
+    await consumer.connect();
     // A new group starts at the beginning: events published before it first ran are not skipped.
-    await this.consumer.subscribe({ topics: [...this.byTopic.keys()], fromBeginning: true });
-    await this.consumer.run({
+    await consumer.subscribe({ topics: [...this.byTopic.keys()], fromBeginning: true });
+    await consumer.run({
       autoCommit: false,
       partitionsConsumedConcurrently: options.concurrency,
       eachMessage: async ({ topic, partition, message, heartbeat }) => {
@@ -225,7 +271,7 @@ export class KafkaConsumerRunner {
           // offset stays uncommitted and the message is tried again.
           await options.deadLetterQueue.send({ topic, partition, group: this.group, message, error }, signal);
           options.metrics?.deadLettered(this.group, handler.topic, reason);
-          await this.consumer.commitOffsets([{ topic, partition, offset: next }]);
+          await consumer.commitOffsets([{ topic, partition, offset: next }]);
         };
         let event;
         try {
@@ -254,7 +300,7 @@ export class KafkaConsumerRunner {
             await heartbeat();
           }
         }
-        await this.consumer.commitOffsets([{ topic, partition, offset: next }]);
+        await consumer.commitOffsets([{ topic, partition, offset: next }]);
         options.metrics?.processed(this.group, handler.topic, (performance.now() - started) / 1000);
       },
     });
@@ -262,6 +308,12 @@ export class KafkaConsumerRunner {
 
   /** Stops fetching, lets in-flight handlers finish and commit, then leaves the group. */
   async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.relaunching) {
+      // Between consumers: nothing is in flight; cut the backoff short.
+      this.abort.abort();
+      await this.relaunching;
+    }
     await this.consumer.disconnect();
     this.running = false;
     this.abort.abort();
