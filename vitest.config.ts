@@ -27,6 +27,21 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       },
+      {
+        resolve: { alias },
+        test: {
+          name: "fault",
+          include: ["tests/fault/**/*.fault.test.ts"],
+          setupFiles: ["tests/support/fail-on-console-error.ts"],
+          // A broker of their own (test 1 stops it), and real worker processes:
+          // one file at a time.
+          globalSetup: ["tests/fault/global-setup.ts"],
+          fileParallelism: false,
+          maxWorkers: 1,
+          testTimeout: 600_000,
+          hookTimeout: 300_000,
+        },
+      },
     ],
   },
 });

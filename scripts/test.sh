@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test against real services, then stops what it started:
 #   lint (dependency rule) · types · schema/migration drift · unit · integration
-#   (PostgreSQL, Kafka, SMTP) · end-to-end in Chromium (app + worker + broker).
+#   (PostgreSQL, Kafka, SMTP) · fault tests (a broker of their own, stopped and
+#   restarted; worker processes killed) · end-to-end in Chromium (app + worker + broker).
 # Ends with one line "tests: N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -48,6 +49,11 @@ npx vitest run --project unit --reporter=default --reporter=json --outputFile="$
 step "integration tests (PostgreSQL, Kafka, SMTP)"
 npx vitest run --project integration --reporter=default --reporter=json --outputFile="$REPORTS/integration.json"
 
+step "fault tests (own broker, stopped and restarted; workers killed)"
+rm -f "$REPORTS/fault-figures.jsonl"
+npx vitest run --project fault --reporter=default --reporter=json --outputFile="$REPORTS/fault.json"
+cat "$REPORTS/fault-figures.jsonl"
+
 step "end-to-end tests (Chromium)"
 E2E_DB="storefront_e2e"
 E2E_DATABASE_URL="$(node -e 'const u=new URL(process.argv[1]); u.pathname="/"+process.argv[2]; console.log(u.toString())' "$TEST_DATABASE_ADMIN_URL" "$E2E_DB")"
@@ -82,7 +88,7 @@ stop_everything
 summary="$(node -e '
   const fs = require("fs");
   let passed = 0, failed = 0, skipped = 0;
-  for (const f of ["unit", "integration"]) {
+  for (const f of ["unit", "integration", "fault"]) {
     const r = JSON.parse(fs.readFileSync(`${process.argv[1]}/${f}.json`, "utf8"));
     passed += r.numPassedTests; failed += r.numFailedTests; skipped += r.numPendingTests + (r.numTodoTests ?? 0);
   }

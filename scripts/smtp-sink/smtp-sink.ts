@@ -153,7 +153,12 @@ export async function startSmtpSink(config: SinkConfig): Promise<SmtpSink> {
         });
     },
   });
-  smtp.on("error", (error) => console.error(`[smtp-sink] SMTP error: ${error.message}`));
+  smtp.on("error", (error: Error & { code?: string }) => {
+    // A client that vanished mid-conversation (a sender killed or timed out) is
+    // the client's story, not a failure of the sink.
+    if (error.code === "ECONNRESET" || error.code === "EPIPE") log(`client connection lost: ${error.message}`);
+    else console.error(`[smtp-sink] SMTP error: ${error.message}`);
+  });
 
   const http = createServer((req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? "/", "http://sink.local");
