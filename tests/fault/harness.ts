@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { createWriteStream, mkdirSync, appendFileSync } from "node:fs";
 import path from "node:path";
 import type pg from "pg";
+import { expect } from "vitest";
 import { ensureTopics, TOPIC_SPECS } from "@/lib/infrastructure/kafka/topics";
 import { createKafka } from "@/lib/infrastructure/kafka/client";
 import { userCartOwner } from "@/lib/domain/cart";
@@ -316,4 +317,14 @@ export async function confirmationCheck(pool: pg.Pool, sink: SmtpSink, shoppers:
     else unexplained.push(`${email}: queued ${mine.length}, received ${got.length} (${got.join(", ")})`);
   }
   return { messages, transmissions, inDoubt, unexplained };
+}
+
+/**
+ * After workers were killed: one confirmation message for every order, and a
+ * message transmitted twice only where an in-doubt attempt explains it.
+ */
+export function expectOneConfirmationEach(emails: Awaited<ReturnType<typeof confirmationCheck>>, orders: number): void {
+  expect(emails.unexplained).toEqual([]);
+  expect(emails.messages).toBe(orders);
+  expect(emails.transmissions - orders).toBeLessThanOrEqual(emails.inDoubt);
 }

@@ -1,25 +1,6 @@
 import type { Admin } from "kafkajs";
 import type { Gauge } from "../observability/metrics";
-
-/** kafkajs admin calls take no signal: stop waiting for them when asked (the request itself runs on). */
-function abortable<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
-  if (!signal) return promise;
-  signal.throwIfAborted();
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
-  });
-}
+import { abortable } from "./abortable";
 
 function offset(value: string, what: string): number {
   const n = Number(value);

@@ -1,6 +1,7 @@
 import type { Admin, ITopicConfig } from "kafkajs";
 import { z } from "zod";
 import { TOPICS, type Topic } from "../../domain/events";
+import { abortable } from "./abortable";
 
 /**
  * The Kafka topics of the application (the domain's event types), with explicit
@@ -93,25 +94,6 @@ export interface EnsureTopicsResult {
   readonly existing: string[];
   /** Existing topics whose partition count differs from the spec (never changed automatically). */
   readonly partitionMismatches: { topic: string; expected: number; actual: number }[];
-}
-
-function abortable<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
-  if (!signal) return promise;
-  signal.throwIfAborted();
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason ?? new Error("aborted"));
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
-  });
 }
 
 const sleep = (ms: number, signal?: AbortSignal) =>

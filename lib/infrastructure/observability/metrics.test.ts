@@ -267,6 +267,7 @@ describe("createWorkerMetrics", () => {
     m.emailsSent.inc({ kind: "welcome" });
     m.emailsFailed.inc({ kind: "welcome" });
     m.emailsGivenUp.inc({ kind: "welcome" });
+    m.emailsInDoubt.inc({ kind: "welcome" });
     m.reservationsExpired.inc();
 
     const text = await m.registry.render();
@@ -286,6 +287,7 @@ describe("createWorkerMetrics", () => {
         'storefront_worker_emails_sent_total{kind="welcome"} 1',
         'storefront_worker_emails_failed_total{kind="welcome"} 1',
         'storefront_worker_emails_given_up_total{kind="welcome"} 1',
+        'storefront_worker_emails_in_doubt_total{kind="welcome"} 1',
         "storefront_worker_reservations_expired_total 1",
       ]),
     );
@@ -302,6 +304,7 @@ describe("createWorkerMetrics", () => {
       "storefront_worker_emails_sent_total counter",
       "storefront_worker_emails_failed_total counter",
       "storefront_worker_emails_given_up_total counter",
+      "storefront_worker_emails_in_doubt_total counter",
       "storefront_worker_reservations_expired_total counter",
     ]);
   });
