@@ -234,7 +234,7 @@ describe("hand-written rules in the migrations", () => {
     expect(error).toMatchObject({ code: "23514", constraint });
   }
 
-  it("has the CHECK constraints and the outbox partial index", async () => {
+  it("has the CHECK constraints and the outbox relay's partial indexes", async () => {
     const url = await migratedDatabase();
     const checks = await query<{ name: string; def: string }>(
       url,
@@ -250,6 +250,11 @@ describe("hand-written rules in the migrations", () => {
         def: "CHECK (((subtotal_minor >= 0) AND (shipping_minor >= 0) AND (total_minor = (subtotal_minor + shipping_minor))))",
       },
       { name: "orders_total_minor_nonnegative", def: "CHECK ((total_minor >= 0))" },
+      { name: "outgoing_emails_attempts_check", def: "CHECK ((attempts >= 0))" },
+      {
+        name: "outgoing_emails_status_check",
+        def: "CHECK (((status)::text = ANY ((ARRAY['pending'::character varying, 'sent'::character varying, 'failed'::character varying])::text[])))",
+      },
       { name: "product_images_sane", def: "CHECK (((\"position\" >= 0) AND (byte_size > 0) AND (width > 0) AND (height > 0)))" },
       { name: "products_low_stock_threshold_nonnegative", def: "CHECK ((low_stock_threshold >= 0))" },
       { name: "products_price_minor_positive", def: "CHECK ((price_minor > 0))" },
@@ -258,13 +263,15 @@ describe("hand-written rules in the migrations", () => {
       { name: "stock_movements_stock_after_nonnegative", def: "CHECK ((stock_after >= 0))" },
       { name: "users_email_lowercase", def: "CHECK (((email)::text = lower((email)::text)))" },
     ]);
-    const [index] = await query<{ def: string }>(
+    const indexes = await query<{ def: string }>(
       url,
-      "SELECT indexdef AS def FROM pg_indexes WHERE indexname = 'outbox_events_unsent_created_at_idx'",
+      "SELECT indexdef AS def FROM pg_indexes WHERE tablename = 'outbox_events' AND indexdef LIKE '%WHERE%' ORDER BY indexname",
     );
-    expect(index?.def).toBe(
-      "CREATE INDEX outbox_events_unsent_created_at_idx ON public.outbox_events USING btree (created_at, id) WHERE (sent_at IS NULL)",
-    );
+    // The relay's claim (seq order) and its per-aggregate ordering check, over unsent rows only.
+    expect(indexes.map((i) => i.def)).toEqual([
+      "CREATE INDEX outbox_events_unsent_aggregate_idx ON public.outbox_events USING btree (aggregate_id, seq) WHERE (sent_at IS NULL)",
+      "CREATE INDEX outbox_events_unsent_seq_idx ON public.outbox_events USING btree (seq) WHERE (sent_at IS NULL)",
+    ]);
   });
 
   it("rejects negative stock, non-positive prices and quantities, negative totals", async () => {

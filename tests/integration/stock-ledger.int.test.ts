@@ -430,7 +430,7 @@ describe("admin stock use cases against PostgreSQL", () => {
       ]);
       const waiting = async () => {
         const { rows } = await pool.query<{ n: number }>(
-          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE '%FOR UPDATE%'`,
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE '%FOR NO KEY UPDATE%'`,
         );
         return rows[0]!.n;
       };

@@ -39,6 +39,9 @@ CREATE UNIQUE INDEX "outgoing_emails_event_id_kind_key" ON "outgoing_emails"("ev
 
 -- The relay's claim query: unsent rows in seq order, and the per-aggregate
 -- "is an earlier event still unsent?" check. Sent rows are not in the index.
+-- They replace the (created_at, id) one: created_at is the application's
+-- clock, which two transactions can read in the opposite order of their commits.
+DROP INDEX "outbox_events_unsent_created_at_idx";
 CREATE INDEX "outbox_events_unsent_seq_idx" ON "outbox_events" ("seq") WHERE "sent_at" IS NULL;
 CREATE INDEX "outbox_events_unsent_aggregate_idx" ON "outbox_events" ("aggregate_id", "seq") WHERE "sent_at" IS NULL;
 
