@@ -13,8 +13,8 @@ import { startWorkerHttpServer } from "./http-server";
 import { startWorker } from "./worker";
 
 const log = {
-  info: (m: string) => console.log(`[worker ${process.pid}] ${m}`),
-  error: (m: string) => console.error(`[worker ${process.pid}] ${m}`),
+  info: (m: string) => console.log(`${new Date().toISOString()} [worker ${process.pid}] ${m}`),
+  error: (m: string) => console.error(`${new Date().toISOString()} [worker ${process.pid}] ${m}`),
 };
 
 async function main(): Promise<void> {

@@ -16,7 +16,10 @@ import type { Topic } from "../domain/events";
 
 export function createWorkerAdapters(services: { env: Env; deadLetters: DeadLetters }, logger: Logger) {
   const { env } = services;
-  const kafka = createKafka(env.KAFKA_BROKERS, `${env.KAFKA_CLIENT_ID}-worker`);
+  // Each wait between retries is capped at 3 s: while a broker is away the
+  // consumers keep knocking, so they are back within seconds of it, not after
+  // a backoff grown to half a minute.
+  const kafka = createKafka(env.KAFKA_BROKERS, `${env.KAFKA_CLIENT_ID}-worker`, { initialRetryTime: 200, maxRetryTime: 3_000, retries: 10 });
   // The relay retries a failed batch itself (with backoff), so its producer
   // gives up sooner than the default and the claimed rows are released.
   const publisher = new KafkaEventPublisher(

@@ -30,6 +30,7 @@ it("fault 1: with the broker stopped, 200 checkouts succeed; after it restarts e
 
   await startFaultBroker();
   const brokerBack = Date.now();
+  console.log(`[fault] broker answering again at ${new Date(brokerBack).toISOString()}`);
   const done = await waitFor(
     "every order reserved and confirmed",
     async () => {

@@ -12,7 +12,7 @@ const diagnostics: logCreator =
     if (level > logLevel.WARN || level === logLevel.NOTHING) return;
     const { message, error } = log as { message?: string; error?: string };
     const tag = level === logLevel.ERROR ? "error" : "warn";
-    console.warn(`[kafkajs ${tag}]${namespace ? ` ${namespace}:` : ""} ${message ?? ""}${error ? ` (${error})` : ""}`);
+    console.warn(`${new Date().toISOString()} [kafkajs ${tag}]${namespace ? ` ${namespace}:` : ""} ${message ?? ""}${error ? ` (${error})` : ""}`);
   };
 
 export function createKafka(brokers: string[], clientId: string, retry: RetryOptions = { initialRetryTime: 300, retries: 8 }): Kafka {

@@ -191,6 +191,10 @@ export class KafkaConsumerRunner {
       // without leaving is dropped after its session timeout anyway.
       rebalanceTimeout: Math.max(sessionTimeout * 2, 10_000),
       heartbeatInterval: Math.max(500, Math.floor(sessionTimeout / 10)),
+      // Short waits between retries: after a broker restart the coordinator
+      // refuses this member's heartbeats and commits until it rejoins; a long
+      // backoff there only delays the rejoin (uncommitted messages come again).
+      retry: { initialRetryTime: 100, maxRetryTime: 2_000, retries: 10 },
     });
   }
 
