@@ -178,4 +178,49 @@ describe("dead letters", () => {
     }
     expect(logged.filter((m) => m.includes("dead-lettering unreadable message")).length).toBeGreaterThanOrEqual(rows.length);
   });
+
+  it("dead-letters a readable event whose handler still fails after its attempts, and the partition moves on", async () => {
+    // A rule the handler cannot get past, standing in for the bug or bad data no retry fixes.
+    await pool.query(`CREATE FUNCTION refuse_doomed() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.recipient LIKE 'doomed-%' THEN RAISE EXCEPTION 'refused for the test'; END IF; RETURN NEW; END $$`);
+    await pool.query(`CREATE TRIGGER refuse_doomed BEFORE INSERT ON outgoing_emails FOR EACH ROW EXECUTE FUNCTION refuse_doomed()`);
+    const tag = randomUUID().slice(0, 8);
+    const doomed = await services.registerUser({ email: `doomed-${tag}@example.com`, name: "Doomed", password: "a-long-password" });
+    const fine = await services.registerUser({ email: `fine-${tag}@example.com`, name: "Fine", password: "a-long-password" });
+    const topic = `${topics.prefix}user.registered`;
+    const { rows: events } = await pool.query<{ id: string }>(
+      `SELECT id FROM outbox_events WHERE type = 'user.registered' AND aggregate_id = $1`,
+      [doomed.id],
+    );
+
+    const [row] = await eventually(async () => {
+      const { rows } = await pool.query<DeadLetterRow>(`SELECT * FROM dead_letters WHERE topic = $1`, [topic]);
+      return rows.length > 0 ? rows : undefined;
+    }, 60_000, "the failing event dead-lettered");
+    expect(row).toMatchObject({ consumer: `${topics.prefix}storefront.notifications`, event_id: events[0]!.id });
+    expect(row!.error).toMatch(/failed 5 times[\s\S]*refused for the test/);
+    expect(logged.some((m) => m.includes(`event ${events[0]!.id} failed 5 times, dead-lettering it`))).toBe(true);
+
+    // The other shopper's welcome went out, and the group committed past both events.
+    await eventually(async () => {
+      const { rows } = await pool.query(`SELECT 1 FROM outgoing_emails WHERE recipient = $1 AND status = 'sent'`, [fine.email]);
+      return rows.length === 1 ? true : undefined;
+    }, 60_000, "the next welcome email sent");
+    const { rows: doomedEmails } = await pool.query(`SELECT 1 FROM outgoing_emails WHERE recipient = $1`, [doomed.email]);
+    expect(doomedEmails).toEqual([]);
+    const admin = topics.kafka.admin();
+    await admin.connect();
+    try {
+      const ends = await admin.fetchTopicOffsets(topic);
+      await eventually(async () => {
+        const [committed] = await admin.fetchOffsets({ groupId: `${topics.prefix}storefront.notifications`, topics: [topic] });
+        // Partitions that ever held a message (the others have nothing to commit).
+        const used = ends.filter((e) => e.high !== "0");
+        expect(used.length).toBeGreaterThan(0);
+        return used.every((e) => committed!.partitions.find((p) => p.partition === e.partition)?.offset === e.high) ? true : undefined;
+      }, 30_000, "notifications committed to the end of user.registered");
+    } finally {
+      await admin.disconnect();
+    }
+  });
 });
