@@ -1,6 +1,6 @@
-import pg from "pg";
 import type { CatalogCache } from "../../application/catalog/catalog-cache";
 import { describeCauses } from "../../domain/errors";
+import { PgListener } from "../db/pg-listener";
 
 /** The channel the catalog tables' triggers notify on (migration back_office). */
 export const CATALOG_CHANNEL = "catalog_changed";
@@ -35,12 +35,7 @@ export interface NotifiedCatalogCacheOptions {
 export class NotifiedCatalogCache implements CatalogCache {
   private readonly entries = new Map<string, Entry>();
   private generation = 0;
-  private client: pg.Client | null = null;
-  private listening = false;
-  private starting: Promise<void> | null = null;
-  private closed = false;
-  private retryTimer: NodeJS.Timeout | null = null;
-  private retryDelayMs = 500;
+  private readonly listener: PgListener;
   private readonly ttlMs: number;
   private readonly maxEntries: number;
   private readonly now: () => number;
@@ -51,11 +46,25 @@ export class NotifiedCatalogCache implements CatalogCache {
     this.maxEntries = options.maxEntries ?? 500;
     this.now = options.now ?? Date.now;
     this.log = options.log ?? ((m) => console.warn(m));
+    this.listener = new PgListener({
+      databaseUrl: options.databaseUrl,
+      channels: [CATALOG_CHANNEL],
+      applicationName: "storefront-catalog-cache",
+      onNotification: () => this.invalidate(),
+      // Whatever was cached before (nothing, or entries from before a lost
+      // connection) may have missed notifications.
+      onListening: () => this.invalidate(),
+      onLost: (error) => {
+        this.invalidate();
+        this.log(`catalog cache: LISTEN connection lost, caching paused: ${describeCauses(error)}`);
+      },
+      maxRetryDelayMs: 30_000,
+    });
   }
 
   async getOrLoad<T>(key: string, load: () => Promise<T>): Promise<T> {
-    if (!this.listening) {
-      this.startListening();
+    if (!this.listener.listening) {
+      void this.listener.start();
       return load();
     }
     const hit = this.entries.get(key);
@@ -67,7 +76,7 @@ export class NotifiedCatalogCache implements CatalogCache {
     }
     const generation = this.generation;
     const value = await load();
-    if (generation === this.generation && this.listening) {
+    if (generation === this.generation && this.listener.listening) {
       this.entries.delete(key);
       this.entries.set(key, { value, expiresAt: this.now() + this.ttlMs });
       while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
@@ -87,68 +96,10 @@ export class NotifiedCatalogCache implements CatalogCache {
 
   /** Resolves once LISTEN is active (tests); getOrLoad starts it on its own. */
   ready(): Promise<void> {
-    this.startListening();
-    return this.starting ?? Promise.resolve();
+    return this.listener.start();
   }
 
   async close(): Promise<void> {
-    this.closed = true;
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.listening = false;
-    const client = this.client;
-    this.client = null;
-    await client?.end().catch(() => undefined);
-  }
-
-  private startListening(): void {
-    if (this.closed || this.starting || this.listening) return;
-    this.starting = this.connect().finally(() => {
-      this.starting = null;
-    });
-  }
-
-  private async connect(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.options.databaseUrl, application_name: "storefront-catalog-cache" });
-    const lost = (error?: unknown) => {
-      if (this.client !== client) return;
-      this.client = null;
-      this.listening = false;
-      this.invalidate();
-      if (error) this.log(`catalog cache: LISTEN connection lost, caching paused: ${describeCauses(error)}`);
-      client.end().catch(() => undefined);
-      this.scheduleRetry();
-    };
-    client.on("notification", (message) => {
-      if (message.channel === CATALOG_CHANNEL) this.invalidate();
-    });
-    client.on("error", lost);
-    client.on("end", () => lost());
-    try {
-      this.client = client;
-      await client.connect();
-      await client.query(`LISTEN ${CATALOG_CHANNEL}`);
-      if (this.closed || this.client !== client) {
-        await client.end().catch(() => undefined);
-        return;
-      }
-      // Whatever was cached before (nothing, or entries from before a lost
-      // connection) may have missed notifications.
-      this.invalidate();
-      this.listening = true;
-      this.retryDelayMs = 500;
-    } catch (error) {
-      lost(error);
-    }
-  }
-
-  private scheduleRetry(): void {
-    if (this.closed || this.retryTimer) return;
-    const delay = this.retryDelayMs;
-    this.retryDelayMs = Math.min(this.retryDelayMs * 2, 30_000);
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = null;
-      this.startListening();
-    }, delay);
-    this.retryTimer.unref();
+    await this.listener.close();
   }
 }

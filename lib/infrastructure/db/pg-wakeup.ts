@@ -1,6 +1,6 @@
 import { setTimeout as delay } from "node:timers/promises";
-import pg from "pg";
 import { describeCauses } from "../../domain/errors";
+import { PgListener } from "./pg-listener";
 
 export interface PgWakeupOptions {
   databaseUrl: string;
@@ -23,28 +23,30 @@ export interface PgWakeupOptions {
  * the loop still runs every `ms`.
  */
 export class PgWakeup {
-  private client: pg.Client | null = null;
   private pending = true; // the first wait returns at once: drain what is already there
-  private waiters = new Set<() => void>();
-  private closed = false;
-  private retryDelayMs = 500;
-  private connecting: Promise<void> | null = null;
-  private readonly log: (message: string) => void;
+  private readonly waiters = new Set<() => void>();
+  private readonly listener: PgListener;
 
-  constructor(private readonly options: PgWakeupOptions) {
-    this.log = options.log ?? ((m) => console.warn(m));
+  constructor(options: PgWakeupOptions) {
+    const log = options.log ?? ((m) => console.warn(m));
+    this.listener = new PgListener({
+      databaseUrl: options.databaseUrl,
+      channels: options.channels,
+      applicationName: options.applicationName,
+      onNotification: () => this.notify(),
+      // Whatever was committed while we were not listening must be looked at now.
+      onListening: () => this.notify(),
+      onLost: (error) => log(`${options.applicationName}: LISTEN connection lost, polling until it is back: ${describeCauses(error)}`),
+    });
   }
 
   /** Resolves once LISTEN is active (or after the first attempt failed; it keeps retrying in the background). */
   start(): Promise<void> {
-    this.connecting ??= this.connect().finally(() => {
-      this.connecting = null;
-    });
-    return this.connecting;
+    return this.listener.start();
   }
 
   get listening(): boolean {
-    return this.client !== null;
+    return this.listener.listening;
   }
 
   /** Waits up to `ms`; returns true when woken by a notification (or a reconnect), false on timeout or abort. */
@@ -74,55 +76,12 @@ export class PgWakeup {
   }
 
   async close(): Promise<void> {
-    this.closed = true;
     for (const wake of this.waiters) wake();
-    const client = this.client;
-    this.client = null;
-    await client?.end().catch(() => undefined);
+    await this.listener.close();
   }
 
   private notify(): void {
     this.pending = true;
     for (const wake of this.waiters) wake();
-  }
-
-  private async connect(): Promise<void> {
-    if (this.closed) return;
-    const client = new pg.Client({ connectionString: this.options.databaseUrl, application_name: this.options.applicationName });
-    const lost = (error?: unknown) => {
-      if (this.client !== client) return;
-      this.client = null;
-      if (error) this.log(`${this.options.applicationName}: LISTEN connection lost, polling until it is back: ${describeCauses(error)}`);
-      client.end().catch(() => undefined);
-      void this.reconnectLater();
-    };
-    client.on("error", lost);
-    client.on("end", () => lost());
-    client.on("notification", () => this.notify());
-    try {
-      await client.connect();
-      for (const channel of this.options.channels) await client.query(`LISTEN "${channel.replace(/"/g, '""')}"`);
-      if (this.closed) {
-        await client.end().catch(() => undefined);
-        return;
-      }
-      this.client = client;
-      this.retryDelayMs = 500;
-      // Whatever was committed while we were not listening must be looked at now.
-      this.notify();
-    } catch (error) {
-      client.removeAllListeners("end");
-      await client.end().catch(() => undefined);
-      this.log(`${this.options.applicationName}: LISTEN failed, polling meanwhile: ${describeCauses(error)}`);
-      void this.reconnectLater();
-    }
-  }
-
-  private async reconnectLater(): Promise<void> {
-    if (this.closed) return;
-    const wait = this.retryDelayMs;
-    this.retryDelayMs = Math.min(this.retryDelayMs * 2, 10_000);
-    await delay(wait, undefined, { ref: false });
-    if (!this.closed && !this.client) await this.start();
   }
 }
