@@ -10,7 +10,7 @@ import { welcomeEmailHandler } from "./handlers/welcome-email.handler";
 import { receiptEmailHandler } from "./handlers/receipt-email.handler";
 import { shippedEmailHandler } from "./handlers/shipped-email.handler";
 import { runEmailDispatch } from "./email-dispatch";
-import { runPeriodically } from "./periodic";
+import { runLoop } from "./loop";
 import { runRelay } from "./relay";
 
 export interface RunningWorker {
@@ -88,22 +88,25 @@ export async function startWorker(services: Services, adapters: Adapters, log: L
     // Several workers may run the jobs: expiry locks due orders with SKIP
     // LOCKED and moves each with a compare-and-set, so every expiry happens once.
     loops.push(
-      runPeriodically(
+      runLoop(
         "reservation expiry",
         async (signal) => {
           for (;;) {
             const n = await services.expireReservations(100, signal);
             metrics.reservationsExpired.inc({}, n);
-            if (n < 100 || signal.aborted) return;
+            if (n < 100 || signal.aborted) return env.EXPIRY_INTERVAL_MS;
           }
         },
-        { intervalMs: env.EXPIRY_INTERVAL_MS, signal: stopLoops.signal, log: log.error },
+        { signal: stopLoops.signal, log: log.error },
       ),
-      runPeriodically("outbox pruning", async (signal) => void metrics.outboxPruned.inc({}, await services.pruneOutbox(1_000, signal)), {
-        intervalMs: PRUNE_INTERVAL_MS,
-        signal: stopLoops.signal,
-        log: log.error,
-      }),
+      runLoop(
+        "outbox pruning",
+        async (signal) => {
+          metrics.outboxPruned.inc({}, await services.pruneOutbox(1_000, signal));
+          return PRUNE_INTERVAL_MS;
+        },
+        { signal: stopLoops.signal, log: log.error },
+      ),
     );
   }
   log.info(`running: ${[...roles].join(", ")}${consumers.length ? ` (${consumers.map((c) => c.group).join(", ")})` : ""}`);

@@ -78,7 +78,7 @@ export function createServices(env: Env = loadEnv(), overrides: { clock?: Clock;
       perIp: new PostgresAttemptCounter(limiterPool, { name: "sign_in_ip", ...SIGN_IN_LIMITS.perIp }),
     },
   });
-  let emailPrisma: ReturnType<typeof createPrismaClient> | undefined;
+  const outboxStore = new PrismaOutboxRelayStore(prisma);
   const tokenSecret = env.API_TOKEN_SECRET ?? env.AUTH_SECRET ?? processSecret();
   const minute = 60_000;
 
@@ -130,22 +130,13 @@ export function createServices(env: Env = loadEnv(), overrides: { clock?: Clock;
     releaseStock: makeReleaseStock({ uow, ids, clock }),
     /** Email use cases: each queues its email with the event's processed mark, in one transaction. */
     notifications: makeNotifications({ uow, ids, shopUrl: env.APP_URL }),
-    /** Sends queued emails through a mailer the caller owns (the worker). */
-    /**
-     * Email sending, over a small pool of its own: recording that the SMTP
-     * server accepted a message must not queue behind the consumers'
-     * transactions, because until it is recorded a crash makes the email
-     * "in doubt" and it is sent again.
-     */
-    emailDispatcher: (mailer: Mailer, options: Omit<EmailDispatcherDeps, "queue" | "mailer" | "clock">) => {
-      emailPrisma ??= createPrismaClient(env.DATABASE_URL, { poolSize: Math.min(options.concurrency + 1, 10) });
-      return makeEmailDispatcher({ queue: new PrismaOutgoingEmailRepository(emailPrisma), mailer, clock, ...options });
-    },
-    relayOutbox: (publisher: Parameters<typeof makeRelayOutbox>[0]["publisher"]) =>
-      makeRelayOutbox({ store: new PrismaOutboxRelayStore(prisma), publisher }),
-    pruneOutbox: makePruneOutbox({ store: new PrismaOutboxRelayStore(prisma), clock, retentionMs: env.OUTBOX_RETENTION_HOURS * 3_600_000 }),
+    /** Email sending from the outgoing_emails table, bound to a mailer the caller owns (the worker). */
+    emailDispatcher: (mailer: Mailer, options: Omit<EmailDispatcherDeps, "queue" | "mailer" | "clock">) =>
+      makeEmailDispatcher({ queue: new PrismaOutgoingEmailRepository(prisma), mailer, clock, ...options }),
+    relayOutbox: (publisher: Parameters<typeof makeRelayOutbox>[0]["publisher"]) => makeRelayOutbox({ store: outboxStore, publisher }),
+    pruneOutbox: makePruneOutbox({ store: outboxStore, clock, retentionMs: env.OUTBOX_RETENTION_HOURS * 3_600_000 }),
     close: async () => {
-      await Promise.all([prisma.$disconnect(), emailPrisma?.$disconnect(), limiterPool.end(), catalogCache?.close()]);
+      await Promise.all([prisma.$disconnect(), limiterPool.end(), catalogCache?.close()]);
     },
   };
 }

@@ -50,8 +50,6 @@ export function createWorkerAdapters(services: { env: Env; deadLetters: DeadLett
     await adminConnected;
     await collectConsumerLag(admin, runners.map((r) => r.subscription), metrics.consumerLag, signal);
   });
-  const wakeup = (channel: string) =>
-    new PgWakeup({ databaseUrl: env.DATABASE_URL, channels: [channel], applicationName: `storefront-worker-${channel}`, log: logger.error });
   const wakeups: PgWakeup[] = [];
   return {
     publisher,
@@ -59,7 +57,7 @@ export function createWorkerAdapters(services: { env: Env; deadLetters: DeadLett
     metrics,
     /** A LISTEN connection that wakes a loop when the channel is notified. */
     wakeup(channel: string): PgWakeup {
-      const w = wakeup(channel);
+      const w = new PgWakeup({ databaseUrl: env.DATABASE_URL, channels: [channel], applicationName: `storefront-worker-${channel}`, log: logger.error });
       wakeups.push(w);
       return w;
     },

@@ -1,9 +1,10 @@
 import { setTimeout as delay } from "node:timers/promises";
-import type { Consumer, IHeaders, Kafka, KafkaMessage, Producer } from "kafkajs";
+import type { Consumer, IHeaders, Kafka, KafkaMessage } from "kafkajs";
 import type { DeadLetters, EventHandler } from "../../application/shared";
 import { describeCauses } from "../../domain/errors";
 import type { Topic } from "../../domain/events";
 import { decodeEvent } from "./envelope";
+import { LazyProducer } from "./lazy-producer";
 import { deadLetterTopic } from "./topics";
 
 export interface Logger {
@@ -24,6 +25,7 @@ export interface ConsumerOptions {
   topicPrefix?: string;
   /** Where unreadable messages go: the topic's `.dlq` topic and the dead_letters table. */
   deadLetterQueue: DeadLetterQueue;
+  metrics?: ConsumerMetrics;
 }
 
 /** Headers a dead-lettered message carries besides its own. */
@@ -66,48 +68,31 @@ function readableEventId(message: KafkaMessage): string | null {
  * for the back office. One per worker process, shared by its consumers.
  */
 export class DeadLetterQueue {
-  private readonly producer: Producer;
-  private connected: Promise<void> | null = null;
+  private readonly producer: LazyProducer;
 
   constructor(
     kafka: Kafka,
     private readonly store: DeadLetters,
   ) {
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
-  }
-
-  private connect(): Promise<void> {
-    this.connected ??= this.producer.connect().catch((error: unknown) => {
-      this.connected = null;
-      throw error;
-    });
-    return this.connected;
+    this.producer = new LazyProducer(kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false }));
   }
 
   /** Resolves once the message is on the dead-letter topic and recorded; throws otherwise (the caller must not commit then). */
   async send(origin: { topic: string; partition: number; group: string; message: KafkaMessage; error: unknown }, signal?: AbortSignal): Promise<void> {
     const { topic, partition, group, message } = origin;
     const error = describeCauses(origin.error);
-    await this.connect();
-    signal?.throwIfAborted();
-    await this.producer.send({
-      topic: deadLetterTopic(topic),
-      acks: -1,
-      messages: [
-        {
-          key: message.key,
-          value: message.value,
-          headers: {
-            ...message.headers,
-            [DEAD_LETTER_HEADERS.error]: error.slice(0, MAX_ERROR_HEADER),
-            [DEAD_LETTER_HEADERS.topic]: topic,
-            [DEAD_LETTER_HEADERS.partition]: String(partition),
-            [DEAD_LETTER_HEADERS.offset]: message.offset,
-            [DEAD_LETTER_HEADERS.group]: group,
-          },
-        },
-      ],
-    });
+    const headers = {
+      ...message.headers,
+      [DEAD_LETTER_HEADERS.error]: error.slice(0, MAX_ERROR_HEADER),
+      [DEAD_LETTER_HEADERS.topic]: topic,
+      [DEAD_LETTER_HEADERS.partition]: String(partition),
+      [DEAD_LETTER_HEADERS.offset]: message.offset,
+      [DEAD_LETTER_HEADERS.group]: group,
+    };
+    await this.producer.send(
+      (producer) => producer.send({ topic: deadLetterTopic(topic), acks: -1, messages: [{ key: message.key, value: message.value, headers }] }),
+      signal,
+    );
     await this.store.record(
       {
         topic,
@@ -123,9 +108,8 @@ export class DeadLetterQueue {
     );
   }
 
-  async close(): Promise<void> {
-    if (this.connected) await this.producer.disconnect();
-    this.connected = null;
+  close(): Promise<void> {
+    return this.producer.close();
   }
 }
 
@@ -170,7 +154,7 @@ export class KafkaConsumerRunner {
     private readonly kafka: Kafka,
     group: string,
     handlers: readonly EventHandler<Topic>[],
-    private readonly options: ConsumerOptions & { metrics?: ConsumerMetrics },
+    private readonly options: ConsumerOptions,
   ) {
     const prefix = options.topicPrefix ?? "";
     this.group = prefix + group;
