@@ -1,6 +1,7 @@
 import { afterAll, expect, it } from "vitest";
 import type { Consumer } from "kafkajs";
-import { confirmationCheck, expectOneConfirmationEach, faultWorld, reservationCheck, report, sleep, waitFor, waitReady } from "./harness";
+import { confirmationCheck, expectOneConfirmationEach, faultWorld, reservationCheck, report, sleep, waitReady } from "./harness";
+import { eventually } from "../support/fixtures";
 
 let world: Awaited<ReturnType<typeof faultWorld>> | undefined;
 let tap: Consumer | undefined;
@@ -56,18 +57,22 @@ it("fault 5: two workers, each with a relay, one SIGKILLed halfway: nothing lost
     }
   })();
 
-  await waitFor("half the orders reserved", async () => {
+  await eventually(
+    async () => {
     const { rows } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM orders WHERE status IN ('stock_reserved', 'cancelled')`);
     return rows[0]!.n >= ORDERS / 2 ? true : undefined;
-  }, 180_000, 20);
+  },
+    180_000,
+    "half the orders reserved",
+    20,
+  );
   a.kill("SIGKILL");
   const killedAt = Date.now();
   await a.exited;
 
   const orderIds = await placing;
   const expectedCancelled = shoppers.filter((_, i) => i % 3 === 0).length;
-  await waitFor(
-    "every order settled",
+  await eventually(
     async () => {
       const { rows } = await pool.query<{ reserved: number; cancelled: number; released: number; unsent: number; sent: number }>(
         `SELECT
@@ -83,6 +88,7 @@ it("fault 5: two workers, each with a relay, one SIGKILLed halfway: nothing lost
         : undefined;
     },
     240_000,
+    "every order settled",
     200,
   );
   stopCancelling = true;
@@ -115,7 +121,7 @@ it("fault 5: two workers, each with a relay, one SIGKILLed halfway: nothing lost
   );
   expect(outOfOrder[0]!.n).toBe(0);
   // In order, as published: on the topic, each order's reservation event comes before its release event.
-  await waitFor("the tap to see every inventory event", async () => (new Set(seen.map((s) => s.id)).size >= ORDERS + expectedCancelled ? true : undefined), 60_000);
+  await eventually(async () => (new Set(seen.map((s) => s.id)).size >= ORDERS + expectedCancelled ? true : undefined), 60_000, "the tap to see every inventory event");
   const firstSeen = new Map<string, string[]>();
   const ids = new Set<string>();
   for (const s of seen) {

@@ -1,6 +1,7 @@
 import { afterAll, expect, it } from "vitest";
 import { encodeEvent } from "@/lib/infrastructure/kafka/envelope";
-import { confirmationCheck, confirmationsByRecipient, faultWorld, metricSum, outboxEvents, report, reservationCheck, waitFor, waitReady } from "./harness";
+import { confirmationCheck, faultWorld, metricSum, outboxEvents, progress, report, reservationCheck, waitReady } from "./harness";
+import { eventually } from "../support/fixtures";
 
 let world: Awaited<ReturnType<typeof faultWorld>> | undefined;
 afterAll(async () => {
@@ -27,11 +28,11 @@ it("fault 3: every event published three times (the relay's copy and two on purp
   const worker = await world.startWorker("a");
   await waitReady(worker);
   const inventory = `${prefix}storefront.inventory`;
-  await waitFor(
-    "60 order.created deliveries handled by both groups",
+  await eventually(
     async () =>
-      (await metricSum(worker, "storefront_worker_events_processed_total")) >= 120 && confirmationsByRecipient(world!.sink).size === 20 ? true : undefined,
+      (await metricSum(worker, "storefront_worker_events_processed_total")) >= 120 && (await progress(pool, orderIds)).emails_sent === 20 ? true : undefined,
     60_000,
+    "60 order.created deliveries handled by both groups",
   );
   expect(await reservationCheck(pool, orderIds)).toEqual({ exactlyOnce: 20, never: 0, more: 0 });
   const stockAfterReserve = await pool.query<{ id: string; stock: number }>(`SELECT id, stock FROM products WHERE id = ANY($1) ORDER BY id`, [products]);
@@ -45,14 +46,11 @@ it("fault 3: every event published three times (the relay's copy and two on purp
     await producer.send({ topic: `${prefix}order.cancelled`, acks: -1, messages: cancellations.map(encodeEvent) });
   }
   await producer.disconnect();
-  await waitFor(
-    "30 order.cancelled deliveries handled",
-    async () => {
-      const res = await fetch(`http://127.0.0.1:${worker.httpPort}/metrics`);
-      const line = (await res.text()).split("\n").find((l) => l.startsWith("storefront_worker_events_processed_total{") && l.includes(inventory) && l.includes("order.cancelled"));
-      return line && Number(line.split(" ").pop()) >= 30 ? true : undefined;
-    },
+  await eventually(
+    async () =>
+      (await metricSum(worker, "storefront_worker_events_processed_total", { group: inventory, topic: "order.cancelled" })) >= 30 ? true : undefined,
     60_000,
+    "30 order.cancelled deliveries handled",
   );
   const elapsedMs = Date.now() - started;
 

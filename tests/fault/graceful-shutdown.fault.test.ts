@@ -1,5 +1,6 @@
 import { afterAll, expect, it } from "vitest";
-import { confirmationCheck, faultWorld, progress, report, reservationCheck, waitFor, waitReady } from "./harness";
+import { confirmationCheck, faultWorld, progress, report, reservationCheck, waitReady } from "./harness";
+import { eventually } from "../support/fixtures";
 
 let world: Awaited<ReturnType<typeof faultWorld>> | undefined;
 afterAll(async () => {
@@ -15,7 +16,7 @@ it("SIGTERM mid-run: the worker stops fetching, finishes and commits what it hol
   const first = await world.startWorker("1", { WORKER_SHUTDOWN_TIMEOUT_MS: String(bound) });
   await waitReady(first);
   const placing = world.placeOrders(shoppers, 6);
-  await waitFor("work under way", async () => ((await progress(pool, (await pool.query<{ id: string }>(`SELECT id FROM orders`)).rows.map((r) => r.id))).reserved >= 40 ? true : undefined), 120_000, 20);
+  await eventually(async () => ((await progress(pool, (await pool.query<{ id: string }>(`SELECT id FROM orders`)).rows.map((r) => r.id))).reserved >= 40 ? true : undefined), 120_000, "work under way", 20);
 
   const termAt = Date.now();
   first.kill("SIGTERM");
@@ -31,13 +32,13 @@ it("SIGTERM mid-run: the worker stops fetching, finishes and commits what it hol
   const orderIds = await placing;
   const second = await world.startWorker("2");
   await waitReady(second);
-  await waitFor(
-    "every order reserved and confirmed",
+  await eventually(
     async () => {
       const p = await progress(pool, orderIds);
       return p.reserved === 150 && p.emails_sent === 150 && p.unsent === 0 ? true : undefined;
     },
     120_000,
+    "every order reserved and confirmed",
     200,
   );
   expect(await reservationCheck(pool, orderIds)).toEqual({ exactlyOnce: 150, never: 0, more: 0 });

@@ -9,7 +9,7 @@ import { createKafka } from "@/lib/infrastructure/kafka/client";
 import { userCartOwner } from "@/lib/domain/cart";
 import { startSmtpSink, sinkConfigSchema, type SmtpSink } from "@/scripts/smtp-sink/smtp-sink";
 import { createTestDatabase, type TestDatabase } from "../support/db";
-import { insertProduct, insertUser, servicesFor, sqlPool } from "../support/fixtures";
+import { eventually, insertProduct, insertUser, servicesFor, sqlPool } from "../support/fixtures";
 import { SHIP_TO } from "../support/addresses";
 import { FAULT_BROKER } from "./broker";
 
@@ -24,22 +24,6 @@ export function report(test: string, figures: Record<string, number | string>): 
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Polls `check` until it returns a value (not undefined) or the time is up. */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs: number, everyMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`, { cause: last });
-    await sleep(everyMs);
-  }
-}
 
 /**
  * One fault scenario's world: its own database, topics under a unique prefix
@@ -167,14 +151,14 @@ async function spawnWorker(label: string, env: Record<string, string>): Promise<
   child.stdout!.on("data", onData);
   child.stderr!.on("data", onData);
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => (log.end(), resolve(code))));
-  const port = await waitFor(
-    `worker ${label} to start`,
+  const port = await eventually(
     async () => {
       if (child.exitCode !== null) throw new Error(`worker ${label} exited with ${child.exitCode}:\n${text}`);
       const m = /health and metrics on http:\/\/[^:]+:(\d+)\//.exec(text);
       return m ? Number(m[1]) : undefined;
     },
     60_000,
+    `worker ${label} to start`,
   ).catch((error: unknown) => {
     child.kill("SIGKILL");
     throw error;
@@ -189,24 +173,17 @@ async function spawnWorker(label: string, env: Record<string, string>): Promise<
   };
 }
 
-/** Reads one worker's Prometheus text and returns the sum of a metric's samples (all labels). */
-export async function metricSum(worker: WorkerProcess, name: string): Promise<number> {
+/** Reads one worker's Prometheus text: the sum of a metric's samples whose labels include `labels`. */
+export async function metricSum(worker: WorkerProcess, name: string, labels: Record<string, string> = {}): Promise<number> {
   const res = await fetch(`http://127.0.0.1:${worker.httpPort}/metrics`);
   const body = await res.text();
+  const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
   let sum = 0;
   for (const line of body.split("\n")) {
-    if (line.startsWith(`${name}{`) || line.startsWith(`${name} `)) sum += Number(line.slice(line.lastIndexOf(" ") + 1));
+    if (!(line.startsWith(`${name}{`) || line.startsWith(`${name} `))) continue;
+    if (wanted.every((w) => line.includes(w))) sum += Number(line.slice(line.lastIndexOf(" ") + 1));
   }
   return sum;
-}
-
-/** Orders in each status (of the given ids). */
-export async function statusCounts(pool: pg.Pool, orderIds: string[]): Promise<Record<string, number>> {
-  const { rows } = await pool.query<{ status: string; n: number }>(
-    `SELECT status::text, count(*)::int AS n FROM orders WHERE id = ANY($1) GROUP BY 1`,
-    [orderIds],
-  );
-  return Object.fromEntries(rows.map((r) => [r.status, r.n]));
 }
 
 /**
@@ -228,25 +205,15 @@ export async function reservationCheck(pool: pg.Pool, orderIds: string[]) {
   };
 }
 
-/** Confirmation emails per recipient in the sink. */
-export function confirmationsByRecipient(sink: SmtpSink): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const m of sink.messages) {
-    if (!m.subject.startsWith("Order confirmation")) continue;
-    for (const to of m.to) counts.set(to, (counts.get(to) ?? 0) + 1);
-  }
-  return counts;
-}
-
 /** Waits until the worker's readiness endpoint says every check passes (its consumers joined their groups). */
 export async function waitReady(worker: WorkerProcess, timeoutMs = 60_000): Promise<void> {
-  await waitFor(
-    `worker ${worker.label} ready`,
+  await eventually(
     async () => {
       const res = await fetch(`http://127.0.0.1:${worker.httpPort}/health/ready`);
       return res.status === 200 ? true : undefined;
     },
     timeoutMs,
+    `worker ${worker.label} ready`,
     200,
   );
 }

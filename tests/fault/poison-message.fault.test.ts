@@ -1,7 +1,8 @@
 import { afterAll, expect, it } from "vitest";
 import type { KafkaMessage } from "kafkajs";
 import { DEAD_LETTER_HEADERS } from "@/lib/infrastructure/kafka/kafka-consumer-runner";
-import { confirmationCheck, faultWorld, progress, report, reservationCheck, waitFor, waitReady } from "./harness";
+import { confirmationCheck, faultWorld, progress, report, reservationCheck, waitReady } from "./harness";
+import { eventually } from "../support/fixtures";
 
 let world: Awaited<ReturnType<typeof faultWorld>> | undefined;
 afterAll(async () => {
@@ -49,13 +50,13 @@ it("fault 4: poison messages in order.created end in order.created.dlq with the 
   const worker = await world.startWorker("a");
   await waitReady(worker);
 
-  await waitFor(
-    "every order reserved and confirmed",
+  await eventually(
     async () => {
       const p = await progress(pool, orderIds);
       return p.reserved === 30 && p.emails_sent === 30 ? true : undefined;
     },
     60_000,
+    "every order reserved and confirmed",
   );
   const recoveredMs = Date.now() - started;
   expect(await reservationCheck(pool, orderIds)).toEqual({ exactlyOnce: 30, never: 0, more: 0 });
@@ -77,7 +78,7 @@ it("fault 4: poison messages in order.created end in order.created.dlq with the 
   await tap.connect();
   await tap.subscribe({ topic: `${topic}.dlq`, fromBeginning: true });
   await tap.run({ eachMessage: async ({ message }) => void dlq.push(message) });
-  await waitFor("dead-letter topic read", async () => (dlq.length >= 2 * poisonCount ? true : undefined), 30_000);
+  await eventually(async () => (dlq.length >= 2 * poisonCount ? true : undefined), 30_000, "dead-letter topic read");
   await tap.disconnect();
   // At-least-once to the topic (the table above is exactly once): same messages, possibly repeated.
   const byOrigin = new Map<string, { error: string; value: string }>();
