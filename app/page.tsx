@@ -1,7 +1,8 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { CatalogPage, catalogMetadata } from "@/app/products/catalog-page";
-import { categoryPath, SLUG, type RawSearchParams } from "@/app/products/search-params";
+import { categoryPath, type RawSearchParams } from "@/app/products/search-params";
+import { SLUG } from "@/lib/domain/catalog";
 
 export const dynamic = "force-dynamic";
 

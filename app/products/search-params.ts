@@ -7,10 +7,10 @@ import {
   minorToDecimal,
   PRODUCT_SORTS,
   SEARCH_TEXT_MAX_LENGTH,
+  SLUG,
   type ProductSort,
 } from "@/lib/domain/catalog";
 
-export const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 export type RawSearchParams = Record<string, string | string[] | undefined>;
 

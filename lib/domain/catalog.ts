@@ -1,6 +1,9 @@
 import { AppError } from "./errors";
 import { MAX_AMOUNT_MINOR, type Money } from "./money";
 
+/** A product's or category's slug: lowercase words joined by single hyphens (as URLs show them). */
+export const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
 export interface Product {
   readonly id: string;
   readonly sku: string;

@@ -4,7 +4,8 @@ import { cache } from "react";
 import { isAppError } from "@/lib/domain/errors";
 import { getServices } from "@/lib/composition/root";
 import { CatalogPage, catalogMetadata } from "@/app/products/catalog-page";
-import { categoryPath, SLUG, type RawSearchParams } from "@/app/products/search-params";
+import { categoryPath, type RawSearchParams } from "@/app/products/search-params";
+import { SLUG } from "@/lib/domain/catalog";
 
 export const dynamic = "force-dynamic";
 

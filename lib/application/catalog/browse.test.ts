@@ -88,3 +88,24 @@ describe("browseProducts", () => {
     expect(isAppError(await failure(catalog.getProductById("p0000000-0000-4000-8000-000000000099")), "not_found")).toBe(true);
   });
 });
+
+describe("getProductByIdOrSlug", () => {
+  it("finds a product by its id (any case) or by its slug, and nothing else", async () => {
+    const { catalog, store } = setup();
+    const mug = store.addProduct({ name: "Ash Mug", id: "40000000-0000-4000-8000-0000000000aa" });
+    expect((await catalog.getProductByIdOrSlug(mug.slug)).id).toBe(mug.id);
+    expect((await catalog.getProductByIdOrSlug(mug.id)).slug).toBe(mug.slug);
+    expect((await catalog.getProductByIdOrSlug(mug.id.toUpperCase())).slug).toBe(mug.slug);
+    expect(isAppError(await failure(catalog.getProductByIdOrSlug("no-such-thing")), "not_found")).toBe(true);
+    expect(isAppError(await failure(catalog.getProductByIdOrSlug("40000000-0000-4000-8000-000000000999")), "not_found")).toBe(true);
+  });
+
+  it("falls back to the slug when a lowercase UUID-shaped key is no product's id", async () => {
+    const { catalog, store } = setup();
+    const odd = store.addProduct({ name: "40000000-0000-4000-8000-00000000abcd" });
+    expect(odd.slug).toBe("40000000-0000-4000-8000-00000000abcd");
+    expect((await catalog.getProductByIdOrSlug(odd.slug)).id).toBe(odd.id);
+    // Slugs are lowercase: the upper-case form names no product.
+    expect(isAppError(await failure(catalog.getProductByIdOrSlug(odd.slug.toUpperCase())), "not_found")).toBe(true);
+  });
+});

@@ -1,4 +1,4 @@
-import { AppError } from "../../domain/errors";
+import { AppError, isAppError } from "../../domain/errors";
 import {
   effectiveSort,
   normalizeSearchText,
@@ -12,6 +12,8 @@ import { MAX_AMOUNT_MINOR } from "../../domain/money";
 import { throwIfAborted } from "../shared";
 import { noCatalogCache, type CatalogCache } from "./catalog-cache";
 import { MAX_PAGE_SIZE, PRODUCT_PAGE_SIZE, pageCount, pageWindow } from "./paging";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export { PRODUCT_PAGE_SIZE };
 
@@ -134,6 +136,9 @@ export interface ProductSearchResult {
   matchedBy: MatchMode | null;
 }
 
+/** What a search and a browse share: the words, category, price range, stock filter and sort. */
+type CatalogFilters = Pick<ProductSearchInput, "q" | "category" | "minPriceMinor" | "maxPriceMinor" | "inStockOnly" | "sort">;
+
 /** The sitemap protocol's limit per file; past it the sitemap would need splitting (generateSitemaps). */
 export const SITEMAP_MAX_PRODUCTS = 50_000 - 1_000;
 
@@ -166,22 +171,40 @@ export function makeCatalog(deps: { products: ProductCatalog & Partial<ProductBr
     return category;
   }
 
+  async function getProduct(slug: string, signal?: AbortSignal): Promise<ProductDetails> {
+    const product = await cache.getOrLoad(`product:${slug}`, () => deps.products.findDetailsBySlug(slug, signal));
+    if (!product) throw new AppError("not_found", "No such product");
+    return product;
+  }
+
+  /** An active product by id; archived or unknown is not found. */
+  async function getProductById(id: string, signal?: AbortSignal): Promise<ProductDetails> {
+    const product = await cache.getOrLoad(`product-id:${id}`, () => browser().findDetailsById(id, signal));
+    if (!product) throw new AppError("not_found", "No such product");
+    return product;
+  }
+
   return {
     searchProducts(input: ProductSearchInput, signal?: AbortSignal): Promise<ProductSearchResult> {
       return cache.getOrLoad(`search:${JSON.stringify(searchKey(input))}`, () => searchUncached(input, signal));
     },
 
-    async getProduct(slug: string, signal?: AbortSignal): Promise<ProductDetails> {
-      const product = await cache.getOrLoad(`product:${slug}`, () => deps.products.findDetailsBySlug(slug, signal));
-      if (!product) throw new AppError("not_found", "No such product");
-      return product;
-    },
+    getProduct,
+    getProductById,
 
-    /** An active product by id; archived or unknown is not found. */
-    async getProductById(id: string, signal?: AbortSignal): Promise<ProductDetails> {
-      const product = await cache.getOrLoad(`product-id:${id}`, () => browser().findDetailsById(id, signal));
-      if (!product) throw new AppError("not_found", "No such product");
-      return product;
+    /**
+     * An active product by id or by slug (the API's one path for both). A slug
+     * may look like a UUID (nothing forbids it): the id is tried first, then the slug.
+     */
+    async getProductByIdOrSlug(key: string, signal?: AbortSignal): Promise<ProductDetails> {
+      if (!UUID.test(key)) return getProduct(key, signal);
+      try {
+        return await getProductById(key.toLowerCase(), signal);
+      } catch (error) {
+        if (!isAppError(error, "not_found")) throw error;
+        if (key !== key.toLowerCase()) throw new AppError("not_found", "No such product");
+        return getProduct(key, signal);
+      }
     },
 
     /**
@@ -243,14 +266,7 @@ export function makeCatalog(deps: { products: ProductCatalog & Partial<ProductBr
       });
     }
     const category = await resolveCategory(input.category, signal);
-    const base = {
-      ...(text === null ? {} : { text }),
-      ...(category ? { categoryId: category.id } : {}),
-      ...(input.minPriceMinor === undefined ? {} : { minPriceMinor: input.minPriceMinor }),
-      ...(input.maxPriceMinor === undefined ? {} : { maxPriceMinor: input.maxPriceMinor }),
-      inStockOnly: input.inStockOnly ?? false,
-      sort,
-    };
+    const base = baseCriteria(input, text, category, sort);
     const products = browser();
     // One row more than asked tells whether there is a next page without counting.
     let match: MatchMode = cursor?.match ?? "words";
@@ -278,14 +294,7 @@ export function makeCatalog(deps: { products: ProductCatalog & Partial<ProductBr
     checkFilters(input);
     const category = await resolveCategory(input.category, signal);
     const sort = effectiveSort(input.sort, text !== null);
-    const base = {
-      ...(text === null ? {} : { text }),
-      ...(category ? { categoryId: category.id } : {}),
-      ...(input.minPriceMinor === undefined ? {} : { minPriceMinor: input.minPriceMinor }),
-      ...(input.maxPriceMinor === undefined ? {} : { maxPriceMinor: input.maxPriceMinor }),
-      inStockOnly: input.inStockOnly ?? false,
-      sort,
-    };
+    const base = baseCriteria(input, text, category, sort);
 
     let matchedBy: MatchMode = "words";
     let found = await deps.products.search({ ...base, match: "words" }, window, signal);
@@ -316,13 +325,29 @@ export function makeCatalog(deps: { products: ProductCatalog & Partial<ProductBr
   }
 }
 
-/** The cache key of a search: its input with defaults applied, in a fixed field order. */
+/** Every criterion but the match mode: offset pages and keyset pages filter and sort alike. */
+function baseCriteria(input: CatalogFilters, text: string | null, category: Category | null, sort: ProductSort): Omit<ProductCriteria, "match"> {
+  return {
+    ...(text === null ? {} : { text }),
+    ...(category ? { categoryId: category.id } : {}),
+    ...(input.minPriceMinor === undefined ? {} : { minPriceMinor: input.minPriceMinor }),
+    ...(input.maxPriceMinor === undefined ? {} : { maxPriceMinor: input.maxPriceMinor }),
+    inStockOnly: input.inStockOnly ?? false,
+    sort,
+  };
+}
+
+/** The filters' part of a cache key: the input with defaults applied, in a fixed field order. */
+function filtersKey(input: CatalogFilters) {
+  return [input.q ?? null, input.category ?? null, input.minPriceMinor ?? null, input.maxPriceMinor ?? null, input.inStockOnly ?? false, input.sort ?? null];
+}
+
 function searchKey(input: ProductSearchInput) {
-  return [input.q ?? null, input.category ?? null, input.minPriceMinor ?? null, input.maxPriceMinor ?? null, input.inStockOnly ?? false, input.sort ?? null, input.page, input.pageSize ?? PRODUCT_PAGE_SIZE];
+  return [...filtersKey(input), input.page, input.pageSize ?? PRODUCT_PAGE_SIZE];
 }
 
 function browseKey(input: ProductBrowseInput) {
-  return [input.q ?? null, input.category ?? null, input.minPriceMinor ?? null, input.maxPriceMinor ?? null, input.inStockOnly ?? false, input.sort ?? null, input.limit, input.cursor ?? null];
+  return [...filtersKey(input), input.limit, input.cursor ?? null];
 }
 
 export type Catalog = ReturnType<typeof makeCatalog>;

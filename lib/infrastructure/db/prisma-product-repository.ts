@@ -59,9 +59,14 @@ function whereClause(criteria: ProductCriteria): Prisma.Sql {
   return Prisma.join(conditions, " AND ");
 }
 
+/** The order a query really uses: without text there is no relevance, so by name. */
+function sortOf(criteria: ProductCriteria): ProductSort {
+  return criteria.text === undefined && criteria.sort === "relevance" ? "name" : criteria.sort;
+}
+
 /** The page query. Exported so integration tests can EXPLAIN exactly what runs. */
 export function searchPageSql(criteria: ProductCriteria, window: { offset: number; limit: number }): Prisma.Sql {
-  const sort = criteria.text === undefined && criteria.sort === "relevance" ? "name" : criteria.sort;
+  const sort = sortOf(criteria);
   return Prisma.sql`
     SELECT p.id, p.sku, p.slug, p.name, p.description, p.price_minor, p.currency, p.stock, p.image_url,
            ${relevance(criteria)} AS relevance
@@ -105,7 +110,7 @@ function afterCondition(criteria: ProductCriteria, after: ProductPosition): Pris
 }
 
 export function searchAfterSql(criteria: ProductCriteria, after: ProductPosition | null, limit: number): Prisma.Sql {
-  const sort = criteria.text === undefined && criteria.sort === "relevance" ? "name" : criteria.sort;
+  const sort = sortOf(criteria);
   if (after && after.sort !== sort) throw new Error(`a ${after.sort} position cannot continue a ${sort} order`);
   const where = after ? Prisma.sql`${whereClause(criteria)} AND ${afterCondition(criteria, after)}` : whereClause(criteria);
   return Prisma.sql`
@@ -171,15 +176,13 @@ export class PrismaProductRepository implements ProductCatalog, ProductBrowser {
   constructor(private readonly db: Db) {}
 
   async searchAfter(criteria: ProductCriteria, after: ProductPosition | null, limit: number): Promise<{ product: Product; position: ProductPosition }[]> {
-    const sort = criteria.text === undefined && criteria.sort === "relevance" ? "name" : criteria.sort;
+    const sort = sortOf(criteria);
     const rows = await this.db.$queryRaw<(ProductRow & { created_at: string; rank: number })[]>(searchAfterSql(criteria, after, limit));
     return rows.map((r) => ({ product: rowToProduct(r), position: positionOf(sort, r) }));
   }
 
   async findDetailsById(id: string): Promise<ProductDetails | null> {
-    const row = await this.db.product.findFirst({ where: { id, archivedAt: null }, select: detailsSelect });
-    if (!row) return null;
-    return { ...toProduct(row), categories: row.categories.map((c) => c.category), updatedAt: row.updatedAt };
+    return this.findDetails({ id });
   }
 
   async search(criteria: ProductCriteria, window: { offset: number; limit: number }): Promise<{ items: Product[]; total: number }> {
@@ -187,36 +190,16 @@ export class PrismaProductRepository implements ProductCatalog, ProductBrowser {
       this.db.$queryRaw<ProductRow[]>(searchPageSql(criteria, window)),
       this.db.$queryRaw<{ total: number }[]>(searchCountSql(criteria)),
     ]);
-    return {
-      items: rows.map((r) =>
-        toProduct({
-          id: r.id,
-          sku: r.sku,
-          slug: r.slug,
-          name: r.name,
-          description: r.description,
-          priceMinor: r.price_minor,
-          currency: r.currency,
-          stock: r.stock,
-          imageUrl: r.image_url,
-        }),
-      ),
-      total: counted[0]?.total ?? 0,
-    };
+    return { items: rows.map(rowToProduct), total: counted[0]?.total ?? 0 };
   }
 
   async findDetailsBySlug(slug: string): Promise<ProductDetails | null> {
-    const row = await this.db.product.findFirst({
-      where: { slug, archivedAt: null },
-      select: {
-        ...productSelect,
-        updatedAt: true,
-        categories: {
-          select: { category: { select: { id: true, slug: true, name: true, description: true } } },
-          orderBy: [{ category: { position: "asc" } }, { category: { name: "asc" } }],
-        },
-      },
-    });
+    return this.findDetails({ slug });
+  }
+
+  /** An active product with its categories; archived ones are gone from the shop. */
+  private async findDetails(where: { id: string } | { slug: string }): Promise<ProductDetails | null> {
+    const row = await this.db.product.findFirst({ where: { ...where, archivedAt: null }, select: detailsSelect });
     if (!row) return null;
     return { ...toProduct(row), categories: row.categories.map((c) => c.category), updatedAt: row.updatedAt };
   }

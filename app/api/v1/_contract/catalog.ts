@@ -2,9 +2,9 @@ import { z } from "zod";
 import { PRODUCT_SORTS, SEARCH_TEXT_MAX_LENGTH } from "@/lib/domain/catalog";
 import { MAX_AMOUNT_MINOR } from "@/lib/domain/money";
 import { CURSOR_MAX_LENGTH, decodeCursor } from "../products/cursor";
+import { SLUG } from "@/lib/domain/catalog";
 import { cursorQuery, defineEndpoint, MoneySchema, pageOf, ProblemSchema, type Endpoint } from "../_lib/endpoint";
 
-const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 /** Integer minor units (cents), as every amount in this API; "12.50" is refused, not rounded. */
 const minorUnits = z
