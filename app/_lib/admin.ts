@@ -5,7 +5,7 @@ import { AppError } from "@/lib/domain/errors";
 import type { User } from "@/lib/domain/user";
 import { getCurrentUser } from "./auth";
 import { formAction, type FormState } from "./action";
-import { problem, route, sameOrigin } from "./http";
+import { route, sameOrigin } from "./http";
 
 /**
  * The back office's guards, one per kind of entry point. Each resolves the user
@@ -54,12 +54,11 @@ export function adminRoute<Q extends z.ZodType, P extends z.ZodType>(
   handler: (input: { query: z.infer<Q>; params: z.infer<P>; request: Request; admin: User }) => Promise<Response>,
 ) {
   return route(schemas, async (input) => {
-    const user = await getCurrentUser();
-    if (!user) return problem(401, "unauthenticated", "Please sign in first.");
-    if (user.role !== "admin") return problem(403, "forbidden", "Only an admin can do that.");
+    // Its AppError becomes the 401 or 403 problem (route maps every AppError).
+    const admin = requireAdmin(await getCurrentUser());
     if (!["GET", "HEAD", "OPTIONS"].includes(input.request.method) && !sameOrigin(input.request)) {
       throw new AppError("forbidden", "Cross-site request refused.");
     }
-    return handler({ ...input, admin: user });
+    return handler({ ...input, admin });
   });
 }

@@ -10,7 +10,7 @@ export function AdminPager({ page, pageCount, href, label }: { page: number; pag
           Previous
         </Link>
       ) : null}
-      <span className="text-slate-600">
+      <span aria-current="page" className="text-slate-600">
         Page {page} of {pageCount}
       </span>
       {page < pageCount ? (

@@ -5,6 +5,7 @@ import { isAppError } from "@/lib/domain/errors";
 import type { Actor } from "@/lib/application/admin/access";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { insertProduct, insertUser, servicesFor, sqlPool } from "../support/fixtures";
+import { fingerprint } from "../support/api-fuzz";
 
 /**
  * The back office's authorisation matrix at the use-case level: every function
@@ -18,34 +19,6 @@ import { insertProduct, insertUser, servicesFor, sqlPool } from "../support/fixt
 let db: TestDatabase;
 let pool: pg.Pool;
 let services: ReturnType<typeof servicesFor>;
-
-const TABLES = [
-  "users",
-  "products",
-  "product_categories",
-  "product_images",
-  "categories",
-  "stock_movements",
-  "orders",
-  "order_items",
-  "order_status_changes",
-  "payment_attempts",
-  "outbox_events",
-  "processed_events",
-  "dead_letters",
-];
-
-/** A fingerprint of every row of every table the back office could touch. */
-async function snapshot(): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  for (const table of TABLES) {
-    const { rows } = await pool.query<{ n: number; digest: string | null }>(
-      `SELECT count(*)::int AS n, md5(string_agg(t::text, '|' ORDER BY t::text)) AS digest FROM ${table} t`,
-    );
-    out[table] = `${rows[0]!.n}:${rows[0]!.digest ?? ""}`;
-  }
-  return out;
-}
 
 let customer: Actor;
 let admin: Actor;
@@ -140,14 +113,14 @@ describe("every back-office use case", () => {
 
   it("refuses anonymous visitors and customers, and changes nothing", async () => {
     const fns = adminFunctions();
-    const before = await snapshot();
+    const before = await fingerprint(pool);
     const results: Record<string, [string, string]> = {};
     for (const { name, fn } of fns) {
       const anonymous = await outcome(() => fn(null, input));
       const asCustomer = await outcome(() => fn(customer, input));
       results[name] = [anonymous, asCustomer];
     }
-    expect(await snapshot()).toEqual(before);
+    expect(await fingerprint(pool)).toEqual(before);
     const expected = Object.fromEntries(fns.map(({ name }) => [name, ["unauthenticated", "forbidden"]]));
     expect(results).toEqual(expected);
     console.info(`refused ${fns.length} admin use cases twice each: ${fns.map((f) => f.name).join(", ")}`);

@@ -2,15 +2,8 @@ import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import sharp from "sharp";
 
-/** An admin user row (the ledger's actor_id must name a real user). */
-export async function insertAdmin(pool: pg.Pool): Promise<{ id: string; role: "admin" }> {
-  const id = randomUUID();
-  await pool.query(
-    `INSERT INTO users (id, email, name, password_hash, role, created_at, updated_at) VALUES ($1, $2, 'Admin', 'x', 'admin', now(), now())`,
-    [id, `admin-${id.slice(0, 8)}@example.com`],
-  );
-  return { id, role: "admin" };
-}
+// An admin user row (the ledger's actor_id must name a real user): the one the orders tests use.
+export { insertAdmin } from "./admin-orders-fixtures";
 
 export async function insertCategory(pool: pg.Pool, slug = `cat-${randomUUID().slice(0, 8)}`): Promise<string> {
   const id = randomUUID();

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { requireAdminPage } from "@/app/_lib/admin";
 import { getServices } from "@/lib/composition/root";
 import { PRODUCT_STATUSES, STOCK_FILTERS } from "@/lib/application/admin/products";
+import { AdminPager } from "@/components/admin/pager";
 import { ProductsTable } from "@/components/admin/products-list";
 
 export const metadata: Metadata = { title: "Products" };
@@ -42,7 +43,6 @@ export default async function AdminProductsPage({ searchParams }: { searchParams
     services.admin.products.list(admin, { q: filters.q, category: filters.category, status: filters.status, stock: filters.stock, page: filters.page }),
     services.admin.products.categories(admin),
   ]);
-  const page = result.page;
 
   return (
     <section aria-labelledby="products-heading" className="flex flex-col gap-4">
@@ -103,23 +103,7 @@ export default async function AdminProductsPage({ searchParams }: { searchParams
         {result.total === 1 ? "1 product" : `${result.total} products`}
       </p>
       <ProductsTable items={result.items} />
-      {result.pageCount > 1 ? (
-        <nav aria-label="Pagination" className="flex items-center justify-center gap-4 text-sm">
-          {page > 1 ? (
-            <Link href={href(filters, page - 1)} rel="prev" className="underline">
-              Previous
-            </Link>
-          ) : null}
-          <span aria-current="page">
-            Page {page} of {result.pageCount}
-          </span>
-          {page < result.pageCount ? (
-            <Link href={href(filters, page + 1)} rel="next" className="underline">
-              Next
-            </Link>
-          ) : null}
-        </nav>
-      ) : null}
+      <AdminPager page={result.page} pageCount={result.pageCount} href={(p) => href(filters, p)} label="Pagination" />
     </section>
   );
 }

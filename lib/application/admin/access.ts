@@ -13,7 +13,7 @@ export interface Actor {
  * already checked; a check in a page or layout does not protect the actions
  * defined in it.
  */
-export function requireAdmin(actor: Actor | null | undefined): Actor {
+export function requireAdmin<A extends Actor>(actor: A | null | undefined): A {
   if (!actor) throw new AppError("unauthenticated", "Please sign in first.");
   if (actor.role !== "admin") throw new AppError("forbidden", "Only an admin can do that.");
   return actor;

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { isAppError, type ErrorCode } from "@/lib/domain/errors";
 import { adminTransitions, describeStatusChange, ORDER_STATUSES, type Order, type OrderStatus } from "@/lib/domain/order";
 import { fixedClock, InMemoryStore, sequentialIds } from "@/tests/support/in-memory";
-import { decodeCursor, encodeCursor, makeAdminOrders, STALE_ORDER_MESSAGE, type AdminOrderFilters, type AdminOrderReader, type AdminOrderRow, type OrderCursor } from "./orders";
+import { decodeOrderCursor as decodeCursor, encodeOrderCursor as encodeCursor } from "../orders/order-queries";
+import { makeAdminOrders, STALE_ORDER_MESSAGE, type AdminOrderFilters, type AdminOrderReader, type AdminOrderRow, type OrderCursor } from "./orders";
 import type { Actor } from "./access";
 
 const ADMIN: Actor = { id: "a0000000-0000-4000-8000-000000000001", role: "admin" };

@@ -6,6 +6,7 @@ import type { Money } from "../../domain/money";
 import { orderCancelledEvent } from "../orders/order-events";
 import type { Clock, IdGenerator, OutboxWriter, UnitOfWork } from "../shared";
 import { requireAdmin, type Actor } from "./access";
+import { decodeOrderCursor, encodeOrderCursor, type OrderPageCursor } from "../orders/order-queries";
 
 /** What the back office's order list filters on; every field optional. Dates are whole UTC days, both ends inclusive. */
 export interface AdminOrderFilters {
@@ -18,10 +19,8 @@ export interface AdminOrderFilters {
 }
 
 /** A position in the list (created_at desc, id asc): the page continues after it. */
-export interface OrderCursor {
-  readonly createdAt: Date;
-  readonly id: string;
-}
+/** The shopper's order pages and the back office's use one cursor format. */
+export type OrderCursor = OrderPageCursor;
 
 export interface AdminOrderRow {
   readonly id: string;
@@ -103,17 +102,6 @@ export const adminOrderListInput = z
   })
   .refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, { message: "The end date is before the start date", path: ["to"] });
 export type AdminOrderListInput = z.input<typeof adminOrderListInput>;
-
-export function encodeCursor(cursor: OrderCursor): string {
-  return Buffer.from(`${cursor.createdAt.toISOString()}|${cursor.id}`, "utf8").toString("base64url");
-}
-
-export function decodeCursor(text: string): OrderCursor | null {
-  const [at, id, ...rest] = Buffer.from(text, "base64url").toString("utf8").split("|");
-  if (rest.length > 0 || !at || !id || !z.uuid().safeParse(id).success) return null;
-  const createdAt = new Date(at);
-  return Number.isNaN(createdAt.getTime()) ? null : { createdAt, id };
-}
 
 const orderId = z.uuid({ message: "No such order" });
 // A number, or its digits as a form sends them ("" is not 0).
@@ -210,7 +198,7 @@ export function makeAdminOrders(deps: {
       const q = parse(adminOrderListInput, query);
       let after: OrderCursor | null = null;
       if (q.after !== undefined) {
-        after = decodeCursor(q.after);
+        after = decodeOrderCursor(q.after);
         if (!after) throw new AppError("validation", "This page link is broken; start from the first page.", { fields: [{ path: "after", message: "This page link is broken; start from the first page." }] });
       }
       const filters: AdminOrderFilters = {
@@ -223,7 +211,7 @@ export function makeAdminOrders(deps: {
       const rows = await deps.reader.list(filters, after, limit + 1, signal);
       const items = rows.slice(0, limit);
       const last = items[items.length - 1];
-      return { items, next: rows.length > limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null };
+      return { items, next: rows.length > limit && last ? encodeOrderCursor({ createdAt: last.createdAt, id: last.id }) : null };
     },
 
     async get(actor: Actor | null, id: string, signal?: AbortSignal): Promise<AdminOrderDetail> {

@@ -1,7 +1,9 @@
 import { z } from "zod";
+import { SLUG } from "../../domain/catalog";
 import { AppError, type FieldIssue } from "../../domain/errors";
 import { MAX_AMOUNT_MINOR } from "../../domain/money";
 import type { CatalogCache } from "../catalog/catalog-cache";
+import { pageCount, pageWindow } from "../catalog/paging";
 import { throwIfAborted, type IdGenerator, type UnitOfWork } from "../shared";
 import { requireAdmin, type Actor } from "./access";
 
@@ -18,7 +20,6 @@ export const ADMIN_PRODUCT_PAGE_SIZE = 20;
 export const IMAGE_MAX_BYTES = 5 * 1024 * 1024;
 export const IMAGE_TYPES = ["image/jpeg", "image/png", "image/webp"] as const;
 export type ImageContentType = (typeof IMAGE_TYPES)[number];
-export const SLUG_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 export const STALE_EDIT_MESSAGE = "This product was changed by someone else — reload the page to see the changes, then edit again.";
 
 export interface AdminProductImage {
@@ -84,8 +85,7 @@ export interface ProductAdminReader {
   listCategories(signal?: AbortSignal): Promise<AdminCategoryOption[]>;
 }
 
-export interface NewProductRecord {
-  id: string;
+export interface ProductChanges {
   sku: string;
   slug: string;
   name: string;
@@ -95,14 +95,8 @@ export interface NewProductRecord {
   categoryIds: string[];
 }
 
-export interface ProductChanges {
-  sku: string;
-  slug: string;
-  name: string;
-  description: string;
-  priceMinor: number;
-  lowStockThreshold: number;
-  categoryIds: string[];
+export interface NewProductRecord extends ProductChanges {
+  id: string;
 }
 
 export interface NewImageRecord {
@@ -226,7 +220,8 @@ function intField(value: string | number | undefined, path: string, label: strin
   return Number(text);
 }
 
-interface ValidProduct extends ProductChanges {
+interface ValidProduct {
+  changes: ProductChanges;
   initialStock: number;
   version: number;
 }
@@ -249,7 +244,7 @@ function validateProduct(raw: unknown, mode: "create" | "update"): ValidProduct 
   if (slug === "") slug = slugify(name);
   if (slug === "") {
     if (name !== "") fields.push({ path: "slug", message: "Enter a slug (the name has no letters or digits to make one from)" });
-  } else if (slug.length > 160 || !SLUG_PATTERN.test(slug)) {
+  } else if (slug.length > 160 || !SLUG.test(slug)) {
     fields.push({ path: "slug", message: "Use lowercase letters, digits and single dashes (e.g. oak-mug)" });
   }
 
@@ -276,7 +271,7 @@ function validateProduct(raw: unknown, mode: "create" | "update"): ValidProduct 
   else if (categoryIds.some((id) => !uuid.safeParse(id).success)) fields.push({ path: "categoryIds", message: "Choose categories from the list" });
 
   if (fields.length > 0) throw new AppError("validation", "Please correct the highlighted fields.", { fields });
-  return { name, sku, slug, description, priceMinor, lowStockThreshold, categoryIds, initialStock, version };
+  return { changes: { sku, slug, name, description, priceMinor, lowStockThreshold, categoryIds }, initialStock, version };
 }
 
 function productId(raw: unknown): string {
@@ -340,8 +335,8 @@ export function makeAdminProducts(deps: AdminProductsDeps) {
       const { q, category, status = "active", stock, page = 1, pageSize = ADMIN_PRODUCT_PAGE_SIZE } = parsed.data;
       const text = q?.trim() || undefined;
       const criteria: AdminProductCriteria = { status, ...(text ? { text } : {}), ...(category ? { categoryId: category } : {}), ...(stock ? { stock } : {}) };
-      const found = await deps.reader.list(criteria, { offset: (page - 1) * pageSize, limit: pageSize }, signal);
-      return { ...found, page, pageSize, pageCount: Math.max(1, Math.ceil(found.total / pageSize)), criteria };
+      const found = await deps.reader.list(criteria, pageWindow(page, pageSize), signal);
+      return { ...found, page, pageSize, pageCount: pageCount(found.total, pageSize), criteria };
     },
 
     async get(actor: Actor | null, rawId: unknown, signal?: AbortSignal): Promise<AdminProduct> {
@@ -362,12 +357,12 @@ export function makeAdminProducts(deps: AdminProductsDeps) {
       const p = validateProduct(input, "create");
       const id = deps.ids.uuid();
       await deps.uow.run(async (repos) => {
-        await checkWrite(repos, p, null, signal);
-        await repos.productAdmin.insert({ id, sku: p.sku, slug: p.slug, name: p.name, description: p.description, priceMinor: p.priceMinor, lowStockThreshold: p.lowStockThreshold, categoryIds: p.categoryIds }, signal);
+        await checkWrite(repos, p.changes, null, signal);
+        await repos.productAdmin.insert({ id, ...p.changes }, signal);
         if (p.initialStock > 0) await repos.productAdmin.openingStock(id, p.initialStock, admin.id, signal);
       }, signal);
       deps.catalogCache.invalidate();
-      return { id, slug: p.slug };
+      return { id, slug: p.changes.slug };
     },
 
     /** Optimistic: `version` is the one the form was rendered with; a stale edit changes nothing. Stock is not edited here. */
@@ -376,9 +371,8 @@ export function makeAdminProducts(deps: AdminProductsDeps) {
       const id = productId(rawId);
       const p = validateProduct(input, "update");
       await deps.uow.run(async (repos) => {
-        await checkWrite(repos, p, id, signal);
-        const changes: ProductChanges = { sku: p.sku, slug: p.slug, name: p.name, description: p.description, priceMinor: p.priceMinor, lowStockThreshold: p.lowStockThreshold, categoryIds: p.categoryIds };
-        if (!(await repos.productAdmin.update(id, p.version, changes, signal))) {
+        await checkWrite(repos, p.changes, id, signal);
+        if (!(await repos.productAdmin.update(id, p.version, p.changes, signal))) {
           if (!(await repos.productAdmin.exists(id, signal))) throw new AppError("not_found", "No such product");
           throw new AppError("conflict", STALE_EDIT_MESSAGE, { fields: [{ path: "form", message: STALE_EDIT_MESSAGE }] });
         }

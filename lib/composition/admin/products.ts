@@ -6,17 +6,14 @@ import type { AdminDeps } from "../admin";
 
 /** The back office's products use cases. */
 export function adminProducts(deps: AdminDeps) {
-  const storage = new LocalDiskMediaStorage(deps.env.MEDIA_DIR);
-  return {
-    ...makeAdminProducts({
-      reader: new PrismaProductAdminRepository(deps.prisma),
-      uow: deps.uow,
-      storage,
-      images: new SharpImageProcessor(),
-      ids: deps.ids,
-      catalogCache: deps.catalogCache,
-    }),
-  };
+  return makeAdminProducts({
+    reader: new PrismaProductAdminRepository(deps.prisma),
+    uow: deps.uow,
+    storage: new LocalDiskMediaStorage(deps.env.MEDIA_DIR),
+    images: new SharpImageProcessor(),
+    ids: deps.ids,
+    catalogCache: deps.catalogCache,
+  });
 }
 
 /** Reading stored media for app/media (public: shoppers see product images). */

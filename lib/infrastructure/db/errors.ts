@@ -9,14 +9,15 @@ function prismaCode(error: unknown): string | undefined {
 /** Translates database failures into the application's error codes, keeping the cause. */
 export function mapDbError(error: unknown, context: string): never {
   if (isAppError(error)) throw error;
-  const code = prismaCode(error);
-  if (code === "P2002") throw new AppError("conflict", `${context}: already exists`, { cause: error });
-  if (code === "P2025") throw new AppError("not_found", `${context}: not found`, { cause: error });
-  const pgCode = (error as { code?: unknown; cause?: { code?: unknown } })?.cause?.code;
-  if (pgCode === "23505") throw new AppError("conflict", `${context}: already exists`, { cause: error });
+  if (isUniqueViolation(error)) throw new AppError("conflict", `${context}: already exists`, { cause: error });
+  if (prismaCode(error) === "P2025") throw new AppError("not_found", `${context}: not found`, { cause: error });
   throw new AppError("internal", `${context} failed`, { cause: error });
 }
 
+/**
+ * A unique constraint refused the write: Prisma's P2002, or PostgreSQL's 23505
+ * as the driver adapter reports it for raw queries.
+ */
 export function isUniqueViolation(error: unknown): boolean {
-  return prismaCode(error) === "P2002";
+  return prismaCode(error) === "P2002" || (error as { cause?: { code?: unknown } } | null)?.cause?.code === "23505";
 }

@@ -9,6 +9,7 @@ import {
 import type { OrderStatus } from "../../domain/order";
 import { mapDbError } from "./errors";
 import { Prisma, type Db } from "./prisma-client";
+import { LOW_STOCK } from "./prisma-stock-ledger-repository";
 
 /** PostgreSQL's sums and counts of integers are bigint; ours stay far below 2^53. */
 function toNumber(value: bigint | number): number {
@@ -61,7 +62,7 @@ export class PrismaDashboardQueries implements DashboardQueries {
       const rows = await this.db.$queryRaw<(LowStockProduct & { total: bigint })[]>`
         SELECT id::text AS id, sku, name, stock, low_stock_threshold AS "lowStockThreshold", count(*) OVER () AS total
         FROM products
-        WHERE archived_at IS NULL AND stock <= low_stock_threshold
+        WHERE ${LOW_STOCK}
         ORDER BY stock, name, id
         LIMIT ${limit}`;
       const total = rows[0] ? toNumber(rows[0].total) : 0;

@@ -12,6 +12,7 @@ import type {
 } from "../../application/admin/products";
 import { mediaUrl } from "../../application/admin/products";
 import { AppError } from "../../domain/errors";
+import { isUniqueViolation } from "./errors";
 import { applyStockMovement } from "./prisma-inventory-repository";
 import { Prisma, type Db } from "./prisma-client";
 
@@ -48,9 +49,8 @@ function toImage(row: Omit<AdminProductImage, "url">): AdminProductImage {
 
 /** Which unique constraint a violation hit, from the error's text (the adapter's error shape varies). */
 function uniqueFields(error: unknown): ("sku" | "slug")[] | null {
-  const e = error as { name?: unknown; code?: unknown; meta?: unknown; message?: unknown; cause?: { code?: unknown } } | null;
-  const unique = (e?.name === "PrismaClientKnownRequestError" && e.code === "P2002") || e?.cause?.code === "23505";
-  if (!unique) return null;
+  if (!isUniqueViolation(error)) return null;
+  const e = error as { meta?: unknown; message?: unknown } | null;
   let text = String(e?.message ?? "");
   try {
     text += JSON.stringify(e?.meta ?? {});

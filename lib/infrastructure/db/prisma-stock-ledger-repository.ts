@@ -1,7 +1,7 @@
 import type { AdjustmentRow, LedgerEntry, LedgerReason, StockProduct, StockQueries } from "../../application/admin/stock";
 import { mapDbError } from "./errors";
 import { applyStockMovement } from "./prisma-inventory-repository";
-import type { Db } from "./prisma-client";
+import { Prisma, type Db } from "./prisma-client";
 
 type ProductRow = { id: string; sku: string; slug: string; name: string; stock: number; low_stock_threshold: number; archived_at: Date | null };
 
@@ -14,6 +14,12 @@ const toStockProduct = (r: ProductRow): StockProduct => ({
   lowStockThreshold: r.low_stock_threshold,
   archived: r.archived_at !== null,
 });
+
+/**
+ * Low on stock: on sale and at or below its own threshold. The stock page's
+ * list and the dashboard's (which links to it) count the same products.
+ */
+export const LOW_STOCK = Prisma.sql`archived_at IS NULL AND stock <= low_stock_threshold`;
 
 /** `text` as a LIKE pattern that matches it literally anywhere. */
 function containsPattern(text: string): string {
@@ -84,11 +90,11 @@ export class PrismaStockLedgerRepository implements StockQueries {
     try {
       const rows = await this.db.$queryRaw<ProductRow[]>`
         SELECT id, sku, slug, name, stock, low_stock_threshold, archived_at FROM products
-         WHERE archived_at IS NULL AND stock <= low_stock_threshold
+         WHERE ${LOW_STOCK}
          ORDER BY stock ASC, name ASC, id ASC
          LIMIT ${window.limit} OFFSET ${window.offset}`;
       const [{ n } = { n: 0 }] = await this.db.$queryRaw<{ n: number }[]>`
-        SELECT count(*)::int AS n FROM products WHERE archived_at IS NULL AND stock <= low_stock_threshold`;
+        SELECT count(*)::int AS n FROM products WHERE ${LOW_STOCK}`;
       return { items: rows.map(toStockProduct), total: n };
     } catch (error) {
       mapDbError(error, "listing low stock");
