@@ -31,12 +31,17 @@ export function sameOrigin(request: Request): boolean {
   }
 }
 
-/** RFC 9457 problem details. */
-export function problem(status: number, code: string, detail: string, errors?: { path: string; message: string }[]) {
-  return NextResponse.json(
-    { type: `about:blank`, title: code.replace(/_/g, " "), status, code, detail, ...(errors ? { errors } : {}) },
-    { status, headers: { "content-type": "application/problem+json" } },
-  );
+/** A problem's status and body (RFC 9457): the one shape, for every route wrapper. */
+export function problemBody(status: number, code: string, detail: string, errors?: readonly { path: string; message: string }[]) {
+  return {
+    status,
+    body: { type: "about:blank", title: code.replace(/_/g, " "), status, code, detail, ...(errors && errors.length ? { errors: [...errors] } : {}) },
+  };
+}
+
+/** RFC 9457 problem details as a response. */
+export function problem(status: number, code: string, detail: string, errors?: readonly { path: string; message: string }[]) {
+  return NextResponse.json(problemBody(status, code, detail, errors).body, { status, headers: { "content-type": "application/problem+json" } });
 }
 
 /**

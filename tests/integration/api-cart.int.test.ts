@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type pg from "pg";
-import { getServices } from "@/lib/composition/root";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { insertProduct, sqlPool } from "../support/fixtures";
 import { apiHarness, useApiDatabase, type ApiResponse, type CallOptions } from "../support/api";
+import { apiCaller } from "../support/api-fuzz";
 
 // /cart and /cart/items through the real route handlers (every response is
 // checked against the OpenAPI document by tests/support/api.ts).
@@ -45,15 +45,7 @@ let alice: { id: string; token: string };
 let bob: { id: string; token: string };
 let admin: { id: string; token: string };
 
-async function signUp(role: "customer" | "admin" = "customer") {
-  const email = `cart-${randomUUID().slice(0, 8)}@example.com`;
-  const password = "a long enough password";
-  const user = await getServices().registerUser({ email, name: "Cart Shopper", password });
-  if (role === "admin") await pool.query(`UPDATE users SET role = 'admin' WHERE id = $1`, [user.id]);
-  const pair = await getServices().apiTokens.issue({ email, password });
-  if (!("accessToken" in pair)) throw new Error("throttled");
-  return { id: user.id, token: pair.accessToken };
-}
+const signUp = (role: "customer" | "admin" = "customer") => apiCaller(pool, role, "cart");
 
 beforeAll(async () => {
   db = await createTestDatabase();

@@ -7,6 +7,7 @@ import { insertSeedCatalog, type SeededCatalog } from "../support/catalog-fixtur
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { insertProduct, sqlPool } from "../support/fixtures";
 import { apiHarness, useApiDatabase, type ApiResponse } from "../support/api";
+import { apiCaller } from "../support/api-fuzz";
 
 // GET /products, /products/{idOrSlug} and /categories through the real route
 // handlers (tests/support/api.ts checks every response against the OpenAPI
@@ -54,11 +55,7 @@ beforeAll(async () => {
   const twins = await Promise.all(Array.from({ length: 5 }, () => insertProduct(pool, { stock: 2, priceMinor: 1450, name: "Twin Oak Mug" })));
   await pool.query(`UPDATE products SET created_at = '2026-01-01T00:00:00.123Z' WHERE id = ANY($1::uuid[])`, [twins]);
   stop = await useApiDatabase(db.url, { APP_URL });
-  const email = `catalog-${randomUUID().slice(0, 8)}@example.com`;
-  await getServices().registerUser({ email, name: "Catalog Reader", password: "a long enough password" });
-  const pair = await getServices().apiTokens.issue({ email, password: "a long enough password" });
-  if (!("accessToken" in pair)) throw new Error("throttled");
-  token = pair.accessToken;
+  ({ token } = await apiCaller(pool, "customer", "catalog"));
 });
 
 afterAll(async () => {

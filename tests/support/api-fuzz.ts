@@ -50,7 +50,7 @@ export interface ApiCaller {
 }
 
 /** A registered user with a bearer token; `admin` promotes them first (as an admin would). */
-export async function apiCaller(pool: pg.Pool, role: "customer" | "admin", label = role): Promise<ApiCaller> {
+export async function apiCaller(pool: pg.Pool, role: "customer" | "admin", label: string = role): Promise<ApiCaller> {
   const services = getServices();
   const email = `${label}-${randomUUID().slice(0, 8)}@example.com`;
   const password = `pw-${randomUUID()}`;

@@ -3,11 +3,11 @@
  * cart filled through the cart use case, and the worker's stock reservation
  * run in-process (these tests run no worker).
  */
-import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import { getServices } from "@/lib/composition/root";
 import { userCartOwner } from "@/lib/domain/cart";
 import { parseEventPayload, type DomainEvent } from "@/lib/domain/events";
+import { apiCaller } from "./api-fuzz";
 import { insertProduct } from "./fixtures";
 
 export interface ApiUser {
@@ -17,16 +17,10 @@ export interface ApiUser {
   token: string;
 }
 
-const PASSWORD = "correct horse battery staple";
-
 /** A registered user (an admin when asked) and a bearer access token for them. */
 export async function apiUser(pool: pg.Pool, role: "customer" | "admin" = "customer"): Promise<ApiUser> {
-  const email = `api-${role}-${randomUUID().slice(0, 8)}@example.com`;
-  const user = await getServices().registerUser({ email, name: role === "admin" ? "Admin" : "Shopper", password: PASSWORD });
-  if (role === "admin") await pool.query(`UPDATE users SET role = 'admin' WHERE id = $1`, [user.id]);
-  const tokens = await getServices().apiTokens.issue({ email, password: PASSWORD });
-  if (!("accessToken" in tokens)) throw new Error("sign-in throttled while arranging a test");
-  return { id: user.id, email: user.email, role, token: tokens.accessToken };
+  const { id, email, token } = await apiCaller(pool, role, `api-${role}`);
+  return { id, email, role, token };
 }
 
 /** Puts `quantity` of a fresh product (with `stock` in stock) in the user's cart; returns the product id. */

@@ -95,6 +95,17 @@ describe("API tokens", () => {
     await expect(tokens.revoke("nobody-knows-this")).resolves.toBeUndefined();
   });
 
+  it("says how long the session has left: refreshing does not extend it", async () => {
+    const { tokens, clock } = fakes();
+    const first = (await tokens.issue({ email: user.email, password: "right" })) as { refreshToken: string; refreshExpiresIn: number };
+    expect(first.refreshExpiresIn).toBe(30 * 24 * 3600);
+    clock.t += 29 * 24 * 60 * 60 * 1000;
+    const second = await tokens.refresh(first.refreshToken);
+    expect(second.refreshExpiresIn).toBe(24 * 3600);
+    clock.t += 24 * 60 * 60 * 1000;
+    expect(await tokens.refresh(second.refreshToken).catch(code)).toBe("unauthenticated");
+  });
+
   it("refuses a refresh after the session expired", async () => {
     const { tokens, clock } = fakes();
     const pair = (await tokens.issue({ email: user.email, password: "right" })) as { refreshToken: string };

@@ -53,20 +53,21 @@ export function makeApiTokens(deps: {
 }) {
   const lifetimes = deps.lifetimes ?? API_TOKEN_LIFETIMES;
 
-  async function pair(sessionId: string, userId: string, refreshToken: string): Promise<TokenPair> {
+  /** `refreshExpiresIn`: what is left of the session; rotating a refresh token does not extend it. */
+  async function pair(sessionId: string, userId: string, refreshToken: string, refreshExpiresIn: number): Promise<TokenPair> {
     return {
       tokenType: "Bearer",
       accessToken: await deps.signer.sign({ sid: sessionId, sub: userId }, lifetimes.accessSeconds),
       expiresIn: lifetimes.accessSeconds,
       refreshToken,
-      refreshExpiresIn: lifetimes.refreshSeconds,
+      refreshExpiresIn,
     };
   }
 
   const invalid = () => new AppError("unauthenticated", "The refresh token is invalid, expired or revoked.");
 
   return {
-    /** Exchanges credentials for tokens; wrong credentials and throttling are AppErrors (unauthenticated / rate limited as unavailable with retryAfterMs). */
+    /** Exchanges credentials for tokens. Wrong credentials are an AppError("unauthenticated"); throttling is returned, with how long to wait. */
     async issue(input: Credentials, signal?: AbortSignal): Promise<TokenPair | { throttled: true; retryAfterMs: number }> {
       const result = await deps.authenticate(input, signal);
       if (!result.ok) {
@@ -77,7 +78,7 @@ export function makeApiTokens(deps: {
       const refreshToken = newRefreshToken();
       const expiresAt = new Date(deps.clock.now().getTime() + lifetimes.refreshSeconds * 1000);
       await deps.sessions.create({ id, userId: result.user.id, refreshTokenHash: hash(refreshToken), expiresAt }, signal);
-      return pair(id, result.user.id, refreshToken);
+      return pair(id, result.user.id, refreshToken, lifetimes.refreshSeconds);
     },
 
     async refresh(refreshToken: string, signal?: AbortSignal): Promise<TokenPair> {
@@ -95,7 +96,7 @@ export function makeApiTokens(deps: {
         await deps.sessions.revoke(found.id, now, signal);
         throw invalid();
       }
-      return pair(found.id, found.userId, next);
+      return pair(found.id, found.userId, next, Math.ceil((found.expiresAt.getTime() - now.getTime()) / 1000));
     },
 
     /** Ends the session named by a refresh token or an access token. Unknown tokens are ignored (RFC 7009). */

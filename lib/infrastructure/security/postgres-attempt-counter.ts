@@ -34,8 +34,8 @@ export class PostgresAttemptCounter implements AttemptCounter {
       // The library rejects with its result object when the limit is exceeded,
       // and with the driver's error when the database fails.
       if (error instanceof RateLimiterRes) return { limited: true, retryAfterMs: error.msBeforeNext };
-      // Fail closed: with no count there is no limit, so no sign-in either.
-      throw new AppError("unavailable", "could not count the sign-in attempt", { cause: error });
+      // Fail closed: with no count there is no limit, so no request either.
+      throw new AppError("unavailable", "could not count the attempt; try again shortly", { cause: error });
     }
   }
 
@@ -51,7 +51,7 @@ export class PostgresAttemptCounter implements AttemptCounter {
     try {
       await work();
     } catch (error) {
-      throw new AppError("unavailable", "could not update the sign-in attempt count", { cause: error });
+      throw new AppError("unavailable", "could not update the attempt count; try again shortly", { cause: error });
     }
   }
 }

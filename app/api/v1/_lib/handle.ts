@@ -11,7 +11,7 @@ import { describeCauses, isAppError } from "@/lib/domain/errors";
 import type { User } from "@/lib/domain/user";
 import { getServices } from "@/lib/composition/root";
 import { clientIp } from "@/app/_lib/client-ip";
-import { sameOrigin, STATUS } from "@/app/_lib/http";
+import { problemBody, sameOrigin, STATUS } from "@/app/_lib/http";
 import type { Endpoint } from "./endpoint";
 
 export interface ApiResult {
@@ -30,13 +30,6 @@ export interface ApiContext<E extends Endpoint> {
   signal: AbortSignal;
 }
 
-/** A problem response's status and body (RFC 9457). */
-export function problemBody(status: number, code: string, detail: string, errors?: readonly { path: string; message: string }[]) {
-  return {
-    status,
-    body: { type: "about:blank", title: code.replace(/_/g, " "), status, code, detail, ...(errors && errors.length ? { errors: [...errors] } : {}) },
-  };
-}
 
 function respond(result: ApiResult, problem = false): Response {
   const headers = new Headers(result.headers);

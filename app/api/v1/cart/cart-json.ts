@@ -1,8 +1,8 @@
 import type { CartView } from "@/lib/application/cart/cart";
+import { quoteCart } from "@/lib/application/orders/checkout-quote";
 import { DEFAULT_CURRENCY } from "@/lib/domain/cart";
 import { withRequestPaths } from "../_lib/field-paths";
 import { money, multiply } from "@/lib/domain/money";
-import { orderTotals } from "@/lib/domain/shipping";
 
 /** The cart as the API shows it: every amount integer minor units with its currency, totals as checkout would charge them. */
 export function cartJson({ cart, summary }: CartView) {
@@ -19,11 +19,9 @@ export function cartJson({ cart, summary }: CartView) {
     stock: l.product.stock,
     available: !archived.has(l.product.id),
   }));
-  // The same computation the review page shows and placing the order charges.
-  const totals =
-    lines.length === 0
-      ? { subtotal: money(0, DEFAULT_CURRENCY), shipping: money(0, DEFAULT_CURRENCY), total: money(0, DEFAULT_CURRENCY) }
-      : orderTotals(cart.lines.map((l) => ({ unitPrice: l.product.price, quantity: l.quantity })));
+  // The quote the review page shows and placing the order charges; an empty cart has none.
+  const zero = money(0, DEFAULT_CURRENCY);
+  const totals = quoteCart(cart) ?? { subtotal: zero, shipping: zero, total: zero };
   const plain = (m: { amountMinor: number; currency: string }) => ({ amountMinor: m.amountMinor, currency: m.currency });
   return {
     lines: lines.map((l) => ({ ...l, lineTotal: plain(l.lineTotal) })),

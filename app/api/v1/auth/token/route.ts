@@ -1,7 +1,8 @@
 import { getServices } from "@/lib/composition/root";
 import { clientIp } from "@/app/_lib/client-ip";
 import { token } from "../../_contract/auth";
-import { handle, problemBody } from "../../_lib/handle";
+import { handle } from "../../_lib/handle";
+import { problemBody } from "@/app/_lib/http";
 
 export const dynamic = "force-dynamic";
 

@@ -1,7 +1,8 @@
 import { getServices } from "@/lib/composition/root";
 import { declineMessage } from "@/lib/application/payments/pay-order";
 import { payOrderEndpoint } from "../../../_contract/orders";
-import { handle, problemBody } from "../../../_lib/handle";
+import { handle } from "../../../_lib/handle";
+import { problemBody } from "@/app/_lib/http";
 import { derivedKey, orderJson } from "../../order-json";
 
 export const dynamic = "force-dynamic";
