@@ -11,6 +11,8 @@ export const STATUS: Record<ErrorCode, number> = {
   conflict: 409,
   insufficient_stock: 409,
   invalid_transition: 409,
+  payment_in_progress: 409,
+  rate_limited: 429,
   unavailable: 503,
   internal: 500,
 };

@@ -1,5 +1,6 @@
 import type { AdminOrderDetail } from "@/lib/application/admin/orders";
 import { describeStatusChange } from "@/lib/domain/order";
+import { PAYMENT_STATE_LABELS } from "@/lib/domain/payment";
 import { Price } from "@/components/money";
 
 const utc = (d: Date) => `${d.toISOString().slice(0, 19).replace("T", " ")} UTC`;
@@ -30,7 +31,7 @@ export function OrderPayments({ payments }: { payments: AdminOrderDetail["paymen
                 <td className="py-2">
                   <time dateTime={p.at.toISOString()}>{utc(p.at)}</time>
                 </td>
-                <td className="py-2">{p.outcome === "authorized" ? "Authorized" : `Declined${p.reason ? ` (${p.reason.replace(/_/g, " ")})` : ""}`}</td>
+                <td className="py-2">{PAYMENT_STATE_LABELS[p.state]}{p.state === "declined" && p.reason ? ` (${p.reason.replace(/_/g, " ")})` : ""}</td>
                 <td className="py-2 font-mono">•••• {p.cardLast4}</td>
                 <td className="py-2 font-mono">{p.reference ?? "—"}</td>
                 <td className="py-2 text-right">

@@ -4,6 +4,7 @@
  * infrastructure.
  */
 import { createHmac, randomBytes, randomUUID } from "node:crypto";
+import { describeCauses } from "../domain/errors";
 import pg from "pg";
 import { makeAuthenticate, SIGN_IN_LIMITS } from "../application/auth/authenticate";
 import { makeRegisterUser } from "../application/auth/register-user";
@@ -25,7 +26,12 @@ import { makeReleaseStock } from "../application/inventory/release-stock";
 import { makeReserveStock } from "../application/inventory/reserve-stock";
 import { makeCancelOrder } from "../application/orders/cancel-order";
 import { makeExpireReservations } from "../application/orders/expire-reservations";
-import { makePayOrder } from "../application/payments/pay-order";
+import { DEFAULT_PAYMENT_LIMITS, makeApplyCharge, makePayOrder } from "../application/payments/pay-order";
+import { withTimeout } from "../application/payments/payment-provider";
+import { makeReconcilePayments } from "../application/payments/reconcile-payments";
+import { makeRefundOrder } from "../application/payments/refunds";
+import { makeSettlePayments } from "../application/payments/settle-payments";
+import { PrismaPaymentWorkQueue } from "../infrastructure/db/prisma-payment-repository";
 import { makeNotifications, type Mailer } from "../application/notifications/emails";
 import { makeEmailDispatcher, type EmailDispatcherDeps } from "../application/notifications/email-dispatcher";
 import { makeOrderQueries } from "../application/orders/order-queries";
@@ -79,6 +85,29 @@ export function createServices(env: Env = loadEnv(), overrides: { clock?: Clock;
     },
   });
   const outboxStore = new PrismaOutboxRelayStore(prisma);
+
+  // Payments (docs/decisions/011-payments-and-refunds.md). env refuses a
+  // production start unless PAYMENTS_PROVIDER names the adapter; the fake is the only one.
+  const processor = new FakePaymentProvider({
+    databaseUrl: env.DATABASE_URL,
+    latencyMs: env.PAYMENTS_FAKE_LATENCY_MS,
+    failWith: env.PAYMENTS_FAKE_FAIL,
+    failFirst: env.PAYMENTS_FAKE_FAIL_FIRST,
+  });
+  const provider = withTimeout(processor, env.PAYMENTS_TIMEOUT_MS);
+  const paymentQueue = new PrismaPaymentWorkQueue(prisma);
+  const applyCharge = makeApplyCharge({ uow, ids, clock });
+  const settlePayments = makeSettlePayments({
+    queue: paymentQueue,
+    uow,
+    provider,
+    applyCharge,
+    ids,
+    clock,
+    // Longer than any charge may take: an attempt still pending then has lost its request.
+    abandonAfterMs: env.PAYMENTS_TIMEOUT_MS + 30_000,
+    onError: (what, error) => console.warn(`payments: ${what} failed, will retry: ${describeCauses(error)}`),
+  });
   const tokenSecret = env.API_TOKEN_SECRET ?? env.AUTH_SECRET ?? processSecret();
   const minute = 60_000;
 
@@ -112,7 +141,13 @@ export function createServices(env: Env = loadEnv(), overrides: { clock?: Clock;
       cache: catalogCache ?? noCatalogCache,
     }),
     /** The back office's use cases (each one requires an admin actor). */
-    admin: createAdminServices({ prisma, uow, clock, ids, env, catalogCache: catalogCache ?? noCatalogCache }),
+    admin: {
+      ...createAdminServices({ prisma, uow, clock, ids, env, catalogCache: catalogCache ?? noCatalogCache }),
+      /** Full or partial refunds of a paid order. */
+      refundOrder: makeRefundOrder({ uow, ids, clock, performRefund: settlePayments.performRefund }),
+      /** The processor's books against the shop's, per order. */
+      reconcilePayments: makeReconcilePayments({ shop: paymentQueue, ledger: processor, clock }),
+    },
     cart: makeCart({ uow }),
     mergeGuestCart: makeMergeGuestCart({ uow }),
     quoteCheckout: makeQuoteCheckout({ carts: new PrismaCartRepository(prisma) }),
@@ -125,8 +160,13 @@ export function createServices(env: Env = loadEnv(), overrides: { clock?: Clock;
       uow,
       ids,
       clock,
-      provider: new FakePaymentProvider({ latencyMs: env.PAYMENTS_FAKE_LATENCY_MS, failWith: env.PAYMENTS_FAKE_FAIL }),
+      answers: paymentQueue,
+      provider,
+      voidAttempt: settlePayments.voidAttempt,
+      limits: { ...DEFAULT_PAYMENT_LIMITS, declinesPerOrder: env.PAYMENTS_MAX_DECLINES_PER_ORDER, declinesPerUser: env.PAYMENTS_MAX_DECLINES_PER_USER },
     }),
+    /** The worker's round over owed voids, refunds and half-finished payments. */
+    settlePayments: settlePayments.settle,
     releaseStock: makeReleaseStock({ uow, ids, clock }),
     /** Email use cases: each queues its email with the event's processed mark, in one transaction. */
     notifications: makeNotifications({ uow, ids, shopUrl: env.APP_URL }),
@@ -136,7 +176,7 @@ export function createServices(env: Env = loadEnv(), overrides: { clock?: Clock;
     relayOutbox: (publisher: Parameters<typeof makeRelayOutbox>[0]["publisher"]) => makeRelayOutbox({ store: outboxStore, publisher }),
     pruneOutbox: makePruneOutbox({ store: outboxStore, clock, retentionMs: env.OUTBOX_RETENTION_HOURS * 3_600_000 }),
     close: async () => {
-      await Promise.all([prisma.$disconnect(), limiterPool.end(), catalogCache?.close()]);
+      await Promise.all([prisma.$disconnect(), limiterPool.end(), catalogCache?.close(), processor.close()]);
     },
   };
 }

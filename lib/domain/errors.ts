@@ -11,6 +11,8 @@ export const ERROR_CODES = [
   "conflict",
   "insufficient_stock",
   "invalid_transition",
+  "payment_in_progress",
+  "rate_limited",
   "unavailable",
   "internal",
 ] as const;
@@ -35,11 +37,14 @@ export class AppError extends Error {
   readonly [APP_ERROR] = true;
   readonly code: ErrorCode;
   readonly fields: readonly FieldIssue[];
+  /** For rate_limited: how long until the caller may try again. */
+  readonly retryAfterSeconds?: number;
 
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; fields?: readonly FieldIssue[] }) {
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; fields?: readonly FieldIssue[]; retryAfterSeconds?: number }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.fields = options?.fields ?? [];
+    if (options?.retryAfterSeconds !== undefined) this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { CANCELLATION_REASONS } from "./order";
+import { REFUND_REASONS } from "./payment";
 
 /**
  * Every event the system emits, as versioned zod schemas. The event type is
@@ -12,6 +13,7 @@ export const TOPICS = {
   orderCancelled: "order.cancelled",
   orderShipped: "order.shipped",
   orderCompleted: "order.completed",
+  orderRefunded: "order.refunded",
   inventoryUpdated: "inventory.updated",
   userRegistered: "user.registered",
 } as const;
@@ -80,6 +82,22 @@ export const orderShippedV1 = z
 
 export const orderCompletedV1 = z.object({ orderId: uuid, userId: uuid }).strict();
 
+/** The processor confirmed a refund; refundedMinor is the order's confirmed refunds so far, this one included. */
+export const orderRefundedV1 = z
+  .object({
+    orderId: uuid,
+    userId: uuid,
+    email: z.email(),
+    refundId: uuid,
+    amountMinor: z.number().int().positive(),
+    currency,
+    refundedMinor: minor,
+    chargedMinor: minor,
+    reason: z.enum(REFUND_REASONS),
+  })
+  .strict()
+  .refine((p) => p.amountMinor <= p.refundedMinor && p.refundedMinor <= p.chargedMinor, { message: "refunds cannot exceed the charge", path: ["refundedMinor"] });
+
 export const inventoryUpdatedV1 = z
   .object({
     reason: z.enum(["reservation", "release", "adjustment"]),
@@ -97,6 +115,7 @@ export const EVENT_SCHEMAS = {
   "order.cancelled": { version: 1, schemas: { 1: orderCancelledV1 } },
   "order.shipped": { version: 1, schemas: { 1: orderShippedV1 } },
   "order.completed": { version: 1, schemas: { 1: orderCompletedV1 } },
+  "order.refunded": { version: 1, schemas: { 1: orderRefundedV1 } },
   "inventory.updated": { version: 1, schemas: { 1: inventoryUpdatedV1 } },
   "user.registered": { version: 1, schemas: { 1: userRegisteredV1 } },
 } as const satisfies Record<Topic, { version: number; schemas: Record<number, z.ZodType> }>;

@@ -1,6 +1,7 @@
 import type { ShippingAddress } from "./address";
 import { AppError } from "./errors";
 import type { Money } from "./money";
+import type { OrderPayment } from "./payment";
 
 export const ORDER_STATUSES = ["pending", "stock_reserved", "paid", "shipped", "completed", "cancelled"] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
@@ -117,8 +118,10 @@ export interface Order {
   /** While stock is reserved and unpaid: when the reservation lapses. */
   readonly reservedUntil: Date | null;
   readonly paidAt: Date | null;
-  /** A paid order that was cancelled owes the shopper their money back. */
+  /** A cancelled order whose charge is not yet all refunded owes the shopper money (derived: isRefundDue). */
   readonly refundDue: boolean;
+  /** The order's money: charge, refunds, voids (derived from the payment rows). */
+  readonly payment: OrderPayment;
   /** The carrier's reference, set when the order ships. */
   readonly trackingReference: string | null;
   readonly timeline: readonly OrderStatusChange[];
@@ -135,7 +138,6 @@ export interface StatusUpdate {
   readonly cancellationReason?: CancellationReason;
   readonly reservedUntil?: Date | null;
   readonly paidAt?: Date;
-  readonly refundDue?: boolean;
   /** Free text for the timeline, e.g. the payment reference. */
   readonly note?: string;
   /** The admin making the change (recorded in the timeline); absent for the shopper or the system. */

@@ -3,7 +3,9 @@ import { AppError, isAppError } from "../../domain/errors";
 import { makeEvent } from "../../domain/events";
 import { HOLDS_STOCK, ORDER_STATUSES, transition, type Order, type OrderStatus, type StatusUpdate } from "../../domain/order";
 import type { Money } from "../../domain/money";
+import { isRefundDue, type OrderPayment, type PaymentState } from "../../domain/payment";
 import { orderCancelledEvent } from "../orders/order-events";
+import { openCancellationRefund, type RefundRepos } from "../payments/refunds";
 import type { Clock, IdGenerator, OutboxWriter, UnitOfWork } from "../shared";
 import { requireAdmin, type Actor } from "./access";
 import { decodeOrderCursor, encodeOrderCursor, type OrderPageCursor } from "../orders/order-queries";
@@ -32,7 +34,7 @@ export interface AdminOrderRow {
 }
 
 export interface AdminPaymentAttempt {
-  readonly outcome: "authorized" | "declined";
+  readonly state: PaymentState;
   readonly reason: string | null;
   readonly reference: string | null;
   readonly cardLast4: string;
@@ -74,6 +76,8 @@ export interface AdminOrderRepos {
     customerEmail(userId: string, signal?: AbortSignal): Promise<string | null>;
   };
   outbox: OutboxWriter;
+  payments: RefundRepos["payments"];
+  refunds: RefundRepos["refunds"];
 }
 
 export const ADMIN_ORDERS_PAGE_SIZE = 20;
@@ -157,7 +161,11 @@ export function makeAdminOrders(deps: {
     actor: Actor,
     input: { orderId: string; expectedVersion: number },
     to: OrderStatus,
-    build: (order: Order, now: Date, repos: AdminOrderRepos) => Promise<{ update: Partial<StatusUpdate>; event: Parameters<OutboxWriter["append"]>[0] }>,
+    build: (
+      order: Order,
+      now: Date,
+      repos: AdminOrderRepos,
+    ) => Promise<{ update: Partial<StatusUpdate>; event: Parameters<OutboxWriter["append"]>[0]; payment?: OrderPayment }>,
     signal?: AbortSignal,
   ): Promise<Order> {
     return deps.uow.run(async (repos) => {
@@ -166,7 +174,8 @@ export function makeAdminOrders(deps: {
       if (order.version !== input.expectedVersion) throw new AppError("conflict", STALE_ORDER_MESSAGE);
       const next = transition(order.status, to);
       const now = deps.clock.now();
-      const { update, event } = await build(order, now, repos);
+      const built = await build(order, now, repos);
+      const { update, event } = built;
       try {
         await repos.orders.updateStatus(
           { ...update, orderId: order.id, from: order.status, to: next, expectedVersion: order.version, actorId: actor.id },
@@ -183,7 +192,8 @@ export function makeAdminOrders(deps: {
         version: order.version + 1,
         updatedAt: now,
         cancellationReason: update.cancellationReason ?? null,
-        refundDue: update.refundDue ?? order.refundDue,
+        payment: built.payment ?? order.payment,
+        refundDue: isRefundDue(next, built.payment ?? order.payment),
         reservedUntil: update.reservedUntil === undefined ? order.reservedUntil : update.reservedUntil,
         trackingReference: update.trackingReference ?? order.trackingReference,
         timeline: [...order.timeline, { status: next, reason: update.cancellationReason ?? update.note ?? null, at: now, actorId: actor.id }],
@@ -272,7 +282,8 @@ export function makeAdminOrders(deps: {
 
     /**
      * Cancels an order before it ships: reserved stock goes back through the
-     * worker (order.cancelled with stockReserved), a paid order is marked for refund.
+     * worker (order.cancelled with stockReserved); a paid order's charge is
+     * refunded (recorded here, made by the worker).
      */
     async cancel(actor: Actor | null, input: { orderId: string; expectedVersion: number | string }, signal?: AbortSignal): Promise<Order> {
       const admin = requireAdmin(actor);
@@ -281,9 +292,10 @@ export function makeAdminOrders(deps: {
         admin,
         i,
         "cancelled",
-        async (order, now) => ({
-          update: { cancellationReason: "admin", reservedUntil: null, refundDue: order.status === "paid" },
+        async (order, now, repos) => ({
+          update: { cancellationReason: "admin", reservedUntil: null },
           event: orderCancelledEvent(order, { id: deps.ids.uuid(), at: now, reason: "admin", stockReserved: HOLDS_STOCK.includes(order.status) }),
+          payment: await openCancellationRefund(repos, order, deps.ids, now, admin.id, signal),
         }),
         signal,
       );

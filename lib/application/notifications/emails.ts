@@ -59,6 +59,24 @@ export function receiptEmail(event: DomainEvent<"order.paid">, shopUrl: string):
   };
 }
 
+export function refundEmail(event: DomainEvent<"order.refunded">, shopUrl: string): EmailMessage {
+  const p = event.payload;
+  const amount = formatMoney(money(p.amountMinor, p.currency));
+  const full = p.refundedMinor === p.chargedMinor;
+  const link = `${shopUrl}/orders/${p.orderId}`;
+  const summary = full
+    ? "Your payment has been refunded in full."
+    : `In all ${formatMoney(money(p.refundedMinor, p.currency))} of ${formatMoney(money(p.chargedMinor, p.currency))} has been refunded.`;
+  return {
+    to: p.email,
+    subject: `Refund of ${amount} for order ${p.orderId.slice(0, 8)}`,
+    text: `We refunded ${amount} to your card. ${summary} It may take a few days to show on your statement.\n\n${link}\n`,
+    html:
+      `<p>We refunded <strong>${escapeHtml(amount)}</strong> to your card. ${escapeHtml(summary)} It may take a few days to show on your statement.</p>` +
+      `<p><a href="${escapeHtml(link)}">Your order</a></p>`,
+  };
+}
+
 export function shippedEmail(event: DomainEvent<"order.shipped">, shopUrl: string): EmailMessage {
   const p = event.payload;
   const link = `${shopUrl}/orders/${p.orderId}`;
@@ -82,7 +100,7 @@ export function welcomeEmail(event: DomainEvent<"user.registered">, shopUrl: str
   };
 }
 
-export const EMAIL_KINDS = ["order_confirmation", "receipt", "shipped", "welcome"] as const;
+export const EMAIL_KINDS = ["order_confirmation", "receipt", "refund", "shipped", "welcome"] as const;
 export type EmailKind = (typeof EMAIL_KINDS)[number];
 
 /** A rendered email waiting in the outgoing queue. */
@@ -127,6 +145,8 @@ export function makeNotifications(deps: { uow: UnitOfWork<NotificationsRepos>; i
       enqueueOnce(event.id, "order_confirmation", () => orderConfirmationEmail(event, deps.shopUrl), signal),
     sendReceipt: (event: DomainEvent<"order.paid">, signal?: AbortSignal) =>
       enqueueOnce(event.id, "receipt", () => receiptEmail(event, deps.shopUrl), signal),
+    sendRefund: (event: DomainEvent<"order.refunded">, signal?: AbortSignal) =>
+      enqueueOnce(event.id, "refund", () => refundEmail(event, deps.shopUrl), signal),
     sendShipped: (event: DomainEvent<"order.shipped">, signal?: AbortSignal) =>
       enqueueOnce(event.id, "shipped", () => shippedEmail(event, deps.shopUrl), signal),
     sendWelcome: (event: DomainEvent<"user.registered">, signal?: AbortSignal) =>

@@ -61,9 +61,28 @@ const schema = z.object({
   RESERVATION_TTL_SECONDS: z.coerce.number().int().min(5).max(7 * 24 * 3600).default(15 * 60),
   /** How often the worker looks for lapsed reservations. */
   EXPIRY_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(5_000),
+  NODE_ENV: z.string().optional(),
+  /**
+   * The card processor adapter. Only the bundled fake exists; production
+   * refuses to start unless it is chosen explicitly (see the refinement below).
+   */
+  PAYMENTS_PROVIDER: z.enum(["fake"]).optional(),
+  /** The longest any processor call (charge, void, refund) may take before its outcome counts as unknown. */
+  PAYMENTS_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /** Declined payments allowed per order and per customer within an hour, before 429. */
+  PAYMENTS_MAX_DECLINES_PER_ORDER: z.coerce.number().int().min(1).max(1000).default(5),
+  PAYMENTS_MAX_DECLINES_PER_USER: z.coerce.number().int().min(1).max(1000).default(10),
+  /** How often the worker makes owed voids and refunds (a new refund wakes it at once). */
+  PAYMENTS_SETTLE_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(2_000),
   /** The fake card processor's answer time, and a reason to decline everything with (tests, demos). */
   PAYMENTS_FAKE_LATENCY_MS: z.coerce.number().int().min(0).max(30_000).default(300),
   PAYMENTS_FAKE_FAIL: z.string().regex(/^[a-z_]+$/).optional(),
+  /** The fake processor's outages, e.g. "void:2,refund:3": the first N calls of each kind per key fail (tests, demos). */
+  PAYMENTS_FAKE_FAIL_FIRST: z
+    .string()
+    .regex(/^((void|refund|charge):\d+)(,(void|refund|charge):\d+)*$/, "expected e.g. void:2,refund:3")
+    .optional()
+    .transform((s) => Object.fromEntries((s ? s.split(",") : []).map((p) => [p.split(":")[0]!, Number(p.split(":")[1])])) as Partial<Record<"void" | "refund" | "charge", number>>),
   /** Catalog reads are cached per web instance for at most this long (0: no cache); writes invalidate at once. */
   CATALOG_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   /**
@@ -85,6 +104,9 @@ const schema = z.object({
     .string()
     .default("UTC")
     .refine(isTimeZone, "expected an IANA time zone such as Europe/Berlin or America/New_York"),
+}).refine((env) => env.NODE_ENV !== "production" || env.PAYMENTS_PROVIDER !== undefined, {
+  path: ["PAYMENTS_PROVIDER"],
+  message: "must be set in production; the only adapter is the fake card processor (PAYMENTS_PROVIDER=fake), which takes no real money",
 });
 
 function isTimeZone(zone: string): boolean {

@@ -1,6 +1,7 @@
 import type { ShippingAddress } from "../../domain/address";
 import type { Product } from "../../domain/catalog";
 import type { CancellationReason, Order, OrderStatus } from "../../domain/order";
+import { isRefundDue, type OrderPayment, type PaymentState, type RefundReason, type RefundState } from "../../domain/payment";
 import type { User } from "../../domain/user";
 
 export const productSelect = {
@@ -44,6 +45,9 @@ export function toUser(row: { id: string; email: string; name: string; role: "cu
   return { id: row.id, email: row.email, name: row.name, role: row.role };
 }
 
+/** Attempts that took money (or may have): the ones an order's money is derived from. */
+const MONEY_STATES: PaymentState[] = ["charged", "void_pending", "voided"];
+
 export const orderSelect = {
   id: true,
   userId: true,
@@ -62,7 +66,6 @@ export const orderSelect = {
   version: true,
   reservedUntil: true,
   paidAt: true,
-  refundDue: true,
   trackingReference: true,
   createdAt: true,
   updatedAt: true,
@@ -71,7 +74,40 @@ export const orderSelect = {
     orderBy: { sku: "asc" },
   },
   statusChanges: { select: { status: true, reason: true, actorId: true, createdAt: true }, orderBy: { createdAt: "asc" } },
+  // The money: charges that took money (applied, or to be voided) and every refund.
+  paymentAttempts: {
+    where: { state: { in: MONEY_STATES } },
+    select: { state: true, amountMinor: true, cardLast4: true, appliedAt: true },
+  },
+  refunds: { select: { id: true, amountMinor: true, state: true, reason: true, createdAt: true }, orderBy: { createdAt: "asc" } },
 } as const;
+
+type PaymentRows = {
+  currency: string;
+  paymentAttempts: { state: PaymentState; amountMinor: number; cardLast4: string; appliedAt: Date | null }[];
+  refunds: { id: string; amountMinor: number; state: RefundState; reason: string; createdAt: Date }[];
+};
+
+/** The order's money, derived from its payment and refund rows. */
+export function toOrderPayment(row: PaymentRows): OrderPayment {
+  const applied = row.paymentAttempts.find((a) => a.state === "charged" && a.appliedAt !== null);
+  const sum = (rows: { amountMinor: number }[]) => rows.reduce((n, r) => n + r.amountMinor, 0);
+  return {
+    chargedMinor: applied?.amountMinor ?? 0,
+    cardLast4: applied?.cardLast4 ?? null,
+    refundedMinor: sum(row.refunds.filter((r) => r.state === "succeeded")),
+    refundingMinor: sum(row.refunds.filter((r) => r.state === "pending")),
+    voidingMinor: sum(row.paymentAttempts.filter((a) => a.state === "void_pending")),
+    voidedMinor: sum(row.paymentAttempts.filter((a) => a.state === "voided")),
+    refunds: row.refunds.map((r) => ({
+      id: r.id,
+      amount: { amountMinor: r.amountMinor, currency: row.currency },
+      state: r.state,
+      reason: r.reason as RefundReason,
+      at: r.createdAt,
+    })),
+  };
+}
 
 export function toOrder(row: {
   id: string;
@@ -91,13 +127,13 @@ export function toOrder(row: {
   version: number;
   reservedUntil: Date | null;
   paidAt: Date | null;
-  refundDue: boolean;
   trackingReference: string | null;
   createdAt: Date;
   updatedAt: Date;
   items: { productId: string; sku: string; name: string; unitPriceMinor: number; quantity: number }[];
   statusChanges: { status: OrderStatus; reason: string | null; actorId: string | null; createdAt: Date }[];
-}): Order {
+} & PaymentRows): Order {
+  const payment = toOrderPayment(row);
   return {
     id: row.id,
     userId: row.userId,
@@ -110,7 +146,8 @@ export function toOrder(row: {
     version: row.version,
     reservedUntil: row.reservedUntil,
     paidAt: row.paidAt,
-    refundDue: row.refundDue,
+    refundDue: isRefundDue(row.status, payment),
+    payment,
     trackingReference: row.trackingReference,
     timeline: row.statusChanges.map((c) => ({ status: c.status, reason: c.reason, at: c.createdAt, actorId: c.actorId })),
     createdAt: row.createdAt,

@@ -1,7 +1,8 @@
 import type { AdminOrderDetail, AdminOrderFilters, AdminOrderReader, AdminOrderRow, OrderCursor } from "../../application/admin/orders";
 import type { OrderStatus } from "../../domain/order";
 import { mapDbError } from "./errors";
-import { orderSelect, toOrder } from "./mappers";
+import { isRefundDue } from "../../domain/payment";
+import { orderSelect, toOrder, toOrderPayment } from "./mappers";
 import type { Db } from "./prisma-client";
 
 /** The back office's orders as the back office lists and moves them. */
@@ -32,7 +33,8 @@ export class PrismaOrderAdminRepository implements AdminOrderReader {
           status: true,
           currency: true,
           totalMinor: true,
-          refundDue: true,
+          paymentAttempts: orderSelect.paymentAttempts,
+          refunds: orderSelect.refunds,
           createdAt: true,
           user: { select: { email: true } },
         },
@@ -44,7 +46,7 @@ export class PrismaOrderAdminRepository implements AdminOrderReader {
         status: r.status as OrderStatus,
         customerEmail: r.user.email,
         total: { amountMinor: r.totalMinor, currency: r.currency },
-        refundDue: r.refundDue,
+        refundDue: isRefundDue(r.status as OrderStatus, toOrderPayment(r)),
         createdAt: r.createdAt,
       }));
     } catch (error) {
@@ -59,9 +61,10 @@ export class PrismaOrderAdminRepository implements AdminOrderReader {
         select: {
           ...orderSelect,
           user: { select: { id: true, email: true, name: true } },
+          // Every attempt, declines and voids included (the order's money only counts those that took money).
           paymentAttempts: {
-            select: { outcome: true, reason: true, reference: true, cardLast4: true, amountMinor: true, createdAt: true },
-            orderBy: { createdAt: "asc" },
+            select: { state: true, reason: true, reference: true, cardLast4: true, amountMinor: true, appliedAt: true, createdAt: true },
+            orderBy: [{ createdAt: "asc" }, { id: "asc" }],
           },
           statusChanges: {
             select: { status: true, reason: true, actorId: true, createdAt: true, actor: { select: { email: true } } },
@@ -75,7 +78,7 @@ export class PrismaOrderAdminRepository implements AdminOrderReader {
         order,
         customer: row.user,
         payments: row.paymentAttempts.map((p) => ({
-          outcome: p.outcome,
+          state: p.state,
           reason: p.reason,
           reference: p.reference,
           cardLast4: p.cardLast4,

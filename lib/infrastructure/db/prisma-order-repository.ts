@@ -61,6 +61,12 @@ export class PrismaOrderRepository {
     return locked.length === 0 ? null : this.findById(orderId);
   }
 
+  async customerEmail(orderId: string): Promise<string> {
+    const row = await this.db.order.findUnique({ where: { id: orderId }, select: { user: { select: { email: true } } } });
+    if (!row) throw new AppError("not_found", `order ${orderId} not found`);
+    return row.user.email;
+  }
+
   async listForUser(userId: string, limit: number): Promise<Order[]> {
     const rows = await this.db.order.findMany({
       where: { userId },
@@ -98,7 +104,6 @@ export class PrismaOrderRepository {
         version: { increment: 1 },
         ...(update.reservedUntil !== undefined ? { reservedUntil: update.reservedUntil } : {}),
         ...(update.paidAt !== undefined ? { paidAt: update.paidAt } : {}),
-        ...(update.refundDue !== undefined ? { refundDue: update.refundDue } : {}),
         ...(update.trackingReference !== undefined ? { trackingReference: update.trackingReference } : {}),
       },
     });

@@ -7,7 +7,7 @@ import { PrismaInventoryRepository } from "./prisma-inventory-repository";
 import { PrismaOrderRepository } from "./prisma-order-repository";
 import { PrismaOutboxWriter } from "./prisma-outbox-repository";
 import { PrismaOutgoingEmailRepository } from "./prisma-outgoing-email-repository";
-import { PrismaPaymentRepository } from "./prisma-payment-repository";
+import { PrismaPaymentRepository, PrismaRefundRepository } from "./prisma-payment-repository";
 import { PrismaProcessedEventRepository } from "./prisma-processed-event-repository";
 import { PrismaProductRepository } from "./prisma-product-repository";
 import { PrismaUserRepository } from "./prisma-user-repository";
@@ -27,6 +27,7 @@ export function transactionalRepositories(tx: Db) {
     outbox: new PrismaOutboxWriter(tx),
     outgoingEmails: new PrismaOutgoingEmailRepository(tx),
     payments: new PrismaPaymentRepository(tx),
+    refunds: new PrismaRefundRepository(tx),
     processed: new PrismaProcessedEventRepository(tx),
     productAdmin: new PrismaProductAdminRepository(tx),
     stockLedger: new PrismaStockLedgerRepository(tx),

@@ -29,6 +29,7 @@ export const TOPIC_SPECS: readonly TopicSpec[] = Object.freeze([
   { topic: TOPICS.orderCancelled, numPartitions: 6 },
   { topic: TOPICS.orderShipped, numPartitions: 6 },
   { topic: TOPICS.orderCompleted, numPartitions: 6 },
+  { topic: TOPICS.orderRefunded, numPartitions: 6 },
   { topic: TOPICS.inventoryUpdated, numPartitions: 3 },
   { topic: TOPICS.userRegistered, numPartitions: 3 },
 ] satisfies TopicSpec[]);
