@@ -9,6 +9,7 @@ import { reserveStockHandler } from "./handlers/reserve-stock.handler";
 import { welcomeEmailHandler } from "./handlers/welcome-email.handler";
 import { receiptEmailHandler } from "./handlers/receipt-email.handler";
 import { shippedEmailHandler } from "./handlers/shipped-email.handler";
+import { refundEmailHandler } from "./handlers/refund-email.handler";
 import { runEmailDispatch } from "./email-dispatch";
 import { runLoop } from "./loop";
 import { runRelay } from "./relay";
@@ -44,6 +45,7 @@ export async function startWorker(services: Services, adapters: Adapters, log: L
           orderConfirmationEmailHandler(services.notifications),
           receiptEmailHandler(services.notifications),
           shippedEmailHandler(services.notifications),
+          refundEmailHandler(services.notifications),
           welcomeEmailHandler(services.notifications),
         ],
       }
@@ -85,6 +87,8 @@ export async function startWorker(services: Services, adapters: Adapters, log: L
     loops.push(runEmailDispatch(dispatcher, { batchSize: env.EMAIL_CONCURRENCY * 2, pollMs: 5_000, wakeup, signal: stopLoops.signal, log: log.error }));
   }
   if (roles.has("jobs")) {
+    const paymentWakeup = adapters.wakeup("refunds");
+    await paymentWakeup.start();
     // Several workers may run the jobs: expiry locks due orders with SKIP
     // LOCKED and moves each with a compare-and-set, so every expiry happens once.
     loops.push(
@@ -98,6 +102,24 @@ export async function startWorker(services: Services, adapters: Adapters, log: L
           }
         },
         { signal: stopLoops.signal, log: log.error },
+      ),
+      runLoop(
+        "payment settlement",
+        async (signal) => {
+          // Voids owed, refunds to make, attempts whose request died: a new refund wakes this at once (NOTIFY refunds).
+          for (;;) {
+            const n = await services.settlePayments(50, signal);
+            metrics.paymentsSettled.inc({ outcome: "applied" }, n.applied);
+            metrics.paymentsSettled.inc({ outcome: "voided" }, n.voided);
+            metrics.paymentsSettled.inc({ outcome: "refunded" }, n.refunded);
+            metrics.paymentsSettled.inc({ outcome: "abandoned" }, n.abandoned);
+            metrics.paymentFailures.inc({ operation: "void" }, n.voidFailures);
+            metrics.paymentFailures.inc({ operation: "refund" }, n.refundFailures);
+            const claimed = n.voided + n.voidFailures + n.refunded + n.refundFailures;
+            if (claimed < 50 || signal.aborted) return env.PAYMENTS_SETTLE_INTERVAL_MS;
+          }
+        },
+        { signal: stopLoops.signal, log: log.error, wakeup: paymentWakeup },
       ),
       runLoop(
         "outbox pruning",

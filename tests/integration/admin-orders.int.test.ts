@@ -191,7 +191,7 @@ describe("admin order transitions against PostgreSQL", () => {
     expect(detail.customer).toEqual({ id: user.id, email: user.email, name: "Shopper" });
     expect(detail.order.lines.map((l) => [l.productId, l.quantity])).toEqual([[item, 2]]);
     expect(detail.order.shipTo).toEqual(SHIP_TO);
-    expect(detail.payments.map((p) => [p.outcome, p.cardLast4, p.amount.amountMinor])).toEqual([["authorized", "4242", 5000]]);
+    expect(detail.payments.map((p) => [p.state, p.cardLast4, p.amount.amountMinor])).toEqual([["charged", "4242", 5000]]);
     expect(detail.timeline.map((t) => [t.status, t.actorEmail])).toEqual([
       ["pending", null],
       ["stock_reserved", null],

@@ -8,7 +8,9 @@ import type { DomainEvent } from "@/lib/domain/events";
 import type { Category, CategorySummary, Product, ProductDetails } from "@/lib/domain/catalog";
 import type { Cart, CartOwner } from "@/lib/domain/cart";
 import type { Order, StatusUpdate } from "@/lib/domain/order";
-import type { PaymentAttempt } from "@/lib/application/payments/pay-order";
+import type { PaymentAnswers, PaymentAttempt } from "@/lib/application/payments/pay-order";
+import type { NewRefund } from "@/lib/application/payments/refunds";
+import { isRefundDue, NO_PAYMENT, type OrderPayment, type RefundEntry } from "@/lib/domain/payment";
 import type { User } from "@/lib/domain/user";
 import type { NewUser, PasswordHasher } from "@/lib/application/auth/ports";
 import type { AttemptCounter } from "@/lib/application/auth/authenticate";
@@ -32,7 +34,8 @@ interface State {
   orders: Map<string, Order & { checkoutKey: string }>;
   outbox: DomainEvent[];
   processed: Set<string>;
-  payments: PaymentAttempt[];
+  payments: (PaymentAttempt & { voidDueAt: Date | null })[];
+  refunds: (NewRefund & { state: "pending" | "succeeded"; reference: string | null })[];
 }
 
 export function sequentialIds(prefix = "00000000-0000-4000-8000-"): IdGenerator {
@@ -48,7 +51,7 @@ export const plainHasher: PasswordHasher = {
 };
 
 export class InMemoryStore {
-  state: State = { users: new Map(), products: new Map(), carts: new Map(), orders: new Map(), outbox: [], processed: new Set(), payments: [] };
+  state: State = { users: new Map(), products: new Map(), carts: new Map(), orders: new Map(), outbox: [], processed: new Set(), payments: [], refunds: [] };
   private queue: Promise<unknown> = Promise.resolve();
   private ids = sequentialIds("10000000-0000-4000-8000-");
 
@@ -71,8 +74,50 @@ export class InMemoryStore {
     return structuredClone(this.state);
   }
 
+  /** The order's money, derived from the payment and refund rows as the Prisma mapper does. */
+  private withPayment<O extends Order>(order: O | undefined): O | null {
+    if (!order) return null;
+    const attempts = this.state.payments.filter((a) => a.orderId === order.id);
+    const refunds = this.state.refunds.filter((r) => r.orderId === order.id);
+    const applied = attempts.find((a) => a.state === "charged" && a.appliedAt);
+    const sum = (rows: { amountMinor: number }[]) => rows.reduce((n, r) => n + r.amountMinor, 0);
+    const payment: OrderPayment = {
+      ...NO_PAYMENT,
+      chargedMinor: applied?.amountMinor ?? 0,
+      cardLast4: applied?.cardLast4 ?? null,
+      refundedMinor: sum(refunds.filter((r) => r.state === "succeeded")),
+      refundingMinor: sum(refunds.filter((r) => r.state === "pending")),
+      voidingMinor: sum(attempts.filter((a) => a.state === "void_pending")),
+      voidedMinor: sum(attempts.filter((a) => a.state === "voided")),
+      refunds: refunds.map((r): RefundEntry => ({ id: r.id, amount: { amountMinor: r.amountMinor, currency: order.total.currency }, state: r.state, reason: r.reason, at: r.at })),
+    };
+    return { ...order, payment, refundDue: isRefundDue(order.status, payment) };
+  }
+
+  /**
+   * The processor's answers, each a statement of its own (as the Prisma queue
+   * does): serialised with the transactions, like a row lock would, so a
+   * rollback never undoes an answer recorded meanwhile.
+   */
+  answers(): PaymentAnswers {
+    const move = (id: string, from: (a: PaymentAttempt) => boolean, patch: Partial<PaymentAttempt & { voidDueAt: Date | null }>) =>
+      this.unitOfWork().run(async () => {
+        const a = this.state.payments.find((p) => p.id === id);
+        if (!a || !from(a)) return false;
+        Object.assign(a, patch);
+        return true;
+      });
+    return {
+      recordCharged: async (id, reference) => move(id, (a) => a.state === "pending", { state: "charged", reference }),
+      recordDeclined: async (id, reason) => move(id, (a) => a.state === "pending", { state: "declined", reason }),
+      markVoidPending: async (id, why, _at, dueAt) =>
+        move(id, (a) => a.state === "pending" || (a.state === "charged" && !a.appliedAt), { state: "void_pending", reason: why, voidDueAt: dueAt }),
+    };
+  }
+
   repos() {
     const s = () => this.state;
+    const withPayment = <O extends Order>(o: O | undefined) => this.withPayment(o);
     const ids = this.ids;
     const findCart = (owner: CartOwner) =>
       [...s().carts.values()].find((c) => (owner.kind === "user" ? c.userId === owner.userId : c.guestTokenHash === owner.tokenHash));
@@ -177,6 +222,7 @@ export class InMemoryStore {
             reservedUntil: null,
             paidAt: null,
             refundDue: false,
+            payment: NO_PAYMENT,
             trackingReference: null,
             timeline: [{ status: "pending" as const, reason: null, at: o.createdAt }],
             subtotal: o.subtotal,
@@ -192,10 +238,13 @@ export class InMemoryStore {
           return order;
         },
         async findById(id: string) {
-          return s().orders.get(id) ?? null;
+          return withPayment(s().orders.get(id));
         },
         async lockById(id: string) {
-          return s().orders.get(id) ?? null;
+          return withPayment(s().orders.get(id));
+        },
+        async customerEmail() {
+          return "u@example.com";
         },
         async listForUser(userId: string) {
           return [...s().orders.values()].filter((o) => o.userId === userId);
@@ -209,7 +258,6 @@ export class InMemoryStore {
             cancellationReason: u.cancellationReason ?? null,
             reservedUntil: u.reservedUntil === undefined ? o.reservedUntil : u.reservedUntil,
             paidAt: u.paidAt ?? o.paidAt,
-            refundDue: u.refundDue ?? o.refundDue,
             trackingReference: u.trackingReference ?? o.trackingReference,
             timeline: [...o.timeline, { status: u.to, reason: u.cancellationReason ?? u.note ?? null, at: new Date(), actorId: u.actorId ?? null }],
             version: o.version + 1,
@@ -251,8 +299,50 @@ export class InMemoryStore {
         },
       },
       payments: {
-        async record(attempt: PaymentAttempt) {
-          s().payments.push(attempt);
+        async findByRequestKey(orderId: string, key: string) {
+          return s().payments.find((a) => a.orderId === orderId && a.requestKey === key) ?? null;
+        },
+        async findStanding(orderId: string) {
+          return s().payments.find((a) => a.orderId === orderId && (a.state === "pending" || a.state === "charged")) ?? null;
+        },
+        async findApplied(orderId: string) {
+          return s().payments.find((a) => a.orderId === orderId && a.state === "charged" && a.appliedAt) ?? null;
+        },
+        async findById(id: string) {
+          return s().payments.find((a) => a.id === id) ?? null;
+        },
+        async countDeclines(q: { orderId: string; userId: string; since: Date }) {
+          const declines = s().payments.filter((a) => a.state === "declined" && a.createdAt > q.since && s().orders.get(a.orderId)?.userId === q.userId);
+          const count = (rows: PaymentAttempt[]) => ({ count: rows.length, oldest: rows.length ? new Date(Math.min(...rows.map((r) => r.createdAt.getTime()))) : null });
+          return { order: count(declines.filter((a) => a.orderId === q.orderId)), user: count(declines) };
+        },
+        async insertPending(a: { id: string; orderId: string; requestKey: string; amountMinor: number; cardLast4: string; at: Date }) {
+          // The database's partial unique index: one pending or charged attempt per order.
+          if (s().payments.some((p) => p.orderId === a.orderId && (p.state === "pending" || p.state === "charged"))) {
+            throw new AppError("payment_in_progress", "a payment is in flight");
+          }
+          s().payments.push({ ...a, state: "pending", reason: null, reference: null, appliedAt: null, createdAt: a.at, voidDueAt: null });
+        },
+        async markApplied(id: string, at: Date) {
+          const a = s().payments.find((p) => p.id === id && p.state === "charged" && !p.appliedAt);
+          if (!a) return false;
+          Object.assign(a, { appliedAt: at });
+          return true;
+        },
+        async markVoidPending(id: string, why: string, _at: Date, dueAt: Date) {
+          const a = s().payments.find((p) => p.id === id && (p.state === "pending" || (p.state === "charged" && !p.appliedAt)));
+          if (!a) return false;
+          Object.assign(a, { state: "void_pending", reason: why, voidDueAt: dueAt });
+          return true;
+        },
+      },
+      refunds: {
+        async findByRequestKey(orderId: string, key: string): Promise<RefundEntry | null> {
+          const r = s().refunds.find((x) => x.orderId === orderId && x.requestKey === key);
+          return r ? { id: r.id, amount: { amountMinor: r.amountMinor, currency: "USD" }, state: r.state, reason: r.reason, at: r.at } : null;
+        },
+        async insert(refund: NewRefund) {
+          s().refunds.push({ ...refund, state: "pending", reference: null });
         },
       },
       processed: {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { isAppError, type ErrorCode } from "@/lib/domain/errors";
 import { adminTransitions, describeStatusChange, ORDER_STATUSES, type Order, type OrderStatus } from "@/lib/domain/order";
+import { NO_PAYMENT } from "@/lib/domain/payment";
 import { fixedClock, InMemoryStore, sequentialIds } from "@/tests/support/in-memory";
 import { decodeOrderCursor as decodeCursor, encodeOrderCursor as encodeCursor } from "../orders/order-queries";
 import { makeAdminOrders, STALE_ORDER_MESSAGE, type AdminOrderFilters, type AdminOrderReader, type AdminOrderRow, type OrderCursor } from "./orders";
@@ -28,6 +29,7 @@ function seedOrder(store: InMemoryStore, status: OrderStatus, init: Partial<Orde
     reservedUntil: status === "stock_reserved" ? new Date("2026-01-01T00:10:00Z") : null,
     paidAt: null,
     refundDue: false,
+    payment: NO_PAYMENT,
     trackingReference: null,
     timeline: [],
     createdAt: new Date("2026-01-01T00:00:00Z"),
@@ -35,6 +37,22 @@ function seedOrder(store: InMemoryStore, status: OrderStatus, init: Partial<Orde
     ...init,
   };
   store.state.orders.set(id, order);
+  if (["paid", "shipped", "completed"].includes(order.status)) {
+    // The charge that paid it, applied.
+    store.state.payments.push({
+      id: `${id.slice(0, -4)}cafe`,
+      orderId: id,
+      state: "charged",
+      requestKey: "k",
+      amountMinor: order.total.amountMinor,
+      reason: null,
+      reference: "ref",
+      cardLast4: "4242",
+      appliedAt: order.createdAt,
+      createdAt: order.createdAt,
+      voidDueAt: null,
+    });
+  }
   return order;
 }
 
@@ -113,8 +131,10 @@ describe("admin order transitions", () => {
     const { store, orders, events } = setup();
     const o = seedOrder(store, status);
     await orders.cancel(ADMIN, { orderId: o.id, expectedVersion: 3 });
-    const saved = store.state.orders.get(o.id)!;
+    const saved = (await store.repos().orders.findById(o.id))!;
     expect([saved.status, saved.cancellationReason, saved.refundDue, saved.reservedUntil]).toEqual(["cancelled", "admin", refundDue, null]);
+    // A paid order's whole charge is to be refunded (the worker makes the refund).
+    expect(store.state.refunds.map((r) => [r.amountMinor, r.reason, r.actorId])).toEqual(refundDue ? [[1495, "cancellation", ADMIN.id]] : []);
     expect(saved.timeline.at(-1)).toEqual(expect.objectContaining({ status: "cancelled", reason: "admin", actorId: ADMIN.id }));
     expect(events().map((e) => [e.type, e.payload])).toEqual([["order.cancelled", { orderId: o.id, userId: SHOPPER, reason: "admin", stockReserved }]]);
   });

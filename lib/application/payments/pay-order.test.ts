@@ -7,7 +7,9 @@ import { makeReserveStock } from "../inventory/reserve-stock";
 import { makeExpireReservations } from "../orders/expire-reservations";
 import { makeCancelOrder } from "../orders/cancel-order";
 import { makePlaceOrder } from "../orders/place-order";
-import { makePayOrder, type AuthorizationResult, type PaymentProvider } from "./pay-order";
+import { makePayOrder } from "./pay-order";
+import type { ChargeAnswer, PaymentProvider } from "./payment-provider";
+import { makeRefundOrder } from "./refunds";
 import { InMemoryStore, sequentialIds } from "@/tests/support/in-memory";
 import { SHIP_TO } from "@/tests/support/addresses";
 
@@ -15,20 +17,44 @@ const U1 = "20000000-0000-4000-8000-000000000001";
 const U2 = "20000000-0000-4000-8000-000000000002";
 const P1 = "30000000-0000-4000-8000-000000000001";
 const GOOD = "4242424242424242";
+const TOTAL = 2 * 1200 + 495; // two units plus shipping
+const ADMIN = { id: "20000000-0000-4000-8000-0000000000ad", role: "admin" as const };
 
-/** A provider whose answers the test scripts; it counts distinct charges by idempotency key. */
-function scriptedProvider(answers: AuthorizationResult[]) {
-  const keys = new Set<string>();
+/**
+ * A processor whose answers the test scripts. It counts charges by key, and a
+ * charge can be held until the test lets it go (to cancel meanwhile).
+ */
+function scriptedProvider(answers: (ChargeAnswer | Error)[]) {
+  const charged = new Set<string>();
+  let gate: Promise<void> = Promise.resolve();
   const provider: PaymentProvider = {
-    async authorize(request) {
-      keys.add(request.idempotencyKey);
-      return answers.shift() ?? { ok: true, reference: `ref-${keys.size}` };
+    async charge(request) {
+      await gate;
+      const answer = answers.shift() ?? { ok: true, reference: `ref-${charged.size + 1}` };
+      if (answer instanceof Error) throw answer;
+      if (answer.ok) charged.add(request.key);
+      return answer;
+    },
+    async void() {
+      return { voided: true };
+    },
+    async refund(request) {
+      return { reference: `re-${request.key}` };
     },
   };
-  return { provider, keys };
+  return {
+    provider,
+    charged,
+    /** Holds every charge until the returned function is called. */
+    hold: () => {
+      let release!: () => void;
+      gate = new Promise((r) => (release = r));
+      return () => release();
+    },
+  };
 }
 
-async function setup(answers: AuthorizationResult[] = [], reserve = true) {
+async function setup(answers: (ChargeAnswer | Error)[] = [], reserve = true, reservationTtlMs = 15 * 60_000) {
   const store = new InMemoryStore();
   store.addProduct({ id: P1, stock: 5, price: { amountMinor: 1200, currency: "USD" } });
   const uow = store.unitOfWork();
@@ -38,73 +64,197 @@ async function setup(answers: AuthorizationResult[] = [], reserve = true) {
   await makeCart({ uow }).addItem(userCartOwner(U1), { productId: P1, quantity: 2 });
   const { order } = await makePlaceOrder({ uow, ids, clock })({ userId: U1, email: "u@example.com", checkoutKey: "k", shipTo: SHIP_TO });
   const created = store.state.outbox.find((e) => e.type === "order.created") as DomainEvent<"order.created">;
-  if (reserve) await makeReserveStock({ uow, ids, clock, reservationTtlMs: 15 * 60_000 })(created);
-  const { provider, keys } = scriptedProvider(answers);
+  if (reserve) await makeReserveStock({ uow, ids, clock, reservationTtlMs })(created);
+  const { provider, charged, hold } = scriptedProvider(answers);
+  const voids: string[] = [];
+  const answersPort = store.answers();
+  const pay = makePayOrder({
+    uow,
+    answers: answersPort,
+    provider,
+    ids,
+    clock,
+    voidAttempt: async ({ attemptId }) => {
+      voids.push(attemptId);
+      const a = store.state.payments.find((p) => p.id === attemptId)!;
+      Object.assign(a, { state: "voided" });
+      return true;
+    },
+  });
+  const payAs = (paymentKey: string, cardNumber = GOOD, userId = U1) => pay({ userId, email: "u@example.com", orderId: order.id, cardNumber, paymentKey });
   return {
     store,
     order,
-    keys,
+    charged,
+    voids,
+    hold,
     advance: (ms: number) => (now = new Date(now.getTime() + ms)),
-    pay: makePayOrder({ uow, provider, ids, clock }),
+    pay,
+    payAs,
     cancel: makeCancelOrder({ uow, ids, clock }),
     expire: makeExpireReservations({ uow, ids, clock }),
+    refund: makeRefundOrder({ uow, ids, clock, performRefund: async () => null }),
   };
 }
 
+const states = (store: InMemoryStore) => store.state.payments.map((p) => p.state);
+
 describe("paying an order", () => {
-  it("pays a reserved order, records the attempt and emits order.paid", async () => {
-    const { store, order, pay } = await setup();
-    const result = await pay({ userId: U1, email: "u@example.com", orderId: order.id, cardNumber: GOOD, paymentKey: "a2" });
+  it("pays a reserved order: one charge, applied, and one order.paid", async () => {
+    const { store, order, payAs, charged } = await setup();
+    const result = await payAs("a2");
     expect(result.paid).toBe(true);
     const saved = store.state.orders.get(order.id)!;
     expect([saved.status, saved.reservedUntil]).toEqual(["paid", null]);
     expect(saved.timeline.map((t) => t.status)).toEqual(["pending", "stock_reserved", "paid"]);
-    expect(store.state.payments.map((p) => [p.outcome, p.cardLast4, p.amountMinor])).toEqual([["authorized", "4242", 2 * 1200 + 495]]); // the order total: lines plus shipping
+    expect(store.state.payments.map((p) => [p.state, p.cardLast4, p.amountMinor, p.appliedAt !== null])).toEqual([["charged", "4242", TOTAL, true]]);
+    expect(charged.size).toBe(1);
     expect(store.state.outbox.filter((e) => e.type === "order.paid")).toHaveLength(1);
   });
 
   it("keeps the order reserved after a decline and pays on a retry", async () => {
-    const { store, order, pay } = await setup([{ ok: false, reason: "card_declined" }]);
-    expect(await pay({ userId: U1, email: "u@example.com", orderId: order.id, cardNumber: "4000000000000002", paymentKey: "a1" })).toEqual({ paid: false, reason: "card_declined" });
+    const { store, order, payAs } = await setup([{ ok: false, reason: "card_declined" }]);
+    expect(await payAs("a1", "4000000000000002")).toEqual({ paid: false, reason: "card_declined" });
     expect(store.state.orders.get(order.id)!.status).toBe("stock_reserved");
-    expect((await pay({ userId: U1, email: "u@example.com", orderId: order.id, cardNumber: GOOD, paymentKey: "a2" })).paid).toBe(true);
-    expect(store.state.payments.map((p) => p.outcome)).toEqual(["declined", "authorized"]);
+    // The same key again gets the same answer, without asking the processor.
+    expect(await payAs("a1", "4000000000000002")).toEqual({ paid: false, reason: "card_declined" });
+    expect((await payAs("a2")).paid).toBe(true);
+    expect(states(store)).toEqual(["declined", "charged"]);
+  });
+
+  it("charges once when ten payments with ten keys arrive at once: the others are told one is in progress", async () => {
+    const { store, payAs, charged } = await setup();
+    const results = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => payAs(`key-${i}`)));
+    expect(charged.size).toBe(1);
+    const paid = results.filter((r) => r.status === "fulfilled" && r.value.paid).length;
+    const inProgress = results.filter((r) => r.status === "rejected" && isAppError(r.reason, "payment_in_progress")).length;
+    expect(paid).toBeGreaterThanOrEqual(1);
+    expect(paid + inProgress).toBe(10);
+    expect(store.state.outbox.filter((e) => e.type === "order.paid")).toHaveLength(1);
+    expect(states(store)).toEqual(["charged"]);
   });
 
   it("charges once when the same payment is submitted twice at once", async () => {
-    const { store, order, pay, keys } = await setup();
-    const results = await Promise.allSettled([
-      pay({ userId: U1, email: "u@example.com", orderId: order.id, cardNumber: GOOD, paymentKey: "a2" }),
-      pay({ userId: U1, email: "u@example.com", orderId: order.id, cardNumber: GOOD, paymentKey: "a2" }),
-    ]);
-    expect(keys.size).toBe(1);
-    // Both submissions report the one payment; neither sees a conflict.
-    expect(results.map((r) => r.status === "fulfilled" && r.value.paid)).toEqual([true, true]);
+    const { store, payAs, charged } = await setup();
+    const results = await Promise.allSettled([payAs("a2"), payAs("a2")]);
+    expect(charged.size).toBe(1);
+    expect(results.filter((r) => r.status === "fulfilled" && r.value.paid)).toHaveLength(1);
+    expect(results.filter((r) => r.status === "rejected" && isAppError(r.reason, "payment_in_progress"))).toHaveLength(1);
     expect(store.state.outbox.filter((e) => e.type === "order.paid")).toHaveLength(1);
   });
 
-  it("refuses to pay before stock is reserved, after expiry, or someone else's order", async () => {
+  it("refuses to pay before stock is reserved, after expiry, or someone else's order, without asking the processor", async () => {
     const notReserved = await setup([], false);
-    const early = await notReserved.pay({ userId: U1, email: "u@example.com", orderId: notReserved.order.id, cardNumber: GOOD, paymentKey: "a2" }).catch((e: unknown) => e);
-    expect(isAppError(early, "invalid_transition")).toBe(true);
+    expect(isAppError(await notReserved.payAs("a2").catch((e: unknown) => e), "invalid_transition")).toBe(true);
 
     const s = await setup();
-    const foreign = await s.pay({ userId: U2, email: "u@example.com", orderId: s.order.id, cardNumber: GOOD, paymentKey: "a2" }).catch((e: unknown) => e);
-    expect(isAppError(foreign, "not_found")).toBe(true);
+    expect(isAppError(await s.payAs("a2", GOOD, U2).catch((e: unknown) => e), "not_found")).toBe(true);
     s.advance(16 * 60_000);
-    const late = await s.pay({ userId: U1, email: "u@example.com", orderId: s.order.id, cardNumber: GOOD, paymentKey: "a2" }).catch((e: unknown) => e);
-    expect(isAppError(late, "invalid_transition")).toBe(true);
-    expect(s.keys.size).toBe(0);
+    expect(isAppError(await s.payAs("a3").catch((e: unknown) => e), "invalid_transition")).toBe(true);
+    expect(s.charged.size).toBe(0);
+    expect(s.store.state.payments).toHaveLength(0);
   });
 
-  it("marks a paid order that is cancelled for refund", async () => {
-    const { store, order, pay, cancel } = await setup();
-    await pay({ userId: U1, email: "u@example.com", orderId: order.id, cardNumber: GOOD, paymentKey: "a2" });
+  it("voids a charge when the shopper cancels while the card is being charged, and says so", async () => {
+    const { store, order, payAs, cancel, hold, voids } = await setup();
+    const release = hold();
+    const paying = payAs("a2").catch((e: unknown) => e);
+    await new Promise((r) => setTimeout(r, 10));
     await cancel({ userId: U1, orderId: order.id });
-    const saved = store.state.orders.get(order.id)!;
-    expect([saved.status, saved.refundDue]).toEqual(["cancelled", true]);
+    release();
+    const error = await paying;
+    expect(isAppError(error, "conflict")).toBe(true);
+    expect((error as Error).message).toMatch(/charge was reversed/);
+    expect(voids).toHaveLength(1);
+    expect(states(store)).toEqual(["voided"]);
+    expect(store.state.outbox.filter((e) => e.type === "order.paid")).toHaveLength(0);
+    // Nothing was applied, so nothing is refunded either.
+    expect(store.state.refunds).toHaveLength(0);
+  });
+
+  it("voids a charge whose reservation expired while the card was being charged", async () => {
+    const { store, payAs, hold, advance, voids } = await setup();
+    const release = hold();
+    const paying = payAs("a2").catch((e: unknown) => e);
+    await new Promise((r) => setTimeout(r, 10));
+    advance(16 * 60_000);
+    release();
+    expect(isAppError(await paying, "conflict")).toBe(true);
+    expect([voids.length, states(store)]).toEqual([1, ["voided"]]);
+  });
+
+  it("records an unknown answer (timeout, error) durably and voids whatever may have been charged", async () => {
+    const { store, order, payAs, voids } = await setup([new Error("socket hang up")]);
+    const error = await payAs("a2").catch((e: unknown) => e);
+    expect(isAppError(error, "unavailable")).toBe(true);
+    expect(voids).toHaveLength(1);
+    expect(store.state.orders.get(order.id)!.status).toBe("stock_reserved");
+    // A new attempt is allowed once the doubtful one is out of the way.
+    expect((await payAs("a3")).paid).toBe(true);
+  });
+
+  it("caps declines per order: the sixth attempt within the hour is refused with a wait, and allowed after it", async () => {
+    const s = await setup(Array.from({ length: 6 }, () => ({ ok: false as const, reason: "card_declined" })), true, 3 * 3_600_000);
+    for (let i = 0; i < 5; i++) {
+      expect((await s.payAs(`d${i}`, "4000000000000002")).paid).toBe(false);
+      s.advance(60_000);
+    }
+    const limited = await s.payAs("d5", "4000000000000002").catch((e: unknown) => e);
+    expect(isAppError(limited, "rate_limited")).toBe(true);
+    expect((limited as { retryAfterSeconds?: number }).retryAfterSeconds).toBe(55 * 60);
+    expect(s.store.state.payments).toHaveLength(5);
+    s.advance(55 * 60_000);
+    expect(await s.payAs("d6", "4000000000000002")).toEqual({ paid: false, reason: "card_declined" });
+  });
+
+  it("refunds the whole charge when a paid order is cancelled", async () => {
+    const { store, order, payAs, cancel } = await setup();
+    await payAs("a2");
+    const cancelled = await cancel({ userId: U1, orderId: order.id });
+    expect([cancelled.status, cancelled.refundDue, cancelled.payment.refundingMinor]).toEqual(["cancelled", true, TOTAL]);
+    expect(store.state.refunds.map((r) => [r.amountMinor, r.reason, r.state])).toEqual([[TOTAL, "cancellation", "pending"]]);
     const event = store.state.outbox.filter((e) => e.type === "order.cancelled").at(-1) as DomainEvent<"order.cancelled">;
     expect(event.payload.stockReserved).toBe(true);
+  });
+});
+
+describe("refunding an order", () => {
+  it("refunds part and then the rest; never more than was charged", async () => {
+    const { store, order, payAs, refund } = await setup();
+    await payAs("a2");
+    expect((await refund(ADMIN, { orderId: order.id, amountMinor: 500, requestKey: "r1" })).amount.amountMinor).toBe(500);
+    // The same key again is the same refund.
+    expect((await refund(ADMIN, { orderId: order.id, amountMinor: 500, requestKey: "r1" })).amount.amountMinor).toBe(500);
+    const tooMuch = await refund(ADMIN, { orderId: order.id, amountMinor: TOTAL - 499, requestKey: "r2" }).catch((e: unknown) => e);
+    expect(isAppError(tooMuch, "validation") && tooMuch.fields.map((f) => f.path)).toEqual(["amountMinor"]);
+    await refund(ADMIN, { orderId: order.id, amountMinor: TOTAL - 500, requestKey: "r3" });
+    expect(store.state.refunds.map((r) => r.amountMinor)).toEqual([500, TOTAL - 500]);
+  });
+
+  it("refuses zero, negative, unpaid orders and customers, changing nothing", async () => {
+    const { store, order, payAs, refund } = await setup();
+    const unpaid = await refund(ADMIN, { orderId: order.id, amountMinor: 100, requestKey: "r0" }).catch((e: unknown) => e);
+    expect(isAppError(unpaid, "invalid_transition")).toBe(true);
+    await payAs("a2");
+    for (const amountMinor of [0, -5, 1.5]) {
+      const bad = await refund(ADMIN, { orderId: order.id, amountMinor, requestKey: `r${amountMinor}` }).catch((e: unknown) => e);
+      expect(isAppError(bad, "validation") && bad.fields[0]?.path).toBe("amountMinor");
+    }
+    const customer = await refund({ id: U1, role: "customer" }, { orderId: order.id, amountMinor: 100, requestKey: "rc" }).catch((e: unknown) => e);
+    expect(isAppError(customer, "forbidden")).toBe(true);
+    expect(store.state.refunds).toHaveLength(0);
+  });
+
+  it("of two refunds at once that together exceed the charge, refuses one", async () => {
+    const { store, order, payAs, refund } = await setup();
+    await payAs("a2");
+    const results = await Promise.allSettled([
+      refund(ADMIN, { orderId: order.id, amountMinor: 2000, requestKey: "x" }),
+      refund(ADMIN, { orderId: order.id, amountMinor: 2000, requestKey: "y" }),
+    ]);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    expect(results.filter((r) => r.status === "rejected" && isAppError(r.reason, "validation"))).toHaveLength(1);
+    expect(store.state.refunds.map((r) => r.amountMinor)).toEqual([2000]);
   });
 });
 
@@ -122,8 +272,8 @@ describe("reservation expiry", () => {
   });
 
   it("leaves paid orders alone", async () => {
-    const { store, order, pay, expire, advance } = await setup();
-    await pay({ userId: U1, email: "u@example.com", orderId: order.id, cardNumber: GOOD, paymentKey: "a2" });
+    const { store, order, payAs, expire, advance } = await setup();
+    await payAs("a2");
     advance(60 * 60_000);
     expect(await expire(10)).toBe(0);
     expect(store.state.orders.get(order.id)!.status).toBe("paid");

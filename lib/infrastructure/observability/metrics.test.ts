@@ -269,6 +269,8 @@ describe("createWorkerMetrics", () => {
     m.emailsGivenUp.inc({ kind: "welcome" });
     m.emailsInDoubt.inc({ kind: "welcome" });
     m.reservationsExpired.inc();
+    m.paymentsSettled.inc({ outcome: "voided" }, 2);
+    m.paymentFailures.inc({ operation: "refund" });
 
     const text = await m.registry.render();
     const samples = text.split("\n").filter((l) => l && !l.startsWith("#"));
@@ -289,6 +291,8 @@ describe("createWorkerMetrics", () => {
         'storefront_worker_emails_given_up_total{kind="welcome"} 1',
         'storefront_worker_emails_in_doubt_total{kind="welcome"} 1',
         "storefront_worker_reservations_expired_total 1",
+        'storefront_worker_payments_settled_total{outcome="voided"} 2',
+        'storefront_worker_payment_failures_total{operation="refund"} 1',
       ]),
     );
     const types = [...text.matchAll(/^# TYPE (\S+) (\S+)$/gm)].map((x) => `${x[1]} ${x[2]}`);
@@ -306,6 +310,8 @@ describe("createWorkerMetrics", () => {
       "storefront_worker_emails_given_up_total counter",
       "storefront_worker_emails_in_doubt_total counter",
       "storefront_worker_reservations_expired_total counter",
+      "storefront_worker_payments_settled_total counter",
+      "storefront_worker_payment_failures_total counter",
     ]);
   });
 

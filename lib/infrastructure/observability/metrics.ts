@@ -365,6 +365,10 @@ export interface WorkerMetrics {
   readonly emailsInDoubt: Counter;       // storefront_worker_emails_in_doubt_total{kind}  re-sends after an attempt with no recorded outcome
   /** storefront_worker_reservations_expired_total. */
   readonly reservationsExpired: Counter;
+  /** storefront_worker_payments_settled_total{outcome}: applied, voided, refunded, abandoned. */
+  readonly paymentsSettled: Counter;
+  /** storefront_worker_payment_failures_total{operation}: void or refund calls the processor failed (retried). */
+  readonly paymentFailures: Counter;
 }
 
 /** The worker's metrics, all named here so dashboards have one place to look. */
@@ -401,5 +405,15 @@ export function createWorkerMetrics(registry: MetricsRegistry = new MetricsRegis
       ["kind"],
     ),
     reservationsExpired: registry.counter("storefront_worker_reservations_expired_total", "Stock reservations released because their order was not paid in time."),
+    paymentsSettled: registry.counter(
+      "storefront_worker_payments_settled_total",
+      "Payment work the worker finished: charges applied, voids and refunds made, attempts given up (no answer recorded).",
+      ["outcome"],
+    ),
+    paymentFailures: registry.counter(
+      "storefront_worker_payment_failures_total",
+      "Void and refund calls the card processor failed; each is retried with backoff. A steady rise means money is owed back and not moving.",
+      ["operation"],
+    ),
   };
 }
