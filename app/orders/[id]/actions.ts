@@ -5,6 +5,8 @@ import { z } from "zod";
 import { getServices } from "@/lib/composition/root";
 import { formAction, requireUser } from "@/app/_lib/action";
 import { declineMessage } from "@/lib/application/payments/pay-order";
+import { isAppError } from "@/lib/domain/errors";
+import type { FormState } from "@/app/_lib/form-state";
 
 export const cancelOrderAction = formAction(
   z.object({ orderId: z.uuid({ message: "No such order" }) }).strict(),
@@ -29,7 +31,13 @@ export const payOrderAction = formAction(
     .strict(),
   async (input, { user }) => {
     const u = requireUser(user);
-    const result = await getServices().payOrder({ userId: u.id, email: u.email, orderId: input.orderId, cardNumber: input.cardNumber, paymentKey: input.paymentKey });
+    let result;
+    try {
+      result = await getServices().payOrder({ userId: u.id, email: u.email, orderId: input.orderId, cardNumber: input.cardNumber, paymentKey: input.paymentKey });
+    } catch (error) {
+      return payFailure(error, input.orderId);
+    }
+    // Paid or declined, the key is spent: the page renders afresh, with the paid order or a new key.
     revalidatePath(`/orders/${input.orderId}`);
     if (!result.paid) {
       const message = declineMessage(result.reason);
@@ -39,3 +47,28 @@ export const payOrderAction = formAction(
   },
   { requireUser: true, signInReturnTo: (raw) => (raw.orderId ? `/orders/${raw.orderId}` : "/orders") },
 );
+
+/**
+ * The payment's own refusals, worded for the shopper. payment_in_progress and
+ * rate_limited leave the form's key unused, so the form stays as it is; after
+ * unavailable or conflict the key names an attempt that is being reversed, so
+ * the page renders afresh with a new key (the order may have changed too).
+ */
+function payFailure(error: unknown, orderId: string): FormState {
+  if (isAppError(error, "rate_limited")) {
+    const wait = error.retryAfterSeconds;
+    return { ok: false, message: wait ? `${error.message} You can try again in ${waitText(wait)}.` : error.message };
+  }
+  if (isAppError(error, "unavailable") || isAppError(error, "conflict")) {
+    revalidatePath(`/orders/${orderId}`);
+    // Not the generic "shop is busy": the message says whether a charge was reversed.
+    return { ok: false, message: error.message };
+  }
+  throw error;
+}
+
+function waitText(seconds: number): string {
+  if (seconds < 90) return `${seconds} seconds`;
+  const minutes = Math.ceil(seconds / 60);
+  return minutes < 90 ? `${minutes} minutes` : `${Math.ceil(minutes / 60)} hours`;
+}

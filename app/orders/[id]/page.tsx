@@ -11,7 +11,9 @@ import { OrderStatusBadge } from "@/components/order-status";
 import { AutoRefresh } from "@/components/auto-refresh";
 import { CancelOrderForm } from "./cancel-order-form";
 import { PayOrderForm } from "./pay-order-form";
-import { describeStatusChange, shopperCanCancel } from "@/lib/domain/order";
+import { OrderHistory } from "@/components/order-history";
+import { OrderPaymentPanel } from "@/components/order-payment";
+import { shopperCanCancel } from "@/lib/domain/order";
 
 export const metadata: Metadata = { title: "Order" };
 export const dynamic = "force-dynamic";
@@ -57,27 +59,13 @@ export default async function OrderPage({ params }: { params: Promise<{ id: stri
           Shipped — tracking reference <span className="font-mono" data-testid="tracking-reference">{order.trackingReference}</span>
         </p>
       ) : null}
-      {order.refundDue ? <p className="mt-4 text-sm text-slate-700">Your payment will be refunded.</p> : null}
+      <OrderPaymentPanel payment={order.payment} paidAt={order.paidAt} currency={order.total.currency} />
       {order.status === "stock_reserved" ? (
         <div className="mt-6">
           <PayOrderForm orderId={order.id} paymentKey={randomUUID()} reservedUntil={order.reservedUntil?.toISOString() ?? null} />
         </div>
       ) : null}
-      <section aria-labelledby="timeline-heading" className="mt-6">
-        <h2 id="timeline-heading" className="text-lg font-semibold">
-          Timeline
-        </h2>
-        <ol className="mt-2 flex flex-col gap-1 text-sm" data-testid="timeline">
-          {order.timeline.map((change, i) => (
-            <li key={i} className="flex gap-3">
-              <time dateTime={change.at.toISOString()} className="w-40 shrink-0 text-slate-500">
-                {change.at.toISOString().slice(0, 19).replace("T", " ")} UTC
-              </time>
-              <span>{describeStatusChange(change)}</span>
-            </li>
-          ))}
-        </ol>
-      </section>
+      <OrderHistory timeline={order.timeline} refunds={order.payment.refunds} />
       {shopperCanCancel(order.status) ? (
         <div className="mt-6">
           <CancelOrderForm orderId={order.id} />

@@ -5,7 +5,14 @@ import { Field, FormMessage, SubmitButton } from "@/components/form-controls";
 import { initialFormState } from "@/app/_lib/form-state";
 import { payOrderAction } from "./actions";
 
-/** paymentKey identifies this attempt: submitting it twice charges once; the page renders a new one after a decline. */
+/**
+ * paymentKey identifies this form's attempt: the page makes one per render, so
+ * a double submit (or a resubmitted page) is one attempt and charges once. The
+ * page renders afresh, with a new key, once the key is spent (a decline, or an
+ * attempt that is being reversed); a refusal that spends nothing (a payment
+ * already in progress, too many declines) keeps it. After a successful payment
+ * the form is gone and the page's "Payment received" panel says so.
+ */
 export function PayOrderForm({ orderId, paymentKey, reservedUntil }: { orderId: string; paymentKey: string; reservedUntil: string | null }) {
   const [state, action] = useActionState(payOrderAction, initialFormState);
   return (
