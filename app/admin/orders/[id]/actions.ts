@@ -4,7 +4,13 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { adminAction } from "@/app/_lib/admin";
 import { getServices } from "@/lib/composition/root";
+import { AppError, isAppError } from "@/lib/domain/errors";
+import { formatMoney } from "@/lib/domain/money";
+import { refundableMinor } from "@/lib/domain/payment";
+import type { User } from "@/lib/domain/user";
+import { refundAmountMinor } from "./refund-input";
 
+const CORRECT_FIELDS = "Please correct the highlighted fields.";
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -29,7 +35,8 @@ export const orderTransitionAction = adminAction(
       message = "Order marked as completed.";
     } else {
       const order = await orders.cancel(admin, input);
-      message = order.refundDue ? "Order cancelled. Its payment is marked for refund." : "Order cancelled.";
+      // The cancellation opened a refund of what the order held; the worker makes it.
+      message = order.refundDue ? "Order cancelled. Its payment will be refunded." : "Order cancelled.";
     }
     revalidatePath(`/admin/orders/${input.orderId}`);
     revalidatePath("/admin/orders");
@@ -37,3 +44,56 @@ export const orderTransitionAction = adminAction(
   },
   { returnTo: (raw) => (raw.orderId && UUID.test(raw.orderId) ? `/admin/orders/${raw.orderId}` : "/admin/orders") },
 );
+
+/**
+ * A full or partial refund of the order's charge. The amount arrives as the
+ * admin typed it, in the currency's major units; it is read in the order's
+ * currency. requestKey is rendered once per form, so a resubmitted form is one
+ * refund. The use case checks the amount against what is left, under the
+ * order's lock, and makes the processor call before answering.
+ */
+export const refundOrderAction = adminAction(
+  z
+    .object({
+      orderId: z.uuid({ message: "No such order" }),
+      requestKey: z.uuid({ message: "This refund form expired; reload the page." }),
+      amount: z.string().max(40, "Enter an amount like 12.50"),
+    })
+    .strict(),
+  async (input, { admin }) => {
+    const services = getServices();
+    try {
+      const { order } = await services.admin.orders.get(admin, input.orderId);
+      const amount = refundAmountMinor(order.total.currency).safeParse(input.amount);
+      if (!amount.success) {
+        const message = amount.error.issues[0]?.message ?? "Enter the amount to refund";
+        throw new AppError("validation", CORRECT_FIELDS, { fields: [{ path: "amount", message }] });
+      }
+      const refund = await services.admin.refundOrder(admin, { orderId: order.id, amountMinor: amount.data, requestKey: input.requestKey });
+      const text = formatMoney(refund.amount);
+      return {
+        ok: true,
+        message: refund.state === "succeeded" ? `Refunded ${text} to the customer's card.` : `A refund of ${text} is under way; the worker finishes it if the processor is slow.`,
+      };
+    } catch (error) {
+      throw await byAmountField(error, input.orderId, admin);
+    } finally {
+      // Whatever happened, the page shows the refunds as they are now (and renders a new requestKey).
+      revalidatePath(`/admin/orders/${input.orderId}`);
+      revalidatePath("/admin/orders");
+    }
+  },
+  { returnTo: (raw) => (raw.orderId && UUID.test(raw.orderId) ? `/admin/orders/${raw.orderId}` : "/admin/orders") },
+);
+
+/** The use case names the amount in minor units (amountMinor); the form has one field, amount, in major units. */
+async function byAmountField(error: unknown, orderId: string, admin: User): Promise<unknown> {
+  if (!isAppError(error, "validation") || !error.fields.some((f) => f.path === "amountMinor")) return error;
+  let message = error.fields.find((f) => f.path === "amountMinor")!.message;
+  if (message.includes("minor units")) {
+    const { order } = await getServices().admin.orders.get(admin, orderId);
+    const left = refundableMinor(order.payment);
+    message = left > 0 ? `At most ${formatMoney({ amountMinor: left, currency: order.total.currency })} is left to refund.` : "This order's payment has been refunded in full.";
+  }
+  return new AppError("validation", CORRECT_FIELDS, { fields: [{ path: "amount", message }], cause: error });
+}

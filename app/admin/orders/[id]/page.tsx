@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { randomUUID } from "node:crypto";
 import { notFound } from "next/navigation";
 import { requireAdminPage } from "@/app/_lib/admin";
 import { getServices } from "@/lib/composition/root";
@@ -10,7 +11,11 @@ import { ShippingAddressBlock } from "@/components/shipping-address";
 import { OrderStatusBadge } from "@/components/order-status";
 import { OrderActions } from "@/components/admin/orders-actions";
 import { OrderPayments, OrderTimeline } from "@/components/admin/orders-detail";
-import { orderTransitionAction } from "./actions";
+import { OrderRefundForm } from "@/components/admin/orders-refund-form";
+import { formatMoney } from "@/lib/domain/money";
+import { refundableMinor } from "@/lib/domain/payment";
+import { orderTransitionAction, refundOrderAction } from "./actions";
+import { majorUnitsText } from "./refund-input";
 
 export const metadata: Metadata = { title: "Order" };
 export const dynamic = "force-dynamic";
@@ -26,6 +31,11 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ id:
     throw error;
   }
   const { order, customer, payments, timeline } = detail;
+  const currency = order.total.currency;
+  const money = (amountMinor: number) => formatMoney({ amountMinor, currency });
+  // What the cancelled order still holds of the shopper's money (refundDue's own rule).
+  const owed = order.payment.chargedMinor - order.payment.refundedMinor;
+  const left = refundableMinor(order.payment);
   return (
     <article className="space-y-6 rounded-lg border border-slate-200 bg-white p-6">
       <p className="text-sm">
@@ -41,7 +51,8 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ id:
           Status: <OrderStatusBadge status={order.status} reason={order.cancellationReason} />
           {order.refundDue ? (
             <strong className="ml-3 text-sm text-red-800" data-testid="refund-due">
-              Refund due
+              Refund due: {money(owed)}
+              {order.payment.refundingMinor >= owed ? " (being refunded)" : order.payment.refundingMinor > 0 ? ` (${money(order.payment.refundingMinor)} being refunded)` : ""}
             </strong>
           ) : null}
         </p>
@@ -66,7 +77,17 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ id:
           {order.shipTo ? <ShippingAddressBlock address={order.shipTo} /> : <p className="text-sm text-slate-600">No address recorded.</p>}
         </section>
       </div>
-      <OrderPayments payments={payments} />
+      <OrderPayments payments={payments} payment={order.payment} currency={currency} />
+      {order.payment.chargedMinor > 0 ? (
+        <OrderRefundForm
+          orderId={order.id}
+          requestKey={randomUUID()}
+          currency={currency}
+          leftText={left > 0 ? money(left) : null}
+          defaultAmount={majorUnitsText(left, currency)}
+          action={refundOrderAction}
+        />
+      ) : null}
       <OrderTimeline timeline={timeline} />
       <OrderActions orderId={order.id} version={order.version} allowed={adminTransitions(order.status)} action={orderTransitionAction} />
     </article>
