@@ -8,6 +8,9 @@ import { formatDay, formatInstant } from "@/components/admin/dashboard-format";
 import { DashboardLowStock } from "@/components/admin/dashboard-low-stock";
 import { DashboardOrdersByStatus } from "@/components/admin/dashboard-orders-by-status";
 import { DashboardRevenueChart } from "@/components/admin/dashboard-revenue-chart";
+import { DashboardReconciliation, RECONCILIATION_LISTED } from "@/components/admin/dashboard-reconciliation";
+import { describeCauses, isAppError } from "@/lib/domain/errors";
+import type { User } from "@/lib/domain/user";
 
 export const metadata: Metadata = { title: "Dashboard" };
 export const dynamic = "force-dynamic";
@@ -26,7 +29,8 @@ function Section({ id, title, children, note }: { id: string; title: string; chi
 
 export default async function AdminDashboardPage() {
   const admin = await requireAdminPage("/admin");
-  const o = await getServices().admin.dashboard.overview(admin);
+  const services = getServices();
+  const [o, reconciliation] = await Promise.all([services.admin.dashboard.overview(admin), reconcile(admin)]);
   const money = (amountMinor: number, currency: string) => formatMoney({ amountMinor, currency });
   const [main] = o.revenue;
 
@@ -75,6 +79,14 @@ export default async function AdminDashboardPage() {
         <DashboardLowStock products={o.lowStock.products} total={o.lowStock.total} />
       </Section>
 
+      <Section
+        id="reconciliation"
+        title="Payments reconciliation"
+        note="What the card processor holds for each order (charged, less reversals and refunds) against what the shop's records say it holds."
+      >
+        <DashboardReconciliation result={reconciliation?.result ?? null} currencyOf={reconciliation?.currencyOf ?? new Map()} timeZone={o.timeZone} />
+      </Section>
+
       <Section id="dead-letters" title="Dead letters" note="Messages the worker could not read. They were set aside on the topic's .dlq topic so the rest kept flowing.">
         <DashboardDeadLetters entries={o.deadLetters.entries} total={o.deadLetters.total} timeZone={o.timeZone} />
       </Section>
@@ -84,4 +96,32 @@ export default async function AdminDashboardPage() {
       </Section>
     </div>
   );
+}
+
+/**
+ * The processor's books against the shop's, with the currencies of the orders
+ * the tile lists. A processor that cannot be read leaves the rest of the
+ * dashboard standing: the tile says so (null) and the cause is logged.
+ */
+async function reconcile(admin: User) {
+  const services = getServices();
+  try {
+    const result = await services.admin.reconcilePayments(admin, {});
+    const listed = await Promise.all(
+      result.differences.slice(0, RECONCILIATION_LISTED).map(async (d) => {
+        try {
+          return [d.orderId, (await services.admin.orders.get(admin, d.orderId)).order.total.currency] as const;
+        } catch (error) {
+          // An order the processor knows and the shop does not: listed without a currency.
+          if (isAppError(error, "not_found")) return null;
+          throw error;
+        }
+      }),
+    );
+    return { result, currencyOf: new Map(listed.filter((e) => e !== null)) };
+  } catch (error) {
+    if (isAppError(error, "forbidden") || isAppError(error, "unauthenticated")) throw error;
+    console.error(`payments reconciliation failed: ${describeCauses(error)}`);
+    return null;
+  }
 }
