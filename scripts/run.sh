@@ -16,6 +16,9 @@ export SMTP_URL="${SMTP_URL:-smtp://127.0.0.1:1025}"
 export PORT="${PORT:-3000}"
 export APP_URL="${APP_URL:-http://localhost:$PORT}"
 export AUTH_TRUST_HOST="${AUTH_TRUST_HOST:-true}"
+# The bundled card processor is a fake that takes no money: chosen here on purpose
+# (a production start without PAYMENTS_PROVIDER is refused).
+export PAYMENTS_PROVIDER="${PAYMENTS_PROVIDER:-fake}"
 if [[ -z "${AUTH_SECRET:-}" ]]; then
   mkdir -p .local
   [[ -f .local/auth-secret ]] || node -e 'console.log(require("crypto").randomBytes(32).toString("base64url"))' >.local/auth-secret

@@ -67,6 +67,7 @@ export DATABASE_URL="$E2E_DATABASE_URL"
 export APP_URL="http://127.0.0.1:$E2E_PORT"
 export AUTH_SECRET="${AUTH_SECRET:-e2e-only-secret-$(date +%s)-$RANDOM$RANDOM}"
 export AUTH_TRUST_HOST=true
+export PAYMENTS_PROVIDER=fake
 # Own topics and consumer groups, so a broker shared with a running shop is not disturbed.
 export KAFKA_TOPIC_PREFIX="e2e-$(date +%s)."
 # Short payment windows so the expiry journey finishes in seconds.

@@ -96,7 +96,8 @@ export function createServices(env: Env = loadEnv(), overrides: { clock?: Clock;
   });
   const provider = withTimeout(processor, env.PAYMENTS_TIMEOUT_MS);
   const paymentQueue = new PrismaPaymentWorkQueue(prisma);
-  const applyCharge = makeApplyCharge({ uow, ids, clock });
+  const leaseMs = env.PAYMENTS_LEASE_SECONDS * 1000;
+  const applyCharge = makeApplyCharge({ uow, ids, clock, leaseMs });
   const settlePayments = makeSettlePayments({
     queue: paymentQueue,
     uow,
@@ -105,7 +106,8 @@ export function createServices(env: Env = loadEnv(), overrides: { clock?: Clock;
     ids,
     clock,
     // Longer than any charge may take: an attempt still pending then has lost its request.
-    abandonAfterMs: env.PAYMENTS_TIMEOUT_MS + 30_000,
+    abandonAfterMs: env.PAYMENTS_TIMEOUT_MS + leaseMs,
+    leaseMs,
     onError: (what, error) => console.warn(`payments: ${what} failed, will retry: ${describeCauses(error)}`),
   });
   const tokenSecret = env.API_TOKEN_SECRET ?? env.AUTH_SECRET ?? processSecret();
@@ -144,7 +146,7 @@ export function createServices(env: Env = loadEnv(), overrides: { clock?: Clock;
     admin: {
       ...createAdminServices({ prisma, uow, clock, ids, env, catalogCache: catalogCache ?? noCatalogCache }),
       /** Full or partial refunds of a paid order. */
-      refundOrder: makeRefundOrder({ uow, ids, clock, performRefund: settlePayments.performRefund }),
+      refundOrder: makeRefundOrder({ uow, ids, clock, leaseMs, performRefund: settlePayments.performRefund }),
       /** The processor's books against the shop's, per order. */
       reconcilePayments: makeReconcilePayments({ shop: paymentQueue, ledger: processor, clock }),
     },
@@ -163,6 +165,7 @@ export function createServices(env: Env = loadEnv(), overrides: { clock?: Clock;
       answers: paymentQueue,
       provider,
       voidAttempt: settlePayments.voidAttempt,
+      leaseMs,
       limits: { ...DEFAULT_PAYMENT_LIMITS, declinesPerOrder: env.PAYMENTS_MAX_DECLINES_PER_ORDER, declinesPerUser: env.PAYMENTS_MAX_DECLINES_PER_USER },
     }),
     /** The worker's round over owed voids, refunds and half-finished payments. */

@@ -69,7 +69,8 @@ const FINGERPRINTS: Record<string, string> = {
   product_categories: "SELECT * FROM product_categories",
   product_images: "SELECT * FROM product_images",
   stock_adjustments: "SELECT * FROM stock_movements WHERE reason IN ('opening', 'restock', 'correction', 'damage')",
-  admin_order_changes: "SELECT id, status, tracking_reference, refund_due FROM orders WHERE status IN ('shipped', 'completed') OR cancellation_reason = 'admin'",
+  admin_order_changes: "SELECT id, status, tracking_reference FROM orders WHERE status IN ('shipped', 'completed') OR cancellation_reason = 'admin'",
+  admin_refunds: "SELECT * FROM refunds",
   admin_timeline: "SELECT * FROM order_status_changes WHERE actor_id IS NOT NULL",
   admin_events: `SELECT id FROM outbox_events WHERE type IN ('order.shipped', 'order.completed')
                    OR (type = 'order.cancelled' AND payload->>'reason' = 'admin')

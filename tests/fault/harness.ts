@@ -57,6 +57,8 @@ export async function faultWorld(name: string, options: { sessionTimeoutMs?: num
     // Nobody pays in these scenarios: reservations must not lapse meanwhile.
     RESERVATION_TTL_SECONDS: "3600",
     CATALOG_CACHE_TTL_SECONDS: "0",
+    // Workers run with NODE_ENV=production, which needs the processor chosen explicitly.
+    PAYMENTS_PROVIDER: "fake",
   };
   // The shop's side: places orders, writes the outbox. It never talks to Kafka.
   const shop = servicesFor(db.url, { ...workerEnv, DATABASE_POOL_SIZE: "12" });

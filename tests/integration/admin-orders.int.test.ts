@@ -171,8 +171,11 @@ describe("admin order transitions against PostgreSQL", () => {
     const detailBefore = await services.admin.orders.get(admin, order.id);
     const cancelled = await services.admin.orders.cancel(admin, { orderId: order.id, expectedVersion: detailBefore.order.version });
     expect([cancelled.status, cancelled.refundDue, cancelled.cancellationReason]).toEqual(["cancelled", true, "admin"]);
-    const { rows } = await pool.query(`SELECT refund_due, reserved_until, cancellation_reason FROM orders WHERE id = $1`, [order.id]);
-    expect(rows[0]).toEqual({ refund_due: true, reserved_until: null, cancellation_reason: "admin" });
+    const { rows } = await pool.query(`SELECT reserved_until, cancellation_reason FROM orders WHERE id = $1`, [order.id]);
+    expect(rows[0]).toEqual({ reserved_until: null, cancellation_reason: "admin" });
+    // The refund due is a refund row for the whole charge, made by the worker.
+    const { rows: refunds } = await pool.query(`SELECT amount_minor, state, reason, actor_id FROM refunds WHERE order_id = $1`, [order.id]);
+    expect(refunds).toEqual([{ amount_minor: 5000, state: "pending", reason: "cancellation", actor_id: admin.id }]);
 
     const [event] = await outboxEvents(pool, "order.cancelled", order.id);
     expect(event!.payload).toEqual({ orderId: order.id, userId: user.id, reason: "admin", stockReserved: true });

@@ -1,11 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type pg from "pg";
-import { parseEventPayload, type DomainEvent } from "@/lib/domain/events";
 import { createTestDatabase, type TestDatabase } from "../support/db";
-import { insertProduct, insertUser, servicesFor, sqlPool } from "../support/fixtures";
-import { userCartOwner } from "@/lib/domain/cart";
-import { SHIP_TO } from "../support/addresses";
+import { servicesFor, sqlPool } from "../support/fixtures";
+import { reservedOrder as reserved } from "../support/payments";
 
 let db: TestDatabase;
 let pool: pg.Pool;
@@ -23,25 +21,7 @@ afterAll(async () => {
   await db?.drop();
 });
 
-/** A shopper with a reserved order for one unit of a fresh product. */
-async function reservedOrder() {
-  const user = await insertUser(pool);
-  const product = await insertProduct(pool, { stock: 3, priceMinor: 999 });
-  await services.cart.addItem(userCartOwner(user.id), { productId: product, quantity: 1 });
-  const { order } = await services.placeOrder({ userId: user.id, email: user.email, checkoutKey: randomUUID(), shipTo: SHIP_TO });
-  const { rows } = await pool.query(`SELECT id, schema_version, payload, created_at FROM outbox_events WHERE type = 'order.created' AND aggregate_id = $1`, [order.id]);
-  const event: DomainEvent<"order.created"> = {
-    id: rows[0].id,
-    type: "order.created",
-    version: rows[0].schema_version,
-    aggregateType: "order",
-    aggregateId: order.id,
-    occurredAt: rows[0].created_at,
-    payload: parseEventPayload("order.created", rows[0].schema_version, rows[0].payload),
-  };
-  expect(await services.reserveStock(event)).toBe("reserved");
-  return { user, order };
-}
+const reservedOrder = () => reserved(services, pool);
 
 describe("payment and reservation expiry against PostgreSQL", () => {
   it("pays a reserved order: status, timeline, attempt and order.paid in one transaction", async () => {
@@ -54,10 +34,10 @@ describe("payment and reservation expiry against PostgreSQL", () => {
     const saved = await services.orders.getForUser(user.id, order.id);
     expect([saved.status, saved.reservedUntil, saved.paidAt instanceof Date]).toEqual(["paid", null, true]);
     expect(saved.timeline.map((t) => t.status)).toEqual(["pending", "stock_reserved", "paid"]);
-    const { rows: attempts } = await pool.query(`SELECT outcome, reason, card_last4 FROM payment_attempts WHERE order_id = $1 ORDER BY created_at`, [order.id]);
+    const { rows: attempts } = await pool.query(`SELECT state, reason, card_last4, applied_at IS NOT NULL AS applied FROM payment_attempts WHERE order_id = $1 ORDER BY created_at`, [order.id]);
     expect(attempts).toEqual([
-      { outcome: "declined", reason: "card_declined", card_last4: "0002" },
-      { outcome: "authorized", reason: null, card_last4: "4242" },
+      { state: "declined", reason: "card_declined", card_last4: "0002", applied: false },
+      { state: "charged", reason: null, card_last4: "4242", applied: true },
     ]);
     const { rows: events } = await pool.query(`SELECT payload FROM outbox_events WHERE type = 'order.paid' AND aggregate_id = $1`, [order.id]);
     expect(events.map((e) => e.payload)).toEqual([{ orderId: order.id, userId: user.id, email: user.email, amountMinor: 999 + 495, currency: "USD" }]); // the unit plus shipping

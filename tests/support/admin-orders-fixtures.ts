@@ -58,7 +58,8 @@ export async function outboxEvents<T extends Topic>(pool: pg.Pool, type: T, orde
 /** What an order row and its timeline say, for before/after comparisons. */
 export async function orderSnapshot(pool: pg.Pool, orderId: string) {
   const { rows } = await pool.query(
-    `SELECT status, version, cancellation_reason, refund_due, tracking_reference, reserved_until FROM orders WHERE id = $1`,
+    `SELECT status, version, cancellation_reason, tracking_reference, reserved_until,
+            (SELECT count(*)::int FROM refunds r WHERE r.order_id = orders.id) AS refunds FROM orders WHERE id = $1`,
     [orderId],
   );
   const { rows: timeline } = await pool.query(

@@ -74,8 +74,12 @@ export interface PaymentLimits {
 
 export const DEFAULT_PAYMENT_LIMITS: PaymentLimits = { declinesPerOrder: 5, declinesPerUser: 10, windowMs: 3_600_000 };
 
-/** Voids owed by a request are left to the worker if the request's own try fails; it waits this long first. */
-export const VOID_LEASE_MS = 30_000;
+/**
+ * A request that owes a void makes it itself; the worker takes the row only
+ * after this lease, so the two do not call the processor at once (the keys
+ * would make it harmless, but it is noise). Longer than a processor call may take.
+ */
+export const DEFAULT_PAYMENT_LEASE_MS = 30_000;
 
 const DECLINE_MESSAGES: Record<string, string> = {
   card_declined: "Your card was declined.",
@@ -129,7 +133,8 @@ function answerOf(attempt: PaymentAttempt, order: Order): PayOrderResult | "in_p
  * under the order's lock; the lock is always taken before any payment row, in
  * every transaction, so payers, cancellers and the worker cannot deadlock.
  */
-export function makeApplyCharge(deps: { uow: UnitOfWork<PayOrderRepos>; ids: IdGenerator; clock: Clock }) {
+export function makeApplyCharge(deps: { uow: UnitOfWork<PayOrderRepos>; ids: IdGenerator; clock: Clock; leaseMs?: number }) {
+  const leaseMs = deps.leaseMs ?? DEFAULT_PAYMENT_LEASE_MS;
   return function applyCharge(input: { attemptId: string; orderId: string; email: string | null }): Promise<{ applied: true; order: Order } | { applied: false; why: string }> {
     // Not the request's signal: once the processor has charged, the outcome is
     // recorded even if the shopper has gone.
@@ -143,7 +148,7 @@ export function makeApplyCharge(deps: { uow: UnitOfWork<PayOrderRepos>; ids: IdG
       const expired = order.reservedUntil !== null && order.reservedUntil <= now;
       if (order.status !== "stock_reserved" || expired) {
         const why = expired && order.status === "stock_reserved" ? "the reservation expired" : `the order is ${order.status}`;
-        await payments.markVoidPending(attempt.id, `not applied: ${why}`, now, new Date(now.getTime() + VOID_LEASE_MS));
+        await payments.markVoidPending(attempt.id, `not applied: ${why}`, now, new Date(now.getTime() + leaseMs));
         return { applied: false, why };
       }
       await orders.updateStatus({
@@ -198,8 +203,10 @@ export function makePayOrder(deps: {
   ids: IdGenerator;
   clock: Clock;
   limits?: PaymentLimits;
+  leaseMs?: number;
 }) {
   const limits = deps.limits ?? DEFAULT_PAYMENT_LIMITS;
+  const leaseMs = deps.leaseMs ?? DEFAULT_PAYMENT_LEASE_MS;
   const applyCharge = makeApplyCharge(deps);
   return async function payOrder(
     input: { userId: string; email: string; orderId: string; cardNumber: string; paymentKey: string },
@@ -248,7 +255,7 @@ export function makePayOrder(deps: {
 
     const now = deps.clock.now();
     if ("unknown" in answer) {
-      await deps.answers.markVoidPending(attemptId, `no answer: ${String((answer.unknown as Error)?.message ?? answer.unknown)}`.slice(0, 300), now, new Date(now.getTime() + VOID_LEASE_MS));
+      await deps.answers.markVoidPending(attemptId, `no answer: ${String((answer.unknown as Error)?.message ?? answer.unknown)}`.slice(0, 300), now, new Date(now.getTime() + leaseMs));
       const voided = await deps.voidAttempt({ attemptId, orderId: order.id });
       throw new AppError(
         "unavailable",

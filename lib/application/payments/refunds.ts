@@ -3,7 +3,7 @@ import type { Order } from "../../domain/order";
 import { refundableMinor, type OrderPayment, type RefundEntry, type RefundReason } from "../../domain/payment";
 import { requireAdmin, type Actor } from "../admin/access";
 import type { Clock, IdGenerator, UnitOfWork } from "../shared";
-import type { PaymentAttempt } from "./pay-order";
+import { DEFAULT_PAYMENT_LEASE_MS, type PaymentAttempt } from "./pay-order";
 
 export interface NewRefund {
   id: string;
@@ -30,8 +30,6 @@ export interface RefundRepos {
   refunds: RefundRepository;
 }
 
-/** How long a request that makes the refund call itself holds the row before the worker may retry it. */
-export const REFUND_LEASE_MS = 30_000;
 
 /**
  * A cancelled order gives back what is left of its charge. Called in the
@@ -73,7 +71,10 @@ export function makeRefundOrder(deps: {
   performRefund: (refundId: string) => Promise<RefundEntry | null>;
   ids: IdGenerator;
   clock: Clock;
+  /** How long the request holds its refund before the worker may retry it (see DEFAULT_PAYMENT_LEASE_MS). */
+  leaseMs?: number;
 }) {
+  const leaseMs = deps.leaseMs ?? DEFAULT_PAYMENT_LEASE_MS;
   return async function refundOrder(
     actor: Actor | null,
     input: { orderId: string; amountMinor: number; requestKey: string },
@@ -107,7 +108,7 @@ export function makeRefundOrder(deps: {
           actorId: admin.id,
           requestKey: input.requestKey,
           at: now,
-          dueAt: new Date(now.getTime() + REFUND_LEASE_MS),
+          dueAt: new Date(now.getTime() + leaseMs),
         },
         signal,
       );

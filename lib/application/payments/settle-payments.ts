@@ -74,7 +74,6 @@ export function retryDelayMs(retries: number): number {
   return cap / 2 + Math.random() * (cap / 2);
 }
 
-const LEASE_MS = 60_000;
 
 /**
  * Gives money back and finishes what a request left half done: voids charges
@@ -93,6 +92,8 @@ export function makeSettlePayments(deps: {
   clock: Clock;
   /** An attempt pending this long has lost its request (longer than any processor call may take). */
   abandonAfterMs: number;
+  /** How long a claimed void or refund is the claimer's before another worker may retry it. */
+  leaseMs: number;
   onError?: (what: string, error: unknown) => void;
 }) {
   const later = (retries: number) => new Date(deps.clock.now().getTime() + retryDelayMs(retries));
@@ -170,7 +171,7 @@ export function makeSettlePayments(deps: {
         // Applied if the order can still take it, otherwise it becomes a void (due at once below).
         if ((await deps.applyCharge({ ...charge, email: null })).applied) counts.applied++;
       }
-      const leaseUntil = new Date(deps.clock.now().getTime() + LEASE_MS);
+      const leaseUntil = new Date(deps.clock.now().getTime() + deps.leaseMs);
       for (const due of await deps.queue.claimVoids(deps.clock.now(), leaseUntil, limit, signal)) {
         if (signal?.aborted) return counts;
         if (await voidOne(due, due.retries ?? 0)) counts.voided++;

@@ -72,6 +72,11 @@ const schema = z.object({
   /** Declined payments allowed per order and per customer within an hour, before 429. */
   PAYMENTS_MAX_DECLINES_PER_ORDER: z.coerce.number().int().min(1).max(1000).default(5),
   PAYMENTS_MAX_DECLINES_PER_USER: z.coerce.number().int().min(1).max(1000).default(10),
+  /**
+   * How long a void or refund being made is its maker's (a request or a worker)
+   * before another worker retries it: longer than PAYMENTS_TIMEOUT_MS.
+   */
+  PAYMENTS_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   /** How often the worker makes owed voids and refunds (a new refund wakes it at once). */
   PAYMENTS_SETTLE_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(2_000),
   /** The fake card processor's answer time, and a reason to decline everything with (tests, demos). */
