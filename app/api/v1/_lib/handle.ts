@@ -7,7 +7,7 @@
  * RFC 9457 problem. Bad input never reaches a use case and never yields a 500.
  */
 import { z } from "zod";
-import { describeCauses, isAppError } from "@/lib/domain/errors";
+import { describeCauses, isAppError, type AppError, type ErrorCode } from "@/lib/domain/errors";
 import type { User } from "@/lib/domain/user";
 import { getServices } from "@/lib/composition/root";
 import { clientIp } from "@/app/_lib/client-ip";
@@ -179,10 +179,7 @@ export function handle<const E extends Endpoint>(endpoint: E, handler: (ctx: Api
       return toResponse({ status: result.status, body: result.body ?? undefined, headers: result.replayed ? { "idempotent-replayed": "true" } : {} });
     } catch (error) {
       if (error instanceof Refusal) return respond({ ...problemBody(error.status, error.code, error.detail, error.errors), headers: error.headers }, true);
-      if (isAppError(error) && error.code !== "internal") {
-        const p = problemBody(STATUS[error.code], error.code, error.message, error.fields);
-        return respond(p, true);
-      }
+      if (isAppError(error) && error.code !== "internal") return respond(appProblem(error), true);
       console.error(`api ${request.method} ${new URL(request.url).pathname} failed: ${describeCauses(error)}`);
       return respond(problemBody(500, "internal", "Something went wrong on our side."), true);
     }
@@ -190,14 +187,26 @@ export function handle<const E extends Endpoint>(endpoint: E, handler: (ctx: Api
   return Object.assign(fn, { endpoint });
 }
 
-/** Runs the handler; a domain error becomes its problem response (so an idempotent request stores it too). */
+/** A domain error as its problem response; a rate_limited one says when to retry (Retry-After, seconds). */
+function appProblem(error: AppError): ApiResult {
+  const p = problemBody(STATUS[error.code], error.code, error.message, error.fields);
+  return error.retryAfterSeconds === undefined ? p : { ...p, headers: { "retry-after": String(error.retryAfterSeconds) } };
+}
+
+/**
+ * Answers about a passing state rather than the outcome of this request: the
+ * processor did not answer, too many declines for now, another payment of the
+ * order is in flight. Never stored as an idempotent answer, so a retry with the
+ * same key is tried again instead of being told the same thing for 24 hours.
+ */
+const PASSING: readonly ErrorCode[] = ["unavailable", "rate_limited", "payment_in_progress"];
+
+/** Runs the handler; a domain error becomes its problem response (so an idempotent request stores it too, unless it is PASSING). */
 async function run<E extends Endpoint>(handler: (ctx: ApiContext<E>) => Promise<ApiResult>, ctx: ApiContext<E>): Promise<ApiResult> {
   try {
     return await handler(ctx);
   } catch (error) {
-    if (isAppError(error) && error.code !== "internal" && error.code !== "unavailable") {
-      return { ...problemBody(STATUS[error.code], error.code, error.message, error.fields) };
-    }
+    if (isAppError(error) && error.code !== "internal" && !PASSING.includes(error.code)) return appProblem(error);
     throw error;
   }
 }
