@@ -31,7 +31,15 @@ type Product = {
   version: number;
   archivedAt: string | null;
 };
-type Order = { id: string; status: OrderStatus; version: number; trackingReference: string | null; refundDue: boolean; cancellationReason: string | null };
+type Order = {
+  id: string;
+  status: OrderStatus;
+  version: number;
+  trackingReference: string | null;
+  refundDue: boolean;
+  cancellationReason: string | null;
+  payment: { chargedMinor: number; refundedMinor: number; refundingMinor: number; voidingMinor: number; cardLast4: string | null; refunds: { amountMinor: number; state: string; reason: string }[] };
+};
 type OrderPage = { items: { id: string; status: OrderStatus; customerEmail: string; createdAt: string }[]; next: string | null };
 
 let db: TestDatabase;
@@ -365,11 +373,22 @@ describe("order transitions", () => {
     expect(rows[0]).toEqual({ status: "completed", version: 2 });
   });
 
-  it("cancel marks a paid order for refund", async () => {
+  it("cancel gives a paid order's charge back: the whole charge is being refunded and refundDue holds until it is", async () => {
     const id = await order("paid");
+    // The charge that paid it (the fixture writes the order row only).
+    await pool.query(
+      `INSERT INTO payment_attempts (id, order_id, state, card_last4, amount_minor, reference, applied_at) VALUES (gen_random_uuid(), $1, 'charged', '4242', 1495, 'test-charge', now())`,
+      [id],
+    );
     const res = await api.call<Order>("POST", `/admin/orders/${id}/cancel`, { token: admin.token, body: { expectedVersion: 0 } });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ status: "cancelled", refundDue: true, cancellationReason: "admin", version: 1 });
+    expect(res.body.payment).toMatchObject({ chargedMinor: 1495, refundedMinor: 0, refundingMinor: 1495, voidingMinor: 0, cardLast4: "4242" });
+    expect(res.body.payment.refunds).toEqual([expect.objectContaining({ amountMinor: 1495, currency: "USD", state: "pending", reason: "cancellation" })]);
+    // A paid order with no charge on record owes nothing.
+    const unpaid = await order("paid");
+    const none = await api.call<Order>("POST", `/admin/orders/${unpaid}/cancel`, { token: admin.token, body: { expectedVersion: 0 } });
+    expect([none.status, none.body.refundDue, none.body.payment.refunds]).toEqual([200, false, []]);
   });
 
   it("refuse a stale version or a wrong status with 409, unknown orders with 404, bad input by field; nothing changes", async () => {

@@ -32,6 +32,14 @@ interface OrderBody {
   reservedUntil: string | null;
   paidAt: string | null;
   refundDue: boolean;
+  payment: {
+    chargedMinor: number;
+    refundedMinor: number;
+    refundingMinor: number;
+    voidingMinor: number;
+    cardLast4: string | null;
+    refunds: { id: string; amountMinor: number; currency: string; state: string; reason: string; createdAt: string }[];
+  };
   createdAt: string;
   updatedAt: string;
 }
@@ -119,6 +127,7 @@ describe("POST /orders", () => {
     expect(order.shipTo).toEqual({ ...SHIP_TO, line2: "Apt 4" });
     expect(order.timeline.map((t) => t.status)).toEqual(["pending"]);
     expect([order.reservedUntil, order.paidAt, order.refundDue, order.cancellationReason]).toEqual([null, null, false, null]);
+    expect(order.payment).toEqual({ chargedMinor: 0, refundedMinor: 0, refundingMinor: 0, voidingMinor: 0, cardLast4: null, refunds: [] });
 
     const cart = await getServices().cart.getCart(userCartOwner(owner.id));
     expect(cart.cart.lines).toEqual([]);
@@ -297,7 +306,7 @@ describe("GET /orders/{id}", () => {
 });
 
 describe("POST /orders/{id}/pay", () => {
-  it("pays a reserved order: 200 paid, the timeline has the payment, one authorised attempt, order.paid emitted; the card number is never echoed", async () => {
+  it("pays a reserved order: 200 paid, the timeline has the payment, one applied charge, order.paid emitted; the card number is never echoed", async () => {
     const order = await reservedOrder();
     const res = await api.call<OrderBody>("POST", `/orders/${order.id}/pay`, { token: owner.token, body: { cardNumber: GOOD_CARD }, headers: key() });
     expect(res.status).toBe(200);
@@ -306,8 +315,9 @@ describe("POST /orders/{id}/pay", () => {
     expect(res.body.reservedUntil).toBeNull();
     expect(res.body.timeline.map((t) => t.status)).toEqual(["pending", "stock_reserved", "paid"]);
     expect(res.text).not.toMatch(/4242\s?4242\s?4242/);
-    const { rows } = await pool.query(`SELECT outcome, card_last4, amount_minor FROM payment_attempts WHERE order_id = $1`, [order.id]);
-    expect(rows).toEqual([{ outcome: "authorized", card_last4: "4242", amount_minor: order.total.amountMinor }]);
+    expect(res.body.payment).toEqual({ chargedMinor: order.total.amountMinor, refundedMinor: 0, refundingMinor: 0, voidingMinor: 0, cardLast4: "4242", refunds: [] });
+    const { rows } = await pool.query(`SELECT state, applied_at IS NOT NULL AS applied, card_last4, amount_minor FROM payment_attempts WHERE order_id = $1`, [order.id]);
+    expect(rows).toEqual([{ state: "charged", applied: true, card_last4: "4242", amount_minor: order.total.amountMinor }]);
     expect(await count(pool, `SELECT 1 FROM outbox_events WHERE type = 'order.paid' AND aggregate_id = $1`, [order.id])).toBe(1);
 
     // Paying it again (a new key) changes nothing and answers with the paid order.
@@ -331,11 +341,11 @@ describe("POST /orders/{id}/pay", () => {
 
     const paid = await api.call<OrderBody>("POST", `/orders/${order.id}/pay`, { token: owner.token, body: { cardNumber: GOOD_CARD }, headers: key() });
     expect([paid.status, paid.body.status]).toEqual([200, "paid"]);
-    const { rows } = await pool.query(`SELECT outcome, reason FROM payment_attempts WHERE order_id = $1 ORDER BY created_at`, [order.id]);
+    const { rows } = await pool.query(`SELECT state, reason FROM payment_attempts WHERE order_id = $1 ORDER BY created_at`, [order.id]);
     expect(rows).toEqual([
-      { outcome: "declined", reason: "card_declined" },
-      { outcome: "declined", reason: "invalid_card" },
-      { outcome: "authorized", reason: null },
+      { state: "declined", reason: "card_declined" },
+      { state: "declined", reason: "invalid_card" },
+      { state: "charged", reason: null },
     ]);
   });
 
@@ -392,11 +402,15 @@ describe("POST /orders/{id}/cancel", () => {
     expect(await count(pool, `SELECT 1 FROM outbox_events WHERE type = 'order.cancelled' AND aggregate_id = $1`, [order.id])).toBe(1);
   });
 
-  it("marks a paid order's refund as due", async () => {
+  it("gives a paid order's charge back: the whole charge is being refunded (reason cancellation) and refundDue holds until it is", async () => {
     const order = await reservedOrder();
     await api.call("POST", `/orders/${order.id}/pay`, { token: owner.token, body: { cardNumber: GOOD_CARD }, headers: key() });
     const res = await api.call<OrderBody>("POST", `/orders/${order.id}/cancel`, { token: owner.token });
     expect([res.status, res.body.status, res.body.refundDue]).toEqual([200, "cancelled", true]);
+    const total = order.total.amountMinor;
+    expect(res.body.payment).toMatchObject({ chargedMinor: total, refundedMinor: 0, refundingMinor: total, cardLast4: "4242" });
+    expect(res.body.payment.refunds).toEqual([expect.objectContaining({ amountMinor: total, currency: "USD", state: "pending", reason: "cancellation" })]);
+    expect((await api.call<OrderBody>("GET", `/orders/${order.id}`, { token: owner.token })).body.payment).toEqual(res.body.payment);
   });
 
   it("answers 409 once the order has shipped, and leaves it shipped", async () => {

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ADJUSTMENT_REASONS, MAX_ADJUSTMENT, MAX_NOTE_LENGTH, MAX_THRESHOLD } from "@/lib/application/admin/stock";
 import { MAX_AMOUNT_MINOR } from "@/lib/domain/money";
 import { CANCELLATION_REASONS, ORDER_STATUSES } from "@/lib/domain/order";
+import { OrderPaymentSchema } from "./orders";
 import { MoneySchema, ProblemSchema, cursorQuery, defineEndpoint, pageOf, uuidParam, type Endpoint } from "../_lib/endpoint";
 
 // ---------------------------------------------------------------------------
@@ -131,7 +132,8 @@ export const AdminOrderSchema = z
       z.object({ productId: z.uuid(), sku: z.string(), name: z.string(), unitPrice: MoneySchema, quantity: z.number().int() }).strict(),
     ),
     version: z.number().int().describe("Send it back as `expectedVersion` with the next transition"),
-    refundDue: z.boolean(),
+    refundDue: z.boolean().describe("Derived: cancelled, and payment.chargedMinor − payment.refundedMinor > 0"),
+    payment: OrderPaymentSchema,
     trackingReference: z.string().nullable(),
     paidAt: iso.nullable(),
     createdAt: iso,

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { shippingAddressSchema } from "@/lib/domain/address";
 import { MAX_AMOUNT_MINOR } from "@/lib/domain/money";
 import { CANCELLATION_REASONS, ORDER_STATUSES } from "@/lib/domain/order";
+import { REFUND_REASONS, REFUND_STATES } from "@/lib/domain/payment";
 import { decodeOrderCursor } from "@/lib/application/orders/order-queries";
 import { cursorQuery, defineEndpoint, MoneySchema, pageOf, ProblemSchema, uuidParam, type Endpoint } from "../_lib/endpoint";
 
@@ -38,6 +39,29 @@ const TimelineEntrySchema = z
   })
   .meta({ id: "OrderTimelineEntry" });
 
+const RefundItemSchema = z
+  .object({
+    id: z.uuid(),
+    amountMinor: z.number().int().describe("Integer minor units (cents)"),
+    currency: z.string().length(3),
+    state: z.enum(REFUND_STATES).describe("pending: asked for, not yet confirmed by the card processor (retried until it is); succeeded: given back"),
+    reason: z.enum(REFUND_REASONS).describe("admin: a refund the shop decided; cancellation: what was left of the charge when the order was cancelled"),
+    createdAt: isoDate,
+  })
+  .meta({ id: "OrderRefund" });
+
+/** The order's money, derived from its payment and refund records (all integer minor units, in the order's currency). */
+export const OrderPaymentSchema = z
+  .object({
+    chargedMinor: z.number().int().describe("The charge that paid the order; 0 while unpaid"),
+    refundedMinor: z.number().int().describe("Refunds the card processor confirmed"),
+    refundingMinor: z.number().int().describe("Refunds asked for and not yet confirmed"),
+    voidingMinor: z.number().int().describe("Charges the order could not keep (it was cancelled or lapsed while paying), being reversed"),
+    cardLast4: z.string().nullable().describe("The last four digits of the card that paid; null while unpaid"),
+    refunds: z.array(RefundItemSchema).describe("Oldest first"),
+  })
+  .meta({ id: "OrderPayment" });
+
 export const OrderSchema = z
   .object({
     id: z.uuid(),
@@ -52,7 +76,8 @@ export const OrderSchema = z
     timeline: z.array(TimelineEntrySchema).describe("Every status change, oldest first"),
     reservedUntil: isoDate.nullable().describe("While stock is reserved and unpaid: when the reservation lapses (pay before then)"),
     paidAt: isoDate.nullable(),
-    refundDue: z.boolean().describe("A paid order that was cancelled: the payment is owed back"),
+    refundDue: z.boolean().describe("Derived: the order is cancelled and payment.chargedMinor − payment.refundedMinor > 0 (money is owed back)"),
+    payment: OrderPaymentSchema,
     createdAt: isoDate,
     updatedAt: isoDate,
   })
@@ -138,8 +163,10 @@ export const payOrderEndpoint = defineEndpoint({
   summary: "Pay a reserved order by card.",
   description:
     "Charges the order's total to the card. The order must be stock_reserved and its reservation not lapsed. " +
-    "The Idempotency-Key identifies one payment attempt: a retry with the same key charges at most once and repeats " +
-    "the first answer (also a decline); try again after a decline with a new key. Paying an order that is already paid answers 200 with it.",
+    "An order is charged at most once, whatever the number of requests or Idempotency-Keys: while one attempt is " +
+    "in flight every other is refused (409 payment_in_progress), and paying an order that is already paid answers 200 with it. " +
+    "The Idempotency-Key identifies one payment attempt: a retry with the same key repeats the first answer (also a decline); " +
+    "try again after a decline with a new key. Declines are limited per order and per user per hour (429 with Retry-After).",
   tag: "orders",
   access: "user",
   idempotent: true,
@@ -159,7 +186,19 @@ export const payOrderEndpoint = defineEndpoint({
     402: { description: "The card was declined; nothing was charged (retry with a new Idempotency-Key)", schema: PaymentDeclinedSchema },
     404: notFound,
     409: {
-      description: "The order cannot be paid now: still pending (retry shortly), cancelled, already shipped, its reservation lapsed, or it changed while being paid (the payment is refunded)",
+      description:
+        "code payment_in_progress: another payment attempt for this order is in flight; wait, then GET the order (not stored: the same key may be retried). " +
+        "code invalid_transition: the order cannot be paid now: still pending (retry shortly), cancelled, already shipped, or its reservation lapsed. " +
+        "code conflict: the order changed while the card was being charged, or this key's attempt could not be completed; the detail says whether the charge was already reversed or will be",
+      schema: ProblemSchema,
+    },
+    429: {
+      description:
+        "Too many requests, or too many declined payments (per order and per user, over the last hour); see the Retry-After header (seconds). Not stored: the same key may be retried then",
+      schema: ProblemSchema,
+    },
+    503: {
+      description: "The card processor did not confirm the payment; any charge is reversed. Nothing is paid: try again with a new Idempotency-Key",
       schema: ProblemSchema,
     },
   },
@@ -170,7 +209,10 @@ export const cancelOrderEndpoint = defineEndpoint({
   path: "/orders/{id}/cancel",
   operationId: "cancelOrder",
   summary: "Cancel one of the caller's orders before it ships.",
-  description: "Reserved stock is released; a paid order is marked refundDue. Cancelling a cancelled order answers 200 with it.",
+  description:
+    "Reserved stock is released. A paid order's charge is given back in the background: it shows in payment.refundingMinor " +
+    "(and refundDue is true) until the card processor confirms the refund. " +
+    "Cancelling a cancelled order answers 200 with it.",
   tag: "orders",
   access: "user",
   params: orderIdParams,

@@ -2,7 +2,8 @@ import { createHash } from "node:crypto";
 import type { z } from "zod";
 import { multiply } from "@/lib/domain/money";
 import { describeStatusChange, type Order } from "@/lib/domain/order";
-import type { OrderSchema } from "../_contract/orders";
+import type { OrderPayment } from "@/lib/domain/payment";
+import type { OrderPaymentSchema, OrderSchema } from "../_contract/orders";
 
 /**
  * The public JSON shape of an order (OrderSchema): money as integer minor units
@@ -31,17 +32,37 @@ export function orderJson(order: Order): z.input<typeof OrderSchema> {
     reservedUntil: order.reservedUntil?.toISOString() ?? null,
     paidAt: order.paidAt?.toISOString() ?? null,
     refundDue: order.refundDue,
+    payment: paymentJson(order.payment),
     createdAt: order.createdAt.toISOString(),
     updatedAt: order.updatedAt.toISOString(),
+  };
+}
+
+/** An order's money (OrderPaymentSchema), for the shopper's and the back office's order JSON alike. */
+export function paymentJson(payment: OrderPayment): z.input<typeof OrderPaymentSchema> {
+  return {
+    chargedMinor: payment.chargedMinor,
+    refundedMinor: payment.refundedMinor,
+    refundingMinor: payment.refundingMinor,
+    voidingMinor: payment.voidingMinor,
+    cardLast4: payment.cardLast4,
+    refunds: payment.refunds.map((r) => ({
+      id: r.id,
+      amountMinor: r.amount.amountMinor,
+      currency: r.amount.currency,
+      state: r.state,
+      reason: r.reason,
+      createdAt: r.at.toISOString(),
+    })),
   };
 }
 
 /**
  * A key of at most 64 characters derived from the caller and their
  * Idempotency-Key: the same (user, key) always gives the same value, so the
- * use case's own duplicate protection (checkout key, payment key) holds even
+ * use case's own duplicate protection (checkout, payment, refund key) holds even
  * when the stored idempotent response is gone.
  */
-export function derivedKey(purpose: "checkout" | "payment", userId: string, idempotencyKey: string): string {
+export function derivedKey(purpose: "checkout" | "payment" | "refund", userId: string, idempotencyKey: string): string {
   return createHash("sha256").update(`${purpose}\n${userId}\n${idempotencyKey}`).digest("hex");
 }

@@ -8,6 +8,7 @@ import type { AdminProduct } from "@/lib/application/admin/products";
 import type { Order } from "@/lib/domain/order";
 import type { User } from "@/lib/domain/user";
 import { withRequestPaths } from "../../_lib/field-paths";
+import { paymentJson } from "../../orders/order-json";
 
 export const actorOf = (user: User): Actor => ({ id: user.id, role: user.role });
 
@@ -48,6 +49,7 @@ export function orderJson(o: Order) {
     })),
     version: o.version,
     refundDue: o.refundDue,
+    payment: paymentJson(o.payment),
     trackingReference: o.trackingReference,
     paidAt: o.paidAt ? o.paidAt.toISOString() : null,
     createdAt: o.createdAt.toISOString(),
