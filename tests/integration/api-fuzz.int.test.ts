@@ -141,6 +141,8 @@ function plausible(key: string): fc.Arbitrary<unknown> {
   if (k.endsWith("ids")) return fc.array(realId(), { maxLength: 3 });
   if (k === "items" || k === "lines") return fc.array(fc.record({ productId: realId(), quantity: fc.integer({ min: -2, max: 5 }) }), { maxLength: 3 });
   if (k === "id" || k.endsWith("id")) return fc.oneof(realId(), fc.uuid());
+  if (k === "amountminor") return fc.oneof(fc.integer({ min: -5, max: 3000 }), fc.constantFrom(0, 1.5, "10"));
+  if (k === "since") return fc.constantFrom("2026-01-01T00:00:00Z", "2026-01-01T00:00:00+02:00", "2026-01-01", "1969-12-31T23:59:59Z", "0001-01-01T00:00:00Z");
   if (k.includes("price") || k === "amount" || k === "total") return fc.record({ amountMinor: fc.integer({ min: -5, max: 100_000 }), currency: fc.constantFrom("USD", "USD", "USD", "USD", "USD", "EUR", "usd") });
   if (k === "sku") return fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9-]{2,12}$/);
   if (k === "name" || k === "trackingreference") return fc.stringMatching(/^[A-Za-z][A-Za-z0-9 ]{1,20}$/);

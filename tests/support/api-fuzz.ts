@@ -27,6 +27,7 @@ export const STATE_TABLES = [
   "order_items",
   "order_status_changes",
   "payment_attempts",
+  "refunds",
   "outbox_events",
   "processed_events",
   "dead_letters",

@@ -128,7 +128,8 @@ export function apiHarness(options: { ip?: string } = {}) {
 
 /**
  * Points the app's services (getServices) at a test database for this test
- * file, with generous rate limits unless a test sets its own.
+ * file, with generous rate limits unless a test sets its own. Calling it again
+ * replaces the services with ones built from the new settings.
  */
 export async function useApiDatabase(url: string, env: Record<string, string> = {}): Promise<() => Promise<void>> {
   Object.assign(process.env, {
@@ -141,9 +142,10 @@ export async function useApiDatabase(url: string, env: Record<string, string> = 
   });
   const g = globalThis as { __storefrontServices?: { close(): Promise<void> } };
   await g.__storefrontServices?.close();
-  g.__storefrontServices = undefined;
-  const { getServices } = await import("@/lib/composition/root");
-  getServices();
+  const { createServices } = await import("@/lib/composition/root");
+  const { loadEnv } = await import("@/lib/infrastructure/config/env");
+  // A copy: loadEnv caches what it read from process.env itself, and a second call in one file must see the new values.
+  g.__storefrontServices = createServices(loadEnv({ ...process.env }));
   return async () => {
     await g.__storefrontServices?.close();
     g.__storefrontServices = undefined;

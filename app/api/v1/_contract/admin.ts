@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ADJUSTMENT_REASONS, MAX_ADJUSTMENT, MAX_NOTE_LENGTH, MAX_THRESHOLD } from "@/lib/application/admin/stock";
 import { MAX_AMOUNT_MINOR } from "@/lib/domain/money";
 import { CANCELLATION_REASONS, ORDER_STATUSES } from "@/lib/domain/order";
+import { REFUND_REASONS, REFUND_STATES } from "@/lib/domain/payment";
 import { OrderPaymentSchema } from "./orders";
 import { MoneySchema, ProblemSchema, cursorQuery, defineEndpoint, pageOf, uuidParam, type Endpoint } from "../_lib/endpoint";
 
@@ -142,6 +143,50 @@ export const AdminOrderSchema = z
   .strict()
   .meta({ id: "AdminOrder" });
 
+export const AdminRefundSchema = z
+  .object({
+    id: z.uuid(),
+    orderId: z.uuid(),
+    amountMinor: z.number().int().describe("Integer minor units (cents)"),
+    currency: z.string().length(3),
+    state: z.enum(REFUND_STATES).describe("succeeded: the card processor gave the money back; pending: it has not confirmed yet, and the shop retries until it does"),
+    reason: z.enum(REFUND_REASONS),
+    createdAt: iso,
+  })
+  .strict()
+  .meta({ id: "AdminRefund" });
+
+const RefundBody = z
+  .object({
+    amountMinor: z
+      .number()
+      .int()
+      .positive()
+      .describe("What to give back, in integer minor units (cents) of the order's currency: more than 0 and at most what is left of the charge"),
+  })
+  .strict()
+  .meta({ id: "AdminRefundCreate" });
+
+export const ReconciliationSchema = z
+  .object({
+    since: iso.describe("Orders with payment records from then on were compared"),
+    checkedOrders: z.number().int().describe("Orders either the shop or the card processor has money records for"),
+    settlingOrders: z.number().int().describe("Orders with a payment in flight or a reversal not yet made: not compared until they settle"),
+    differences: z
+      .array(
+        z
+          .object({
+            orderId: z.uuid(),
+            shopMinor: z.number().int().describe("What the shop's records say is held: charges minus confirmed refunds"),
+            processorMinor: z.number().int().describe("What the card processor holds: charged − voided − refunded"),
+          })
+          .strict(),
+      )
+      .describe("Orders whose two sides disagree; empty when the books match"),
+  })
+  .strict()
+  .meta({ id: "PaymentReconciliation" });
+
 const day = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, "Enter a date as YYYY-MM-DD")
@@ -275,6 +320,53 @@ export const cancelOrder = defineEndpoint({
   responses: { 200: { description: "Cancelled", schema: AdminOrderSchema }, 404: orderNotFound, 409: transitionConflict },
 });
 
+export const refundOrder = defineEndpoint({
+  method: "POST",
+  path: "/admin/orders/{id}/refunds",
+  operationId: "adminRefundOrder",
+  summary: "Give back part or all of what a paid order was charged.",
+  description:
+    "The refund is checked against what is left of the charge under the order's lock, so refunds together never exceed it, " +
+    "and recorded before the card processor is asked. If the processor does not confirm at once, the answer is still 201 with " +
+    "state pending: the shop's worker retries until it does. One Idempotency-Key makes at most one refund (a repeat answers with it).",
+  tag: "admin",
+  access: "admin",
+  idempotent: true,
+  params: z.object({ id: uuidParam }),
+  body: RefundBody,
+  responses: {
+    201: { description: "The refund, made (succeeded) or recorded and being made (pending)", schema: AdminRefundSchema },
+    404: orderNotFound,
+    409: { description: "The order was never paid: there is nothing to refund", schema: ProblemSchema },
+    422: {
+      description:
+        "Invalid input (field paths in errors): body.amountMinor is not a whole number above zero, or more than is left to refund; " +
+        "or the Idempotency-Key was used with a different request",
+      schema: ProblemSchema,
+    },
+  },
+});
+
+export const reconcilePayments = defineEndpoint({
+  method: "GET",
+  path: "/admin/payments/reconciliation",
+  operationId: "adminReconcilePayments",
+  summary: "Compare the card processor's books with the shop's, order by order.",
+  description: "For each order with payment records since `since`: what the processor holds must equal what the shop's records say it holds.",
+  tag: "admin",
+  access: "admin",
+  query: z
+    .object({
+      since: z.iso
+        .datetime({ offset: true, abort: true })
+        .refine((s) => Date.parse(s) >= Date.UTC(1970, 0, 1), "Enter a date-time from 1970 on")
+        .optional()
+        .describe("ISO 8601 date-time; default 30 days ago"),
+    })
+    .strict(),
+  responses: { 200: { description: "The comparison", schema: ReconciliationSchema } },
+});
+
 /** The admin endpoints of /api/v1 (see ../_lib/endpoint.ts). */
 export const ADMIN_ENDPOINTS: readonly Endpoint[] = [
   createProduct,
@@ -285,4 +377,6 @@ export const ADMIN_ENDPOINTS: readonly Endpoint[] = [
   shipOrder,
   completeOrder,
   cancelOrder,
+  refundOrder,
+  reconcilePayments,
 ];

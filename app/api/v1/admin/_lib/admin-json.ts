@@ -1,11 +1,12 @@
 /**
  * The admin routes' edge: the API user as the back office's actor, the JSON
- * shapes of products and orders, and field errors of the use cases renamed to
+ * shapes of products, orders and refunds, and field errors of the use cases renamed to
  * the request's paths (body.sku, params.id, query.cursor).
  */
 import type { Actor } from "@/lib/application/admin/access";
 import type { AdminProduct } from "@/lib/application/admin/products";
 import type { Order } from "@/lib/domain/order";
+import type { RefundEntry } from "@/lib/domain/payment";
 import type { User } from "@/lib/domain/user";
 import { withRequestPaths } from "../../_lib/field-paths";
 import { paymentJson } from "../../orders/order-json";
@@ -55,6 +56,10 @@ export function orderJson(o: Order) {
     createdAt: o.createdAt.toISOString(),
     updatedAt: o.updatedAt.toISOString(),
   };
+}
+
+export function refundJson(orderId: string, r: RefundEntry) {
+  return { id: r.id, orderId, amountMinor: r.amount.amountMinor, currency: r.amount.currency, state: r.state, reason: r.reason, createdAt: r.at.toISOString() };
 }
 
 /** A back-office use case's field errors at the request's paths (`rename`, else `body.<field>`). */
