@@ -127,6 +127,8 @@ function formFields(): Record<string, string> {
     sku: "SNEAKY-1",
     slug: "sneaky-product",
     price: "10.00",
+    amount: "1.00",
+    requestKey: "6f1c1f5e-8f0a-4c1e-9a53-3f0d4c1b2a77",
     stock: "3",
     lowStockThreshold: "2",
     direction: "up",

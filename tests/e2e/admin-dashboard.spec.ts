@@ -1,6 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import { signInAsAdmin } from "./admin-support";
-import { minorUnits, openInStockProduct, placeReservedOrder, registerShopper } from "./support";
+import { randomUUID } from "node:crypto";
+import { minorUnits, openInStockProduct, placeReservedOrder, queryDb, registerShopper } from "./support";
 
 /** What the dashboard says now: today's paid and total order counts, and today's revenue in minor units. */
 async function figures(page: Page) {
@@ -64,3 +65,49 @@ test("the dashboard counts a paid order, charts revenue, lists low stock and pro
   await expect(page.getByTestId("dashboard-low-stock").getByRole("link", { name: productName, exact: true })).toBeVisible();
   await page.screenshot({ path: test.info().outputPath("admin-dashboard.png"), fullPage: true });
 });
+
+test("payments reconciliation: processor and shop agree; money only the processor moved lists the order", async ({ page, browser }) => {
+  // A shopper, in a browser of their own, pays an order: the processor now holds its total.
+  const shopperContext = await browser.newContext();
+  const shopper = await shopperContext.newPage();
+  await registerShopper(shopper, "Reconciled Shopper");
+  const orderId = await placeReservedOrder(shopper, 10);
+  const orderTotal = minorUnits(await shopper.getByTestId("summary-total").textContent());
+  await shopper.getByLabel("Card number").fill("4242 4242 4242 4242");
+  await shopper.getByRole("button", { name: "Pay now" }).click();
+  await expect(shopper.getByTestId("payment-received")).toBeVisible();
+  await shopperContext.close();
+
+  await signInAsAdmin(page);
+  const tile = page.getByTestId("reconciliation");
+  await expect(tile.getByTestId("reconciliation-agree")).toHaveText("Processor and shop agree.");
+  await expect(tile.getByTestId("reconciliation-differences")).toHaveText("0");
+  expect(Number(await tile.getByTestId("reconciliation-checked").textContent())).toBeGreaterThanOrEqual(1);
+
+  // The processor gives back $1.00 the shop never asked for (written straight into the fake processor's books).
+  const [charge] = await queryDb<{ key: string }>(`SELECT key FROM fake_processor.operations WHERE order_id = $1 AND kind = 'charge'`, [orderId]);
+  const strayKey = `e2e-stray-${randomUUID()}`;
+  await queryDb(
+    `INSERT INTO fake_processor.operations (key, kind, order_id, charge_key, amount_minor, currency, reference) VALUES ($1, 'refund', $2, $3, 100, 'USD', $1)`,
+    [strayKey, orderId, charge!.key],
+  );
+  try {
+    await page.reload();
+    await expect(tile.getByTestId("reconciliation-differences")).toHaveText("1");
+    await expect(tile.getByTestId("reconciliation-agree")).toHaveCount(0);
+    const row = tile.getByTestId("reconciliation-differences-list").getByRole("row").filter({ has: page.getByRole("link", { name: `Order ${orderId.slice(0, 8)}` }) });
+    await expect(row.getByRole("cell")).toHaveText([formatUsd(orderTotal), formatUsd(orderTotal - 100)]);
+    await page.screenshot({ path: test.info().outputPath("admin-dashboard-reconciliation.png"), fullPage: true });
+    await row.getByRole("link").click();
+    await expect(page).toHaveURL(new RegExp(`/admin/orders/${orderId}$`));
+    await expect(page.getByRole("heading", { level: 1 })).toContainText(orderId.slice(0, 8));
+  } finally {
+    await queryDb(`DELETE FROM fake_processor.operations WHERE key = $1`, [strayKey]);
+  }
+  await page.goto("/admin");
+  await expect(tile.getByTestId("reconciliation-agree")).toHaveText("Processor and shop agree.");
+});
+
+function formatUsd(minor: number): string {
+  return new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" }).format(minor / 100);
+}

@@ -1,5 +1,6 @@
 import { expect, type Page } from "@playwright/test";
 import { randomUUID } from "node:crypto";
+import pg from "pg";
 
 export const SINK = process.env.SMTP_SINK_HTTP_URL ?? "http://127.0.0.1:1080";
 
@@ -13,6 +14,27 @@ export async function mailTo(address: string): Promise<SinkMessage[]> {
   const res = await fetch(`${SINK}/messages?to=${encodeURIComponent(address)}`);
   expect(res.ok).toBe(true);
   return (await res.json()) as SinkMessage[];
+}
+
+/**
+ * One query against the shop's database (scripts/test.sh exports DATABASE_URL), for
+ * what no page shows: the fake card processor's books, the outbox. A client per
+ * query, so nothing is left open when a test ends.
+ */
+export async function queryDb<T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> {
+  const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await client.connect();
+  try {
+    return (await client.query<T>(sql, params)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+/** How many operations of a kind (charge, decline, void, refund) the fake processor recorded for an order. */
+export async function processorOperations(orderId: string, kind: "charge" | "decline" | "void" | "refund"): Promise<number> {
+  const rows = await queryDb<{ n: number }>(`SELECT count(*)::int AS n FROM fake_processor.operations WHERE order_id = $1 AND kind = $2`, [orderId, kind]);
+  return rows[0]!.n;
 }
 
 /** Registers a new shopper through the form and returns their email; the page ends signed in. */
