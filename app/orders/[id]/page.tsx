@@ -43,6 +43,8 @@ export default async function OrderPage({ params }: { params: Promise<{ id: stri
       ) : null}
       {/* The worker decides a pending order within moments; follow it until then. */}
       <AutoRefresh active={order.status === "pending"} />
+      {/* Refunds and reversals are confirmed by the processor, usually within seconds: follow them too, less often. */}
+      <AutoRefresh active={order.payment.refundingMinor > 0 || order.payment.voidingMinor > 0} intervalMs={5000} />
       <div className="mt-6 grid gap-6 md:grid-cols-[3fr_2fr]">
         <OrderSummary caption="Items in this order" lines={order.lines} totals={order} />
         {order.shipTo ? (
