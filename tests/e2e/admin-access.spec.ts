@@ -70,7 +70,8 @@ const FINGERPRINTS: Record<string, string> = {
   product_images: "SELECT * FROM product_images",
   stock_adjustments: "SELECT * FROM stock_movements WHERE reason IN ('opening', 'restock', 'correction', 'damage')",
   admin_order_changes: "SELECT id, status, tracking_reference FROM orders WHERE status IN ('shipped', 'completed') OR cancellation_reason = 'admin'",
-  admin_refunds: "SELECT * FROM refunds",
+  // Not the refund's state: the worker may make a cancellation's refund meanwhile.
+  admin_refunds: "SELECT id, order_id, attempt_id, amount_minor, reason, actor_id, request_key FROM refunds",
   admin_timeline: "SELECT * FROM order_status_changes WHERE actor_id IS NOT NULL",
   admin_events: `SELECT id FROM outbox_events WHERE type IN ('order.shipped', 'order.completed')
                    OR (type = 'order.cancelled' AND payload->>'reason' = 'admin')
