@@ -3,6 +3,8 @@
  * PostgreSQL. The harness fails any response whose status or body the OpenAPI
  * document does not describe, so every call here is also a contract check.
  */
+import type { z } from "zod";
+import type { OrderPaymentSchema } from "@/app/api/v1/_contract/orders";
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -32,14 +34,7 @@ interface OrderBody {
   reservedUntil: string | null;
   paidAt: string | null;
   refundDue: boolean;
-  payment: {
-    chargedMinor: number;
-    refundedMinor: number;
-    refundingMinor: number;
-    voidingMinor: number;
-    cardLast4: string | null;
-    refunds: { id: string; amountMinor: number; currency: string; state: string; reason: string; createdAt: string }[];
-  };
+  payment: z.infer<typeof OrderPaymentSchema>;
   createdAt: string;
   updatedAt: string;
 }

@@ -6,6 +6,8 @@
  * one-charge-per-order, decline limit and processor failures. The harness
  * checks every response against the OpenAPI document.
  */
+import type { z } from "zod";
+import type { OrderPaymentSchema } from "@/app/api/v1/_contract/orders";
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -17,14 +19,8 @@ import { outboxEvents } from "../support/admin-orders-fixtures";
 import { apiHarness, useApiDatabase, type ApiResponse } from "../support/api";
 import { apiUser, count, fillCart, reserve, type ApiUser } from "../support/api-orders";
 
-interface Payment {
-  chargedMinor: number;
-  refundedMinor: number;
-  refundingMinor: number;
-  voidingMinor: number;
-  cardLast4: string | null;
-  refunds: { id: string; amountMinor: number; currency: string; state: string; reason: string; createdAt: string }[];
-}
+/** The order's money as the API answers it: the contract's own type. */
+type Payment = z.infer<typeof OrderPaymentSchema>;
 interface OrderBody {
   id: string;
   status: string;
