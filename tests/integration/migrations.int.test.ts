@@ -255,10 +255,19 @@ describe("hand-written rules in the migrations", () => {
         name: "outgoing_emails_status_check",
         def: "CHECK (((status)::text = ANY ((ARRAY['pending'::character varying, 'sent'::character varying, 'failed'::character varying])::text[])))",
       },
+      { name: "payment_attempts_amount_check", def: "CHECK ((amount_minor > 0))" },
+      { name: "payment_attempts_applied_check", def: 'CHECK (((applied_at IS NULL) OR (state = \'charged\'::"PaymentState")))' },
+      { name: "payment_attempts_retries_check", def: "CHECK ((retries >= 0))" },
       { name: "product_images_sane", def: "CHECK (((\"position\" >= 0) AND (byte_size > 0) AND (width > 0) AND (height > 0)))" },
       { name: "products_low_stock_threshold_nonnegative", def: "CHECK ((low_stock_threshold >= 0))" },
       { name: "products_price_minor_positive", def: "CHECK ((price_minor > 0))" },
       { name: "products_stock_nonnegative", def: "CHECK ((stock >= 0))" },
+      { name: "refunds_amount_check", def: "CHECK ((amount_minor > 0))" },
+      {
+        name: "refunds_reason_check",
+        def: "CHECK (((reason)::text = ANY ((ARRAY['admin'::character varying, 'cancellation'::character varying])::text[])))",
+      },
+      { name: "refunds_retries_check", def: "CHECK ((retries >= 0))" },
       { name: "stock_movements_delta_nonzero", def: "CHECK ((delta <> 0))" },
       { name: "stock_movements_stock_after_nonnegative", def: "CHECK ((stock_after >= 0))" },
       { name: "users_email_lowercase", def: "CHECK (((email)::text = lower((email)::text)))" },
@@ -272,6 +281,64 @@ describe("hand-written rules in the migrations", () => {
       "CREATE INDEX outbox_events_unsent_aggregate_idx ON public.outbox_events USING btree (aggregate_id, seq) WHERE (sent_at IS NULL)",
       "CREATE INDEX outbox_events_unsent_seq_idx ON public.outbox_events USING btree (seq) WHERE (sent_at IS NULL)",
     ]);
+  });
+
+  it("allows one standing payment per order (pending or charged), any number of declines and voids", async () => {
+    const url = await migratedDatabase();
+    const user = randomUUID();
+    const order = randomUUID();
+    await query(url, `INSERT INTO users (id, email, name, password_hash, created_at, updated_at) VALUES ($1, $2, 'S', 'x', now(), now())`, [user, `${user}@example.com`]);
+    await query(url, `INSERT INTO orders (id, user_id, checkout_key, currency, subtotal_minor, total_minor, updated_at) VALUES ($1, $2, 'k', 'USD', 100, 100, now())`, [order, user]);
+    const attempt = (state: string) =>
+      query(url, `INSERT INTO payment_attempts (id, order_id, state, card_last4, amount_minor) VALUES ($1, $2, $3::"PaymentState", '4242', 100)`, [randomUUID(), order, state]);
+    for (const state of ["declined", "declined", "voided", "void_pending", "pending"]) await attempt(state);
+    expect(await attempt("charged").catch((e: unknown) => e)).toMatchObject({ code: "23505", constraint: "payment_attempts_one_standing_idx" });
+    expect(await attempt("pending").catch((e: unknown) => e)).toMatchObject({ code: "23505", constraint: "payment_attempts_one_standing_idx" });
+  });
+
+  it("carries payments made before intents over: one charge applied, a second one owed back, a cancelled paid order's refund_due as a refund", async () => {
+    // The migrations up to the one that introduced payment intents, then legacy rows, then the rest.
+    const dir = await mkdtemp(path.join(os.tmpdir(), "migrations-"));
+    await cp(DEFAULT_MIGRATIONS_DIR, dir, { recursive: true });
+    const later = (await listMigrations()).filter((m) => m.name >= "20261202041104_payment_intents_and_refunds");
+    for (const m of later) await rm(path.join(dir, m.name), { recursive: true });
+    const url = await emptyDatabase();
+    await applyMigrations(url, { migrationsDir: dir });
+    await rm(dir, { recursive: true });
+    const user = randomUUID();
+    const [paid, cancelled, declinedOnly] = [randomUUID(), randomUUID(), randomUUID()];
+    await query(url, `INSERT INTO users (id, email, name, password_hash, created_at, updated_at) VALUES ($1, $2, 'S', 'x', now(), now())`, [user, `${user}@example.com`]);
+    await query(
+      url,
+      `INSERT INTO orders (id, user_id, checkout_key, status, currency, total_minor, subtotal_minor, paid_at, refund_due, updated_at) VALUES
+         ($1, $4, 'a', 'paid', 'USD', 500, 500, now(), false, now()),
+         ($2, $4, 'b', 'cancelled', 'USD', 700, 700, now(), true, now()),
+         ($3, $4, 'c', 'stock_reserved', 'USD', 900, 900, NULL, false, now())`,
+      [paid, cancelled, declinedOnly, user],
+    );
+    await query(
+      url,
+      `INSERT INTO payment_attempts (id, order_id, outcome, card_last4, amount_minor, created_at) VALUES
+         (gen_random_uuid(), $1, 'declined', '0002', 500, now() - interval '3 minutes'),
+         (gen_random_uuid(), $1, 'authorized', '4242', 500, now() - interval '2 minutes'),
+         (gen_random_uuid(), $1, 'authorized', '4242', 500, now() - interval '1 minute'),
+         (gen_random_uuid(), $2, 'authorized', '4242', 700, now()),
+         (gen_random_uuid(), $3, 'declined', '0002', 900, now())`,
+      [paid, cancelled, declinedOnly],
+    );
+    await applyMigrations(url);
+    const attempts = await query<{ order_id: string; state: string; applied: boolean }>(
+      url,
+      `SELECT order_id, state, applied_at IS NOT NULL AS applied FROM payment_attempts ORDER BY order_id, created_at`,
+    );
+    const by = (id: string) => attempts.filter((a) => a.order_id === id).map((a) => [a.state, a.applied]);
+    expect(by(paid)).toEqual([["declined", false], ["charged", true], ["void_pending", false]]);
+    expect(by(cancelled)).toEqual([["charged", true]]);
+    expect(by(declinedOnly)).toEqual([["declined", false]]);
+    expect(await query(url, `SELECT order_id, amount_minor, state, reason FROM refunds`)).toEqual([
+      { order_id: cancelled, amount_minor: 700, state: "pending", reason: "cancellation" },
+    ]);
+    expect(await query(url, `SELECT column_name FROM information_schema.columns WHERE table_name = 'orders' AND column_name = 'refund_due'`)).toEqual([]);
   });
 
   it("rejects negative stock, non-positive prices and quantities, negative totals", async () => {
