@@ -84,6 +84,9 @@ start_background worker "$REPORTS/worker.log" node --import tsx workers/main.ts
 wait_for_url "http://127.0.0.1:$E2E_PORT/api/health" 60 web
 E2E_BASE_URL="http://127.0.0.1:$E2E_PORT" PLAYWRIGHT_JSON_OUTPUT_NAME="$REPORTS/e2e.json" \
   npx playwright test --reporter=list,json || e2e_failed=1
+
+step "benchmark, smoke mode (proves npm run bench works; figures printed, nothing asserted)"
+BENCH_SMOKE=1 BENCH_URL="http://127.0.0.1:$E2E_PORT" npx tsx scripts/bench/bench.ts
 stop_everything
 
 summary="$(node -e '

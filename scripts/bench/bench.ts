@@ -1,0 +1,299 @@
+/**
+ * npm run bench: measures a running shop (it starts nothing) and prints one
+ * table, each row also as a ratio to the framework's own ceiling measured in
+ * the same run: a trivial route handler (/api/health) for dynamic routes and a
+ * static file route (/robots.txt) for pages. Results go to .local/bench/*.json.
+ *
+ *   BENCH_URL          the shop (default http://127.0.0.1:3000)
+ *   BENCH_DURATION_S   seconds per load row (default 15; BENCH_SMOKE=1: 2)
+ *   BENCH_CONNECTIONS  concurrent connections per load row (default 32)
+ *   BENCH_SHOPPERS     shoppers placing one order each on the hot product (default 120)
+ *   BENCH_CONCURRENCY  orders placed (and paid) at once (default 50)
+ *   DATABASE_URL       the shop's database, read-only here: placed → reserved latency
+ *   BENCH_WEB_PID / BENCH_WORKER_PID   for RSS (default: whoever listens on the web port / 9464)
+ *
+ * Every request carries its own client address (X-Forwarded-For), as behind a
+ * load balancer, so per-address limits see many clients. On a 2-core machine
+ * the load generator competes with the shop: compare ratios, not req/s.
+ */
+import { execFileSync } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import autocannon from "autocannon";
+import pg from "pg";
+
+const BASE = (process.env.BENCH_URL ?? "http://127.0.0.1:3000").replace(/\/$/, "");
+const SMOKE = process.env.BENCH_SMOKE === "1";
+const DURATION = Number(process.env.BENCH_DURATION_S ?? (SMOKE ? 2 : 15));
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? (SMOKE ? 8 : 32));
+const SHOPPERS = Number(process.env.BENCH_SHOPPERS ?? (SMOKE ? 10 : 120));
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? (SMOKE ? 5 : 50));
+const DATABASE_URL = process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/storefront";
+const SHIP_TO = { name: "Bench Shopper", line1: "1 Load Street", line2: null, city: "Springfield", postalCode: "12345", country: "US" };
+
+interface Row {
+  name: string;
+  /** Requests (or orders) per second. */
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  /** Which ceiling the ratio is taken against. */
+  against?: "dynamic" | "static";
+  ratio?: number;
+  note?: string;
+}
+
+const rows: Row[] = [];
+let clientCounter = 0;
+/** A client address per request: 10.x.y.z, never the same twice in a row. */
+const nextAddress = () => {
+  const n = clientCounter++;
+  return `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
+};
+
+async function load(name: string, pathname: string, options: { headers?: () => Record<string, string>; method?: "GET" | "POST"; body?: () => string; against?: Row["against"] } = {}) {
+  const result = await autocannon({
+    url: BASE,
+    connections: CONNECTIONS,
+    duration: DURATION,
+    requests: [
+      {
+        method: options.method ?? "GET",
+        path: pathname,
+        setupRequest: (req) => ({
+          ...req,
+          headers: { ...req.headers, "x-forwarded-for": nextAddress(), ...(options.headers?.() ?? {}), ...(options.body ? { "content-type": "application/json" } : {}) },
+          ...(options.body ? { body: options.body() } : {}),
+        }),
+      },
+    ],
+  });
+  const errors = result.errors + result.timeouts + result.non2xx;
+  const row: Row = { name, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors, against: options.against };
+  rows.push(row);
+  console.error(`  ${name}: ${row.rps.toFixed(0)} req/s, p50 ${row.p50} ms, p99 ${row.p99} ms, errors ${errors}`);
+  return row;
+}
+
+async function api<T>(method: string, pathname: string, init: { token?: string; body?: unknown; key?: string } = {}): Promise<{ status: number; body: T; ms: number }> {
+  const started = performance.now();
+  const res = await fetch(`${BASE}/api/v1${pathname}`, {
+    method,
+    headers: {
+      "x-forwarded-for": nextAddress(),
+      ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+      ...(init.body !== undefined ? { "content-type": "application/json" } : {}),
+      ...(init.key ? { "idempotency-key": init.key } : {}),
+    },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : null) as T, ms: performance.now() - started };
+}
+
+/** Runs `work` over `items`, `parallel` at a time; returns each item's latency and whether it succeeded. */
+async function pool<T>(items: T[], parallel: number, work: (item: T) => Promise<boolean>) {
+  const latencies: number[] = [];
+  let errors = 0;
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: Math.min(parallel, items.length) }, async () => {
+      while (next < items.length) {
+        const item = items[next++]!;
+        const t = performance.now();
+        const ok = await work(item).catch(() => false);
+        latencies.push(performance.now() - t);
+        if (!ok) errors++;
+      }
+    }),
+  );
+  return { latencies, errors, seconds: (performance.now() - started) / 1000 };
+}
+
+const percentile = (xs: number[], p: number) => {
+  if (xs.length === 0) return 0;
+  const sorted = [...xs].sort((a, b) => a - b);
+  return Math.round(sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!);
+};
+
+/** Resident memory of a process, in MB, from /proc. */
+function rssMb(pid: number | undefined): number | null {
+  if (!pid) return null;
+  try {
+    const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1]);
+    return Math.round(kb / 1024);
+  } catch {
+    return null;
+  }
+}
+
+/** The pid listening on a TCP port (ss from iproute2), for RSS. */
+function listener(port: number): number | undefined {
+  try {
+    const out = execFileSync("ss", ["-ltnpH", `sport = :${port}`], { encoding: "utf8" });
+    const m = /pid=(\d+)/.exec(out);
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function main() {
+  console.error(`bench against ${BASE}: ${DURATION} s per row, ${CONNECTIONS} connections${SMOKE ? " (smoke)" : ""}`);
+  const products = await api<{ items: { id: string; slug: string; name: string; stock: number }[] }>("GET", "/products?limit=48");
+  if (products.status !== 200 || products.body.items.length === 0) throw new Error(`GET /api/v1/products answered ${products.status}: is the shop running and seeded?`);
+  const product = products.body.items[0]!;
+  const categoryList = (await api<{ items: { slug: string }[] }>("GET", "/categories")).body?.items ?? [];
+  const word = product.name.split(/\s+/)[0]!.toLowerCase();
+
+  // The framework's ceilings, in this run.
+  const dynamicCeiling = await load("ceiling: trivial route /api/health", "/api/health");
+  const staticCeiling = await load("ceiling: static /robots.txt", "/robots.txt");
+
+  await load("page: catalog /", "/", { against: "static" });
+  if (categoryList[0]) await load("page: category", `/categories/${categoryList[0].slug}`, { against: "static" });
+  await load("page: search", `/?q=${encodeURIComponent(word)}`, { against: "static" });
+  await load("page: product", `/products/${product.slug}`, { against: "static" });
+  await load("api: product list", "/api/v1/products?limit=24", { against: "dynamic" });
+  await load("api: product by slug", `/api/v1/products/${product.slug}`, { against: "dynamic" });
+  await load("api: search", `/api/v1/products?q=${encodeURIComponent(word)}&limit=24`, { against: "dynamic" });
+
+  // Shoppers with bearer tokens (set-up, not measured): some fill carts, the others order.
+  const tokens = await signUp(SHOPPERS, "order");
+  const cartTokens = await signUp(SMOKE ? 4 : 40, "cart");
+
+  // Cart add: each request one shopper's token (per-user limits see many users), one unit of
+  // another product each time (never the hot one), so no line reaches its cap.
+  const others = products.body.items.filter((p) => p.id !== product.id && p.stock >= 50);
+  if (others.length === 0) throw new Error("no product with 50 or more in stock to fill carts with: seed the shop (npm run db:seed)");
+  let turn = 0;
+  await load("api: cart add", "/api/v1/cart/items", {
+    method: "POST",
+    against: "dynamic",
+    headers: () => ({ authorization: `Bearer ${cartTokens[turn % cartTokens.length]}`, "idempotency-key": randomUUID() }),
+    body: () => JSON.stringify({ productId: others[Math.floor(turn++ / cartTokens.length) % others.length]!.id, quantity: 1 }),
+  });
+  await pool(tokens, 8, async (token) => (await api("POST", "/cart/items", { token, key: randomUUID(), body: { productId: product.id, quantity: 1 } })).status === 201);
+
+  // Place order: every shopper at once (CONCURRENCY at a time) on one hot product.
+  const placed: { token: string; orderId: string }[] = [];
+  const placing = await pool(tokens, CONCURRENCY, async (token) => {
+    const res = await api<{ id: string }>("POST", "/orders", { token, key: randomUUID(), body: { shipTo: SHIP_TO } });
+    if (res.status === 201 || res.status === 200) placed.push({ token, orderId: res.body.id });
+    return res.status === 201 || res.status === 200;
+  });
+  rows.push({
+    name: `place order (${tokens.length} shoppers, ${CONCURRENCY} at once, one product)`,
+    rps: tokens.length / placing.seconds,
+    p50: percentile(placing.latencies, 50),
+    p99: percentile(placing.latencies, 99),
+    errors: placing.errors,
+    against: "dynamic",
+  });
+
+  // Placed → reserved (or refused for want of stock), from the database's own timestamps.
+  const db = new pg.Client({ connectionString: DATABASE_URL });
+  await db.connect();
+  const ids = placed.map((p) => p.orderId);
+  const deadline = Date.now() + 120_000;
+  let settled: { ms: number }[] = [];
+  while (Date.now() < deadline) {
+    settled = (
+      await db.query<{ ms: number }>(
+        `SELECT extract(epoch FROM (c.created_at - o.created_at)) * 1000 AS ms
+         FROM orders o JOIN order_status_changes c ON c.order_id = o.id AND c.status IN ('stock_reserved', 'cancelled')
+         WHERE o.id = ANY($1::uuid[])`,
+        [ids],
+      )
+    ).rows;
+    if (settled.length >= ids.length) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const reserveMs = settled.map((r) => Number(r.ms));
+  rows.push({
+    name: "order placed → reserved or refused (during the burst)",
+    rps: 0,
+    p50: percentile(reserveMs, 50),
+    p99: percentile(reserveMs, 99),
+    errors: ids.length - settled.length,
+    note: `max ${percentile(reserveMs, 100)} ms`,
+  });
+
+  // Pay every reserved order, CONCURRENCY at a time (includes the processor's latency).
+  const { rows: reserved } = await db.query<{ id: string }>(`SELECT id FROM orders WHERE id = ANY($1::uuid[]) AND status = 'stock_reserved'`, [ids]);
+  const reservedIds = new Set(reserved.map((r) => r.id));
+  const paying = await pool(
+    placed.filter((p) => reservedIds.has(p.orderId)),
+    CONCURRENCY,
+    async (p) => (await api("POST", `/orders/${p.orderId}/pay`, { token: p.token, key: randomUUID(), body: { cardNumber: "4242424242424242" } })).status === 200,
+  );
+  rows.push({
+    name: `pay order (${reservedIds.size} orders, ${CONCURRENCY} at once)`,
+    rps: reservedIds.size / paying.seconds,
+    p50: percentile(paying.latencies, 50),
+    p99: percentile(paying.latencies, 99),
+    errors: paying.errors,
+    against: "dynamic",
+    note: "includes the processor's answer time (PAYMENTS_FAKE_LATENCY_MS on the shop)",
+  });
+  await db.end();
+
+  const webPid = Number(process.env.BENCH_WEB_PID) || listener(Number(new URL(BASE).port || 80));
+  const workerPid = Number(process.env.BENCH_WORKER_PID) || listener(Number(process.env.WORKER_HTTP_PORT ?? 9464));
+
+  for (const row of rows) {
+    const ceiling = row.against === "static" ? staticCeiling : row.against === "dynamic" ? dynamicCeiling : null;
+    if (ceiling && ceiling.rps > 0) row.ratio = row.rps / ceiling.rps;
+  }
+  const memory = { webRssMb: rssMb(webPid), workerRssMb: rssMb(workerPid) };
+  printTable(memory);
+  const dir = path.join(process.cwd(), ".local", "bench");
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
+  writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), base: BASE, durationS: DURATION, connections: CONNECTIONS, smoke: SMOKE, rows, memory }, null, 2));
+  console.log(`\nwritten to ${path.relative(process.cwd(), file)}`);
+}
+
+/** Registers `count` shoppers and returns their access tokens. */
+async function signUp(count: number, label: string): Promise<string[]> {
+  const password = `bench-password-${randomUUID()}`;
+  const run = randomUUID().slice(0, 8);
+  const tokens: string[] = [];
+  const { errors } = await pool(Array.from({ length: count }, (_, i) => i), 8, async (i) => {
+    const email = `bench-${label}-${run}-${i}@example.com`;
+    const reg = await api("POST", "/auth/register", { body: { email, name: `Bench ${i}`, password } });
+    if (reg.status !== 201) throw new Error(`register answered ${reg.status}`);
+    const tok = await api<{ accessToken: string }>("POST", "/auth/token", { body: { email, password } });
+    if (tok.status !== 200) throw new Error(`token answered ${tok.status}`);
+    tokens.push(tok.body.accessToken);
+    return true;
+  });
+  if (errors > 0) throw new Error(`${errors} of ${count} shoppers could not be set up`);
+  return tokens;
+}
+
+function printTable(memory: { webRssMb: number | null; workerRssMb: number | null }) {
+  const header = ["What", "req/s", "p50 ms", "p99 ms", "errors", "ratio"];
+  const body = rows.map((r) => [
+    r.name + (r.note ? ` (${r.note})` : ""),
+    r.rps ? r.rps.toFixed(r.rps < 100 ? 1 : 0) : "—",
+    String(r.p50),
+    String(r.p99),
+    String(r.errors),
+    r.ratio === undefined ? (r.name.startsWith("ceiling") ? "ceiling" : "—") : `${(r.ratio * 100).toFixed(0)} % of ${r.against === "static" ? "static" : "trivial route"}`,
+  ]);
+  body.push([`RSS: web ${memory.webRssMb ?? "?"} MB, worker ${memory.workerRssMb ?? "?"} MB`, "", "", "", "", ""]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(" | ")} |`;
+  console.log(line(header));
+  console.log(`|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`);
+  for (const b of body) console.log(line(b));
+}
+
+main().catch((error: unknown) => {
+  console.error(`bench failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
