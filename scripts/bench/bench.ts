@@ -11,6 +11,7 @@
  *   BENCH_CONCURRENCY  orders placed (and paid) at once (default 50)
  *   DATABASE_URL       the shop's database, read-only here: placed → reserved latency
  *   BENCH_WEB_PID / BENCH_WORKER_PID   for RSS (default: whoever listens on the web port / 9464)
+ *   BENCH_ONLY         comma-separated groups to run besides the ceilings: pages, api, cart, orders (default all)
  *
  * Every request carries its own client address (X-Forwarded-For), as behind a
  * load balancer, so per-address limits see many clients. On a 2-core machine
@@ -30,6 +31,7 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? (SMOKE ? 8 : 32));
 const SHOPPERS = Number(process.env.BENCH_SHOPPERS ?? (SMOKE ? 10 : 120));
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? (SMOKE ? 5 : 50));
 const DATABASE_URL = process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/storefront";
+const ONLY = new Set((process.env.BENCH_ONLY ?? "pages,api,cart,orders").split(",").map((g) => g.trim()));
 const SHIP_TO = { name: "Bench Shopper", line1: "1 Load Street", line2: null, city: "Springfield", postalCode: "12345", country: "US" };
 
 interface Row {
@@ -145,7 +147,9 @@ async function main() {
   console.error(`bench against ${BASE}: ${DURATION} s per row, ${CONNECTIONS} connections${SMOKE ? " (smoke)" : ""}`);
   const products = await api<{ items: { id: string; slug: string; name: string; stock: number }[] }>("GET", "/products?limit=48");
   if (products.status !== 200 || products.body.items.length === 0) throw new Error(`GET /api/v1/products answered ${products.status}: is the shop running and seeded?`);
-  const product = products.body.items[0]!;
+  // The hot product: the one with the most stock (every run uses some up; npm run db:seed restocks).
+  const product = [...products.body.items].sort((a, b) => b.stock - a.stock)[0]!;
+  if (ONLY.has("orders") && product.stock < SHOPPERS / 2) console.error(`  note: the hot product has ${product.stock} in stock for ${SHOPPERS} shoppers`);
   const categoryList = (await api<{ items: { slug: string }[] }>("GET", "/categories")).body?.items ?? [];
   const word = product.name.split(/\s+/)[0]!.toLowerCase();
 
@@ -153,22 +157,40 @@ async function main() {
   const dynamicCeiling = await load("ceiling: trivial route /api/health", "/api/health");
   const staticCeiling = await load("ceiling: static /robots.txt", "/robots.txt");
 
-  await load("page: catalog /", "/", { against: "static" });
-  if (categoryList[0]) await load("page: category", `/categories/${categoryList[0].slug}`, { against: "static" });
-  await load("page: search", `/?q=${encodeURIComponent(word)}`, { against: "static" });
-  await load("page: product", `/products/${product.slug}`, { against: "static" });
-  await load("api: product list", "/api/v1/products?limit=24", { against: "dynamic" });
-  await load("api: product by slug", `/api/v1/products/${product.slug}`, { against: "dynamic" });
-  await load("api: search", `/api/v1/products?q=${encodeURIComponent(word)}&limit=24`, { against: "dynamic" });
+  if (ONLY.has("pages")) {
+    await load("page: catalog /", "/", { against: "static" });
+    if (categoryList[0]) await load("page: category", `/categories/${categoryList[0].slug}`, { against: "static" });
+    await load("page: search", `/?q=${encodeURIComponent(word)}`, { against: "static" });
+    await load("page: product", `/products/${product.slug}`, { against: "static" });
+  }
+  if (ONLY.has("api")) {
+    await load("api: product list", "/api/v1/products?limit=24", { against: "dynamic" });
+    await load("api: product by slug", `/api/v1/products/${product.slug}`, { against: "dynamic" });
+    await load("api: search", `/api/v1/products?q=${encodeURIComponent(word)}&limit=24`, { against: "dynamic" });
+  }
+  if (ONLY.has("cart")) await cartRow(products.body.items.filter((p) => p.id !== product.id && p.stock >= 50));
+  if (ONLY.has("orders")) await orderRows(product);
 
-  // Shoppers with bearer tokens (set-up, not measured): some fill carts, the others order.
-  const tokens = await signUp(SHOPPERS, "order");
-  const cartTokens = await signUp(SMOKE ? 4 : 40, "cart");
+  const webPid = Number(process.env.BENCH_WEB_PID) || listener(Number(new URL(BASE).port || 80));
+  const workerPid = Number(process.env.BENCH_WORKER_PID) || listener(Number(process.env.WORKER_HTTP_PORT ?? 9464));
 
-  // Cart add: each request one shopper's token (per-user limits see many users), one unit of
-  // another product each time (never the hot one), so no line reaches its cap.
-  const others = products.body.items.filter((p) => p.id !== product.id && p.stock >= 50);
+  for (const row of rows) {
+    const ceiling = row.against === "static" ? staticCeiling : row.against === "dynamic" ? dynamicCeiling : null;
+    if (ceiling && ceiling.rps > 0) row.ratio = row.rps / ceiling.rps;
+  }
+  const memory = { webRssMb: rssMb(webPid), workerRssMb: rssMb(workerPid) };
+  printTable(memory);
+  const dir = path.join(process.cwd(), ".local", "bench");
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
+  writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), base: BASE, durationS: DURATION, connections: CONNECTIONS, smoke: SMOKE, rows, memory }, null, 2));
+  console.log(`\nwritten to ${path.relative(process.cwd(), file)}`);
+}
+
+/** Cart add: each request one shopper's token (per-user limits see many users), one unit of another product each time, so no line reaches its cap. */
+async function cartRow(others: { id: string }[]) {
   if (others.length === 0) throw new Error("no product with 50 or more in stock to fill carts with: seed the shop (npm run db:seed)");
+  const cartTokens = await signUp(SMOKE ? 4 : 40, "cart");
   let turn = 0;
   await load("api: cart add", "/api/v1/cart/items", {
     method: "POST",
@@ -176,6 +198,11 @@ async function main() {
     headers: () => ({ authorization: `Bearer ${cartTokens[turn % cartTokens.length]}`, "idempotency-key": randomUUID() }),
     body: () => JSON.stringify({ productId: others[Math.floor(turn++ / cartTokens.length) % others.length]!.id, quantity: 1 }),
   });
+}
+
+/** Shoppers each with one unit of the hot product place their orders at once, then pay the reserved ones. */
+async function orderRows(product: { id: string }) {
+  const tokens = await signUp(SHOPPERS, "order");
   await pool(tokens, 8, async (token) => (await api("POST", "/cart/items", { token, key: randomUUID(), body: { productId: product.id, quantity: 1 } })).status === 201);
 
   // Place order: every shopper at once (CONCURRENCY at a time) on one hot product.
@@ -240,21 +267,6 @@ async function main() {
     note: "includes the processor's answer time (PAYMENTS_FAKE_LATENCY_MS on the shop)",
   });
   await db.end();
-
-  const webPid = Number(process.env.BENCH_WEB_PID) || listener(Number(new URL(BASE).port || 80));
-  const workerPid = Number(process.env.BENCH_WORKER_PID) || listener(Number(process.env.WORKER_HTTP_PORT ?? 9464));
-
-  for (const row of rows) {
-    const ceiling = row.against === "static" ? staticCeiling : row.against === "dynamic" ? dynamicCeiling : null;
-    if (ceiling && ceiling.rps > 0) row.ratio = row.rps / ceiling.rps;
-  }
-  const memory = { webRssMb: rssMb(webPid), workerRssMb: rssMb(workerPid) };
-  printTable(memory);
-  const dir = path.join(process.cwd(), ".local", "bench");
-  mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
-  writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), base: BASE, durationS: DURATION, connections: CONNECTIONS, smoke: SMOKE, rows, memory }, null, 2));
-  console.log(`\nwritten to ${path.relative(process.cwd(), file)}`);
 }
 
 /** Registers `count` shoppers and returns their access tokens. */
