@@ -51,6 +51,8 @@ export interface OrderPayment {
   /** Charges that were voided. */
   readonly voidedMinor: number;
   readonly refunds: readonly RefundEntry[];
+  /** A payment attempt is with the processor or not yet applied: its answer is moments away. */
+  readonly inFlight: boolean;
 }
 
 export const NO_PAYMENT: OrderPayment = {
@@ -61,6 +63,7 @@ export const NO_PAYMENT: OrderPayment = {
   voidingMinor: 0,
   voidedMinor: 0,
   refunds: [],
+  inFlight: false,
 };
 
 /** What can still be refunded: charged minus refunds made or under way. */

@@ -90,6 +90,7 @@ export class InMemoryStore {
       voidingMinor: sum(attempts.filter((a) => a.state === "void_pending")),
       voidedMinor: sum(attempts.filter((a) => a.state === "voided")),
       refunds: refunds.map((r): RefundEntry => ({ id: r.id, amount: { amountMinor: r.amountMinor, currency: order.total.currency }, state: r.state, reason: r.reason, at: r.at })),
+      inFlight: attempts.some((a) => a.state === "pending" || (a.state === "charged" && !a.appliedAt)),
     };
     return { ...order, payment, refundDue: isRefundDue(order.status, payment) };
   }

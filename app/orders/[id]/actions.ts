@@ -49,12 +49,18 @@ export const payOrderAction = formAction(
 );
 
 /**
- * The payment's own refusals, worded for the shopper. payment_in_progress and
- * rate_limited leave the form's key unused, so the form stays as it is; after
- * unavailable or conflict the key names an attempt that is being reversed, so
- * the page renders afresh with a new key (the order may have changed too).
+ * The payment's own refusals, worded for the shopper. rate_limited leaves the
+ * form as it is; payment_in_progress renders the page again so it follows the
+ * other attempt until the order is paid; after unavailable or conflict the key
+ * names an attempt that is being reversed, so the page renders afresh with a
+ * new key (the order may have changed too).
  */
 function payFailure(error: unknown, orderId: string): FormState {
+  if (isAppError(error, "payment_in_progress")) {
+    // Another tab's payment is under way: render the page again, which then follows it until it is paid.
+    revalidatePath(`/orders/${orderId}`);
+    return { ok: false, message: error.message };
+  }
   if (isAppError(error, "rate_limited")) {
     const wait = error.retryAfterSeconds;
     return { ok: false, message: wait ? `${error.message} You can try again in ${waitText(wait)}.` : error.message };

@@ -45,6 +45,8 @@ export default async function OrderPage({ params }: { params: Promise<{ id: stri
       <AutoRefresh active={order.status === "pending"} />
       {/* Refunds and reversals are confirmed by the processor, usually within seconds: follow them too, less often. */}
       <AutoRefresh active={order.payment.refundingMinor > 0 || order.payment.voidingMinor > 0} intervalMs={5000} />
+      {/* A payment (from this tab or another) is with the processor: its answer is a moment away. */}
+      <AutoRefresh active={order.payment.inFlight} intervalMs={1000} />
       <div className="mt-6 grid gap-6 md:grid-cols-[3fr_2fr]">
         <OrderSummary caption="Items in this order" lines={order.lines} totals={order} />
         {order.shipTo ? (

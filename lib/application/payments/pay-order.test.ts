@@ -155,6 +155,18 @@ describe("paying an order", () => {
     expect(s.store.state.payments).toHaveLength(0);
   });
 
+  it("shows the order's payment as in flight while the processor is asked, and not once it answered", async () => {
+    const { store, order, payAs, hold } = await setup();
+    const release = hold();
+    const paying = payAs("a2");
+    await new Promise((r) => setTimeout(r, 10));
+    expect((await store.repos().orders.findById(order.id))!.payment.inFlight).toBe(true);
+    release();
+    const result = await paying;
+    expect(result.paid && result.order.payment).toMatchObject({ inFlight: false, chargedMinor: TOTAL });
+    expect((await store.repos().orders.findById(order.id))!.payment).toMatchObject({ inFlight: false, chargedMinor: TOTAL });
+  });
+
   it("voids a charge when the shopper cancels while the card is being charged, and says so", async () => {
     const { store, order, payAs, cancel, hold, voids } = await setup();
     const release = hold();

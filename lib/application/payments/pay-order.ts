@@ -173,7 +173,7 @@ export function makeApplyCharge(deps: { uow: UnitOfWork<PayOrderRepos>; ids: IdG
       );
       return {
         applied: true,
-        order: { ...order, status: "paid", paidAt: now, reservedUntil: null, version: order.version + 1, payment: { ...order.payment, chargedMinor: attempt.amountMinor, cardLast4: attempt.cardLast4 } },
+        order: { ...order, status: "paid", paidAt: now, reservedUntil: null, version: order.version + 1, payment: { ...order.payment, chargedMinor: attempt.amountMinor, cardLast4: attempt.cardLast4, inFlight: false } },
       };
     });
   };

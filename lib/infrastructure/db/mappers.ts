@@ -45,8 +45,8 @@ export function toUser(row: { id: string; email: string; name: string; role: "cu
   return { id: row.id, email: row.email, name: row.name, role: row.role };
 }
 
-/** Attempts that took money (or may have): the ones an order's money is derived from. */
-const MONEY_STATES: PaymentState[] = ["charged", "void_pending", "voided"];
+/** Attempts that took money (or may have, or are about to): the ones an order's money is derived from. */
+const MONEY_STATES: PaymentState[] = ["pending", "charged", "void_pending", "voided"];
 
 export const orderSelect = {
   id: true,
@@ -106,6 +106,7 @@ export function toOrderPayment(row: PaymentRows): OrderPayment {
       reason: r.reason as RefundReason,
       at: r.createdAt,
     })),
+    inFlight: row.paymentAttempts.some((a) => a.state === "pending" || (a.state === "charged" && a.appliedAt === null)),
   };
 }
 
