@@ -1,4 +1,5 @@
 import { AppError } from "../../domain/errors";
+import { formatMoney } from "../../domain/money";
 import type { Order } from "../../domain/order";
 import { refundableMinor, type OrderPayment, type RefundEntry, type RefundReason } from "../../domain/payment";
 import { requireAdmin, type Actor } from "../admin/access";
@@ -93,7 +94,8 @@ export function makeRefundOrder(deps: {
       if (!charge) throw new AppError("invalid_transition", "This order has not been paid; there is nothing to refund.");
       const left = refundableMinor(order.payment);
       if (input.amountMinor > left) {
-        const message = left === 0 ? "This order's payment has been refunded in full." : `At most ${left} (minor units) is left to refund.`;
+        const message =
+          left === 0 ? "This order's payment has been refunded in full." : `At most ${formatMoney({ amountMinor: left, currency: order.total.currency })} is left to refund.`;
         throw new AppError("validation", message, { fields: [{ path: "amountMinor", message }] });
       }
       const now = deps.clock.now();

@@ -6,8 +6,6 @@ import { adminAction } from "@/app/_lib/admin";
 import { getServices } from "@/lib/composition/root";
 import { AppError, isAppError } from "@/lib/domain/errors";
 import { formatMoney } from "@/lib/domain/money";
-import { refundableMinor } from "@/lib/domain/payment";
-import type { User } from "@/lib/domain/user";
 import { refundAmountMinor } from "./refund-input";
 
 const CORRECT_FIELDS = "Please correct the highlighted fields.";
@@ -62,7 +60,6 @@ export const refundOrderAction = adminAction(
     .strict(),
   async (input, { admin }) => {
     const services = getServices();
-    let amountMinor: number | undefined;
     try {
       const { order } = await services.admin.orders.get(admin, input.orderId);
       const amount = refundAmountMinor(order.total.currency).safeParse(input.amount);
@@ -70,15 +67,14 @@ export const refundOrderAction = adminAction(
         const message = amount.error.issues[0]?.message ?? "Enter the amount to refund";
         throw new AppError("validation", CORRECT_FIELDS, { fields: [{ path: "amount", message }] });
       }
-      amountMinor = amount.data;
-      const refund = await services.admin.refundOrder(admin, { orderId: order.id, amountMinor, requestKey: input.requestKey });
+      const refund = await services.admin.refundOrder(admin, { orderId: order.id, amountMinor: amount.data, requestKey: input.requestKey });
       const text = formatMoney(refund.amount);
       return {
         ok: true,
         message: refund.state === "succeeded" ? `Refunded ${text} to the customer's card.` : `A refund of ${text} is under way; the worker finishes it if the processor is slow.`,
       };
     } catch (error) {
-      throw await byAmountField(error, { orderId: input.orderId, amountMinor }, admin);
+      throw byAmountField(error);
     } finally {
       // Whatever happened, the page shows the refunds as they are now (and renders a new requestKey).
       revalidatePath(`/admin/orders/${input.orderId}`);
@@ -88,18 +84,8 @@ export const refundOrderAction = adminAction(
   { returnTo: (raw) => (raw.orderId && UUID.test(raw.orderId) ? `/admin/orders/${raw.orderId}` : "/admin/orders") },
 );
 
-/**
- * The use case names the amount in minor units (amountMinor); the form has one
- * field, amount, in major units. "Too much" is said in money, from what is left now.
- */
-async function byAmountField(error: unknown, input: { orderId: string; amountMinor?: number }, admin: User): Promise<unknown> {
+/** The use case names the amount in minor units (amountMinor); the form's one field is amount, in major units. */
+function byAmountField(error: unknown): unknown {
   const issue = isAppError(error, "validation") ? error.fields.find((f) => f.path === "amountMinor") : undefined;
-  if (!issue) return error;
-  let message = issue.message;
-  const { order } = await getServices().admin.orders.get(admin, input.orderId);
-  const left = refundableMinor(order.payment);
-  if (input.amountMinor !== undefined && input.amountMinor > left) {
-    message = left > 0 ? `At most ${formatMoney({ amountMinor: left, currency: order.total.currency })} is left to refund.` : "This order's payment has been refunded in full.";
-  }
-  return new AppError("validation", CORRECT_FIELDS, { fields: [{ path: "amount", message }], cause: error });
+  return issue ? new AppError("validation", CORRECT_FIELDS, { fields: [{ path: "amount", message: issue.message }], cause: error }) : error;
 }
