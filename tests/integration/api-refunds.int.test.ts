@@ -6,6 +6,7 @@
  * one-charge-per-order, decline limit and processor failures. The harness
  * checks every response against the OpenAPI document.
  */
+import { formatMoney } from "@/lib/domain/money";
 import type { z } from "zod";
 import type { OrderPaymentSchema } from "@/app/api/v1/_contract/orders";
 import { randomUUID } from "node:crypto";
@@ -191,7 +192,8 @@ describe("POST /admin/orders/{id}/refunds", () => {
     const res = await refund(order.id, TOTAL - 1000 + 1);
     expectProblem(res, 422, "validation");
     expect(res.body.errors!.map((e) => e.path)).toEqual(["body.amountMinor"]);
-    expect(res.body.detail).toContain(String(TOTAL - 1000));
+    // What is left, said in money ($4.95 for 495 minor units).
+    expect(res.body.detail).toBe(`At most ${formatMoney({ amountMinor: TOTAL - 1000, currency: "USD" })} is left to refund.`);
     expect({ refunds: await refundRows(order.id), processor: await processorRows(order.id, "refund") }).toEqual(before);
     expect(before).toEqual({ refunds: 1, processor: 1 });
     expect((await orderOf(order.id)).payment.refundedMinor).toBe(1000);
