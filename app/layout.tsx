@@ -1,9 +1,8 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import "./globals.css";
 import { signOut } from "./_lib/auth";
 import { VisitorProvider } from "@/components/cart/cart-count";
-import { VisitorFlash, VisitorNav } from "@/components/layout/visitor-nav";
+import { SiteHeader } from "@/components/layout/site-header";
 
 export const metadata: Metadata = {
   title: { default: "Storefront", template: "%s · Storefront" },
@@ -13,22 +12,14 @@ export const metadata: Metadata = {
 /**
  * The same for every visitor, so pages below can be served from the page
  * cache: what depends on the visitor (who is signed in, the cart count, the
- * cart note) is fetched by VisitorProvider after the page arrives.
+ * cart note) is fetched by SiteHeader after the page arrives.
  */
 export default function RootLayout({ children }: { children: React.ReactNode }) {
   return (
     <html lang="en">
       <body className="min-h-screen bg-slate-50 font-sans text-slate-900 antialiased">
         <VisitorProvider>
-          <header className="border-b border-slate-200 bg-white">
-            <nav aria-label="Main" className="mx-auto flex max-w-5xl flex-wrap items-center gap-4 px-4 py-3">
-              <Link href="/" className="text-lg font-semibold">
-                Storefront
-              </Link>
-              <VisitorNav signOut={signOutAndGoHome} />
-            </nav>
-          </header>
-          <VisitorFlash />
+          <SiteHeader signOut={signOutAndGoHome} />
           <main className="mx-auto max-w-5xl px-4 py-6">{children}</main>
         </VisitorProvider>
       </body>

@@ -1,8 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { usePathname } from "next/navigation";
-import { createContext, use, useCallback, useEffect, useOptimistic, useState } from "react";
+import { createContext, use, useState } from "react";
 
 /** What the header shows about this visitor (GET /api/header). */
 export interface HeaderSession {
@@ -12,66 +11,50 @@ export interface HeaderSession {
   cartFlash: string | null;
 }
 
-interface VisitorState {
-  /** null until the first answer: the header leaves the visitor's links out rather than guess. */
-  session: HeaderSession | null;
-  count: number;
-  /** Moves the count now; it settles on the server's count when the surrounding action ends. Call inside an action. */
-  adjust: (delta: number) => void;
+export interface CartCountControls {
+  /** Moves the header's count now; it settles on the server's count when the surrounding action ends. Call inside an action. */
+  adjust(delta: number): void;
   /** The server's count after a cart change. Call inside the action that made it, so the count never steps back. */
-  setCount: (count: number) => void;
-  /** Forget who is signed in (sign-out) until the next answer. */
-  clear: () => void;
+  setCount(count: number): void;
 }
-
-const VisitorContext = createContext<VisitorState>({ session: null, count: 0, adjust: () => {}, setCount: () => {}, clear: () => {} });
 
 /**
- * Holds what the header says about the visitor. The pages themselves are the
- * same for everyone (so they can be served from the page cache); the signed-in
- * user, the cart count and the cart note are fetched here after the page
- * arrives, and again whenever the path changes (sign-in, sign-out, checkout
- * all end in a navigation).
+ * How cart forms anywhere in a page reach the header's count. The value never
+ * changes (the header attaches its setters to it), on purpose: a context
+ * update reaching a part of the page still streaming in would make React
+ * throw that part's server HTML away and render it again in the browser.
  */
+export class CartCountBridge implements CartCountControls {
+  private target: CartCountControls | null = null;
+  // Arrow functions: forms take them out of the object (const { adjust } = useCartCount()).
+  attach = (target: CartCountControls | null): void => {
+    this.target = target;
+  };
+  adjust = (delta: number): void => {
+    this.target?.adjust(delta);
+  };
+  setCount = (count: number): void => {
+    this.target?.setCount(count);
+  };
+}
+
+const BridgeContext = createContext<CartCountBridge>(new CartCountBridge());
+
 export function VisitorProvider({ children }: { children: React.ReactNode }) {
-  const pathname = usePathname();
-  const [session, setSession] = useState<HeaderSession | null>(null);
-  const [count, setCountState] = useState(0);
-  const [optimistic, adjust] = useOptimistic(count, (current: number, delta: number) => Math.max(0, current + delta));
-
-  useEffect(() => {
-    const abort = new AbortController();
-    fetch("/api/header", { cache: "no-store", signal: abort.signal, headers: { accept: "application/json" } })
-      .then(async (res) => {
-        if (!res.ok) return;
-        const body = (await res.json()) as HeaderSession;
-        setSession(body);
-        setCountState(body.cartCount);
-      })
-      // A lost answer leaves the header as it was; the next navigation asks again.
-      .catch(() => {});
-    return () => abort.abort();
-  }, [pathname]);
-
-  const setCount = useCallback((n: number) => setCountState(n), []);
-  const clear = useCallback(() => {
-    setSession({ user: null, cartCount: 0, cartFlash: null });
-    setCountState(0);
-  }, []);
-  return <VisitorContext value={{ session, count: optimistic, adjust, setCount, clear }}>{children}</VisitorContext>;
+  const [bridge] = useState(() => new CartCountBridge());
+  return <BridgeContext value={bridge}>{children}</BridgeContext>;
 }
 
-export function useVisitor(): VisitorState {
-  return use(VisitorContext);
+export function useCartCountBridge(): CartCountBridge {
+  return use(BridgeContext);
 }
 
-/** The cart count and the ways to move it (see VisitorProvider). */
-export function useCartCount(): Pick<VisitorState, "count" | "adjust" | "setCount"> {
-  return use(VisitorContext);
+/** The ways to move the header's cart count from a cart form. */
+export function useCartCount(): CartCountControls {
+  return use(BridgeContext);
 }
 
-export function CartCountLink() {
-  const { count } = useCartCount();
+export function CartCountLink({ count }: { count: number }) {
   return (
     <Link href="/cart" className="hover:underline" data-testid="cart-link" aria-label={`Cart, ${count} ${count === 1 ? "item" : "items"}`}>
       Cart{count > 0 ? ` (${count})` : null}
