@@ -145,7 +145,7 @@ function listener(port: number): number | undefined {
 
 async function main() {
   console.error(`bench against ${BASE}: ${DURATION} s per row, ${CONNECTIONS} connections${SMOKE ? " (smoke)" : ""}`);
-  const products = await api<{ items: { id: string; slug: string; name: string; stock: number }[] }>("GET", "/products?limit=48");
+  const products = await listProducts();
   if (products.status !== 200 || products.body.items.length === 0) throw new Error(`GET /api/v1/products answered ${products.status}: is the shop running and seeded?`);
   // The hot product: the one with the most stock (every run uses some up; npm run db:seed restocks).
   const product = [...products.body.items].sort((a, b) => b.stock - a.stock)[0]!;
@@ -162,6 +162,7 @@ async function main() {
     if (categoryList[0]) await load("page: category", `/categories/${categoryList[0].slug}`, { against: "static" });
     await load("page: search", `/?q=${encodeURIComponent(word)}`, { against: "static" });
     await load("page: product", `/products/${product.slug}`, { against: "static" });
+    await cartPageRow(products.body.items.filter((p) => p.id !== product.id && p.stock >= 50));
   }
   if (ONLY.has("api")) {
     await load("api: product list", "/api/v1/products?limit=24", { against: "dynamic" });
@@ -271,20 +272,83 @@ async function orderRows(product: { id: string }) {
 
 /** Registers `count` shoppers and returns their access tokens. */
 async function signUp(count: number, label: string): Promise<string[]> {
+  return (await registerShoppers(count, label)).map((s) => s.token);
+}
+
+/** Registers `count` shoppers through the API; each with their password and an access token. */
+async function registerShoppers(count: number, label: string): Promise<{ email: string; password: string; token: string }[]> {
   const password = `bench-password-${randomUUID()}`;
   const run = randomUUID().slice(0, 8);
-  const tokens: string[] = [];
+  const shoppers: { email: string; password: string; token: string }[] = [];
   const { errors } = await pool(Array.from({ length: count }, (_, i) => i), 8, async (i) => {
     const email = `bench-${label}-${run}-${i}@example.com`;
     const reg = await api("POST", "/auth/register", { body: { email, name: `Bench ${i}`, password } });
     if (reg.status !== 201) throw new Error(`register answered ${reg.status}`);
     const tok = await api<{ accessToken: string }>("POST", "/auth/token", { body: { email, password } });
     if (tok.status !== 200) throw new Error(`token answered ${tok.status}`);
-    tokens.push(tok.body.accessToken);
+    shoppers.push({ email, password, token: tok.body.accessToken });
     return true;
   });
   if (errors > 0) throw new Error(`${errors} of ${count} shoppers could not be set up`);
-  return tokens;
+  return shoppers;
+}
+
+/**
+ * Cart page as a signed-in shopper sees it: shoppers signed in through
+ * next-auth's credentials callback (what the sign-in form's signIn() does), their
+ * session cookies taken in turn, each cart holding one or two lines.
+ */
+async function cartPageRow(others: { id: string; slug: string }[]) {
+  if (others.length < 2) throw new Error("fewer than two products with 50 or more in stock to fill carts with: seed the shop (npm run db:seed)");
+  const shoppers = await registerShoppers(SMOKE ? 4 : 20, "cart-page");
+  const signedIn = await Promise.all(
+    shoppers.map(async (s, i) => {
+      const lines = i % 2 ? [others[i % others.length]!, others[(i + 1) % others.length]!] : [others[i % others.length]!];
+      for (const p of lines) {
+        const add = await api("POST", "/cart/items", { token: s.token, key: randomUUID(), body: { productId: p.id, quantity: 1 } });
+        if (add.status !== 201) throw new Error(`adding to ${s.email}'s cart answered ${add.status}`);
+      }
+      return { email: s.email, slugs: lines.map((p) => p.slug), cookie: await sessionCookie(s.email, s.password) };
+    }),
+  );
+  await Promise.all(signedIn.map(expectSignedInCart));
+  let turn = 0;
+  await load(`page: cart, signed in (${signedIn.length} shoppers)`, "/cart", { against: "static", headers: () => ({ cookie: signedIn[turn++ % signedIn.length]!.cookie }) });
+  // Still their carts afterwards: a session that lapsed mid-run would have measured the guest page.
+  await Promise.all(signedIn.map(expectSignedInCart));
+}
+
+/** Signs in through next-auth's CSRF-protected credentials callback; returns the session cookie(s) it sets. */
+async function sessionCookie(email: string, password: string): Promise<string> {
+  // One address for both requests: next-auth ties nothing to it, but the sign-in throttle counts per address.
+  const address = nextAddress();
+  const csrf = await fetch(`${BASE}/api/auth/csrf`, { headers: { "x-forwarded-for": address } });
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  const res = await fetch(`${BASE}/api/auth/callback/credentials`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "x-forwarded-for": address, "content-type": "application/x-www-form-urlencoded", cookie: cookiePairs(csrf).join("; ") },
+    body: new URLSearchParams({ email, password, csrfToken, callbackUrl: `${BASE}/cart` }),
+  });
+  const session = cookiePairs(res).filter((c) => /^(__Secure-)?authjs\.session-token(\.\d+)?=/.test(c));
+  if (session.length === 0) throw new Error(`signing ${email} in answered ${res.status} (to ${res.headers.get("location")}) without a session cookie`);
+  return session.join("; ");
+}
+
+/** name=value of each cookie a response sets. */
+const cookiePairs = (res: Response) => res.headers.getSetCookie().map((c) => c.split(";")[0]!);
+
+/** Fails unless /cart with this cookie is the shopper's own cart: their address in the header and a link to each of their lines. */
+async function expectSignedInCart(shopper: { email: string; slugs: string[]; cookie: string }) {
+  const res = await fetch(`${BASE}/cart`, { headers: { cookie: shopper.cookie, "x-forwarded-for": nextAddress() } });
+  const html = await res.text();
+  const missing = [shopper.email, ...shopper.slugs.map((slug) => `href="/products/${slug}"`)].filter((s) => !html.includes(s));
+  if (res.status !== 200 || missing.length > 0) throw new Error(`/cart with ${shopper.email}'s session cookie answered ${res.status} without ${missing.join(", ")}: not their signed-in cart`);
+}
+
+/** The catalog's first page, with stock. */
+async function listProducts() {
+  return api<{ items: { id: string; slug: string; name: string; stock: number }[] }>("GET", "/products?limit=48");
 }
 
 function printTable(memory: { webRssMb: number | null; workerRssMb: number | null }) {
