@@ -10,6 +10,7 @@
  *   BENCH_SHOPPERS     shoppers placing one order each on the hot product (default 120)
  *   BENCH_CONCURRENCY  orders placed (and paid) at once (default 50)
  *   DATABASE_URL       the shop's database, read-only here: placed → reserved latency
+ *   BENCH_STEADY_S     seconds of orders placed at half the burst's rate (default 10; BENCH_SMOKE=1: 3)
  *   BENCH_WEB_PID / BENCH_WORKER_PID   for RSS (default: whoever listens on the web port / 9464)
  *   BENCH_ONLY         comma-separated groups to run besides the ceilings: pages, api, cart, orders (default all)
  *
@@ -32,6 +33,7 @@ const SHOPPERS = Number(process.env.BENCH_SHOPPERS ?? (SMOKE ? 10 : 120));
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? (SMOKE ? 5 : 50));
 const DATABASE_URL = process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/storefront";
 const ONLY = new Set((process.env.BENCH_ONLY ?? "pages,api,cart,orders").split(",").map((g) => g.trim()));
+const STEADY_S = Number(process.env.BENCH_STEADY_S ?? (SMOKE ? 3 : 10));
 const SHIP_TO = { name: "Bench Shopper", line1: "1 Load Street", line2: null, city: "Springfield", postalCode: "12345", country: "US" };
 
 interface Row {
@@ -171,6 +173,7 @@ async function main() {
   }
   if (ONLY.has("cart")) await cartRow(products.body.items.filter((p) => p.id !== product.id && p.stock >= 50));
   if (ONLY.has("orders")) await orderRows(product);
+  // Worker drain row goes here (scripts/bench/drain.ts, in another change).
 
   const webPid = Number(process.env.BENCH_WEB_PID) || listener(Number(new URL(BASE).port || 80));
   const workerPid = Number(process.env.BENCH_WORKER_PID) || listener(Number(process.env.WORKER_HTTP_PORT ?? 9464));
@@ -201,7 +204,10 @@ async function cartRow(others: { id: string }[]) {
   });
 }
 
-/** Shoppers each with one unit of the hot product place their orders at once, then pay the reserved ones. */
+/**
+ * Shoppers each with one unit of the hot product place their orders at once,
+ * then pay the reserved ones; then the steady row, at half the rate reached here.
+ */
 async function orderRows(product: { id: string }) {
   const tokens = await signUp(SHOPPERS, "order");
   await pool(tokens, 8, async (token) => (await api("POST", "/cart/items", { token, key: randomUUID(), body: { productId: product.id, quantity: 1 } })).status === 201);
@@ -226,21 +232,8 @@ async function orderRows(product: { id: string }) {
   const db = new pg.Client({ connectionString: DATABASE_URL });
   await db.connect();
   const ids = placed.map((p) => p.orderId);
-  const deadline = Date.now() + 120_000;
-  let settled: { ms: number }[] = [];
-  while (Date.now() < deadline) {
-    settled = (
-      await db.query<{ ms: number }>(
-        `SELECT extract(epoch FROM (c.created_at - o.created_at)) * 1000 AS ms
-         FROM orders o JOIN order_status_changes c ON c.order_id = o.id AND c.status IN ('stock_reserved', 'cancelled')
-         WHERE o.id = ANY($1::uuid[])`,
-        [ids],
-      )
-    ).rows;
-    if (settled.length >= ids.length) break;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  const reserveMs = settled.map((r) => Number(r.ms));
+  const settled = await settleTimes(db, ids);
+  const reserveMs = settled.map((r) => r.ms);
   rows.push({
     name: "order placed → reserved or refused (during the burst)",
     rps: 0,
@@ -268,6 +261,79 @@ async function orderRows(product: { id: string }) {
     note: "includes the processor's answer time (PAYMENTS_FAKE_LATENCY_MS on the shop)",
   });
   await db.end();
+  await steadyOrderRow(tokens.length / placing.seconds);
+}
+
+/**
+ * How long each order took from placed to reserved (or refused for want of
+ * stock), from the database's own timestamps; waits up to two minutes for the
+ * worker to settle them all, and returns those it did.
+ */
+async function settleTimes(db: pg.Client, ids: string[]): Promise<{ status: string; ms: number }[]> {
+  const deadline = Date.now() + 120_000;
+  let settled: { status: string; ms: number }[] = [];
+  while (Date.now() < deadline) {
+    settled = (
+      await db.query<{ status: string; ms: number }>(
+        `SELECT DISTINCT ON (o.id) c.status, extract(epoch FROM (c.created_at - o.created_at)) * 1000 AS ms
+         FROM orders o JOIN order_status_changes c ON c.order_id = o.id AND c.status IN ('stock_reserved', 'cancelled')
+         WHERE o.id = ANY($1::uuid[])
+         ORDER BY o.id, c.created_at`,
+        [ids],
+      )
+    ).rows.map((r) => ({ status: r.status, ms: Number(r.ms) }));
+    if (settled.length >= ids.length) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return settled;
+}
+
+/**
+ * Placed → reserved when the shop is not saturated: new shoppers place orders
+ * open-loop at half the rate the burst reached (one started every 1/rate s
+ * whether or not the previous ones have answered, as independent shoppers
+ * would), each for one unit taken from the best-stocked products, so every
+ * order should be reserved; a refusal or an order never settled counts as an error.
+ */
+async function steadyOrderRow(maxRate: number) {
+  const rate = maxRate / 2;
+  const count = Math.max(2, Math.round(rate * STEADY_S));
+  // Stock as the burst left it. Units come from the best-stocked product until
+  // it has none left, then the next: one product where its stock allows.
+  const stocked = (await listProducts()).body.items.filter((p) => p.stock > 0).sort((a, b) => b.stock - a.stock);
+  const units = stocked.flatMap((p) => Array<string>(p.stock).fill(p.id)).slice(0, count);
+  if (units.length < count) throw new Error(`${count} units of stock are needed for the steady order row, the catalog's first page has ${units.length}: restock the shop (npm run db:seed)`);
+  const products = new Set(units).size;
+  const tokens = await signUp(count, "steady");
+  const carts = await pool(tokens.map((token, i) => ({ token, productId: units[i]! })), 8, async ({ token, productId }) => (await api("POST", "/cart/items", { token, key: randomUUID(), body: { productId, quantity: 1 } })).status === 201);
+  if (carts.errors > 0) throw new Error(`${carts.errors} of ${count} steady shoppers could not fill their carts`);
+
+  const interval = 1000 / rate;
+  const started = performance.now();
+  let lateMs = 0;
+  const placed = await Promise.all(
+    tokens.map(async (token, i) => {
+      const due = started + i * interval;
+      await new Promise((r) => setTimeout(r, Math.max(0, due - performance.now())));
+      lateMs = Math.max(lateMs, performance.now() - due);
+      const res = await api<{ id: string }>("POST", "/orders", { token, key: randomUUID(), body: { shipTo: SHIP_TO } }).catch(() => null);
+      return res && (res.status === 201 || res.status === 200) ? res.body.id : null;
+    }),
+  );
+  const ids = placed.filter((id): id is string => id !== null);
+  const db = new pg.Client({ connectionString: DATABASE_URL });
+  await db.connect();
+  const settled = await settleTimes(db, ids).finally(() => db.end());
+  const reserveMs = settled.filter((s) => s.status === "stock_reserved").map((s) => s.ms);
+  rows.push({
+    name: `order placed → reserved at 50 % of max rate (${rate.toFixed(1)}/s)`,
+    rps: rate,
+    p50: percentile(reserveMs, 50),
+    p99: percentile(reserveMs, 99),
+    errors: count - reserveMs.length,
+    note: `max ${percentile(reserveMs, 100)} ms; ${count} orders over ${products} products in ${STEADY_S} s, started up to ${Math.round(lateMs)} ms late`,
+  });
+  console.error(`  steady orders at ${rate.toFixed(1)}/s: placed ${ids.length} of ${count}, reserved ${reserveMs.length}, p50 ${percentile(reserveMs, 50)} ms, p99 ${percentile(reserveMs, 99)} ms`);
 }
 
 /** Registers `count` shoppers and returns their access tokens. */
