@@ -11,6 +11,9 @@
  *   BENCH_CONCURRENCY  orders placed (and paid) at once (default 50)
  *   DATABASE_URL       the shop's database, read-only here: placed → reserved latency
  *   BENCH_STEADY_S     seconds of orders placed at half the burst's rate (default 10; BENCH_SMOKE=1: 3)
+ *   BENCH_LIGHTHOUSE_RUNS  Lighthouse runs per page, the median reported (default 3; BENCH_SMOKE=1: 1);
+ *                      Lighthouse is a group of its own for BENCH_ONLY, in the default run too
+ *   CHROME_PATH        the Chromium Lighthouse drives (default CHROMIUM_PATH, else /usr/bin/chromium)
  *   BENCH_WEB_PID / BENCH_WORKER_PID   for RSS (default: whoever listens on the web port / 9464)
  *   BENCH_ONLY         comma-separated groups to run besides the ceilings: pages, api, cart, orders (default all)
  *
@@ -24,6 +27,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import autocannon from "autocannon";
 import pg from "pg";
+import { lighthouseScores, type LighthouseScore } from "./lighthouse";
 
 const BASE = (process.env.BENCH_URL ?? "http://127.0.0.1:3000").replace(/\/$/, "");
 const SMOKE = process.env.BENCH_SMOKE === "1";
@@ -33,7 +37,9 @@ const SHOPPERS = Number(process.env.BENCH_SHOPPERS ?? (SMOKE ? 10 : 120));
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? (SMOKE ? 5 : 50));
 const DATABASE_URL = process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/storefront";
 const ONLY = new Set((process.env.BENCH_ONLY ?? "pages,api,cart,orders").split(",").map((g) => g.trim()));
+const LIGHTHOUSE = !process.env.BENCH_ONLY || ONLY.has("lighthouse");
 const STEADY_S = Number(process.env.BENCH_STEADY_S ?? (SMOKE ? 3 : 10));
+const LIGHTHOUSE_RUNS = Number(process.env.BENCH_LIGHTHOUSE_RUNS ?? (SMOKE ? 1 : 3));
 const SHIP_TO = { name: "Bench Shopper", line1: "1 Load Street", line2: null, city: "Springfield", postalCode: "12345", country: "US" };
 
 interface Row {
@@ -50,6 +56,7 @@ interface Row {
 }
 
 const rows: Row[] = [];
+let lighthouse: LighthouseScore[] = [];
 let clientCounter = 0;
 /** A client address per request: 10.x.y.z, never the same twice in a row. */
 const nextAddress = () => {
@@ -166,6 +173,12 @@ async function main() {
     await load("page: product", `/products/${product.slug}`, { against: "static" });
     await cartPageRow(products.body.items.filter((p) => p.id !== product.id && p.stock >= 50));
   }
+  // Before the order rows, whose emails and events keep the worker busy for a while.
+  if (LIGHTHOUSE) {
+    // One run takes ~20 s on a 2-core machine: smoke mode (one run each) adds ~40 s.
+    const pages = [{ page: "catalog /", url: `${BASE}/` }, { page: "product", url: `${BASE}/products/${product.slug}` }];
+    lighthouse = await lighthouseScores(pages, LIGHTHOUSE_RUNS, (line) => console.error(line));
+  }
   if (ONLY.has("api")) {
     await load("api: product list", "/api/v1/products?limit=24", { against: "dynamic" });
     await load("api: product by slug", `/api/v1/products/${product.slug}`, { against: "dynamic" });
@@ -184,10 +197,11 @@ async function main() {
   }
   const memory = { webRssMb: rssMb(webPid), workerRssMb: rssMb(workerPid) };
   printTable(memory);
+  if (lighthouse.length > 0) printLighthouse();
   const dir = path.join(process.cwd(), ".local", "bench");
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
-  writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), base: BASE, durationS: DURATION, connections: CONNECTIONS, smoke: SMOKE, rows, memory }, null, 2));
+  writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), base: BASE, durationS: DURATION, connections: CONNECTIONS, smoke: SMOKE, rows, memory, lighthouse }, null, 2));
   console.log(`\nwritten to ${path.relative(process.cwd(), file)}`);
 }
 
@@ -431,6 +445,16 @@ function printTable(memory: { webRssMb: number | null; workerRssMb: number | nul
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(" | ")} |`;
   console.log(line(header));
+  console.log(`|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`);
+  for (const b of body) console.log(line(b));
+}
+
+function printLighthouse() {
+  const header = ["Lighthouse (mobile)", "performance", "TBT ms", "LCP ms", "CLS"];
+  const body = lighthouse.map((l) => [`${l.page} (median of ${l.runs})`, String(l.performance), String(l.tbtMs), String(l.lcpMs), String(l.cls)]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(" | ")} |`;
+  console.log(`\n${line(header)}`);
   console.log(`|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`);
   for (const b of body) console.log(line(b));
 }
