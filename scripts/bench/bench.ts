@@ -156,7 +156,7 @@ async function main() {
   console.error(`bench against ${BASE}: ${DURATION} s per row, ${CONNECTIONS} connections${SMOKE ? " (smoke)" : ""}`);
   const products = await listProducts();
   if (products.status !== 200 || products.body.items.length === 0) throw new Error(`GET /api/v1/products answered ${products.status}: is the shop running and seeded?`);
-  // The hot product: the one with the most stock (every run uses some up; npm run db:seed restocks).
+  // The hot product: the one with the most stock (every run uses some up; re-seeding does not restock: /admin/stock does).
   const product = [...products.body.items].sort((a, b) => b.stock - a.stock)[0]!;
   if (ONLY.has("orders") && product.stock < SHOPPERS / 2) console.error(`  note: the hot product has ${product.stock} in stock for ${SHOPPERS} shoppers`);
   const categoryList = (await api<{ items: { slug: string }[] }>("GET", "/categories")).body?.items ?? [];
@@ -316,7 +316,7 @@ async function steadyOrderRow(maxRate: number) {
   // it has none left, then the next: one product where its stock allows.
   const stocked = (await listProducts()).body.items.filter((p) => p.stock > 0).sort((a, b) => b.stock - a.stock);
   const units = stocked.flatMap((p) => Array<string>(p.stock).fill(p.id)).slice(0, count);
-  if (units.length < count) throw new Error(`${count} units of stock are needed for the steady order row, the catalog's first page has ${units.length}: restock the shop (npm run db:seed)`);
+  if (units.length < count) throw new Error(`${count} units of stock are needed for the steady order row, the catalog's first page has ${units.length}: restock in the back office (/admin/stock) or bench a freshly seeded database`);
   const products = new Set(units).size;
   const tokens = await signUp(count, "steady");
   const carts = await pool(tokens.map((token, i) => ({ token, productId: units[i]! })), 8, async ({ token, productId }) => (await api("POST", "/cart/items", { token, key: randomUUID(), body: { productId, quantity: 1 } })).status === 201);
