@@ -345,7 +345,7 @@ async function steadyOrderRow(maxRate: number) {
     p50: percentile(reserveMs, 50),
     p99: percentile(reserveMs, 99),
     errors: count - reserveMs.length,
-    note: `max ${percentile(reserveMs, 100)} ms; ${count} orders over ${products} products in ${STEADY_S} s, started up to ${Math.round(lateMs)} ms late`,
+    note: `max ${percentile(reserveMs, 100)} ms; ${count} orders over ${products} product${products === 1 ? "" : "s"} in ${STEADY_S} s, started up to ${Math.round(lateMs)} ms late`,
   });
   console.error(`  steady orders at ${rate.toFixed(1)}/s: placed ${ids.length} of ${count}, reserved ${reserveMs.length}, p50 ${percentile(reserveMs, 50)} ms, p99 ${percentile(reserveMs, 99)} ms`);
 }
