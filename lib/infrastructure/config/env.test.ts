@@ -27,4 +27,9 @@ describe("configuration", () => {
     expect(loadEnv(base).REDIS_KEY_PREFIX).toBeUndefined();
     expect(() => loadEnv({ ...base, REDIS_KEY_PREFIX: "has space" })).toThrow(/REDIS_KEY_PREFIX/);
   });
+
+  it("leaves the web's metrics off unless a long enough METRICS_TOKEN is set", () => {
+    expect(loadEnv(base).METRICS_TOKEN).toBeUndefined();
+    expect(() => loadEnv({ ...base, METRICS_TOKEN: "short" })).toThrow(/METRICS_TOKEN: METRICS_TOKEN must be at least 16/);
+  });
 });

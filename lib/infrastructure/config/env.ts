@@ -118,6 +118,11 @@ const schema = z.object({
     .regex(/^[a-zA-Z0-9._:-]*$/, "letters, digits, '.', ':', '_' and '-' only")
     .max(100)
     .optional(),
+  /**
+   * Bearer token for the web's GET /api/metrics (Prometheus text: rate-limit
+   * refusals and Redis fallbacks). Unset: the route answers 404.
+   */
+  METRICS_TOKEN: z.string().min(16, "METRICS_TOKEN must be at least 16 characters").optional(),
   /** The shop's IANA time zone: where "today" begins and ends on the back office's dashboard. */
   SHOP_TIME_ZONE: z
     .string()
