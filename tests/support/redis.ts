@@ -35,3 +35,20 @@ export function counterOn(
 }
 
 export { RedisConnection };
+
+/**
+ * Drops every rate-limit count of the shop on `databaseUrl` (the default key
+ * prefix, storefront:<database name>:). Counts remembered in a process's memory
+ * (refused keys) are the services' own: build them anew to forget those too.
+ */
+export async function forgetRateLimits(databaseUrl: string): Promise<void> {
+  const prefix = `storefront:${decodeURIComponent(new URL(databaseUrl).pathname.slice(1))}:`;
+  const client = plainRedis();
+  try {
+    const keys: string[] = [];
+    for await (const batch of client.scanStream({ match: `${prefix}*`, count: 500 })) keys.push(...(batch as string[]));
+    if (keys.length > 0) await client.del(...keys);
+  } finally {
+    client.disconnect();
+  }
+}
