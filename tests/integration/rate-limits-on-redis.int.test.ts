@@ -113,6 +113,8 @@ describe("when Redis does not answer", () => {
     await expect(counter.reset("someone@example.com")).rejects.toMatchObject({ code: "unavailable" });
     expect(metrics.unavailable.get({ limit: "sign_in_email" })).toBe(3);
     expect(lines).toEqual([expect.stringMatching(/^rate limits: Redis at redis:\/\/127\.0\.0\.1:1 did not answer .*sign-in attempts are refused/)]);
+    // Says why, not only that the limiter found no connection.
+    expect(lines[0]).toMatch(/ECONNREFUSED/);
   });
 
   it("counts API requests in this instance's memory, to the same limit, says so in the fallback metric and logs once", async () => {

@@ -29,6 +29,8 @@ export class RedisConnection {
   readonly client: Redis;
   private firstConnect: Promise<void> | null = null;
   private down = false;
+  /** What the client last failed with (e.g. ECONNREFUSED): the limiter only says "not ready". */
+  private lastClientError: unknown = null;
   private readonly log: { warn(message: string): void };
   private readonly where: string;
 
@@ -46,7 +48,9 @@ export class RedisConnection {
     });
     // ioredis prints unhandled "error" events itself, one per reconnect attempt;
     // the limiters report what a failure means for the request instead (see below).
-    this.client.on("error", () => undefined);
+    this.client.on("error", (error) => {
+      this.lastClientError = error;
+    });
   }
 
   /**
@@ -64,8 +68,9 @@ export class RedisConnection {
   failed(error: unknown): void {
     if (this.down) return;
     this.down = true;
+    const why = this.lastClientError && this.client.status !== "ready" ? `${describeCauses(error)}; last connection error: ${describeCauses(this.lastClientError)}` : describeCauses(error);
     this.log.warn(
-      `rate limits: Redis at ${this.where} did not answer (${describeCauses(error)}); ` +
+      `rate limits: Redis at ${this.where} did not answer (${why}); ` +
         "sign-in attempts are refused and API limits are counted per web instance until it answers again",
     );
   }
