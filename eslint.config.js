@@ -4,7 +4,7 @@
 import tseslint from "typescript-eslint";
 
 const FRAMEWORKS = ["next", "next/*", "next-auth", "next-auth/*", "react", "react/*", "react-dom", "react-dom/*"];
-const DRIVERS = ["@prisma/*", "**/db/generated/**", "pg", "kafkajs", "nodemailer", "@node-rs/*"];
+const DRIVERS = ["@prisma/*", "**/db/generated/**", "pg", "kafkajs", "nodemailer", "@node-rs/*", "ioredis"];
 // Tests sit beside the code but are outside the layers: they wire fakes and adapters.
 const TESTS = ["**/*.test.ts"];
 const rule = (groups, message) => ["error", { patterns: [{ group: groups, message }] }];

@@ -12,7 +12,7 @@ const noListingParams = LISTING_PARAMS.map((key) => ({ type: /** @type {const} *
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // Native and Node-only packages stay outside the server bundle.
-  serverExternalPackages: ["@node-rs/argon2", "pg", "@prisma/adapter-pg"],
+  serverExternalPackages: ["@node-rs/argon2", "pg", "@prisma/adapter-pg", "ioredis"],
   allowedDevOrigins: ["127.0.0.1"],
   poweredByHeader: false,
   // The plain listings, without running proxy.ts (which costs about as much as serving the cached page).

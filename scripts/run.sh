@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs the shop: the storefront (Next.js) and the worker, plus what they need on
 # this machine. PostgreSQL must be running (it says how to start it if not);
-# Kafka and the SMTP sink are started here unless already running, or unless
-# KAFKA_BROKERS / SMTP_URL point elsewhere. Ctrl-C stops everything it started.
+# Redis, Kafka and the SMTP sink are started here unless already running, or
+# unless REDIS_URL / KAFKA_BROKERS / SMTP_URL point elsewhere. Ctrl-C stops
+# everything it started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/lib/services.sh
@@ -12,6 +13,7 @@ source scripts/lib/services.sh
 export NEXT_TELEMETRY_DISABLED=1
 export DATABASE_URL="${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/storefront}"
 export KAFKA_BROKERS="${KAFKA_BROKERS:-127.0.0.1:9092}"
+export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
 export SMTP_URL="${SMTP_URL:-smtp://127.0.0.1:1025}"
 export PORT="${PORT:-3000}"
 export APP_URL="${APP_URL:-http://localhost:$PORT}"
@@ -51,6 +53,7 @@ node -e '
   })().catch(() => process.exit(0));
 ' "$DATABASE_URL"
 ensure_postgres "$DATABASE_URL"
+ensure_redis "$REDIS_URL"
 if [[ "$KAFKA_BROKERS" == "127.0.0.1:9092" ]]; then
   ensure_service kafka scripts/kafka/kafka.sh # also creates the topics
 else

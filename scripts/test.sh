@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test against real services, then stops what it started:
 #   lint (dependency rule) · types · schema/migration drift · unit · integration
-#   (PostgreSQL, Kafka, SMTP) · fault tests (a broker of their own, stopped and
+#   (PostgreSQL, Redis, Kafka, SMTP) · fault tests (a broker of their own, stopped and
 #   restarted; worker processes killed) · end-to-end in Chromium (app + worker + broker).
 # Ends with one line "tests: N passed, N failed".
 set -euo pipefail
@@ -12,6 +12,7 @@ source scripts/lib/services.sh
 export NEXT_TELEMETRY_DISABLED=1
 export TEST_DATABASE_ADMIN_URL="${TEST_DATABASE_ADMIN_URL:-postgresql://postgres@127.0.0.1:5432/postgres}"
 export KAFKA_BROKERS="${KAFKA_BROKERS:-127.0.0.1:9092}"
+export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
 export SMTP_URL="${SMTP_URL:-smtp://127.0.0.1:1025}"
 export SMTP_SINK_HTTP_URL="${SMTP_SINK_HTTP_URL:-http://127.0.0.1:1080}"
 E2E_PORT="${E2E_PORT:-3100}"
@@ -34,6 +35,7 @@ if [[ ! -x "$CHROMIUM_PATH" ]]; then
 fi
 export CHROMIUM_PATH
 ensure_postgres "$TEST_DATABASE_ADMIN_URL"
+ensure_redis "$REDIS_URL"
 ensure_service kafka scripts/kafka/kafka.sh
 ensure_service smtp-sink scripts/smtp-sink/sink.sh
 
@@ -46,7 +48,7 @@ bash scripts/db/check-drift.sh
 
 step "unit tests"
 npx vitest run --project unit --reporter=default --reporter=json --outputFile="$REPORTS/unit.json"
-step "integration tests (PostgreSQL, Kafka, SMTP)"
+step "integration tests (PostgreSQL, Redis, Kafka, SMTP)"
 npx vitest run --project integration --reporter=default --reporter=json --outputFile="$REPORTS/integration.json"
 
 step "fault tests (own broker, stopped and restarted; workers killed)"
@@ -70,6 +72,8 @@ export AUTH_TRUST_HOST=true
 export PAYMENTS_PROVIDER=fake
 # Own topics and consumer groups, so a broker shared with a running shop is not disturbed.
 export KAFKA_TOPIC_PREFIX="e2e-$(date +%s)."
+# Own rate-limit counts: the e2e database is new each run, but Redis keeps counts for their window.
+export REDIS_KEY_PREFIX="e2e-$(date +%s):"
 # Short payment windows so the expiry journey finishes in seconds.
 export RESERVATION_TTL_SECONDS=20 EXPIRY_INTERVAL_MS=1000
 # Images uploaded by the back-office journeys, apart from the shop's own.

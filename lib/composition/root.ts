@@ -51,7 +51,9 @@ import { PrismaSessionRepository } from "../infrastructure/db/prisma-session-rep
 import { PrismaUnitOfWork } from "../infrastructure/db/prisma-unit-of-work";
 import { PrismaUserRepository } from "../infrastructure/db/prisma-user-repository";
 import { Argon2PasswordHasher } from "../infrastructure/security/argon2-password-hasher";
-import { PostgresAttemptCounter } from "../infrastructure/security/postgres-attempt-counter";
+import { RedisAttemptCounter, type WhenRedisFails } from "../infrastructure/security/redis-attempt-counter";
+import { RedisConnection } from "../infrastructure/redis/redis-connection";
+import { createRateLimitMetrics } from "../infrastructure/observability/metrics";
 import { FakePaymentProvider } from "../infrastructure/payments/fake-payment-provider";
 
 /** Hash of a random password nobody knows: verified against when an email is unknown. */
@@ -64,24 +66,33 @@ export function createServices(env: Env = loadEnv(), overrides: { clock?: Clock;
   const ids = overrides.ids ?? { uuid: randomUUID };
   const hasher = new Argon2PasswordHasher();
   const users = new PrismaUserRepository(prisma);
-  // rate-limiter-flexible speaks to a pg Pool, not to Prisma. A small one: a
-  // sign-in makes two or three single-statement round trips. It connects lazily,
-  // so the worker, which never signs anyone in, opens no connection.
   // One catalog cache per process, emptied by every committed catalog write
   // (PostgreSQL NOTIFY). It connects on first use; the worker never reads the catalog.
   const catalogCache =
     env.CATALOG_CACHE_TTL_SECONDS > 0
       ? new NotifiedCatalogCache({ databaseUrl: env.CATALOG_CACHE_LISTEN_URL ?? env.DATABASE_URL, ttlMs: env.CATALOG_CACHE_TTL_SECONDS * 1000 })
       : null;
-  const limiterPool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 3, application_name: "storefront-sign-in-limiter" });
+  // The readiness probe's own connection (PostgreSQL answers SELECT 1), apart
+  // from Prisma's pool so a busy shop still answers it. Connects lazily.
+  const probePool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 1, application_name: "storefront-readiness" });
+
+  // Rate limits are counted in Redis (docs/decisions/012-performance.md), shared
+  // by every web instance. The client connects on the first counted request, so
+  // the worker, which counts nothing, opens no connection.
+  const redis = new RedisConnection(env.REDIS_URL);
+  const rateLimitMetrics = createRateLimitMetrics();
+  const keyPrefix = env.REDIS_KEY_PREFIX ?? `storefront:${databaseName(env.DATABASE_URL)}:`;
+  const rateLimit = (name: string, limit: { attempts: number; windowMs: number }, whenRedisFails: WhenRedisFails) =>
+    new RedisAttemptCounter(redis, { name, ...limit, whenRedisFails, keyPrefix, metrics: rateLimitMetrics });
 
   const authenticate = makeAuthenticate({
     credentials: users,
     hasher,
     dummyHash: DUMMY_HASH,
+    // Fail closed: without Redis nobody signs in, rather than guessers guessing unlimited.
     attempts: {
-      perEmail: new PostgresAttemptCounter(limiterPool, { name: "sign_in_email", ...SIGN_IN_LIMITS.perEmail }),
-      perIp: new PostgresAttemptCounter(limiterPool, { name: "sign_in_ip", ...SIGN_IN_LIMITS.perIp }),
+      perEmail: rateLimit("sign_in_email", SIGN_IN_LIMITS.perEmail, "refuse"),
+      perIp: rateLimit("sign_in_ip", SIGN_IN_LIMITS.perIp, "refuse"),
     },
   });
   const outboxStore = new PrismaOutboxRelayStore(prisma);
@@ -122,7 +133,7 @@ export function createServices(env: Env = loadEnv(), overrides: { clock?: Clock;
     /** Where the worker records the events it dead-letters (over this pool: dead letters are rare). */
     deadLetters: new PrismaDeadLetterRepository(prisma),
     /** Whether PostgreSQL and Kafka answer (GET /api/v1/ready). */
-    readiness: makeReadiness({ pool: limiterPool, brokers: env.KAFKA_BROKERS, clientId: env.KAFKA_CLIENT_ID }),
+    readiness: makeReadiness({ pool: probePool, brokers: env.KAFKA_BROKERS, clientId: env.KAFKA_CLIENT_ID }),
     /**
      * Fingerprint of an idempotent request's body: keyed (HMAC), because a body
      * may hold a card number, which a plain hash plus its last four digits would give away.
@@ -130,12 +141,17 @@ export function createServices(env: Env = loadEnv(), overrides: { clock?: Clock;
     hashRequest: (canonicalBody: string) => createHmac("sha256", tokenSecret).update(canonicalBody).digest("hex"),
     /** Idempotency-Key handling for API writes. */
     idempotency: makeIdempotency({ store: new PrismaIdempotencyRepository(prisma), clock }),
-    /** Request counters for the API, shared by every web instance (rate_limits). */
+    /**
+     * Request counters for the API, shared by every web instance through Redis.
+     * Without Redis each instance counts on its own, so the API stays up.
+     */
     apiRateLimits: {
-      perIp: new PostgresAttemptCounter(limiterPool, { name: "api_ip", attempts: env.API_RATE_LIMIT_PER_MINUTE, windowMs: minute }),
-      perUser: new PostgresAttemptCounter(limiterPool, { name: "api_user", attempts: env.API_USER_RATE_LIMIT_PER_MINUTE, windowMs: minute }),
-      authPerIp: new PostgresAttemptCounter(limiterPool, { name: "api_auth_ip", attempts: env.API_AUTH_RATE_LIMIT_PER_MINUTE, windowMs: minute }),
+      perIp: rateLimit("api_ip", { attempts: env.API_RATE_LIMIT_PER_MINUTE, windowMs: minute }, "count-here"),
+      perUser: rateLimit("api_user", { attempts: env.API_USER_RATE_LIMIT_PER_MINUTE, windowMs: minute }, "count-here"),
+      authPerIp: rateLimit("api_auth_ip", { attempts: env.API_AUTH_RATE_LIMIT_PER_MINUTE, windowMs: minute }, "count-here"),
     },
+    /** Refusals and Redis fallbacks of the rate limits (the web process's metrics). */
+    rateLimitMetrics,
     sessions: makeSessions({ sessions: new PrismaSessionRepository(prisma), ids, clock }),
     catalog: makeCatalog({
       products: new PrismaProductRepository(prisma),
@@ -179,12 +195,17 @@ export function createServices(env: Env = loadEnv(), overrides: { clock?: Clock;
     relayOutbox: (publisher: Parameters<typeof makeRelayOutbox>[0]["publisher"]) => makeRelayOutbox({ store: outboxStore, publisher }),
     pruneOutbox: makePruneOutbox({ store: outboxStore, clock, retentionMs: env.OUTBOX_RETENTION_HOURS * 3_600_000 }),
     close: async () => {
-      await Promise.all([prisma.$disconnect(), limiterPool.end(), catalogCache?.close(), processor.close()]);
+      await Promise.all([prisma.$disconnect(), probePool.end(), redis.close(), catalogCache?.close(), processor.close()]);
     },
   };
 }
 
 export type Services = ReturnType<typeof createServices>;
+
+/** DATABASE_URL's database name: one shop's rate-limit keys, apart from another's in a shared Redis. */
+function databaseName(databaseUrl: string): string {
+  return decodeURIComponent(new URL(databaseUrl).pathname.slice(1)).replace(/[^a-zA-Z0-9._-]/g, "_") || "default";
+}
 
 let warnedAboutSecret = false;
 /** Without a configured secret, tokens are signed with one made up per process (fine for a single instance and tests). */

@@ -5,6 +5,7 @@
 
 STARTED_SERVICES=()
 BACKGROUND_PIDS=()
+STARTED_REDIS=()
 
 ensure_postgres() {
   local url="$1"
@@ -20,6 +21,48 @@ macOS: brew services start postgresql), or point DATABASE_URL / TEST_DATABASE_AD
 MSG
     exit 1
   fi
+}
+
+# ensure_redis URL: Redis must answer at URL (rate limits live there). If it does
+# not and URL is on this machine, starts redis-server (daemonized, nothing saved
+# to disk, pidfile and log under .local/redis/) and stops it on exit by the pid
+# it wrote; a Redis that was already running is left alone.
+ensure_redis() {
+  local url="$1" host port dir pidfile pid
+  if command -v redis-cli >/dev/null 2>&1 && [[ "$(redis-cli -u "$url" ping 2>/dev/null)" == PONG ]]; then
+    echo "[redis] already running at $url; leaving it running afterwards"
+    return
+  fi
+  if ! command -v redis-server >/dev/null 2>&1 || ! command -v redis-cli >/dev/null 2>&1; then
+    cat >&2 <<MSG
+Redis is not reachable at $url, and redis-server is not installed to start one.
+Install it (Debian/Ubuntu: sudo apt-get install redis-server; macOS: brew install redis),
+or point REDIS_URL at a running Redis.
+MSG
+    exit 1
+  fi
+  read -r host port < <(node -e 'const u = new URL(process.argv[1]); console.log(u.hostname, u.port || 6379)' "$url")
+  if [[ "$host" != 127.0.0.1 && "$host" != localhost ]]; then
+    echo "Redis is not reachable at $url (not on this machine, so not started here)." >&2
+    exit 1
+  fi
+  dir="$PWD/.local/redis"
+  pidfile="$dir/redis-$port.pid"
+  mkdir -p "$dir"
+  rm -f "$pidfile"
+  redis-server --daemonize yes --bind 127.0.0.1 -::1 --port "$port" --save "" --appendonly no \
+    --dir "$dir" --pidfile "$pidfile" --logfile "$dir/redis-$port.log"
+  for _ in $(seq 1 50); do
+    [[ "$(redis-cli -u "$url" ping 2>/dev/null)" == PONG && -s "$pidfile" ]] && break
+    sleep 0.2
+  done
+  pid="$(tr -dc '0-9' <"$pidfile" 2>/dev/null || true)"
+  if [[ -z "$pid" || "$(redis-cli -u "$url" ping 2>/dev/null)" != PONG ]]; then
+    echo "[redis] did not start at $url; see $dir/redis-$port.log" >&2
+    exit 1
+  fi
+  STARTED_REDIS+=("$pid")
+  echo "[redis] started at $url (pid $pid, log $dir/redis-$port.log)"
 }
 
 # ensure_service NAME SCRIPT: starts SCRIPT's service unless it already runs.
@@ -73,6 +116,16 @@ stop_everything() {
     fi
   done
   BACKGROUND_PIDS=()
+  # After the web and the worker, which count in it. Only a pid that is still a
+  # redis-server (not one reused by another process since) is signalled.
+  for pid in "${STARTED_REDIS[@]}"; do
+    if kill -0 "$pid" 2>/dev/null && [[ "$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" == *redis-server* ]]; then
+      kill -TERM "$pid" 2>/dev/null || true
+      for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+      echo "[redis] stopped (pid $pid)"
+    fi
+  done
+  STARTED_REDIS=()
   for ((i = ${#STARTED_SERVICES[@]} - 1; i >= 0; i--)); do
     entry="${STARTED_SERVICES[$i]}"; name="${entry%%:*}"
     bash "${entry#*:}" stop || echo "[$name] stop failed" >&2

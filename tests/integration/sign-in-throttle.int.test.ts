@@ -1,26 +1,30 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type pg from "pg";
-import { PostgresAttemptCounter } from "@/lib/infrastructure/security/postgres-attempt-counter";
+import type { Redis } from "ioredis";
 import { createTestDatabase, type TestDatabase } from "../support/db";
-import { servicesFor, sqlPool } from "../support/fixtures";
+import { servicesFor } from "../support/fixtures";
+import { counterOn, plainRedis, RedisConnection, redisUrl, uniqueKeyPrefix } from "../support/redis";
 
 let db: TestDatabase;
-let pool: pg.Pool;
-let otherPool: pg.Pool;
+let connection: RedisConnection;
+let otherConnection: RedisConnection;
+let redis: Redis;
 let services: ReturnType<typeof servicesFor>;
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  pool = sqlPool(db.url);
-  otherPool = sqlPool(db.url);
+  // Two connections stand for two web instances sharing one Redis.
+  connection = new RedisConnection(redisUrl());
+  otherConnection = new RedisConnection(redisUrl());
+  redis = plainRedis();
   services = servicesFor(db.url);
 });
 
 afterAll(async () => {
   await services?.close();
-  await pool?.end();
-  await otherPool?.end();
+  await connection?.close();
+  await otherConnection?.close();
+  redis?.disconnect();
   await db?.drop();
 });
 
@@ -32,19 +36,20 @@ async function registered(): Promise<string> {
   return email;
 }
 
-describe("PostgresAttemptCounter", () => {
+// The counter's own tests ran against PostgreSQL's rate_limits table until the
+// counts moved to Redis; the same three behaviours, against Redis.
+describe("RedisAttemptCounter", () => {
   it("lets exactly the limit through when many attempts arrive at once from two web instances", async () => {
-    const options = { name: `t_${randomUUID().slice(0, 8)}`, attempts: 5, windowMs: 60_000 };
-    // Two pools stand for two web instances sharing the table.
-    const a = new PostgresAttemptCounter(pool, options);
-    const b = new PostgresAttemptCounter(otherPool, options);
+    const options = { attempts: 5, windowMs: 60_000, keyPrefix: uniqueKeyPrefix() };
+    const a = counterOn(connection, options);
+    const b = counterOn(otherConnection, options);
     const results = await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).hit("shared-key")));
     expect(results.filter((r) => !r.limited)).toHaveLength(5);
     for (const r of results) expect(r.retryAfterMs).toBeGreaterThan(55_000);
   });
 
   it("starts a new window when the old one has passed, and forgets a reset key", async () => {
-    const counter = new PostgresAttemptCounter(pool, { name: `t_${randomUUID().slice(0, 8)}`, attempts: 1, windowMs: 1_000 });
+    const counter = counterOn(connection, { attempts: 1, windowMs: 1_000, keyPrefix: uniqueKeyPrefix() });
     expect((await counter.hit("k")).limited).toBe(false);
     expect((await counter.hit("k")).limited).toBe(true);
     await new Promise((r) => setTimeout(r, 1_100));
@@ -57,10 +62,11 @@ describe("PostgresAttemptCounter", () => {
   });
 
   it("stores no emails or addresses, only their hashes", async () => {
-    const counter = new PostgresAttemptCounter(pool, { name: "t_privacy", attempts: 5, windowMs: 60_000 });
+    const keyPrefix = uniqueKeyPrefix();
+    const counter = counterOn(connection, { name: "t_privacy", attempts: 5, keyPrefix });
     await counter.hit("someone@example.com");
-    const { rows } = await pool.query<{ key: string }>("SELECT key FROM rate_limits WHERE key LIKE 't_privacy:%'");
-    expect(rows.map((r) => r.key)).toEqual([expect.stringMatching(/^t_privacy:[0-9a-f]{64}$/)]);
+    const keys = await redis.keys(`${keyPrefix}*`);
+    expect(keys).toEqual([expect.stringMatching(new RegExp(`^${keyPrefix}t_privacy:[0-9a-f]{64}$`))]);
   });
 });
 

@@ -9,7 +9,7 @@ import { getServices } from "@/lib/composition/root";
 
 /**
  * Every table holding the shop's state. Left out on purpose: rate_limits
- * (a refused sign-in is counted, by design) and idempotency_keys (a refused
+ * (no longer written; the counts live in Redis) and idempotency_keys (a refused
  * request sent with an Idempotency-Key is stored to be replayed, by design).
  */
 export const STATE_TABLES = [

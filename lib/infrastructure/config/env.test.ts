@@ -18,4 +18,18 @@ describe("configuration", () => {
     expect([env.PAYMENTS_MAX_DECLINES_PER_ORDER, env.PAYMENTS_MAX_DECLINES_PER_USER, env.PAYMENTS_TIMEOUT_MS]).toEqual([3, 10, 10_000]);
     expect(() => loadEnv({ ...base, PAYMENTS_FAKE_FAIL_FIRST: "void=2" })).toThrow(/PAYMENTS_FAKE_FAIL_FIRST/);
   });
+
+  it("reads where rate limits are counted: Redis on this machine unless REDIS_URL says otherwise, and only a Redis URL", () => {
+    expect(loadEnv(base).REDIS_URL).toBe("redis://127.0.0.1:6379");
+    expect(loadEnv({ ...base, REDIS_URL: "rediss://:secret@cache.internal:6380/2" }).REDIS_URL).toBe("rediss://:secret@cache.internal:6380/2");
+    expect(() => loadEnv({ ...base, REDIS_URL: "127.0.0.1:6379" })).toThrow(/REDIS_URL/);
+    expect(() => loadEnv({ ...base, REDIS_URL: "http://127.0.0.1:6379" })).toThrow(/REDIS_URL: expected a redis/);
+    expect(loadEnv(base).REDIS_KEY_PREFIX).toBeUndefined();
+    expect(() => loadEnv({ ...base, REDIS_KEY_PREFIX: "has space" })).toThrow(/REDIS_KEY_PREFIX/);
+  });
+
+  it("leaves the web's metrics off unless a long enough METRICS_TOKEN is set", () => {
+    expect(loadEnv(base).METRICS_TOKEN).toBeUndefined();
+    expect(() => loadEnv({ ...base, METRICS_TOKEN: "short" })).toThrow(/METRICS_TOKEN: METRICS_TOKEN must be at least 16/);
+  });
 });

@@ -104,6 +104,25 @@ const schema = z.object({
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   API_USER_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   API_AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(30),
+  /**
+   * Where rate limits are counted (sign-in and API), shared by every web
+   * instance. redis:// or rediss:// (TLS); a password goes in the URL.
+   */
+  REDIS_URL: z.url({ protocol: /^rediss?$/, error: "expected a redis:// or rediss:// URL" }).default("redis://127.0.0.1:6379"),
+  /**
+   * Put before every rate-limit key, so environments sharing one Redis count
+   * apart. Default: "storefront:" and DATABASE_URL's database name (one shop, one database).
+   */
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[a-zA-Z0-9._:-]*$/, "letters, digits, '.', ':', '_' and '-' only")
+    .max(100)
+    .optional(),
+  /**
+   * Bearer token for the web's GET /api/metrics (Prometheus text: rate-limit
+   * refusals and Redis fallbacks). Unset: the route answers 404.
+   */
+  METRICS_TOKEN: z.string().min(16, "METRICS_TOKEN must be at least 16 characters").optional(),
   /** The shop's IANA time zone: where "today" begins and ends on the back office's dashboard. */
   SHOP_TIME_ZONE: z
     .string()

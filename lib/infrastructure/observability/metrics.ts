@@ -417,3 +417,40 @@ export function createWorkerMetrics(registry: MetricsRegistry = new MetricsRegis
     ),
   };
 }
+
+/**
+ * The web process's rate-limit metrics (the web has no other metrics yet):
+ * each counter is labelled with the limit's name (api_ip, api_user,
+ * api_auth_ip, sign_in_email, sign_in_ip).
+ */
+export interface RateLimitMetrics {
+  readonly registry: MetricsRegistry;
+  /** storefront_rate_limit_refusals_total{limit}: requests and sign-in attempts refused for being over a limit. */
+  readonly refusals: Counter;
+  /** storefront_rate_limit_fallback_total{limit}: hits counted in this instance's memory because Redis did not answer. */
+  readonly fallbacks: Counter;
+  /** storefront_rate_limit_unavailable_total{limit}: sign-in attempts refused because Redis did not answer (fail closed). */
+  readonly unavailable: Counter;
+}
+
+export function createRateLimitMetrics(registry: MetricsRegistry = new MetricsRegistry()): RateLimitMetrics {
+  const limit = ["limit"] as const;
+  return {
+    registry,
+    refusals: registry.counter(
+      "storefront_rate_limit_refusals_total",
+      "Requests and sign-in attempts refused for being over a rate limit. A jump is an attack or a misbehaving client.",
+      limit,
+    ),
+    fallbacks: registry.counter(
+      "storefront_rate_limit_fallback_total",
+      "API requests counted in this web instance's memory because Redis did not answer: limits are per instance, not shared, while this rises.",
+      limit,
+    ),
+    unavailable: registry.counter(
+      "storefront_rate_limit_unavailable_total",
+      "Sign-in attempts refused because Redis did not answer (sign-in limits fail closed): nobody can sign in while this rises.",
+      limit,
+    ),
+  };
+}
