@@ -42,7 +42,7 @@ export async function startWorker(services: Services, adapters: Adapters, log: L
     ? {
         [INVENTORY_GROUP]: [reserveStockHandler(services), releaseStockHandler(services)],
         [NOTIFICATIONS_GROUP]: [
-          orderConfirmationEmailHandler(services.notifications),
+          orderConfirmationEmailHandler(services.notifications, services.queueOrderConfirmations),
           receiptEmailHandler(services.notifications),
           shippedEmailHandler(services.notifications),
           refundEmailHandler(services.notifications),
@@ -63,7 +63,10 @@ export async function startWorker(services: Services, adapters: Adapters, log: L
         wakeup,
         signal: stopLoops.signal,
         log: log.error,
-        onPublished: (n) => metrics.outboxPublished.inc({}, n),
+        onPublished: (n) => {
+          metrics.outboxPublished.inc({}, n);
+          metrics.outboxBatchEvents.observe({}, n);
+        },
         onFailure: () => metrics.outboxPublishFailures.inc(),
       }),
     );

@@ -36,6 +36,8 @@ export function createWorkerAdapters(services: { env: Env; deadLetters: DeadLett
     },
     failedAttempt: (group, topic) => metrics.eventsFailed.inc({ group, topic }),
     deadLettered: (group, topic, reason) => metrics.eventsDeadLettered.inc({ group, topic, reason }),
+    batch: (group, topic, size) => metrics.consumerBatchEvents.observe({ group, topic }, size),
+    batchFellBack: (group, topic) => metrics.consumerBatchFallbacks.inc({ group, topic }),
   };
   const runners: KafkaConsumerRunner[] = [];
   const admin = kafka.admin();
@@ -72,6 +74,7 @@ export function createWorkerAdapters(services: { env: Env; deadLetters: DeadLett
         topicPrefix: env.KAFKA_TOPIC_PREFIX,
         deadLetterQueue,
         metrics: consumerMetrics,
+        batchSize: env.CONSUMER_BATCH_SIZE || undefined,
       });
       runners.push(runner);
       return runner;

@@ -38,6 +38,11 @@ const schema = z.object({
   CONSUMER_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
   CONSUMER_BACKOFF_MS: z.coerce.number().int().min(1).max(60_000).default(200),
   /**
+   * Messages of one partition a consumer handles together (one transaction for
+   * handlers that take batches; see ADR 012). 0: one message at a time.
+   */
+  CONSUMER_BATCH_SIZE: z.coerce.number().int().min(0).max(5_000).default(250),
+  /**
    * What this worker instance runs (comma-separated): relay, consumers, emails,
    * jobs (reservation expiry and pruning). Default: everything.
    */

@@ -21,6 +21,26 @@ export class PrismaOutboxWriter {
       select: { id: true },
     });
   }
+
+  appendMany(events: readonly DomainEvent[]): Promise<void> {
+    return appendOutboxEvents(this.db, events);
+  }
+}
+
+/** Writes many outbox rows in one statement, in the given order (their seq follows it). */
+export async function appendOutboxEvents(db: Db, events: readonly DomainEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  await db.outboxEvent.createMany({
+    data: events.map((event) => ({
+      id: event.id,
+      aggregateType: event.aggregateType,
+      aggregateId: event.aggregateId,
+      type: event.type,
+      schemaVersion: event.version,
+      payload: event.payload as object,
+      createdAt: event.occurredAt,
+    })),
+  });
 }
 
 type OutboxRow = {
