@@ -22,7 +22,8 @@ const schema = z.object({
   SMTP_URL: z.url().default("smtp://127.0.0.1:1025"),
   MAIL_FROM: z.string().min(3).default("Storefront <shop@example.com>"),
   APP_URL: z.url().default("http://localhost:3000"),
-  OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
+  /** Events the relay claims and publishes per round (one sendBatch); a backlog drains in rounds of this size (ADR 012). */
+  OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(500),
   /** The relay's safety-net poll; new events wake it at once through LISTEN/NOTIFY. */
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(2_000),
   /** Sent outbox rows are kept this long (for audit and replay), then pruned. */
