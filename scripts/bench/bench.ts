@@ -11,7 +11,9 @@
  *   BENCH_CONCURRENCY  orders placed (and paid) at once (default 50)
  *   DATABASE_URL       the shop's database, read-only here: placed → reserved latency
  *   BENCH_WEB_PID / BENCH_WORKER_PID   for RSS (default: whoever listens on the web port / 9464)
- *   BENCH_ONLY         comma-separated groups to run besides the ceilings: pages, api, cart, orders (default all)
+ *   BENCH_ONLY         comma-separated groups to run besides the ceilings: pages, api, cart, orders, drain (default all)
+ *   BENCH_DRAIN_ORDERS the drain row's backlog of order.created events (default 5000; smoke 300): the
+ *                      worker's drain rate, see scripts/bench/drain.ts for its other knobs
  *
  * Every request carries its own client address (X-Forwarded-For), as behind a
  * load balancer, so per-address limits see many clients. On a 2-core machine
@@ -23,6 +25,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import autocannon from "autocannon";
 import pg from "pg";
+import { drainRow } from "./drain";
 
 const BASE = (process.env.BENCH_URL ?? "http://127.0.0.1:3000").replace(/\/$/, "");
 const SMOKE = process.env.BENCH_SMOKE === "1";
@@ -31,7 +34,7 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? (SMOKE ? 8 : 32));
 const SHOPPERS = Number(process.env.BENCH_SHOPPERS ?? (SMOKE ? 10 : 120));
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? (SMOKE ? 5 : 50));
 const DATABASE_URL = process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/storefront";
-const ONLY = new Set((process.env.BENCH_ONLY ?? "pages,api,cart,orders").split(",").map((g) => g.trim()));
+const ONLY = new Set((process.env.BENCH_ONLY ?? "pages,api,cart,orders,drain").split(",").map((g) => g.trim()));
 const SHIP_TO = { name: "Bench Shopper", line1: "1 Load Street", line2: null, city: "Springfield", postalCode: "12345", country: "US" };
 
 interface Row {
@@ -170,6 +173,7 @@ async function main() {
   }
   if (ONLY.has("cart")) await cartRow(products.body.items.filter((p) => p.id !== product.id && p.stock >= 50));
   if (ONLY.has("orders")) await orderRows(product);
+  if (ONLY.has("drain")) rows.push(await drainRow({ databaseUrl: DATABASE_URL, smoke: SMOKE }));
 
   const webPid = Number(process.env.BENCH_WEB_PID) || listener(Number(new URL(BASE).port || 80));
   const workerPid = Number(process.env.BENCH_WORKER_PID) || listener(Number(process.env.WORKER_HTTP_PORT ?? 9464));
