@@ -93,14 +93,21 @@ async function aftermath(s: { products: string[]; orders: string[] }) {
   const { rows: marks } = await pool.query(`SELECT count(*)::int AS n FROM processed_events WHERE consumer = 'inventory'`);
   return {
     stock: stock.map((r) => [name(r.id), r.stock]),
-    // Each row continues its product's chain (the trigger checks it too) and ends at the product's stock.
-    ledger: ledger.map((r) => [name(r.product_id), r.delta, r.stock_after, r.reason, r.order_id ? name(r.order_id) : null]),
+    // Each product's chain in its order (the trigger checks each link too). Products are compared per
+    // product: an order's lines are taken in product id order, and the two runs' random ids sort differently.
+    ledger: ledger
+      .map((r) => [name(r.product_id), r.delta, r.stock_after, r.reason, r.order_id ? name(r.order_id) : null])
+      .sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
     orders: orders.map((r) => [name(r.id), r.status, r.cancellation_reason, r.version, r.reserved_until]),
     timeline: timeline.map((r) => [name(r.order_id), r.status, r.reason]),
     events: events.map((r) => [
       r.type,
       name(r.aggregate_id),
-      r.type === "inventory.updated" ? r.payload.changes.map((c: { productId: string; delta: number; stock: number }) => [name(c.productId), c.delta, c.stock]) : r.payload.reason,
+      r.type === "inventory.updated"
+        ? r.payload.changes
+            .map((c: { productId: string; delta: number; stock: number }) => [name(c.productId), c.delta, c.stock])
+            .sort((a: string[], b: string[]) => a[0]!.localeCompare(b[0]!))
+        : r.payload.reason,
     ]),
     marks: marks[0].n,
   };
