@@ -65,7 +65,7 @@ export async function startWorker(services: Services, adapters: Adapters, log: L
         log: log.error,
         onPublished: (n) => {
           metrics.outboxPublished.inc({}, n);
-          metrics.outboxBatchEvents.observe({}, n);
+          adapters.batchMetrics.outboxBatchEvents.observe({}, n);
         },
         onFailure: () => metrics.outboxPublishFailures.inc(),
       }),

@@ -351,16 +351,10 @@ export interface WorkerMetrics {
   readonly eventsDeadLettered: Counter;
   /** storefront_worker_event_handler_seconds{group,topic}. */
   readonly handlerSeconds: Histogram;
-  /** storefront_worker_consumer_batch_events{group,topic}: messages per committed chunk of a partition (batch mode). */
-  readonly consumerBatchEvents: Histogram;
-  /** storefront_worker_consumer_batch_fallbacks_total{group,topic}: batches that failed and were handled one by one. */
-  readonly consumerBatchFallbacks: Counter;
   /** storefront_worker_consumer_lag{group,topic,partition}: messages not yet committed by the group. */
   readonly consumerLag: Gauge;
   /** storefront_worker_outbox_published_total. */
   readonly outboxPublished: Counter;
-  /** storefront_worker_outbox_batch_events: events per batch the relay published. */
-  readonly outboxBatchEvents: Histogram;
   /** storefront_worker_outbox_publish_failures_total. */
   readonly outboxPublishFailures: Counter;
   /** storefront_worker_outbox_pruned_total. */
@@ -397,24 +391,12 @@ export function createWorkerMetrics(registry: MetricsRegistry = new MetricsRegis
       [...event, "reason"],
     ),
     handlerSeconds: registry.histogram("storefront_worker_event_handler_seconds", "Time an event handler took per attempt, in seconds.", event),
-    consumerBatchEvents: registry.histogram(
-      "storefront_worker_consumer_batch_events",
-      "Messages of one partition a consumer handled and committed together (batch mode); small batches under a backlog mean little is fetched at once.",
-      event,
-      BATCH_BUCKETS,
-    ),
-    consumerBatchFallbacks: registry.counter(
-      "storefront_worker_consumer_batch_fallbacks_total",
-      "Batches whose one transaction failed, so their events were handled one by one (a poison event, a conflict); a steady rise costs throughput.",
-      event,
-    ),
     consumerLag: registry.gauge(
       "storefront_worker_consumer_lag",
       "Messages on a partition not yet committed by the consumer group (read at scrape time).",
       [...event, "partition"],
     ),
     outboxPublished: registry.counter("storefront_worker_outbox_published_total", "Outbox events published to Kafka by the relay."),
-    outboxBatchEvents: registry.histogram("storefront_worker_outbox_batch_events", "Events the relay published per batch (one sendBatch each).", [], BATCH_BUCKETS),
     outboxPublishFailures: registry.counter("storefront_worker_outbox_publish_failures_total", "Relay attempts to publish outbox events that failed."),
     outboxPruned: registry.counter("storefront_worker_outbox_pruned_total", "Published outbox rows deleted by the relay."),
     emailsSent: registry.counter("storefront_worker_emails_sent_total", "Emails handed to the SMTP server.", ["kind"]),
@@ -436,5 +418,33 @@ export function createWorkerMetrics(registry: MetricsRegistry = new MetricsRegis
       "Void and refund calls the card processor failed; each is retried with backoff. A steady rise means money is owed back and not moving.",
       ["operation"],
     ),
+  };
+}
+
+/** How much the worker does per batch while it drains a backlog (ADR 012). Registered beside the worker's metrics, on the same registry. */
+export interface WorkerBatchMetrics {
+  /** storefront_worker_consumer_batch_events{group,topic}: messages of one partition handled and committed together (batch mode). */
+  readonly consumerBatchEvents: Histogram;
+  /** storefront_worker_consumer_batch_fallbacks_total{group,topic}: batches whose transaction failed, so their events went one by one. */
+  readonly consumerBatchFallbacks: Counter;
+  /** storefront_worker_outbox_batch_events: events per relay round (one sendBatch each). */
+  readonly outboxBatchEvents: Histogram;
+}
+
+export function createWorkerBatchMetrics(registry: MetricsRegistry): WorkerBatchMetrics {
+  const event = ["group", "topic"] as const;
+  return {
+    consumerBatchEvents: registry.histogram(
+      "storefront_worker_consumer_batch_events",
+      "Messages of one partition a consumer handled and committed together (batch mode); small batches under a backlog mean little is fetched at once.",
+      event,
+      BATCH_BUCKETS,
+    ),
+    consumerBatchFallbacks: registry.counter(
+      "storefront_worker_consumer_batch_fallbacks_total",
+      "Batches whose one transaction failed, so their events were handled one by one (a poison event, a conflict); a steady rise costs throughput.",
+      event,
+    ),
+    outboxBatchEvents: registry.histogram("storefront_worker_outbox_batch_events", "Events the relay published per round (one sendBatch each).", [], BATCH_BUCKETS),
   };
 }
