@@ -24,6 +24,8 @@ const schema = z.object({
   APP_URL: z.url().default("http://localhost:3000"),
   /** Events the relay claims and publishes per round (one sendBatch); a backlog drains in rounds of this size (ADR 012). */
   OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(500),
+  /** Relay loops per worker: while one waits for the broker, another claims and marks rows (ADR 012). */
+  OUTBOX_RELAY_CONCURRENCY: z.coerce.number().int().min(1).max(8).default(2),
   /** The relay's safety-net poll; new events wake it at once through LISTEN/NOTIFY. */
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(2_000),
   /** Sent outbox rows are kept this long (for audit and replay), then pruned. */
