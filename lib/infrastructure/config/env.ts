@@ -44,7 +44,7 @@ const schema = z.object({
    * Messages of one partition a consumer handles together (one transaction for
    * handlers that take batches; see ADR 012). 0: one message at a time.
    */
-  CONSUMER_BATCH_SIZE: z.coerce.number().int().min(0).max(5_000).default(250),
+  CONSUMER_BATCH_SIZE: z.coerce.number().int().min(0).max(5_000).default(500),
   /**
    * What this worker instance runs (comma-separated): relay, consumers, emails,
    * jobs (reservation expiry and pruning). Default: everything.
