@@ -1,9 +1,34 @@
+import { fileURLToPath } from "node:url";
+
+/**
+ * The parameters a catalog listing reads (app/products/listing-key.ts, which a
+ * unit test holds to this list). A listing without any of them is one cached
+ * page, reached by the rewrites below; with some, proxy.ts turns the query
+ * into a cache key.
+ */
+export const LISTING_PARAMS = ["q", "category", "minPrice", "maxPrice", "inStock", "sort", "page"];
+const noListingParams = LISTING_PARAMS.map((key) => ({ type: /** @type {const} */ ("query"), key }));
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // Native and Node-only packages stay outside the server bundle.
   serverExternalPackages: ["@node-rs/argon2", "pg", "@prisma/adapter-pg"],
   allowedDevOrigins: ["127.0.0.1"],
   poweredByHeader: false,
+  // The plain listings, without running proxy.ts (which costs about as much as serving the cached page).
+  async rewrites() {
+    return {
+      beforeFiles: [
+        { source: "/", missing: noListingParams, destination: "/catalog-view/all/~" },
+        { source: "/categories/:slug", missing: noListingParams, destination: "/catalog-view/category/:slug/~" },
+      ],
+      afterFiles: [],
+      fallback: [],
+    };
+  },
+  // Cached catalog pages are forgotten on every instance when the catalog
+  // changes (PostgreSQL NOTIFY): docs/decisions/012-performance.md.
+  cacheHandler: fileURLToPath(new URL("./lib/infrastructure/cache/page-cache-handler.cjs", import.meta.url)),
   // forbidden(): a signed-in customer who opens a back-office page gets a 403.
   experimental: { authInterrupts: true },
   // Lets two builds of one checkout coexist (e.g. parallel test runs on one machine).

@@ -80,9 +80,13 @@ ADMIN_EMAIL=admin@example.com ADMIN_PASSWORD="e2e-admin-password" npx tsx prisma
 npx tsx scripts/kafka/ensure-topics.ts
 npx next build
 start_background web "$REPORTS/web.log" node_modules/.bin/next start -H 127.0.0.1 -p "$E2E_PORT"
+# A second web instance on the same database: page-cache-api.spec.ts changes a price through one
+# and expects the other's cached pages to follow (docs/decisions/012-performance.md).
+start_background web2 "$REPORTS/web2.log" node_modules/.bin/next start -H 127.0.0.1 -p "$((E2E_PORT + 1))"
 start_background worker "$REPORTS/worker.log" node --import tsx workers/main.ts
 wait_for_url "http://127.0.0.1:$E2E_PORT/api/health" 60 web
-E2E_BASE_URL="http://127.0.0.1:$E2E_PORT" PLAYWRIGHT_JSON_OUTPUT_NAME="$REPORTS/e2e.json" \
+wait_for_url "http://127.0.0.1:$((E2E_PORT + 1))/api/health" 60 web2
+E2E_BASE_URL="http://127.0.0.1:$E2E_PORT" E2E_SECOND_BASE_URL="http://127.0.0.1:$((E2E_PORT + 1))" PLAYWRIGHT_JSON_OUTPUT_NAME="$REPORTS/e2e.json" \
   npx playwright test --reporter=list,json || e2e_failed=1
 
 step "benchmark, smoke mode (proves npm run bench works; figures printed, nothing asserted)"

@@ -1,6 +1,6 @@
 "use server";
 
-import { revalidatePath } from "next/cache";
+import { refresh } from "next/cache";
 import { z } from "zod";
 import { MAX_LINE_QUANTITY } from "@/lib/domain/cart";
 import { getServices } from "@/lib/composition/root";
@@ -32,14 +32,15 @@ export const updateCartItem = formAction(
     })
     .strict(),
   async (input, { user }) => {
-    await getServices().cart.updateItem(await existingCartOwner(user), input);
-    revalidatePath("/", "layout");
-    return { ok: true, message: "Quantity updated." };
+    const { summary } = await getServices().cart.updateItem(await existingCartOwner(user), input);
+    // The cart page is rendered per request: show it again. The header takes the count from here.
+    refresh();
+    return { ok: true, message: "Quantity updated.", cartCount: summary.itemCount };
   },
 );
 
 export const removeCartItem = formAction(z.object({ itemId }).strict(), async (input, { user }) => {
-  await getServices().cart.removeItem(await existingCartOwner(user), input.itemId);
-  revalidatePath("/", "layout");
-  return { ok: true, message: "Removed from your cart." };
+  const { summary } = await getServices().cart.removeItem(await existingCartOwner(user), input.itemId);
+  refresh();
+  return { ok: true, message: "Removed from your cart.", cartCount: summary.itemCount };
 });

@@ -4,6 +4,7 @@ import { useState } from "react";
 import { SubmitButton } from "@/components/form-controls";
 import { initialFormState } from "@/app/_lib/form-state";
 import { MAX_LINE_QUANTITY } from "@/lib/domain/cart";
+import { useCartCount } from "@/components/cart/cart-count";
 import { removeCartItem, updateCartItem } from "./actions";
 
 /** A line's new quantity; 0 means removed. */
@@ -32,6 +33,7 @@ export function CartLineControls({
 }) {
   const [draft, setDraft] = useState(String(quantity));
   const [error, setError] = useState<string | null>(null);
+  const { setCount } = useCartCount();
   // When the server's quantity changes (this form's update, another tab, a
   // merge), the field follows it.
   const [seen, setSeen] = useState(quantity);
@@ -44,6 +46,7 @@ export function CartLineControls({
     const wanted = Number(formData.get("quantity"));
     if (Number.isInteger(wanted) && wanted >= 1 && wanted <= MAX_LINE_QUANTITY) onChange({ itemId, quantity: wanted });
     const result = await updateCartItem(initialFormState, formData);
+    if (result.cartCount !== undefined) setCount(result.cartCount);
     if (result.ok) {
       setError(null);
       onSettled(`${name}: quantity updated to ${wanted}.`);
@@ -59,6 +62,7 @@ export function CartLineControls({
   async function remove(formData: FormData) {
     onChange({ itemId, quantity: 0 });
     const result = await removeCartItem(initialFormState, formData);
+    if (result.cartCount !== undefined) setCount(result.cartCount);
     onSettled(result.ok ? `Removed ${name} from your cart.` : `${name} was not removed: ${result.message ?? "please try again."}`);
   }
 

@@ -38,7 +38,7 @@ export const placeOrder = formAction(
       throw error;
     }
     await forgetAddress();
-    revalidatePath("/", "layout");
+    // The header asks for the (now empty) cart's count again on the order page.
     redirect(`/orders/${orderId}`);
   },
   { requireUser: true, signInReturnTo: () => "/checkout" },

@@ -10,6 +10,10 @@
  *   BENCH_SHOPPERS     shoppers placing one order each on the hot product (default 120)
  *   BENCH_CONCURRENCY  orders placed (and paid) at once (default 50)
  *   DATABASE_URL       the shop's database, read-only here: placed → reserved latency
+ *   BENCH_STEADY_S     seconds of orders placed at half the burst's rate (default 10; BENCH_SMOKE=1: 3)
+ *   BENCH_LIGHTHOUSE_RUNS  Lighthouse runs per page, the median reported (default 3; BENCH_SMOKE=1: 1);
+ *                      Lighthouse is a group of its own for BENCH_ONLY, in the default run too
+ *   CHROME_PATH        the Chromium Lighthouse drives (default CHROMIUM_PATH, else /usr/bin/chromium)
  *   BENCH_WEB_PID / BENCH_WORKER_PID   for RSS (default: whoever listens on the web port / 9464)
  *   BENCH_ONLY         comma-separated groups to run besides the ceilings: pages, api, cart, orders, drain (default all)
  *   BENCH_DRAIN_ORDERS the drain row's backlog of order.created events (default 5000; smoke 300): the
@@ -26,6 +30,7 @@ import path from "node:path";
 import autocannon from "autocannon";
 import pg from "pg";
 import { drainRow } from "./drain";
+import { lighthouseScores, type LighthouseScore } from "./lighthouse";
 
 const BASE = (process.env.BENCH_URL ?? "http://127.0.0.1:3000").replace(/\/$/, "");
 const SMOKE = process.env.BENCH_SMOKE === "1";
@@ -35,6 +40,9 @@ const SHOPPERS = Number(process.env.BENCH_SHOPPERS ?? (SMOKE ? 10 : 120));
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? (SMOKE ? 5 : 50));
 const DATABASE_URL = process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/storefront";
 const ONLY = new Set((process.env.BENCH_ONLY ?? "pages,api,cart,orders,drain").split(",").map((g) => g.trim()));
+const LIGHTHOUSE = !process.env.BENCH_ONLY || ONLY.has("lighthouse");
+const STEADY_S = Number(process.env.BENCH_STEADY_S ?? (SMOKE ? 3 : 10));
+const LIGHTHOUSE_RUNS = Number(process.env.BENCH_LIGHTHOUSE_RUNS ?? (SMOKE ? 1 : 3));
 const SHIP_TO = { name: "Bench Shopper", line1: "1 Load Street", line2: null, city: "Springfield", postalCode: "12345", country: "US" };
 
 interface Row {
@@ -51,6 +59,7 @@ interface Row {
 }
 
 const rows: Row[] = [];
+let lighthouse: LighthouseScore[] = [];
 let clientCounter = 0;
 /** A client address per request: 10.x.y.z, never the same twice in a row. */
 const nextAddress = () => {
@@ -148,9 +157,9 @@ function listener(port: number): number | undefined {
 
 async function main() {
   console.error(`bench against ${BASE}: ${DURATION} s per row, ${CONNECTIONS} connections${SMOKE ? " (smoke)" : ""}`);
-  const products = await api<{ items: { id: string; slug: string; name: string; stock: number }[] }>("GET", "/products?limit=48");
+  const products = await listProducts();
   if (products.status !== 200 || products.body.items.length === 0) throw new Error(`GET /api/v1/products answered ${products.status}: is the shop running and seeded?`);
-  // The hot product: the one with the most stock (every run uses some up; npm run db:seed restocks).
+  // The hot product: the one with the most stock (every run uses some up; re-seeding does not restock: /admin/stock does).
   const product = [...products.body.items].sort((a, b) => b.stock - a.stock)[0]!;
   if (ONLY.has("orders") && product.stock < SHOPPERS / 2) console.error(`  note: the hot product has ${product.stock} in stock for ${SHOPPERS} shoppers`);
   const categoryList = (await api<{ items: { slug: string }[] }>("GET", "/categories")).body?.items ?? [];
@@ -165,6 +174,13 @@ async function main() {
     if (categoryList[0]) await load("page: category", `/categories/${categoryList[0].slug}`, { against: "static" });
     await load("page: search", `/?q=${encodeURIComponent(word)}`, { against: "static" });
     await load("page: product", `/products/${product.slug}`, { against: "static" });
+    await cartPageRow(products.body.items.filter((p) => p.id !== product.id && p.stock >= 50));
+  }
+  // Before the order rows, whose emails and events keep the worker busy for a while.
+  if (LIGHTHOUSE) {
+    // One run takes ~20 s on a 2-core machine: smoke mode (one run each) adds ~40 s.
+    const pages = [{ page: "catalog /", url: `${BASE}/` }, { page: "product", url: `${BASE}/products/${product.slug}` }];
+    lighthouse = await lighthouseScores(pages, LIGHTHOUSE_RUNS, (line) => console.error(line));
   }
   if (ONLY.has("api")) {
     await load("api: product list", "/api/v1/products?limit=24", { against: "dynamic" });
@@ -184,10 +200,11 @@ async function main() {
   }
   const memory = { webRssMb: rssMb(webPid), workerRssMb: rssMb(workerPid) };
   printTable(memory);
+  if (lighthouse.length > 0) printLighthouse();
   const dir = path.join(process.cwd(), ".local", "bench");
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
-  writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), base: BASE, durationS: DURATION, connections: CONNECTIONS, smoke: SMOKE, rows, memory }, null, 2));
+  writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), base: BASE, durationS: DURATION, connections: CONNECTIONS, smoke: SMOKE, rows, memory, lighthouse }, null, 2));
   console.log(`\nwritten to ${path.relative(process.cwd(), file)}`);
 }
 
@@ -204,7 +221,10 @@ async function cartRow(others: { id: string }[]) {
   });
 }
 
-/** Shoppers each with one unit of the hot product place their orders at once, then pay the reserved ones. */
+/**
+ * Shoppers each with one unit of the hot product place their orders at once,
+ * then pay the reserved ones; then the steady row, at half the rate reached here.
+ */
 async function orderRows(product: { id: string }) {
   const tokens = await signUp(SHOPPERS, "order");
   await pool(tokens, 8, async (token) => (await api("POST", "/cart/items", { token, key: randomUUID(), body: { productId: product.id, quantity: 1 } })).status === 201);
@@ -229,21 +249,8 @@ async function orderRows(product: { id: string }) {
   const db = new pg.Client({ connectionString: DATABASE_URL });
   await db.connect();
   const ids = placed.map((p) => p.orderId);
-  const deadline = Date.now() + 120_000;
-  let settled: { ms: number }[] = [];
-  while (Date.now() < deadline) {
-    settled = (
-      await db.query<{ ms: number }>(
-        `SELECT extract(epoch FROM (c.created_at - o.created_at)) * 1000 AS ms
-         FROM orders o JOIN order_status_changes c ON c.order_id = o.id AND c.status IN ('stock_reserved', 'cancelled')
-         WHERE o.id = ANY($1::uuid[])`,
-        [ids],
-      )
-    ).rows;
-    if (settled.length >= ids.length) break;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  const reserveMs = settled.map((r) => Number(r.ms));
+  const settled = await settleTimes(db, ids);
+  const reserveMs = settled.map((r) => r.ms);
   rows.push({
     name: "order placed → reserved or refused (during the burst)",
     rps: 0,
@@ -271,24 +278,160 @@ async function orderRows(product: { id: string }) {
     note: "includes the processor's answer time (PAYMENTS_FAKE_LATENCY_MS on the shop)",
   });
   await db.end();
+  await steadyOrderRow(tokens.length / placing.seconds);
+}
+
+/**
+ * How long each order took from placed to reserved (or refused for want of
+ * stock), from the database's own timestamps; waits up to two minutes for the
+ * worker to settle them all, and returns those it did.
+ */
+async function settleTimes(db: pg.Client, ids: string[]): Promise<{ status: string; ms: number }[]> {
+  const deadline = Date.now() + 120_000;
+  let settled: { status: string; ms: number }[] = [];
+  while (Date.now() < deadline) {
+    settled = (
+      await db.query<{ status: string; ms: number }>(
+        `SELECT DISTINCT ON (o.id) c.status, extract(epoch FROM (c.created_at - o.created_at)) * 1000 AS ms
+         FROM orders o JOIN order_status_changes c ON c.order_id = o.id AND c.status IN ('stock_reserved', 'cancelled')
+         WHERE o.id = ANY($1::uuid[])
+         ORDER BY o.id, c.created_at`,
+        [ids],
+      )
+    ).rows.map((r) => ({ status: r.status, ms: Number(r.ms) }));
+    if (settled.length >= ids.length) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return settled;
+}
+
+/**
+ * Placed → reserved when the shop is not saturated: new shoppers place orders
+ * open-loop at half the rate the burst reached (one started every 1/rate s
+ * whether or not the previous ones have answered, as independent shoppers
+ * would), each for one unit taken from the best-stocked products, so every
+ * order should be reserved; a refusal or an order never settled counts as an error.
+ */
+async function steadyOrderRow(maxRate: number) {
+  const rate = maxRate / 2;
+  const count = Math.max(2, Math.round(rate * STEADY_S));
+  // Stock as the burst left it. Units come from the best-stocked product until
+  // it has none left, then the next: one product where its stock allows.
+  const stocked = (await listProducts()).body.items.filter((p) => p.stock > 0).sort((a, b) => b.stock - a.stock);
+  const units = stocked.flatMap((p) => Array<string>(p.stock).fill(p.id)).slice(0, count);
+  if (units.length < count) throw new Error(`${count} units of stock are needed for the steady order row, the catalog's first page has ${units.length}: restock in the back office (/admin/stock) or bench a freshly seeded database`);
+  const products = new Set(units).size;
+  const tokens = await signUp(count, "steady");
+  const carts = await pool(tokens.map((token, i) => ({ token, productId: units[i]! })), 8, async ({ token, productId }) => (await api("POST", "/cart/items", { token, key: randomUUID(), body: { productId, quantity: 1 } })).status === 201);
+  if (carts.errors > 0) throw new Error(`${carts.errors} of ${count} steady shoppers could not fill their carts`);
+
+  const interval = 1000 / rate;
+  const started = performance.now();
+  let lateMs = 0;
+  const placed = await Promise.all(
+    tokens.map(async (token, i) => {
+      const due = started + i * interval;
+      await new Promise((r) => setTimeout(r, Math.max(0, due - performance.now())));
+      lateMs = Math.max(lateMs, performance.now() - due);
+      const res = await api<{ id: string }>("POST", "/orders", { token, key: randomUUID(), body: { shipTo: SHIP_TO } }).catch(() => null);
+      return res && (res.status === 201 || res.status === 200) ? res.body.id : null;
+    }),
+  );
+  const ids = placed.filter((id): id is string => id !== null);
+  const db = new pg.Client({ connectionString: DATABASE_URL });
+  await db.connect();
+  const settled = await settleTimes(db, ids).finally(() => db.end());
+  const reserveMs = settled.filter((s) => s.status === "stock_reserved").map((s) => s.ms);
+  rows.push({
+    name: `order placed → reserved at 50 % of max rate (${rate.toFixed(1)}/s)`,
+    rps: rate,
+    p50: percentile(reserveMs, 50),
+    p99: percentile(reserveMs, 99),
+    errors: count - reserveMs.length,
+    note: `max ${percentile(reserveMs, 100)} ms; ${count} orders over ${products} product${products === 1 ? "" : "s"} in ${STEADY_S} s, started up to ${Math.round(lateMs)} ms late`,
+  });
+  console.error(`  steady orders at ${rate.toFixed(1)}/s: placed ${ids.length} of ${count}, reserved ${reserveMs.length}, p50 ${percentile(reserveMs, 50)} ms, p99 ${percentile(reserveMs, 99)} ms`);
 }
 
 /** Registers `count` shoppers and returns their access tokens. */
 async function signUp(count: number, label: string): Promise<string[]> {
+  return (await registerShoppers(count, label)).map((s) => s.token);
+}
+
+/** Registers `count` shoppers through the API; each with their password and an access token. */
+async function registerShoppers(count: number, label: string): Promise<{ email: string; password: string; token: string }[]> {
   const password = `bench-password-${randomUUID()}`;
   const run = randomUUID().slice(0, 8);
-  const tokens: string[] = [];
+  const shoppers: { email: string; password: string; token: string }[] = [];
   const { errors } = await pool(Array.from({ length: count }, (_, i) => i), 8, async (i) => {
     const email = `bench-${label}-${run}-${i}@example.com`;
     const reg = await api("POST", "/auth/register", { body: { email, name: `Bench ${i}`, password } });
     if (reg.status !== 201) throw new Error(`register answered ${reg.status}`);
     const tok = await api<{ accessToken: string }>("POST", "/auth/token", { body: { email, password } });
     if (tok.status !== 200) throw new Error(`token answered ${tok.status}`);
-    tokens.push(tok.body.accessToken);
+    shoppers.push({ email, password, token: tok.body.accessToken });
     return true;
   });
   if (errors > 0) throw new Error(`${errors} of ${count} shoppers could not be set up`);
-  return tokens;
+  return shoppers;
+}
+
+/**
+ * Cart page as a signed-in shopper sees it: shoppers signed in through
+ * next-auth's credentials callback (what the sign-in form's signIn() does), their
+ * session cookies taken in turn, each cart holding one or two lines.
+ */
+async function cartPageRow(others: { id: string; slug: string }[]) {
+  if (others.length < 2) throw new Error("fewer than two products with 50 or more in stock to fill carts with: seed the shop (npm run db:seed)");
+  const shoppers = await registerShoppers(SMOKE ? 4 : 20, "cart-page");
+  const signedIn = await Promise.all(
+    shoppers.map(async (s, i) => {
+      const lines = i % 2 ? [others[i % others.length]!, others[(i + 1) % others.length]!] : [others[i % others.length]!];
+      for (const p of lines) {
+        const add = await api("POST", "/cart/items", { token: s.token, key: randomUUID(), body: { productId: p.id, quantity: 1 } });
+        if (add.status !== 201) throw new Error(`adding to ${s.email}'s cart answered ${add.status}`);
+      }
+      return { email: s.email, slugs: lines.map((p) => p.slug), cookie: await sessionCookie(s.email, s.password) };
+    }),
+  );
+  await Promise.all(signedIn.map(expectSignedInCart));
+  let turn = 0;
+  await load(`page: cart, signed in (${signedIn.length} shoppers)`, "/cart", { against: "static", headers: () => ({ cookie: signedIn[turn++ % signedIn.length]!.cookie }) });
+  // Still their carts afterwards: a session that lapsed mid-run would have measured the guest page.
+  await Promise.all(signedIn.map(expectSignedInCart));
+}
+
+/** Signs in through next-auth's CSRF-protected credentials callback; returns the session cookie(s) it sets. */
+async function sessionCookie(email: string, password: string): Promise<string> {
+  // One address for both requests: next-auth ties nothing to it, but the sign-in throttle counts per address.
+  const address = nextAddress();
+  const csrf = await fetch(`${BASE}/api/auth/csrf`, { headers: { "x-forwarded-for": address } });
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  const res = await fetch(`${BASE}/api/auth/callback/credentials`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "x-forwarded-for": address, "content-type": "application/x-www-form-urlencoded", cookie: cookiePairs(csrf).join("; ") },
+    body: new URLSearchParams({ email, password, csrfToken, callbackUrl: `${BASE}/cart` }),
+  });
+  const session = cookiePairs(res).filter((c) => /^(__Secure-)?authjs\.session-token(\.\d+)?=/.test(c));
+  if (session.length === 0) throw new Error(`signing ${email} in answered ${res.status} (to ${res.headers.get("location")}) without a session cookie`);
+  return session.join("; ");
+}
+
+/** name=value of each cookie a response sets. */
+const cookiePairs = (res: Response) => res.headers.getSetCookie().map((c) => c.split(";")[0]!);
+
+/** Fails unless /cart with this cookie is the shopper's own cart: their address in the header and a link to each of their lines. */
+async function expectSignedInCart(shopper: { email: string; slugs: string[]; cookie: string }) {
+  const res = await fetch(`${BASE}/cart`, { headers: { cookie: shopper.cookie, "x-forwarded-for": nextAddress() } });
+  const html = await res.text();
+  const missing = [shopper.email, ...shopper.slugs.map((slug) => `href="/products/${slug}"`)].filter((s) => !html.includes(s));
+  if (res.status !== 200 || missing.length > 0) throw new Error(`/cart with ${shopper.email}'s session cookie answered ${res.status} without ${missing.join(", ")}: not their signed-in cart`);
+}
+
+/** The catalog's first page, with stock. */
+async function listProducts() {
+  return api<{ items: { id: string; slug: string; name: string; stock: number }[] }>("GET", "/products?limit=48");
 }
 
 function printTable(memory: { webRssMb: number | null; workerRssMb: number | null }) {
@@ -305,6 +448,16 @@ function printTable(memory: { webRssMb: number | null; workerRssMb: number | nul
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(" | ")} |`;
   console.log(line(header));
+  console.log(`|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`);
+  for (const b of body) console.log(line(b));
+}
+
+function printLighthouse() {
+  const header = ["Lighthouse (mobile)", "performance", "TBT ms", "LCP ms", "CLS"];
+  const body = lighthouse.map((l) => [`${l.page} (median of ${l.runs})`, String(l.performance), String(l.tbtMs), String(l.lcpMs), String(l.cls)]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(" | ")} |`;
+  console.log(`\n${line(header)}`);
   console.log(`|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`);
   for (const b of body) console.log(line(b));
 }

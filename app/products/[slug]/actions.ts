@@ -1,6 +1,5 @@
 "use server";
 
-import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { MAX_LINE_QUANTITY } from "@/lib/domain/cart";
 import { getServices } from "@/lib/composition/root";
@@ -23,6 +22,6 @@ const addToCartSchema = z
 export const addToCart = formAction(addToCartSchema, async (input, { user }) => {
   const owner = await cartOwnerForUpdate(user);
   const { summary } = await getServices().cart.addItem(owner, { productId: input.productId, quantity: input.quantity });
-  revalidatePath("/", "layout");
-  return { ok: true, message: `Added to your cart (${summary.itemCount} ${summary.itemCount === 1 ? "item" : "items"}).` };
+  // No revalidation: the page is the same for everyone (and cached); the header takes the count from here.
+  return { ok: true, message: `Added to your cart (${summary.itemCount} ${summary.itemCount === 1 ? "item" : "items"}).`, cartCount: summary.itemCount };
 });

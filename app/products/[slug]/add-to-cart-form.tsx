@@ -3,13 +3,18 @@
 import { useActionState } from "react";
 import { Field, FormMessage, SubmitButton } from "@/components/form-controls";
 import { useCartCount } from "@/components/cart/cart-count";
-import { initialFormState } from "@/app/_lib/form-state";
+import { initialFormState, type FormState } from "@/app/_lib/form-state";
 import { MAX_LINE_QUANTITY } from "@/lib/domain/cart";
 import { addToCart } from "./actions";
 
 export function AddToCartForm({ productId, slug, soldOut }: { productId: string; slug: string; soldOut: boolean }) {
-  const [state, dispatch] = useActionState(addToCart, initialFormState);
-  const { adjust } = useCartCount();
+  const { adjust, setCount } = useCartCount();
+  // The server's count is set inside the action, so the header never steps back to the old one.
+  const [state, dispatch] = useActionState(async (previous: FormState, formData: FormData) => {
+    const result = await addToCart(previous, formData);
+    if (result.cartCount !== undefined) setCount(result.cartCount);
+    return result;
+  }, initialFormState);
   // The header count moves at once; if the server refuses (e.g. not enough
   // stock), it falls back when the action ends and the field shows why.
   const action = (formData: FormData) => {

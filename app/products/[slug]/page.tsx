@@ -13,7 +13,16 @@ import { SLUG } from "@/lib/domain/catalog";
 import { AddToCartForm } from "./add-to-cart-form";
 import { jsonLdScript, productJsonLd } from "./json-ld";
 
-export const dynamic = "force-dynamic";
+/**
+ * A cached page, the same for every visitor: rendered on its first visit and
+ * again after any catalog change (the stock it shows may lag by about a
+ * second; checkout and reservation decide what can be bought).
+ * docs/decisions/012-performance.md.
+ */
+export const revalidate = 300;
+export function generateStaticParams(): { slug: string }[] {
+  return [];
+}
 
 type Props = { params: Promise<{ slug: string }> };
 

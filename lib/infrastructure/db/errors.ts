@@ -16,8 +16,11 @@ export function mapDbError(error: unknown, context: string): never {
 
 /**
  * A unique constraint refused the write: Prisma's P2002, or PostgreSQL's 23505
- * as the driver adapter reports it for raw queries.
+ * as the driver adapter reports it for raw queries (directly, or wrapped in P2010).
  */
 export function isUniqueViolation(error: unknown): boolean {
-  return prismaCode(error) === "P2002" || (error as { cause?: { code?: unknown } } | null)?.cause?.code === "23505";
+  if (prismaCode(error) === "P2002" || (error as { cause?: { code?: unknown } } | null)?.cause?.code === "23505") return true;
+  // A raw query through Prisma: P2010, with the adapter's error (and PostgreSQL's code) in meta.
+  const adapter = (error as { meta?: { driverAdapterError?: { cause?: { originalCode?: unknown } } } } | null)?.meta?.driverAdapterError;
+  return prismaCode(error) === "P2010" && adapter?.cause?.originalCode === "23505";
 }

@@ -57,11 +57,44 @@ export class PrismaCartRepository {
     };
   }
 
+  /**
+   * One round trip (placing an order is a hot path): the cart row locked, its
+   * lines and their products, in the order the lines were added.
+   */
   async lockAndLoad(userId: string): Promise<CartWithArchived | null> {
-    const rows = await this.db.$queryRaw<{ id: string }[]>`
-      SELECT id FROM carts WHERE user_id = ${userId}::uuid FOR UPDATE`;
+    const rows = await this.db.$queryRaw<LockedCartRow[]>`
+      SELECT c.id AS cart_id, ci.id AS item_id, ci.quantity,
+             p.id, p.sku, p.slug, p.name, p.description, p.price_minor, p.currency, p.stock, p.image_url, p.archived_at
+      FROM carts c
+      LEFT JOIN cart_items ci ON ci.cart_id = c.id
+      LEFT JOIN products p ON p.id = ci.product_id
+      WHERE c.user_id = ${userId}::uuid
+      ORDER BY ci.created_at
+      FOR UPDATE OF c`;
     if (rows.length === 0) return null;
-    return this.load(userId);
+    const items = rows.flatMap((r) =>
+      r.item_id === null || r.id === null
+        ? []
+        : [
+            {
+              id: r.item_id,
+              quantity: r.quantity!,
+              product: {
+                id: r.id,
+                sku: r.sku!,
+                slug: r.slug!,
+                name: r.name!,
+                description: r.description!,
+                priceMinor: r.price_minor!,
+                currency: r.currency!,
+                stock: r.stock!,
+                imageUrl: r.image_url,
+                archivedAt: r.archived_at,
+              },
+            },
+          ],
+    );
+    return toCart({ id: rows[0]!.cart_id, items });
   }
 
   async loadFor(owner: CartOwner): Promise<CartWithArchived> {
@@ -114,6 +147,22 @@ export class PrismaCartRepository {
 
 /** A cart, plus which of its products were archived since they were added (checkout refuses those). */
 export type CartWithArchived = Cart & { archivedProductIds: string[] };
+
+type LockedCartRow = {
+  cart_id: string;
+  item_id: string | null;
+  quantity: number | null;
+  id: string | null;
+  sku: string | null;
+  slug: string | null;
+  name: string | null;
+  description: string | null;
+  price_minor: number | null;
+  currency: string | null;
+  stock: number | null;
+  image_url: string | null;
+  archived_at: Date | null;
+};
 
 function toCart(
   row: { id: string; items: { id: string; quantity: number; product: Parameters<typeof toProduct>[0] & { archivedAt: Date | null } }[] } | null,

@@ -8,47 +8,69 @@ import type { Db } from "./prisma-client";
 export class PrismaOrderRepository {
   constructor(private readonly db: Db) {}
 
+  /**
+   * One statement (placing an order is a hot path): the order, its first
+   * timeline entry and its lines. The new order is built from what was
+   * written, not read back.
+   */
   async create(order: NewOrder): Promise<Order> {
+    const lines = [...order.lines].sort((a, b) => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0));
     try {
-      const row = await this.db.order.create({
-        data: {
-          id: order.id,
-          userId: order.userId,
-          checkoutKey: order.checkoutKey,
-          currency: order.total.currency,
-          subtotalMinor: order.subtotal.amountMinor,
-          shippingMinor: order.shipping.amountMinor,
-          totalMinor: order.total.amountMinor,
-          shipName: order.shipTo.name,
-          shipLine1: order.shipTo.line1,
-          shipLine2: order.shipTo.line2,
-          shipCity: order.shipTo.city,
-          shipPostalCode: order.shipTo.postalCode,
-          shipCountry: order.shipTo.country,
-          createdAt: order.createdAt,
-          statusChanges: { create: { status: "pending", createdAt: order.createdAt } },
-          items: {
-            create: order.lines.map((l) => ({
-              productId: l.productId,
-              sku: l.sku,
-              name: l.name,
-              unitPriceMinor: l.unitPrice.amountMinor,
-              quantity: l.quantity,
-            })),
-          },
-        },
-        select: orderSelect,
-      });
-      return toOrder(row);
+      await this.db.$executeRaw`
+        WITH o AS (
+          INSERT INTO orders (id, user_id, status, checkout_key, currency, subtotal_minor, shipping_minor, total_minor,
+                              ship_name, ship_line1, ship_line2, ship_city, ship_postal_code, ship_country, created_at, updated_at)
+          VALUES (${order.id}::uuid, ${order.userId}::uuid, 'pending', ${order.checkoutKey}, ${order.total.currency},
+                  ${order.subtotal.amountMinor}, ${order.shipping.amountMinor}, ${order.total.amountMinor},
+                  ${order.shipTo.name}, ${order.shipTo.line1}, ${order.shipTo.line2}, ${order.shipTo.city},
+                  ${order.shipTo.postalCode}, ${order.shipTo.country}, ${order.createdAt}, ${order.createdAt})
+          RETURNING id
+        ), timeline AS (
+          INSERT INTO order_status_changes (id, order_id, status, created_at)
+          SELECT gen_random_uuid(), o.id, 'pending', ${order.createdAt} FROM o
+        )
+        INSERT INTO order_items (id, order_id, product_id, sku, name, unit_price_minor, quantity)
+        SELECT gen_random_uuid(), o.id, l.product_id, l.sku, l.name, l.unit_price_minor, l.quantity
+        FROM o, unnest(${lines.map((l) => l.productId)}::uuid[], ${lines.map((l) => l.sku)}::text[], ${lines.map((l) => l.name)}::text[],
+                       ${lines.map((l) => l.unitPrice.amountMinor)}::int[], ${lines.map((l) => l.quantity)}::int[])
+             AS l(product_id, sku, name, unit_price_minor, quantity)`;
     } catch (error) {
       if (isUniqueViolation(error)) throw new AppError("conflict", "This checkout was already submitted", { cause: error });
       mapDbError(error, "create order");
     }
+    return toOrder({
+      id: order.id,
+      userId: order.userId,
+      status: "pending",
+      cancellationReason: null,
+      currency: order.total.currency,
+      subtotalMinor: order.subtotal.amountMinor,
+      shippingMinor: order.shipping.amountMinor,
+      totalMinor: order.total.amountMinor,
+      shipName: order.shipTo.name,
+      shipLine1: order.shipTo.line1,
+      shipLine2: order.shipTo.line2,
+      shipCity: order.shipTo.city,
+      shipPostalCode: order.shipTo.postalCode,
+      shipCountry: order.shipTo.country,
+      version: 0,
+      reservedUntil: null,
+      paidAt: null,
+      trackingReference: null,
+      createdAt: order.createdAt,
+      updatedAt: order.createdAt,
+      items: lines.map((l) => ({ productId: l.productId, sku: l.sku, name: l.name, unitPriceMinor: l.unitPrice.amountMinor, quantity: l.quantity })),
+      statusChanges: [{ status: "pending", reason: null, actorId: null, createdAt: order.createdAt }],
+      paymentAttempts: [],
+      refunds: [],
+    });
   }
 
   async findByCheckoutKey(userId: string, checkoutKey: string): Promise<Order | null> {
-    const row = await this.db.order.findUnique({ where: { userId_checkoutKey: { userId, checkoutKey } }, select: orderSelect });
-    return row ? toOrder(row) : null;
+    // Almost always none (it is asked before every order is placed): one small query, the full read only on a hit.
+    const hit = await this.db.$queryRaw<{ id: string }[]>`
+      SELECT id FROM orders WHERE user_id = ${userId}::uuid AND checkout_key = ${checkoutKey}`;
+    return hit[0] ? this.findById(hit[0].id) : null;
   }
 
   async findById(orderId: string): Promise<Order | null> {

@@ -8,18 +8,10 @@ export class PrismaOutboxWriter {
   constructor(private readonly db: Db) {}
 
   async append(event: DomainEvent): Promise<void> {
-    await this.db.outboxEvent.create({
-      data: {
-        id: event.id,
-        aggregateType: event.aggregateType,
-        aggregateId: event.aggregateId,
-        type: event.type,
-        schemaVersion: event.version,
-        payload: event.payload as object,
-        createdAt: event.occurredAt,
-      },
-      select: { id: true },
-    });
+    await this.db.$executeRaw`
+      INSERT INTO outbox_events (id, aggregate_type, aggregate_id, type, schema_version, payload, created_at)
+      VALUES (${event.id}::uuid, ${event.aggregateType}, ${event.aggregateId}, ${event.type}, ${event.version},
+              ${JSON.stringify(event.payload)}::jsonb, ${event.occurredAt})`;
   }
 
   appendMany(events: readonly DomainEvent[]): Promise<void> {
