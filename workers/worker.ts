@@ -42,7 +42,7 @@ export async function startWorker(services: Services, adapters: Adapters, log: L
     ? {
         [INVENTORY_GROUP]: [reserveStockHandler(services), releaseStockHandler(services)],
         [NOTIFICATIONS_GROUP]: [
-          orderConfirmationEmailHandler(services.notifications),
+          orderConfirmationEmailHandler(services.notifications, services.queueOrderConfirmations),
           receiptEmailHandler(services.notifications),
           shippedEmailHandler(services.notifications),
           refundEmailHandler(services.notifications),
@@ -56,17 +56,26 @@ export async function startWorker(services: Services, adapters: Adapters, log: L
   if (roles.has("relay")) {
     const wakeup = adapters.wakeup("outbox_events");
     await wakeup.start();
-    loops.push(
-      runRelay(services.relayOutbox(adapters.publisher), {
-        batchSize: env.OUTBOX_BATCH_SIZE,
-        pollMs: env.OUTBOX_POLL_MS,
-        wakeup,
-        signal: stopLoops.signal,
-        log: log.error,
-        onPublished: (n) => metrics.outboxPublished.inc({}, n),
-        onFailure: () => metrics.outboxPublishFailures.inc(),
-      }),
-    );
+    // Several relay loops, like several relays (010): each claims other rows
+    // (SKIP LOCKED) and an aggregate's events still go in order, while one
+    // loop waits for the broker another reads and marks rows (ADR 012).
+    const relayOnce = services.relayOutbox(adapters.publisher);
+    for (let i = 0; i < env.OUTBOX_RELAY_CONCURRENCY; i++) {
+      loops.push(
+        runRelay(relayOnce, {
+          batchSize: env.OUTBOX_BATCH_SIZE,
+          pollMs: env.OUTBOX_POLL_MS,
+          wakeup,
+          signal: stopLoops.signal,
+          log: log.error,
+          onPublished: (n) => {
+            metrics.outboxPublished.inc({}, n);
+            adapters.batchMetrics.outboxBatchEvents.observe({}, n);
+          },
+          onFailure: () => metrics.outboxPublishFailures.inc(),
+        }),
+      );
+    }
   }
   if (roles.has("emails")) {
     const wakeup = adapters.wakeup("outgoing_emails");

@@ -66,4 +66,12 @@ export interface EventHandler<T extends Topic = Topic> {
   readonly topic: T;
   readonly group: string;
   handle(event: DomainEvent<T>, signal: AbortSignal): Promise<unknown>;
+  /**
+   * Optional: several events of one partition at once, in their order (one
+   * aggregate's events may be among them, in the order they must take effect).
+   * All take effect, each exactly as `handle` would have done it, or none (one
+   * transaction): when it throws, the consumer hands the events to `handle`
+   * one by one, so a single bad event is retried and dead-lettered alone.
+   */
+  handleBatch?(events: readonly DomainEvent<T>[], signal: AbortSignal): Promise<unknown>;
 }

@@ -23,7 +23,7 @@ import { noCatalogCache } from "../application/catalog/catalog-cache";
 import { NotifiedCatalogCache } from "../infrastructure/cache/notified-catalog-cache";
 import { createAdminServices } from "./admin";
 import { makeReleaseStock } from "../application/inventory/release-stock";
-import { makeReserveStock } from "../application/inventory/reserve-stock";
+import { makeReserveStock, makeReserveStockBatch } from "../application/inventory/reserve-stock";
 import { makeCancelOrder } from "../application/orders/cancel-order";
 import { makeExpireReservations } from "../application/orders/expire-reservations";
 import { DEFAULT_PAYMENT_LIMITS, makeApplyCharge, makePayOrder } from "../application/payments/pay-order";
@@ -32,7 +32,7 @@ import { makeReconcilePayments } from "../application/payments/reconcile-payment
 import { makeRefundOrder } from "../application/payments/refunds";
 import { makeSettlePayments } from "../application/payments/settle-payments";
 import { PrismaPaymentWorkQueue } from "../infrastructure/db/prisma-payment-repository";
-import { makeNotifications, type Mailer } from "../application/notifications/emails";
+import { makeNotifications, makeQueueOrderConfirmations, type Mailer } from "../application/notifications/emails";
 import { makeEmailDispatcher, type EmailDispatcherDeps } from "../application/notifications/email-dispatcher";
 import { makeOrderQueries } from "../application/orders/order-queries";
 import { makePlaceOrder } from "../application/orders/place-order";
@@ -173,6 +173,8 @@ export function createServices(env: Env = loadEnv(), overrides: { clock?: Clock;
     orders: makeOrderQueries({ orders: new PrismaOrderRepository(prisma) }),
     cancelOrder: makeCancelOrder({ uow, ids, clock }),
     reserveStock: makeReserveStock({ uow, ids, clock, reservationTtlMs: env.RESERVATION_TTL_SECONDS * 1000 }),
+    /** reserveStock for a backlog: many order.created events in one transaction (the worker's batches). */
+    reserveStockBatch: makeReserveStockBatch({ uow, ids, clock, reservationTtlMs: env.RESERVATION_TTL_SECONDS * 1000 }),
     expireReservations: makeExpireReservations({ uow, ids, clock }),
     payOrder: makePayOrder({
       uow,
@@ -189,6 +191,8 @@ export function createServices(env: Env = loadEnv(), overrides: { clock?: Clock;
     releaseStock: makeReleaseStock({ uow, ids, clock }),
     /** Email use cases: each queues its email with the event's processed mark, in one transaction. */
     notifications: makeNotifications({ uow, ids, shopUrl: env.APP_URL }),
+    /** sendOrderConfirmation for a backlog: many events' emails queued in one transaction. */
+    queueOrderConfirmations: makeQueueOrderConfirmations({ uow, ids, shopUrl: env.APP_URL }),
     /** Email sending from the outgoing_emails table, bound to a mailer the caller owns (the worker). */
     emailDispatcher: (mailer: Mailer, options: Omit<EmailDispatcherDeps, "queue" | "mailer" | "clock">) =>
       makeEmailDispatcher({ queue: new PrismaOutgoingEmailRepository(prisma), mailer, clock, ...options }),

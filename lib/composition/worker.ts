@@ -10,7 +10,7 @@ import { collectConsumerLag } from "../infrastructure/kafka/consumer-lag";
 import { DeadLetterQueue, KafkaConsumerRunner, type ConsumerMetrics, type Logger } from "../infrastructure/kafka/kafka-consumer-runner";
 import { KafkaEventPublisher } from "../infrastructure/kafka/kafka-event-publisher";
 import { NodemailerMailer } from "../infrastructure/mail/nodemailer-mailer";
-import { createWorkerMetrics } from "../infrastructure/observability/metrics";
+import { createWorkerBatchMetrics, createWorkerMetrics } from "../infrastructure/observability/metrics";
 import type { DeadLetters, EventHandler } from "../application/shared";
 import type { Topic } from "../domain/events";
 
@@ -29,6 +29,7 @@ export function createWorkerAdapters(services: { env: Env; deadLetters: DeadLett
   const mailer = new NodemailerMailer(env.SMTP_URL, env.MAIL_FROM, env.EMAIL_CONCURRENCY);
   const deadLetterQueue = new DeadLetterQueue(kafka, services.deadLetters);
   const metrics = createWorkerMetrics();
+  const batchMetrics = createWorkerBatchMetrics(metrics.registry);
   const consumerMetrics: ConsumerMetrics = {
     processed: (group, topic, seconds) => {
       metrics.eventsProcessed.inc({ group, topic });
@@ -36,6 +37,8 @@ export function createWorkerAdapters(services: { env: Env; deadLetters: DeadLett
     },
     failedAttempt: (group, topic) => metrics.eventsFailed.inc({ group, topic }),
     deadLettered: (group, topic, reason) => metrics.eventsDeadLettered.inc({ group, topic, reason }),
+    batch: (group, topic, size) => batchMetrics.consumerBatchEvents.observe({ group, topic }, size),
+    batchFellBack: (group, topic) => batchMetrics.consumerBatchFallbacks.inc({ group, topic }),
   };
   const runners: KafkaConsumerRunner[] = [];
   const admin = kafka.admin();
@@ -55,6 +58,7 @@ export function createWorkerAdapters(services: { env: Env; deadLetters: DeadLett
     publisher,
     mailer,
     metrics,
+    batchMetrics,
     /** A LISTEN connection that wakes a loop when the channel is notified. */
     wakeup(channel: string): PgWakeup {
       const w = new PgWakeup({ databaseUrl: env.DATABASE_URL, channels: [channel], applicationName: `storefront-worker-${channel}`, log: logger.error });
@@ -72,6 +76,7 @@ export function createWorkerAdapters(services: { env: Env; deadLetters: DeadLett
         topicPrefix: env.KAFKA_TOPIC_PREFIX,
         deadLetterQueue,
         metrics: consumerMetrics,
+        batchSize: env.CONSUMER_BATCH_SIZE || undefined,
       });
       runners.push(runner);
       return runner;

@@ -15,7 +15,9 @@
  *                      Lighthouse is a group of its own for BENCH_ONLY, in the default run too
  *   CHROME_PATH        the Chromium Lighthouse drives (default CHROMIUM_PATH, else /usr/bin/chromium)
  *   BENCH_WEB_PID / BENCH_WORKER_PID   for RSS (default: whoever listens on the web port / 9464)
- *   BENCH_ONLY         comma-separated groups to run besides the ceilings: pages, api, cart, orders (default all)
+ *   BENCH_ONLY         comma-separated groups to run besides the ceilings: pages, api, cart, orders, drain (default all)
+ *   BENCH_DRAIN_ORDERS the drain row's backlog of order.created events (default 5000; smoke 300): the
+ *                      worker's drain rate, see scripts/bench/drain.ts for its other knobs
  *
  * Every request carries its own client address (X-Forwarded-For), as behind a
  * load balancer, so per-address limits see many clients. On a 2-core machine
@@ -27,6 +29,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import autocannon from "autocannon";
 import pg from "pg";
+import { drainRow } from "./drain";
 import { lighthouseScores, type LighthouseScore } from "./lighthouse";
 
 const BASE = (process.env.BENCH_URL ?? "http://127.0.0.1:3000").replace(/\/$/, "");
@@ -36,7 +39,7 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? (SMOKE ? 8 : 32));
 const SHOPPERS = Number(process.env.BENCH_SHOPPERS ?? (SMOKE ? 10 : 120));
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? (SMOKE ? 5 : 50));
 const DATABASE_URL = process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/storefront";
-const ONLY = new Set((process.env.BENCH_ONLY ?? "pages,api,cart,orders").split(",").map((g) => g.trim()));
+const ONLY = new Set((process.env.BENCH_ONLY ?? "pages,api,cart,orders,drain").split(",").map((g) => g.trim()));
 const LIGHTHOUSE = !process.env.BENCH_ONLY || ONLY.has("lighthouse");
 const STEADY_S = Number(process.env.BENCH_STEADY_S ?? (SMOKE ? 3 : 10));
 const LIGHTHOUSE_RUNS = Number(process.env.BENCH_LIGHTHOUSE_RUNS ?? (SMOKE ? 1 : 3));
@@ -186,7 +189,7 @@ async function main() {
   }
   if (ONLY.has("cart")) await cartRow(products.body.items.filter((p) => p.id !== product.id && p.stock >= 50));
   if (ONLY.has("orders")) await orderRows(product);
-  // Worker drain row goes here (scripts/bench/drain.ts, in another change).
+  if (ONLY.has("drain")) rows.push(await drainRow({ databaseUrl: DATABASE_URL, smoke: SMOKE }));
 
   const webPid = Number(process.env.BENCH_WEB_PID) || listener(Number(new URL(BASE).port || 80));
   const workerPid = Number(process.env.BENCH_WORKER_PID) || listener(Number(process.env.WORKER_HTTP_PORT ?? 9464));

@@ -1,12 +1,17 @@
 import type { EventHandler } from "../../lib/application/shared";
+import type { Services } from "../../lib/composition/root";
 import { NOTIFICATIONS_GROUP } from "./groups";
 import type { Notifications } from "../notifications";
 
-/** order.created → order confirmation email. */
-export function orderConfirmationEmailHandler(notifications: Notifications): EventHandler<"order.created"> {
+/** order.created → order confirmation email. A backlog is queued in batches, one transaction each. */
+export function orderConfirmationEmailHandler(
+  notifications: Notifications,
+  queueOrderConfirmations: Services["queueOrderConfirmations"],
+): EventHandler<"order.created"> {
   return {
     topic: "order.created",
     group: NOTIFICATIONS_GROUP,
     handle: (event, signal) => notifications.sendOrderConfirmation(event, signal),
+    handleBatch: (events, signal) => queueOrderConfirmations(events, signal),
   };
 }

@@ -101,3 +101,119 @@ export function makeReserveStock(deps: {
     }, signal);
   };
 }
+
+/** What a batch reservation needs to know of an order: read under its row lock. */
+export interface ReservableOrder {
+  id: string;
+  userId: string;
+  status: Order["status"];
+  version: number;
+  lines: readonly { productId: string; quantity: number }[];
+}
+
+/** One order's decision in a batch, written by `applyReservations`. */
+export interface ReservationDecision {
+  update: StatusUpdate;
+  /** The ledger rows of a reservation, in the order they apply (empty when the order is refused). */
+  movements: readonly { productId: string; delta: number; stockAfter: number; orderId: string }[];
+}
+
+export interface ReserveStockBatchRepos {
+  processed: {
+    /** Marks the events handled; returns those that were not marked before. */
+    markProcessedMany(consumer: string, eventIds: readonly string[], signal?: AbortSignal): Promise<ReadonlySet<string>>;
+  };
+  inventory: {
+    /** Locks the orders (ascending id, before any product) until the transaction ends; missing ones are left out. */
+    lockOrdersForReservation(orderIds: readonly string[], signal?: AbortSignal): Promise<ReservableOrder[]>;
+    /** Locks the products in ascending id order (as `reserve` does) and returns their stock. */
+    lockStock(productIds: readonly string[], signal?: AbortSignal): Promise<Map<string, number>>;
+    /**
+     * Writes the decisions: each product's final stock, every ledger row in
+     * order, each order's status (compare-and-set on version, throws when one
+     * changed) and its timeline entry.
+     */
+    applyReservations(decisions: readonly ReservationDecision[], signal?: AbortSignal): Promise<void>;
+  };
+  outbox: { appendMany(events: readonly DomainEvent[], signal?: AbortSignal): Promise<void> };
+}
+
+/**
+ * reserveStock for many order.created events in one transaction: what the
+ * worker does when a backlog arrives. Each event has exactly the effect it
+ * would have alone, taken in the given order: marked processed, its order
+ * reserved (all lines or none) or cancelled for want of stock, with the same
+ * events in the outbox. Lock order is the single path's, widened: all the
+ * orders (ascending id), then all the products (ascending id).
+ */
+export function makeReserveStockBatch(deps: {
+  uow: UnitOfWork<ReserveStockBatchRepos>;
+  ids: IdGenerator;
+  clock: Clock;
+  reservationTtlMs: number;
+}) {
+  return function reserveStockBatch(events: readonly DomainEvent<"order.created">[], signal?: AbortSignal): Promise<ReserveOutcome[]> {
+    return deps.uow.run(async ({ processed, inventory, outbox }) => {
+      const fresh = await processed.markProcessedMany(
+        INVENTORY_CONSUMER,
+        events.map((e) => e.id),
+        signal,
+      );
+      const wanted = events.filter((e) => fresh.has(e.id)).map((e) => e.payload.orderId);
+      const orders = new Map((await inventory.lockOrdersForReservation(wanted, signal)).map((o) => [o.id, { ...o }]));
+      const pending = [...orders.values()].filter((o) => o.status === "pending");
+      const stock = await inventory.lockStock([...new Set(pending.flatMap((o) => o.lines.map((l) => l.productId)))], signal);
+
+      const now = deps.clock.now();
+      const seen = new Set<string>();
+      const decisions: ReservationDecision[] = [];
+      const outgoing: DomainEvent[] = [];
+      const outcomes = events.map((event): ReserveOutcome => {
+        // A redelivery, or the same event twice in this batch.
+        if (!fresh.has(event.id) || seen.has(event.id)) return "duplicate";
+        seen.add(event.id);
+        const order = orders.get(event.payload.orderId);
+        if (!order || order.status !== "pending") return "skipped";
+        const lines = lockOrder(order.lines);
+        const short = lines.some((l) => (stock.get(l.productId) ?? 0) < l.quantity);
+        if (!short) {
+          const changes: StockChange[] = lines.map((l) => {
+            const after = stock.get(l.productId)! - l.quantity;
+            stock.set(l.productId, after);
+            return { productId: l.productId, delta: -l.quantity, stock: after };
+          });
+          const to = transition(order.status, "stock_reserved");
+          decisions.push({
+            update: { orderId: order.id, from: order.status, to, expectedVersion: order.version, reservedUntil: new Date(now.getTime() + deps.reservationTtlMs) },
+            movements: changes.map((c) => ({ productId: c.productId, delta: c.delta, stockAfter: c.stock, orderId: order.id })),
+          });
+          outgoing.push(
+            makeEvent("inventory.updated", {
+              id: deps.ids.uuid(),
+              aggregateType: "order",
+              aggregateId: order.id,
+              occurredAt: now,
+              payload: { reason: "reservation", orderId: order.id, changes },
+            }),
+          );
+          // A later event of this order in the batch finds it decided, as it would in its own transaction.
+          order.status = to;
+          order.version += 1;
+          return "reserved";
+        }
+        const to = transition(order.status, "cancelled");
+        decisions.push({
+          update: { orderId: order.id, from: order.status, to, cancellationReason: "out_of_stock", expectedVersion: order.version },
+          movements: [],
+        });
+        outgoing.push(orderCancelledEvent(order, { id: deps.ids.uuid(), at: now, reason: "out_of_stock", stockReserved: false }));
+        order.status = to;
+        order.version += 1;
+        return "rejected";
+      });
+      await inventory.applyReservations(decisions, signal);
+      await outbox.appendMany(outgoing, signal);
+      return outcomes;
+    }, signal);
+  };
+}

@@ -153,3 +153,41 @@ export function makeNotifications(deps: { uow: UnitOfWork<NotificationsRepos>; i
       enqueueOnce(event.id, "welcome", () => welcomeEmail(event, deps.shopUrl), signal),
   };
 }
+
+export interface NotificationsBatchRepos {
+  processed: {
+    /** Marks the events handled; returns those that were not marked before. */
+    markProcessedMany(consumer: string, eventIds: readonly string[], signal?: AbortSignal): Promise<ReadonlySet<string>>;
+  };
+  outgoingEmails: { enqueueMany(emails: readonly NewOutgoingEmail[], signal?: AbortSignal): Promise<void> };
+}
+
+/**
+ * Order confirmations for many order.created events in one transaction (a
+ * backlog): the same processed marks and queued emails as
+ * sendOrderConfirmation one by one, in two statements. A redelivered event, or
+ * one that appears twice in the batch, queues nothing more.
+ */
+export function makeQueueOrderConfirmations(deps: { uow: UnitOfWork<NotificationsBatchRepos>; ids: IdGenerator; shopUrl: string }) {
+  const messageIdHost = new URL(deps.shopUrl).hostname;
+  return function queueOrderConfirmations(events: readonly DomainEvent<"order.created">[], signal?: AbortSignal): Promise<EnqueueOutcome[]> {
+    return deps.uow.run(async ({ processed, outgoingEmails }) => {
+      const fresh = await processed.markProcessedMany(
+        NOTIFICATIONS_CONSUMER,
+        events.map((e) => e.id),
+        signal,
+      );
+      const seen = new Set<string>();
+      const emails: NewOutgoingEmail[] = [];
+      const outcomes = events.map((event): EnqueueOutcome => {
+        if (!fresh.has(event.id) || seen.has(event.id)) return "duplicate";
+        seen.add(event.id);
+        const id = deps.ids.uuid();
+        emails.push({ id, eventId: event.id, kind: "order_confirmation", message: { ...orderConfirmationEmail(event, deps.shopUrl), messageId: `<${id}@${messageIdHost}>` } });
+        return "queued";
+      });
+      await outgoingEmails.enqueueMany(emails, signal);
+      return outcomes;
+    }, signal);
+  };
+}

@@ -22,7 +22,10 @@ const schema = z.object({
   SMTP_URL: z.url().default("smtp://127.0.0.1:1025"),
   MAIL_FROM: z.string().min(3).default("Storefront <shop@example.com>"),
   APP_URL: z.url().default("http://localhost:3000"),
-  OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
+  /** Events the relay claims and publishes per round (one sendBatch); a backlog drains in rounds of this size (ADR 012). */
+  OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(500),
+  /** Relay loops per worker: while one waits for the broker, another claims and marks rows (ADR 012). */
+  OUTBOX_RELAY_CONCURRENCY: z.coerce.number().int().min(1).max(8).default(2),
   /** The relay's safety-net poll; new events wake it at once through LISTEN/NOTIFY. */
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(2_000),
   /** Sent outbox rows are kept this long (for audit and replay), then pruned. */
@@ -37,6 +40,11 @@ const schema = z.object({
   /** Attempts per event before it goes to its topic's dead-letter topic. */
   CONSUMER_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
   CONSUMER_BACKOFF_MS: z.coerce.number().int().min(1).max(60_000).default(200),
+  /**
+   * Messages of one partition a consumer handles together (one transaction for
+   * handlers that take batches; see ADR 012). 0: one message at a time.
+   */
+  CONSUMER_BATCH_SIZE: z.coerce.number().int().min(0).max(5_000).default(500),
   /**
    * What this worker instance runs (comma-separated): relay, consumers, emails,
    * jobs (reservation expiry and pruning). Default: everything.

@@ -1,4 +1,6 @@
-import type { ReservationResult, StockChange } from "../../application/inventory/reserve-stock";
+import type { ReservableOrder, ReservationDecision, ReservationResult, StockChange } from "../../application/inventory/reserve-stock";
+import { AppError } from "../../domain/errors";
+import type { OrderStatus } from "../../domain/order";
 import type { Db } from "./prisma-client";
 
 /** Why a product's stock changed: the ledger's reason column. */
@@ -68,6 +70,89 @@ export class PrismaInventoryRepository {
       changes.push({ productId: l.productId, delta: -l.quantity, stock });
     }
     return { ok: true, changes };
+  }
+
+  /**
+   * A batch reservation's orders, locked in ascending id order with FOR UPDATE
+   * (what lockById takes), read with their lines. Orders are locked before any
+   * product, as in the single path.
+   */
+  async lockOrdersForReservation(orderIds: readonly string[]): Promise<ReservableOrder[]> {
+    if (orderIds.length === 0) return [];
+    const ids = [...new Set(orderIds)].sort();
+    const orders = await this.db.$queryRaw<{ id: string; user_id: string; status: OrderStatus; version: number }[]>`
+      SELECT id::text, user_id::text, status::text AS status, version FROM orders WHERE id = ANY(${ids}::uuid[]) ORDER BY id FOR UPDATE`;
+    if (orders.length === 0) return [];
+    const lines = await this.db.$queryRaw<{ order_id: string; product_id: string; quantity: number }[]>`
+      SELECT order_id::text, product_id::text, quantity FROM order_items WHERE order_id = ANY(${orders.map((o) => o.id)}::uuid[])`;
+    const byOrder = new Map<string, { productId: string; quantity: number }[]>();
+    for (const l of lines) {
+      const list = byOrder.get(l.order_id) ?? [];
+      list.push({ productId: l.product_id, quantity: l.quantity });
+      byOrder.set(l.order_id, list);
+    }
+    return orders.map((o) => ({ id: o.id, userId: o.user_id, status: o.status, version: o.version, lines: byOrder.get(o.id) ?? [] }));
+  }
+
+  /** Locks the products in ascending id order, FOR NO KEY UPDATE as `reserve` does (see there why not FOR UPDATE). */
+  async lockStock(productIds: readonly string[]): Promise<Map<string, number>> {
+    if (productIds.length === 0) return new Map();
+    const ids = [...new Set(productIds)].sort();
+    const rows = await this.db.$queryRaw<{ id: string; stock: number }[]>`
+      SELECT id::text, stock FROM products WHERE id = ANY(${ids}::uuid[]) ORDER BY id FOR NO KEY UPDATE`;
+    return new Map(rows.map((r) => [r.id, r.stock]));
+  }
+
+  /**
+   * A batch reservation's writes in two statements, whatever its size (they
+   * run while the batch holds its product locks, so round trips count): the
+   * ledger rows in the order given (the chain trigger checks each against the
+   * row before it, earlier rows of the same statement included) with each
+   * product's stock set to its last stock_after; then each order's status
+   * with a compare-and-set on its version, and its timeline entry. The
+   * products and orders must be locked by this transaction already.
+   */
+  async applyReservations(decisions: readonly ReservationDecision[]): Promise<void> {
+    if (decisions.length === 0) return;
+    const movements = decisions.flatMap((d) => d.movements);
+    if (movements.length > 0) {
+      const last = new Map<string, number>();
+      for (const m of movements) last.set(m.productId, m.stockAfter);
+      await this.db.$executeRaw`
+        WITH ledger AS (
+          INSERT INTO stock_movements (product_id, delta, stock_after, reason, order_id)
+          SELECT product_id, delta, stock_after, 'reservation'::"StockMovementReason", order_id
+          FROM unnest(${movements.map((m) => m.productId)}::uuid[], ${movements.map((m) => m.delta)}::int[],
+                      ${movements.map((m) => m.stockAfter)}::int[], ${movements.map((m) => m.orderId)}::uuid[])
+               WITH ORDINALITY AS m(product_id, delta, stock_after, order_id, n)
+          ORDER BY n
+          RETURNING 1)
+        UPDATE products AS p SET stock = v.stock, updated_at = now()
+        FROM unnest(${[...last.keys()]}::uuid[], ${[...last.values()]}::int[]) AS v(id, stock)
+        WHERE p.id = v.id`;
+    }
+    const u = decisions.map((d) => d.update);
+    const rows = await this.db.$queryRaw<{ n: number }[]>`
+      WITH changed AS (
+        UPDATE orders AS o
+        SET status = v.next::"OrderStatus", cancellation_reason = v.reason, version = o.version + 1,
+            reserved_until = CASE WHEN v.has_until THEN v.until ELSE o.reserved_until END, updated_at = now()
+        FROM unnest(${u.map((x) => x.orderId)}::uuid[], ${u.map((x) => x.from)}::text[], ${u.map((x) => x.to)}::text[],
+                    ${u.map((x) => x.expectedVersion)}::int[], ${u.map((x) => x.cancellationReason ?? null)}::text[],
+                    ${u.map((x) => x.reservedUntil !== undefined)}::boolean[], ${u.map((x) => x.reservedUntil?.toISOString() ?? null)}::timestamptz[])
+             AS v(id, prev, next, version, reason, has_until, until)
+        WHERE o.id = v.id AND o.status = v.prev::"OrderStatus" AND o.version = v.version
+        RETURNING o.id, o.status, o.cancellation_reason),
+      timeline AS (
+        INSERT INTO order_status_changes (id, order_id, status, reason)
+        SELECT gen_random_uuid(), id, status, cancellation_reason FROM changed
+        RETURNING 1)
+      SELECT count(*)::int AS n FROM changed`;
+    const updated = rows[0]?.n ?? 0;
+    if (updated !== u.length) {
+      // Throwing rolls the whole batch back; the consumer then takes its events one by one.
+      throw new AppError("conflict", `${u.length - updated} of ${u.length} orders changed concurrently during a batch reservation`);
+    }
   }
 
   /** Gives stock back with its ledger rows; rows are updated (and so locked) in ascending product id order. */

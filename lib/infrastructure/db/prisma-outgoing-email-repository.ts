@@ -27,21 +27,24 @@ export class PrismaOutgoingEmailRepository implements OutgoingEmails, OutgoingEm
   constructor(private readonly db: Db) {}
 
   async enqueue(email: NewOutgoingEmail): Promise<void> {
+    await this.enqueueMany([email]);
+  }
+
+  async enqueueMany(emails: readonly NewOutgoingEmail[]): Promise<void> {
+    if (emails.length === 0) return;
     // One email per (event, kind) even if the processed mark was ever pruned
     // and the event came again: the second insert is a no-op, not an error.
     await this.db.outgoingEmail.createMany({
-      data: [
-        {
-          id: email.id,
-          eventId: email.eventId,
-          kind: email.kind,
-          recipient: email.message.to,
-          subject: email.message.subject,
-          textBody: email.message.text,
-          htmlBody: email.message.html,
-          messageId: email.message.messageId,
-        },
-      ],
+      data: emails.map((email) => ({
+        id: email.id,
+        eventId: email.eventId,
+        kind: email.kind,
+        recipient: email.message.to,
+        subject: email.message.subject,
+        textBody: email.message.text,
+        htmlBody: email.message.html,
+        messageId: email.message.messageId,
+      })),
       skipDuplicates: true,
     });
   }

@@ -14,6 +14,23 @@ export class PrismaProcessedEventRepository implements ProcessedEvents {
     return inserted === 1;
   }
 
+  /**
+   * Marks many events handled in one statement; returns the ids that were not
+   * marked before (the others are redeliveries). Ids are inserted in sorted
+   * order, so two transactions marking overlapping sets wait on each other in
+   * the same order instead of deadlocking.
+   */
+  async markProcessedMany(consumer: string, eventIds: readonly string[]): Promise<ReadonlySet<string>> {
+    if (eventIds.length === 0) return new Set();
+    const ids = [...new Set(eventIds)].sort();
+    const rows = await this.db.$queryRaw<{ event_id: string }[]>`
+      INSERT INTO processed_events (consumer, event_id, processed_at)
+      SELECT ${consumer}, id, now() FROM unnest(${ids}::uuid[]) WITH ORDINALITY AS e(id, n) ORDER BY n
+      ON CONFLICT (consumer, event_id) DO NOTHING
+      RETURNING event_id::text`;
+    return new Set(rows.map((r) => r.event_id));
+  }
+
   async isProcessed(consumer: string, eventId: string): Promise<boolean> {
     const row = await this.db.processedEvent.findUnique({
       where: { consumer_eventId: { consumer, eventId } },

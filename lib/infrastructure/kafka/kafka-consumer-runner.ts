@@ -2,7 +2,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import type { Consumer, IHeaders, Kafka, KafkaMessage } from "kafkajs";
 import type { DeadLetters, EventHandler } from "../../application/shared";
 import { describeCauses } from "../../domain/errors";
-import type { Topic } from "../../domain/events";
+import type { DomainEvent, Topic } from "../../domain/events";
 import { decodeEvent } from "./envelope";
 import { LazyProducer } from "./lazy-producer";
 import { deadLetterTopic } from "./topics";
@@ -26,6 +26,17 @@ export interface ConsumerOptions {
   /** Where unreadable messages go: the topic's `.dlq` topic and the dead_letters table. */
   deadLetterQueue: DeadLetterQueue;
   metrics?: ConsumerMetrics;
+  /**
+   * When set, the consumer takes whole fetched batches (kafkajs eachBatch) and
+   * handles up to this many messages of a partition at a time: in one call of
+   * the handler's handleBatch (one transaction) when it has one, else
+   * concurrently across message keys (one key's messages in order). The
+   * partition's offset is committed once every message of the chunk is done.
+   * Unset: one message at a time (eachMessage).
+   */
+  batchSize?: number;
+  /** Batch mode, handlers without handleBatch (or after a batch failed): how many keys are handled at once per partition. */
+  keyConcurrency?: number;
 }
 
 /** Headers a dead-lettered message carries besides its own. */
@@ -121,6 +132,10 @@ export interface ConsumerMetrics {
   processed(group: string, topic: string, seconds: number): void;
   failedAttempt(group: string, topic: string): void;
   deadLettered(group: string, topic: string, reason: "unreadable" | "failed"): void;
+  /** Batch mode: a chunk of `size` messages of one partition done and committed. */
+  batch?(group: string, topic: string, size: number, seconds: number): void;
+  /** Batch mode: a handleBatch call failed, so its events are handled one by one. */
+  batchFellBack?(group: string, topic: string): void;
 }
 
 /**
@@ -228,9 +243,6 @@ export class KafkaConsumerRunner {
 
   private async launch(): Promise<void> {
     const { options } = this;
-    const signal = this.abort.signal;
-    const maxAttempts = options.maxAttempts ?? 5;
-    const base = options.baseBackoffMs ?? 200;
     const consumer = this.newConsumer();
     this.consumer = consumer;
     const { CRASH, STOP, GROUP_JOIN } = consumer.events;
@@ -247,6 +259,34 @@ export class KafkaConsumerRunner {
     await consumer.connect();
     // A new group starts at the beginning: events published before it first ran are not skipped.
     await consumer.subscribe({ topics: [...this.byTopic.keys()], fromBeginning: true });
+    if (options.batchSize) {
+      const batchSize = options.batchSize;
+      await consumer.run({
+        autoCommit: false,
+        // Offsets are resolved chunk by chunk, after each chunk committed; a
+        // batch left early (shutdown, rebalance) resumes after the last of them.
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: options.concurrency,
+        eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+          const { topic, partition } = batch;
+          const handler = this.byTopic.get(topic);
+          if (!handler) throw new Error(`[${this.group}] no handler for topic ${topic}`);
+          for (let start = 0; start < batch.messages.length; start += batchSize) {
+            // Stopping or rebalancing: what is not started stays uncommitted and comes again.
+            if (!isRunning() || isStale()) return;
+            const chunk = batch.messages.slice(start, start + batchSize);
+            const started = performance.now();
+            await this.handleChunk(topic, partition, handler, chunk, heartbeat);
+            const last = chunk[chunk.length - 1]!.offset;
+            await consumer.commitOffsets([{ topic, partition, offset: (BigInt(last) + 1n).toString() }]);
+            resolveOffset(last);
+            options.metrics?.batch?.(this.group, handler.topic, chunk.length, (performance.now() - started) / 1000);
+            await heartbeat();
+          }
+        },
+      });
+      return;
+    }
     await consumer.run({
       autoCommit: false,
       partitionsConsumedConcurrently: options.concurrency,
@@ -254,44 +294,134 @@ export class KafkaConsumerRunner {
         const handler = this.byTopic.get(topic);
         if (!handler) throw new Error(`[${this.group}] no handler for topic ${topic}`);
         const next = (BigInt(message.offset) + 1n).toString();
-        const deadLetter = async (error: unknown, reason: "unreadable" | "failed") => {
-          // Throws when the dead-letter topic or table cannot take it: then the
-          // offset stays uncommitted and the message is tried again.
-          await options.deadLetterQueue.send({ topic, partition, group: this.group, message, error }, signal);
-          options.metrics?.deadLettered(this.group, handler.topic, reason);
-          await consumer.commitOffsets([{ topic, partition, offset: next }]);
-        };
-        let event;
-        try {
-          event = decodeEvent(handler.topic, message.value);
-        } catch (error) {
-          options.logger.error(`[${this.group}] dead-lettering unreadable message ${topic}/${partition}@${message.offset}: ${describeCauses(error)}`);
-          await deadLetter(error, "unreadable");
-          return;
-        }
-        const started = performance.now();
-        for (let attempt = 1; ; attempt++) {
-          try {
-            await handler.handle(event, signal);
-            break;
-          } catch (error) {
-            options.metrics?.failedAttempt(this.group, handler.topic);
-            // Shutting down: leave it uncommitted; the group redelivers it.
-            if (signal.aborted) throw new Error(`[${this.group}] event ${event.id} interrupted by shutdown`, { cause: error });
-            if (attempt >= maxAttempts) {
-              options.logger.error(`[${this.group}] event ${event.id} failed ${attempt} times, dead-lettering it: ${describeCauses(error)}`);
-              await deadLetter(new Error(`failed ${attempt} times`, { cause: error }), "failed");
-              return;
-            }
-            options.logger.error(`[${this.group}] event ${event.id} attempt ${attempt} failed, retrying: ${describeCauses(error)}`);
-            await sleep(Math.random() * Math.min(30_000, base * 2 ** (attempt - 1)), signal);
-            await heartbeat();
-          }
-        }
+        const outcome = await this.handleMessage(topic, partition, handler, message, heartbeat);
         await consumer.commitOffsets([{ topic, partition, offset: next }]);
-        options.metrics?.processed(this.group, handler.topic, (performance.now() - started) / 1000);
+        if (outcome.processedSeconds !== undefined) options.metrics?.processed(this.group, handler.topic, outcome.processedSeconds);
       },
     });
+  }
+
+  /** Dead-letters a message; throws when the dead-letter topic or table cannot take it (then nothing may be committed). */
+  private async deadLetter(topic: string, partition: number, handler: EventHandler<Topic>, message: KafkaMessage, error: unknown, reason: "unreadable" | "failed") {
+    await this.options.deadLetterQueue.send({ topic, partition, group: this.group, message, error }, this.abort.signal);
+    this.options.metrics?.deadLettered(this.group, handler.topic, reason);
+  }
+
+  /**
+   * One message: decoded, handled with retries, dead-lettered when unreadable or
+   * failing for good. Resolves when the offset may be committed (the caller
+   * commits); throws when it may not (shutdown mid-handler, dead letter refused).
+   */
+  private async handleMessage(
+    topic: string,
+    partition: number,
+    handler: EventHandler<Topic>,
+    message: KafkaMessage,
+    heartbeat: () => Promise<void>,
+    decoded?: DomainEvent<Topic>,
+  ): Promise<{ processedSeconds?: number }> {
+    const { options } = this;
+    const signal = this.abort.signal;
+    const maxAttempts = options.maxAttempts ?? 5;
+    const base = options.baseBackoffMs ?? 200;
+    let event = decoded;
+    if (!event) {
+      try {
+        event = decodeEvent(handler.topic, message.value);
+      } catch (error) {
+        options.logger.error(`[${this.group}] dead-lettering unreadable message ${topic}/${partition}@${message.offset}: ${describeCauses(error)}`);
+        await this.deadLetter(topic, partition, handler, message, error, "unreadable");
+        return {};
+      }
+    }
+    const started = performance.now();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await handler.handle(event, signal);
+        return { processedSeconds: (performance.now() - started) / 1000 };
+      } catch (error) {
+        options.metrics?.failedAttempt(this.group, handler.topic);
+        // Shutting down: leave it uncommitted; the group redelivers it.
+        if (signal.aborted) throw new Error(`[${this.group}] event ${event.id} interrupted by shutdown`, { cause: error });
+        if (attempt >= maxAttempts) {
+          options.logger.error(`[${this.group}] event ${event.id} failed ${attempt} times, dead-lettering it: ${describeCauses(error)}`);
+          await this.deadLetter(topic, partition, handler, message, new Error(`failed ${attempt} times`, { cause: error }), "failed");
+          return {};
+        }
+        options.logger.error(`[${this.group}] event ${event.id} attempt ${attempt} failed, retrying: ${describeCauses(error)}`);
+        await sleep(Math.random() * Math.min(30_000, base * 2 ** (attempt - 1)), signal);
+        await heartbeat();
+      }
+    }
+  }
+
+  /**
+   * Batch mode: every message of `chunk` (one partition, in offset order) done,
+   * or a throw (nothing of the chunk may be committed then; what was done is
+   * redelivered and recognised by processed_events).
+   *
+   * Unreadable messages are dead-lettered. The rest go to handleBatch in one
+   * call when the handler has it: all of them take effect in one transaction,
+   * or none. If that throws, they are handled one by one, so one poison event
+   * is retried and dead-lettered alone. One by one means: messages with the
+   * same key (an order's events) strictly in offset order, different keys
+   * concurrently.
+   */
+  private async handleChunk(topic: string, partition: number, handler: EventHandler<Topic>, chunk: readonly KafkaMessage[], heartbeat: () => Promise<void>): Promise<void> {
+    const { options } = this;
+    const signal = this.abort.signal;
+    const readable: { message: KafkaMessage; event: DomainEvent<Topic> }[] = [];
+    for (const message of chunk) {
+      try {
+        readable.push({ message, event: decodeEvent(handler.topic, message.value) });
+      } catch (error) {
+        options.logger.error(`[${this.group}] dead-lettering unreadable message ${topic}/${partition}@${message.offset}: ${describeCauses(error)}`);
+        await this.deadLetter(topic, partition, handler, message, error, "unreadable");
+      }
+    }
+    if (readable.length === 0) return;
+    if (handler.handleBatch && readable.length > 1) {
+      const started = performance.now();
+      try {
+        await handler.handleBatch(
+          readable.map((r) => r.event),
+          signal,
+        );
+        const seconds = (performance.now() - started) / 1000;
+        for (let i = 0; i < readable.length; i++) options.metrics?.processed(this.group, handler.topic, seconds);
+        return;
+      } catch (error) {
+        if (signal.aborted) throw new Error(`[${this.group}] a batch of ${readable.length} events was interrupted by shutdown`, { cause: error });
+        options.metrics?.batchFellBack?.(this.group, handler.topic);
+        options.logger.error(`[${this.group}] a batch of ${readable.length} events on ${topic}/${partition} failed, handling them one by one: ${describeCauses(error)}`);
+      }
+    }
+    // One lane per key, in offset order; a message without a key is a lane of its own.
+    const lanes = new Map<string, typeof readable>();
+    for (const r of readable) {
+      const key = r.message.key ? `k:${r.message.key.toString("hex")}` : `o:${r.message.offset}`;
+      const lane = lanes.get(key) ?? [];
+      lane.push(r);
+      lanes.set(key, lane);
+    }
+    const queue = [...lanes.values()];
+    let failure: { error: unknown } | null = null;
+    const worker = async () => {
+      for (let lane = queue.shift(); lane && !failure; lane = queue.shift()) {
+        for (const { message, event } of lane) {
+          try {
+            const outcome = await this.handleMessage(topic, partition, handler, message, heartbeat, event);
+            if (outcome.processedSeconds !== undefined) options.metrics?.processed(this.group, handler.topic, outcome.processedSeconds);
+          } catch (error) {
+            // The chunk will not be committed; stop starting new work in it.
+            failure ??= { error };
+            return;
+          }
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(options.keyConcurrency ?? 8, queue.length) }, worker));
+    if (failure) throw (failure as { error: unknown }).error;
   }
 
   /** Stops fetching, lets in-flight handlers finish and commit, then leaves the group. */

@@ -337,6 +337,9 @@ export class MetricsRegistry {
   }
 }
 
+/** Sizes of batches (events), for the consumer and relay batch histograms. */
+const BATCH_BUCKETS = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000];
+
 /** The worker's metrics, all named here so dashboards have one place to look. */
 export interface WorkerMetrics {
   readonly registry: MetricsRegistry;
@@ -452,5 +455,33 @@ export function createRateLimitMetrics(registry: MetricsRegistry = new MetricsRe
       "Sign-in attempts refused because Redis did not answer (sign-in limits fail closed): nobody can sign in while this rises.",
       limit,
     ),
+  };
+}
+
+/** How much the worker does per batch while it drains a backlog (ADR 012). Registered beside the worker's metrics, on the same registry. */
+export interface WorkerBatchMetrics {
+  /** storefront_worker_consumer_batch_events{group,topic}: messages of one partition handled and committed together (batch mode). */
+  readonly consumerBatchEvents: Histogram;
+  /** storefront_worker_consumer_batch_fallbacks_total{group,topic}: batches whose transaction failed, so their events went one by one. */
+  readonly consumerBatchFallbacks: Counter;
+  /** storefront_worker_outbox_batch_events: events per relay round (one sendBatch each). */
+  readonly outboxBatchEvents: Histogram;
+}
+
+export function createWorkerBatchMetrics(registry: MetricsRegistry): WorkerBatchMetrics {
+  const event = ["group", "topic"] as const;
+  return {
+    consumerBatchEvents: registry.histogram(
+      "storefront_worker_consumer_batch_events",
+      "Messages of one partition a consumer handled and committed together (batch mode); small batches under a backlog mean little is fetched at once.",
+      event,
+      BATCH_BUCKETS,
+    ),
+    consumerBatchFallbacks: registry.counter(
+      "storefront_worker_consumer_batch_fallbacks_total",
+      "Batches whose one transaction failed, so their events were handled one by one (a poison event, a conflict); a steady rise costs throughput.",
+      event,
+    ),
+    outboxBatchEvents: registry.histogram("storefront_worker_outbox_batch_events", "Events the relay published per round (one sendBatch each).", [], BATCH_BUCKETS),
   };
 }
