@@ -421,11 +421,18 @@ async function sessionCookie(email: string, password: string): Promise<string> {
 /** name=value of each cookie a response sets. */
 const cookiePairs = (res: Response) => res.headers.getSetCookie().map((c) => c.split(";")[0]!);
 
-/** Fails unless /cart with this cookie is the shopper's own cart: their address in the header and a link to each of their lines. */
+/**
+ * Fails unless /cart with this cookie is the shopper's own signed-in cart: a link to each of
+ * their lines and the way to checkout a signed-in shopper gets (a guest's goes through sign-in).
+ * The header's address is not in the page (the browser asks /api/header), so that is checked there.
+ */
 async function expectSignedInCart(shopper: { email: string; slugs: string[]; cookie: string }) {
+  const header = await fetch(`${BASE}/api/header`, { headers: { cookie: shopper.cookie, "x-forwarded-for": nextAddress() } });
+  const who = ((await header.json()) as { user: { email: string } | null }).user?.email;
+  if (who !== shopper.email) throw new Error(`/api/header with ${shopper.email}'s session cookie says ${who ?? "nobody"} is signed in`);
   const res = await fetch(`${BASE}/cart`, { headers: { cookie: shopper.cookie, "x-forwarded-for": nextAddress() } });
   const html = await res.text();
-  const missing = [shopper.email, ...shopper.slugs.map((slug) => `href="/products/${slug}"`)].filter((s) => !html.includes(s));
+  const missing = ['href="/checkout"', ...shopper.slugs.map((slug) => `href="/products/${slug}"`)].filter((s) => !html.includes(s));
   if (res.status !== 200 || missing.length > 0) throw new Error(`/cart with ${shopper.email}'s session cookie answered ${res.status} without ${missing.join(", ")}: not their signed-in cart`);
 }
 

@@ -23,7 +23,7 @@ const FileSystemCache = require("next/dist/server/lib/incremental-cache/file-sys
 const pg = require("pg");
 
 const CHANNEL = "catalog_changed";
-const TICK_MS = Number(process.env.PAGE_CACHE_TICK_MS ?? 400);
+const TICK_MS = 400;
 const FOLLOW_UP_TICKS = 2;
 const MAX_RETRY_MS = 30_000;
 
