@@ -45,12 +45,8 @@ export function VisitorProvider({ children }: { children: React.ReactNode }) {
   return <BridgeContext value={bridge}>{children}</BridgeContext>;
 }
 
-export function useCartCountBridge(): CartCountBridge {
-  return use(BridgeContext);
-}
-
-/** The ways to move the header's cart count from a cart form. */
-export function useCartCount(): CartCountControls {
+/** The header's cart count as cart forms move it (adjust, setCount); the header attaches itself to it. */
+export function useCartCount(): CartCountBridge {
   return use(BridgeContext);
 }
 

@@ -4,7 +4,7 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useEffect, useOptimistic, useState } from "react";
 import { ReturnLink } from "@/components/return-link";
-import { CartCountLink, useCartCountBridge, type HeaderSession } from "@/components/cart/cart-count";
+import { CartCountLink, useCartCount, type HeaderSession } from "@/components/cart/cart-count";
 import { CartFlash } from "@/components/cart/cart-flash";
 
 /**
@@ -16,7 +16,7 @@ import { CartFlash } from "@/components/cart/cart-flash";
  */
 export function SiteHeader({ signOut }: { signOut: () => Promise<void> }) {
   const pathname = usePathname();
-  const bridge = useCartCountBridge();
+  const bridge = useCartCount();
   const [session, setSession] = useState<HeaderSession | null>(null);
   const [count, setCount] = useState(0);
   const [shown, adjust] = useOptimistic(count, (current: number, delta: number) => Math.max(0, current + delta));

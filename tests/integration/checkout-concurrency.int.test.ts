@@ -1,9 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type pg from "pg";
-import { parseEventPayload, type DomainEvent } from "@/lib/domain/events";
 import { createTestDatabase, type TestDatabase } from "../support/db";
-import { insertProduct, insertUser, servicesFor, sqlPool, stockOf } from "../support/fixtures";
+import { insertProduct, insertUser, orderCreatedEvents as createdEvents, servicesFor, sqlPool, stockOf } from "../support/fixtures";
 import { userCartOwner } from "@/lib/domain/cart";
 import { SHIP_TO } from "../support/addresses";
 
@@ -23,22 +22,7 @@ afterAll(async () => {
   await db?.drop();
 });
 
-async function orderCreatedEvents(orderIds: string[]): Promise<DomainEvent<"order.created">[]> {
-  const { rows } = await pool.query(
-    `SELECT id, aggregate_type, aggregate_id, schema_version, payload, created_at
-     FROM outbox_events WHERE type = 'order.created' AND aggregate_id = ANY($1)`,
-    [orderIds],
-  );
-  return rows.map((r) => ({
-    id: r.id,
-    type: "order.created" as const,
-    version: r.schema_version,
-    aggregateType: r.aggregate_type,
-    aggregateId: r.aggregate_id,
-    occurredAt: r.created_at,
-    payload: parseEventPayload("order.created", r.schema_version, r.payload),
-  }));
-}
+const orderCreatedEvents = (orderIds: string[]) => createdEvents(pool, orderIds);
 
 async function shopperWithCart(lines: { productId: string; quantity: number }[]) {
   const user = await insertUser(pool);

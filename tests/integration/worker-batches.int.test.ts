@@ -2,10 +2,10 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type pg from "pg";
 import { userCartOwner } from "@/lib/domain/cart";
-import { makeEvent, parseEventPayload, type DomainEvent } from "@/lib/domain/events";
+import { makeEvent, type DomainEvent } from "@/lib/domain/events";
 import { SHIP_TO } from "../support/addresses";
 import { createTestDatabase, type TestDatabase } from "../support/db";
-import { insertProduct, insertUser, servicesFor, sqlPool } from "../support/fixtures";
+import { insertProduct, insertUser, orderCreatedEvents, servicesFor, sqlPool } from "../support/fixtures";
 
 let db: TestDatabase;
 let pool: pg.Pool;
@@ -24,17 +24,8 @@ afterAll(async () => {
 });
 
 async function createdEventOf(orderId: string): Promise<DomainEvent<"order.created">> {
-  const { rows } = await pool.query(`SELECT id, aggregate_type, aggregate_id, schema_version, payload, created_at FROM outbox_events WHERE type = 'order.created' AND aggregate_id = $1`, [orderId]);
-  const r = rows[0];
-  return {
-    id: r.id,
-    type: "order.created",
-    version: r.schema_version,
-    aggregateType: r.aggregate_type,
-    aggregateId: r.aggregate_id,
-    occurredAt: r.created_at,
-    payload: parseEventPayload("order.created", r.schema_version, r.payload),
-  };
+  const [event] = await orderCreatedEvents(pool, [orderId]);
+  return event!;
 }
 
 /** Places an order of the given lines for a new shopper and returns its order.created event. */

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
+import { parseEventPayload, type DomainEvent } from "@/lib/domain/events";
 import { loadEnv } from "@/lib/infrastructure/config/env";
 import { createServices } from "@/lib/composition/root";
 
@@ -55,4 +56,22 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
     await new Promise((r) => setTimeout(r, everyMs));
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`, { cause: last });
+}
+
+/** The order.created events the outbox holds for these orders, read back as the relay would publish them. */
+export async function orderCreatedEvents(pool: pg.Pool, orderIds: string[]): Promise<DomainEvent<"order.created">[]> {
+  const { rows } = await pool.query(
+    `SELECT id, aggregate_type, aggregate_id, schema_version, payload, created_at
+     FROM outbox_events WHERE type = 'order.created' AND aggregate_id = ANY($1)`,
+    [orderIds],
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    type: "order.created" as const,
+    version: r.schema_version,
+    aggregateType: r.aggregate_type,
+    aggregateId: r.aggregate_id,
+    occurredAt: r.created_at,
+    payload: parseEventPayload("order.created", r.schema_version, r.payload),
+  }));
 }
