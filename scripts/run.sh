@@ -66,8 +66,9 @@ fi
 npx tsx scripts/db/migrate.ts
 npx tsx prisma/seed.ts
 npx next build
-start_background web .local/web.log node_modules/.bin/next start -p "$PORT"
-start_background worker .local/worker.log node --import tsx workers/main.ts
+NODE_OPTIONS="$(heap_options "${WEB_HEAP_MB:-192}") ${NODE_OPTIONS:-}" start_background web .local/web.log node_modules/.bin/next start -p "$PORT"
+# shellcheck disable=SC2046 # two options, split on purpose
+start_background worker .local/worker.log node $(heap_options "${WORKER_HEAP_MB:-128}") --import tsx workers/main.ts
 wait_for_url "http://127.0.0.1:$PORT/api/health" 60 web
 cat <<MSG
 

@@ -86,6 +86,16 @@ start_background() {
   echo "[$name] started (pid $!, log $logfile)"
 }
 
+# heap_options MB: Node options for a long-running process of this shop. V8 otherwise
+# grows the old generation towards a quarter of the machine's memory and keeps what it
+# grew (the web held ~500 MB of RSS around 84 MB of live objects); the cap keeps it near
+# what is used. The young generation is named too, because a small old-space cap alone
+# also shrinks it, and the extra scavenges cost ~30 % of a request's CPU
+# (docs/decisions/012-performance.md, "Memory").
+heap_options() {
+  echo "--max-old-space-size=$1 --max-semi-space-size=16"
+}
+
 # wait_for_url URL SECONDS NAME
 wait_for_url() {
   local url="$1" seconds="$2" name="$3" deadline=$((SECONDS + $2))
