@@ -8,6 +8,14 @@ import { fileURLToPath } from "node:url";
  */
 export const LISTING_PARAMS = ["q", "category", "minPrice", "maxPrice", "inStock", "sort", "page"];
 const noListingParams = LISTING_PARAMS.map((key) => ({ type: /** @type {const} */ ("query"), key }));
+const noListingParamsBut = (kept) => noListingParams.filter((p) => p.key !== kept);
+/**
+ * A search alone (what the search box submits) whose text can stand in a path
+ * segment as it is: the text is the key, after "q~" (app/products/listing-key.ts).
+ * Any other search goes through proxy.ts (its matcher takes exactly the rest).
+ */
+export const PLAIN_SEARCH = String.raw`[^/?#%\\\x00-\x1f\x7f]+`;
+const search = { type: /** @type {const} */ ("query"), key: "q", value: `(?<q>${PLAIN_SEARCH})` };
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {
@@ -15,12 +23,15 @@ const nextConfig = {
   serverExternalPackages: ["@node-rs/argon2", "pg", "@prisma/adapter-pg", "ioredis"],
   allowedDevOrigins: ["127.0.0.1"],
   poweredByHeader: false,
-  // The plain listings, without running proxy.ts (which costs about as much as serving the cached page).
+  // The plain listings and a plain search, without running proxy.ts (which costs about as
+  // much as serving the cached page); proxy.ts's matcher leaves these to the rewrites.
   async rewrites() {
     return {
       beforeFiles: [
         { source: "/", missing: noListingParams, destination: "/catalog-view/all/~" },
         { source: "/categories/:slug", missing: noListingParams, destination: "/catalog-view/category/:slug/~" },
+        { source: "/", has: [search], missing: noListingParamsBut("q"), destination: "/catalog-view/all/q~:q" },
+        { source: "/categories/:slug", has: [search], missing: noListingParamsBut("q"), destination: "/catalog-view/category/:slug/q~:q" },
       ],
       afterFiles: [],
       fallback: [],

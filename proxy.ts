@@ -31,18 +31,20 @@ export function proxy(request: NextRequest): NextResponse {
   return NextResponse.rewrite(new URL(`/catalog-view/category/${slug}/${listingKey(search)}`, url));
 }
 
-// Only listings with a query come here; next.config.js rewrites the plain ones.
+// Only listings with a query come here; next.config.js rewrites the plain ones, and a
+// search alone whose text fits in a path segment (PLAIN_SEARCH there): the q entries
+// take the other searches, exactly (tests/unit/listing-key.test.ts).
 // (Matchers must be literals: one per listing parameter and path.)
 export const config = {
   matcher: [
-    { source: "/", has: [{ type: "query", key: "q" }] },
+    { source: "/", has: [{ type: "query", key: "q", value: "(?:|[\\s\\S]*[/?#%\\\\\\x00-\\x1f\\x7f][\\s\\S]*)" }] },
     { source: "/", has: [{ type: "query", key: "category" }] },
     { source: "/", has: [{ type: "query", key: "minPrice" }] },
     { source: "/", has: [{ type: "query", key: "maxPrice" }] },
     { source: "/", has: [{ type: "query", key: "inStock" }] },
     { source: "/", has: [{ type: "query", key: "sort" }] },
     { source: "/", has: [{ type: "query", key: "page" }] },
-    { source: "/categories/:slug", has: [{ type: "query", key: "q" }] },
+    { source: "/categories/:slug", has: [{ type: "query", key: "q", value: "(?:|[\\s\\S]*[/?#%\\\\\\x00-\\x1f\\x7f][\\s\\S]*)" }] },
     { source: "/categories/:slug", has: [{ type: "query", key: "category" }] },
     { source: "/categories/:slug", has: [{ type: "query", key: "minPrice" }] },
     { source: "/categories/:slug", has: [{ type: "query", key: "maxPrice" }] },

@@ -14,6 +14,11 @@ export const LISTING_PARAMS = ["q", "category", "minPrice", "maxPrice", "inStock
 
 /** The segment for "no query"; base64url never produces "~". */
 const EMPTY = "~";
+/**
+ * A search alone whose text fits in a path segment is rewritten by
+ * next.config.js (no proxy.ts on the way) to this prefix and the text itself.
+ */
+const PLAIN_SEARCH = "q~";
 
 export function listingKey(search: URLSearchParams): string {
   const kept = new URLSearchParams();
@@ -25,6 +30,17 @@ export function listingKey(search: URLSearchParams): string {
 /** The search params a key stands for; a key that is not one of ours stands for none. */
 export function searchParamsOfKey(key: string): RawSearchParams {
   const out: RawSearchParams = {};
+  if (key.startsWith(PLAIN_SEARCH) && key.length <= 4000) {
+    // The segment arrives percent-encoded, as the rewrite put the text into the path.
+    const text = key.slice(PLAIN_SEARCH.length);
+    let q = text;
+    try {
+      q = decodeURIComponent(text);
+    } catch {
+      // Not encoded after all (the internal path typed by hand): taken as it is.
+    }
+    return q === "" ? out : { q };
+  }
   if (key === EMPTY || !/^[A-Za-z0-9_-]{1,4000}$/.test(key)) return out;
   for (const [name, value] of new URLSearchParams(Buffer.from(key, "base64url").toString("utf8"))) {
     const seen = out[name];
