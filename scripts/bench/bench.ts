@@ -7,6 +7,8 @@
  *   BENCH_URL          the shop (default http://127.0.0.1:3000)
  *   BENCH_DURATION_S   seconds per load row (default 15; BENCH_SMOKE=1: 2)
  *   BENCH_CONNECTIONS  concurrent connections per load row (default 32)
+ *   BENCH_WARMUP_S     seconds of the same load before each load row, not counted (default 3; smoke: 1),
+ *                      so no row (the ceilings are the first) is measured on code not yet optimised
  *   BENCH_SHOPPERS     shoppers placing one order each on the hot product (default 120)
  *   BENCH_CONCURRENCY  orders placed (and paid) at once (default 50)
  *   DATABASE_URL       the shop's database, read-only here: placed → reserved latency
@@ -36,6 +38,7 @@ const BASE = (process.env.BENCH_URL ?? "http://127.0.0.1:3000").replace(/\/$/, "
 const SMOKE = process.env.BENCH_SMOKE === "1";
 const DURATION = Number(process.env.BENCH_DURATION_S ?? (SMOKE ? 2 : 15));
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? (SMOKE ? 8 : 32));
+const WARMUP_S = Number(process.env.BENCH_WARMUP_S ?? (SMOKE ? 1 : 3));
 const SHOPPERS = Number(process.env.BENCH_SHOPPERS ?? (SMOKE ? 10 : 120));
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? (SMOKE ? 5 : 50));
 const DATABASE_URL = process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/storefront";
@@ -68,22 +71,25 @@ const nextAddress = () => {
 };
 
 async function load(name: string, pathname: string, options: { headers?: () => Record<string, string>; method?: "GET" | "POST"; body?: () => string; against?: Row["against"] } = {}) {
-  const result = await autocannon({
-    url: BASE,
-    connections: CONNECTIONS,
-    duration: DURATION,
-    requests: [
-      {
-        method: options.method ?? "GET",
-        path: pathname,
-        setupRequest: (req) => ({
-          ...req,
-          headers: { ...req.headers, "x-forwarded-for": nextAddress(), ...(options.headers?.() ?? {}), ...(options.body ? { "content-type": "application/json" } : {}) },
-          ...(options.body ? { body: options.body() } : {}),
-        }),
-      },
-    ],
-  });
+  const run = (duration: number) =>
+    autocannon({
+      url: BASE,
+      connections: CONNECTIONS,
+      duration,
+      requests: [
+        {
+          method: options.method ?? "GET",
+          path: pathname,
+          setupRequest: (req) => ({
+            ...req,
+            headers: { ...req.headers, "x-forwarded-for": nextAddress(), ...(options.headers?.() ?? {}), ...(options.body ? { "content-type": "application/json" } : {}) },
+            ...(options.body ? { body: options.body() } : {}),
+          }),
+        },
+      ],
+    });
+  if (WARMUP_S > 0) await run(WARMUP_S);
+  const result = await run(DURATION);
   const errors = result.errors + result.timeouts + result.non2xx;
   const row: Row = { name, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors, against: options.against };
   rows.push(row);
