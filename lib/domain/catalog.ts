@@ -1,5 +1,5 @@
 import { AppError } from "./errors";
-import { MAX_AMOUNT_MINOR, type Money } from "./money";
+import { currencyDecimals, MAX_AMOUNT_MINOR, type Money } from "./money";
 
 /** A product's or category's slug: lowercase words joined by single hyphens (as URLs show them). */
 export const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
@@ -89,10 +89,7 @@ export function effectiveSort(sort: ProductSort | undefined, hasText: boolean): 
 // Pure string and integer arithmetic: a float never holds an amount.
 // ---------------------------------------------------------------------------
 
-/** Number of decimals of a currency's minor unit (USD 2, JPY 0), from Intl as formatMoney does. */
-export function currencyDecimals(currency: string): number {
-  return new Intl.NumberFormat("en-US", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
-}
+export { currencyDecimals };
 
 const DECIMAL = /^(\d+)(?:\.(\d*))?$/;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatMoney, money, multiply, sum } from "./money";
+import { currencyDecimals, formatMoney, money, multiply, sum, type Money } from "./money";
 
 describe("money", () => {
   it("keeps amounts as integer minor units", () => {
@@ -21,5 +21,17 @@ describe("money", () => {
   it("formats with the currency's own number of decimals", () => {
     expect(formatMoney(money(1999, "USD"))).toBe("$19.99");
     expect(formatMoney(money(500, "JPY"))).toBe("¥500");
+  });
+
+  it("keeps one formatter per locale and currency without mixing them up", () => {
+    expect(formatMoney(money(1999, "USD"))).toBe("$19.99");
+    expect(formatMoney(money(1999, "USD"), "de-DE")).toBe("19,99\u00a0$");
+    expect(formatMoney(money(1999, "EUR"))).toBe("€19.99");
+    expect(formatMoney(money(1999, "USD"))).toBe("$19.99");
+    expect(currencyDecimals("JPY")).toBe(0);
+    expect(currencyDecimals("BHD")).toBe(3);
+    // A currency Intl does not know is refused every time, never remembered.
+    expect(() => formatMoney({ amountMinor: 1, currency: "US$" } as Money)).toThrow(RangeError);
+    expect(() => formatMoney({ amountMinor: 1, currency: "US$" } as Money)).toThrow(RangeError);
   });
 });

@@ -1,9 +1,8 @@
 import { z } from "zod";
+import { currencyDecimals } from "@/lib/domain/money";
 
 /** How many decimals a currency's major unit has (USD 2, JPY 0), counted as formatMoney counts them. */
-export function currencyDigits(currency: string): number {
-  return new Intl.NumberFormat("en-US", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
-}
+export const currencyDigits = currencyDecimals;
 
 /** 1250 USD → "12.50", 1250 JPY → "1250": an amount as the refund form shows and reads it. */
 export function majorUnitsText(amountMinor: number, currency: string): string {
