@@ -1,4 +1,4 @@
-import sharp, { type Metadata } from "sharp";
+import type { Metadata, Sharp, SharpOptions } from "sharp";
 import type { ImageContentType, ImageProcessor } from "../../application/admin/products";
 import { AppError } from "../../domain/errors";
 
@@ -7,6 +7,14 @@ export const IMAGE_MAX_SIDE = 2000;
 /** Refused outright: tiny "images" and decompression bombs. */
 const MIN_SIDE = 16;
 const MAX_INPUT_PIXELS = 50_000_000;
+
+/**
+ * sharp (libvips, ~25 MB of memory) is loaded by the first upload, not by
+ * whoever imports the composition: the worker never processes images, and a
+ * web instance may never be sent one.
+ */
+let loaded: Promise<(input: Uint8Array, options: SharpOptions) => Sharp> | undefined;
+const loadSharp = () => (loaded ??= import("sharp").then((m) => m.default));
 
 const FORMATS: Record<string, ImageContentType> = { jpeg: "image/jpeg", png: "image/png", webp: "image/webp" };
 
@@ -22,6 +30,7 @@ function refuse(message: string, cause?: unknown): never {
  */
 export class SharpImageProcessor implements ImageProcessor {
   async normalize(bytes: Uint8Array): Promise<{ bytes: Uint8Array; contentType: ImageContentType; width: number; height: number }> {
+    const sharp = await loadSharp();
     let meta: Metadata;
     try {
       meta = await sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS }).metadata();
