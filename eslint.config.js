@@ -11,7 +11,7 @@ const rule = (groups, message) => ["error", { patterns: [{ group: groups, messag
 
 export default tseslint.config(
   {
-    ignores: [".next/**", ".next-*/**", "node_modules/**", ".local/**", "lib/infrastructure/db/generated/**", "test-results/**", "playwright-report/**", "next-env.d.ts"],
+    ignores: [".next/**", ".next-*/**", "dist/**", "node_modules/**", ".local/**", "lib/infrastructure/db/generated/**", "test-results/**", "playwright-report/**", "next-env.d.ts"],
   },
   ...tseslint.configs.recommended,
   {

@@ -65,10 +65,10 @@ fi
 
 npx tsx scripts/db/migrate.ts
 npx tsx prisma/seed.ts
-npx next build
+npm run build # the pages and the worker's bundle (plain node runs it: no TypeScript loader in production)
 NODE_OPTIONS="$(heap_options "${WEB_HEAP_MB:-192}") ${NODE_OPTIONS:-}" start_background web .local/web.log node_modules/.bin/next start -p "$PORT"
 # shellcheck disable=SC2046 # two options, split on purpose
-start_background worker .local/worker.log node $(heap_options "${WORKER_HEAP_MB:-128}") --import tsx workers/main.ts
+start_background worker .local/worker.log node $(heap_options "${WORKER_HEAP_MB:-128}" 4) --enable-source-maps dist/worker/main.mjs
 wait_for_url "http://127.0.0.1:$PORT/api/health" 60 web
 cat <<MSG
 

@@ -86,14 +86,15 @@ start_background() {
   echo "[$name] started (pid $!, log $logfile)"
 }
 
-# heap_options MB: Node options for a long-running process of this shop. V8 otherwise
-# grows the old generation towards a quarter of the machine's memory and keeps what it
-# grew (the web held ~500 MB of RSS around 84 MB of live objects); the cap keeps it near
-# what is used. The young generation is named too, because a small old-space cap alone
-# also shrinks it, and the extra scavenges cost ~30 % of a request's CPU
-# (docs/decisions/012-performance.md, "Memory").
+# heap_options OLD_MB [SEMI_MB]: Node options for a long-running process of this shop.
+# V8 otherwise grows the old generation towards a quarter of the machine's memory and
+# keeps what it grew (the web held ~500 MB of RSS around 84 MB of live objects); the cap
+# keeps it near what is used. The young generation is named too: a small old-space cap
+# alone also shrinks it, and for the web the extra scavenges cost ~30 % of a request's
+# CPU (16 MB semi-spaces keep that cost away). The worker's drain showed no such cost
+# with 4 MB, which keeps ~55 MB less resident (docs/decisions/012-performance.md, "Memory").
 heap_options() {
-  echo "--max-old-space-size=$1 --max-semi-space-size=16"
+  echo "--max-old-space-size=$1 --max-semi-space-size=${2:-16}"
 }
 
 # wait_for_url URL SECONDS NAME

@@ -8,6 +8,7 @@ import { ensureTopics, TOPIC_SPECS } from "@/lib/infrastructure/kafka/topics";
 import { createKafka } from "@/lib/infrastructure/kafka/client";
 import { userCartOwner } from "@/lib/domain/cart";
 import { startSmtpSink, sinkConfigSchema, type SmtpSink } from "@/scripts/smtp-sink/smtp-sink";
+import { buildWorker } from "@/scripts/build-worker";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { eventually, insertProduct, insertUser, servicesFor, sqlPool } from "../support/fixtures";
 import { SHIP_TO } from "../support/addresses";
@@ -136,11 +137,16 @@ export interface WorkerProcess {
   output(): string;
 }
 
-/** Runs workers/main.ts as its own process, as production does, with its output in .local/test-reports. */
+/** The worker bundled from the current sources, once per test file (a fraction of a second), into a path of the tests' own. */
+const WORKER_BUNDLE = ".local/test-worker/main.mjs";
+let bundled: Promise<void> | undefined;
+
+/** Runs the worker as its own process, as production does (the bundle of npm run build), with its output in .local/test-reports. */
 async function spawnWorker(label: string, env: Record<string, string>): Promise<WorkerProcess> {
   mkdirSync(REPORTS, { recursive: true });
+  await (bundled ??= buildWorker(WORKER_BUNDLE));
   const log = createWriteStream(path.join(REPORTS, `fault-worker-${label}.log`), { flags: "a" });
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "workers/main.ts"], {
+  const child: ChildProcess = spawn(process.execPath, ["--enable-source-maps", WORKER_BUNDLE], {
     cwd: ROOT,
     env: { ...process.env, ...env, NODE_ENV: "production" },
     stdio: ["ignore", "pipe", "pipe"],
