@@ -39,7 +39,8 @@ export function searchParamsOfKey(key: string): RawSearchParams {
     } catch {
       // Not encoded after all (the internal path typed by hand): taken as it is.
     }
-    return q === "" ? out : { q };
+    // Blank means absent, as listingKey has it.
+    return q.trim() === "" ? out : { q };
   }
   if (key === EMPTY || !/^[A-Za-z0-9_-]{1,4000}$/.test(key)) return out;
   for (const [name, value] of new URLSearchParams(Buffer.from(key, "base64url").toString("utf8"))) {

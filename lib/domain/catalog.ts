@@ -89,8 +89,6 @@ export function effectiveSort(sort: ProductSort | undefined, hasText: boolean): 
 // Pure string and integer arithmetic: a float never holds an amount.
 // ---------------------------------------------------------------------------
 
-export { currencyDecimals };
-
 const DECIMAL = /^(\d+)(?:\.(\d*))?$/;
 
 /**

@@ -58,5 +58,7 @@ describe("catalog listing cache keys", () => {
     expect(searchParamsOfKey("q~%C3%A9")).toEqual({ q: "é" });
     expect(searchParamsOfKey("q~100%")).toEqual({ q: "100%" });
     expect(searchParamsOfKey("q~")).toEqual({});
+    // A blank search is no search, whichever way it came (listingKey drops it too).
+    expect(searchParamsOfKey("q~%20%20")).toEqual({});
   });
 });

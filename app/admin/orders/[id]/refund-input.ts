@@ -1,12 +1,9 @@
 import { z } from "zod";
 import { currencyDecimals } from "@/lib/domain/money";
 
-/** How many decimals a currency's major unit has (USD 2, JPY 0), counted as formatMoney counts them. */
-export const currencyDigits = currencyDecimals;
-
 /** 1250 USD → "12.50", 1250 JPY → "1250": an amount as the refund form shows and reads it. */
 export function majorUnitsText(amountMinor: number, currency: string): string {
-  const digits = currencyDigits(currency);
+  const digits = currencyDecimals(currency);
   if (digits === 0) return String(amountMinor);
   const scale = 10 ** digits;
   return `${Math.trunc(amountMinor / scale)}.${String(amountMinor % scale).padStart(digits, "0")}`;
@@ -19,7 +16,7 @@ export function majorUnitsText(amountMinor: number, currency: string): string {
  * is checked by the use case, under the order's lock.
  */
 export function refundAmountMinor(currency: string) {
-  const digits = currencyDigits(currency);
+  const digits = currencyDecimals(currency);
   const shape = digits === 0 ? /^(\d{1,10})$/ : new RegExp(`^(\\d{1,10})(?:\\.(\\d{1,${digits}}))?$`);
   const example = digits === 0 ? "1250" : `12.${"50".padEnd(digits, "0").slice(0, digits)}`;
   return z
