@@ -20,7 +20,20 @@ const search = { type: /** @type {const} */ ("query"), key: "q", value: `(?<q>${
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // Native and Node-only packages stay outside the server bundle.
-  serverExternalPackages: ["@node-rs/argon2", "pg", "@prisma/adapter-pg", "ioredis"],
+  // Loaded by Node, not bundled: one copy of the OpenTelemetry API and SDK per
+  // process, shared by instrumentation.ts, the routes and Prisma (ADR 013).
+  serverExternalPackages: [
+    "@node-rs/argon2",
+    "pg",
+    "@prisma/adapter-pg",
+    "ioredis",
+    "@opentelemetry/api",
+    "@opentelemetry/sdk-trace-node",
+    "@opentelemetry/resources",
+    "@opentelemetry/exporter-zipkin",
+    "@opentelemetry/instrumentation",
+    "@prisma/instrumentation",
+  ],
   allowedDevOrigins: ["127.0.0.1"],
   poweredByHeader: false,
   // The plain listings and a plain search, without running proxy.ts (which costs about as

@@ -55,6 +55,7 @@ import { RedisAttemptCounter, type WhenRedisFails } from "../infrastructure/secu
 import { RedisConnection } from "../infrastructure/redis/redis-connection";
 import { createRateLimitMetrics } from "../infrastructure/observability/metrics";
 import { FakePaymentProvider } from "../infrastructure/payments/fake-payment-provider";
+import { traced } from "../infrastructure/payments/traced-payment-provider";
 
 /** Hash of a random password nobody knows: verified against when an email is unknown. */
 const DUMMY_HASH = "$argon2id$v=19$m=19456,t=2,p=1$8cbtHsIBRATb5zuUisOlhg$b/h8iUbV+0K5HHQ9rvz8D1z7JEbMm+dCEJgAiIX50Ts";
@@ -105,7 +106,7 @@ export function createServices(env: Env = loadEnv(), overrides: { clock?: Clock;
     failWith: env.PAYMENTS_FAKE_FAIL,
     failFirst: env.PAYMENTS_FAKE_FAIL_FIRST,
   });
-  const provider = withTimeout(processor, env.PAYMENTS_TIMEOUT_MS);
+  const provider = withTimeout(traced(processor, "fake"), env.PAYMENTS_TIMEOUT_MS);
   const paymentQueue = new PrismaPaymentWorkQueue(prisma);
   const leaseMs = env.PAYMENTS_LEASE_SECONDS * 1000;
   const applyCharge = makeApplyCharge({ uow, ids, clock, leaseMs });

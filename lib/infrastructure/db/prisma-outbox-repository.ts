@@ -1,6 +1,7 @@
 import type { OutboxRelayStore, RelayBatch } from "../../application/outbox/relay-outbox";
 import type { DomainEvent, EventPayload, Topic } from "../../domain/events";
 import { AppError } from "../../domain/errors";
+import { carryTraceparent, traceparentFor } from "../observability/tracing";
 import type { Db, PrismaClient } from "./prisma-client";
 
 /** Writes outbox rows inside the caller's transaction. */
@@ -9,9 +10,9 @@ export class PrismaOutboxWriter {
 
   async append(event: DomainEvent): Promise<void> {
     await this.db.$executeRaw`
-      INSERT INTO outbox_events (id, aggregate_type, aggregate_id, type, schema_version, payload, created_at)
+      INSERT INTO outbox_events (id, aggregate_type, aggregate_id, type, schema_version, payload, created_at, trace_context)
       VALUES (${event.id}::uuid, ${event.aggregateType}, ${event.aggregateId}, ${event.type}, ${event.version},
-              ${JSON.stringify(event.payload)}::jsonb, ${event.occurredAt})`;
+              ${JSON.stringify(event.payload)}::jsonb, ${event.occurredAt}, ${traceparentFor({ aggregateId: event.aggregateId }) ?? null})`;
   }
 
   appendMany(events: readonly DomainEvent[]): Promise<void> {
@@ -24,16 +25,18 @@ export class PrismaOutboxWriter {
  * it, so one aggregate's events keep their order). Raw SQL over arrays: a
  * batch's rows are written while it holds its product locks, and the ORM's
  * per-row work for a few hundred JSON payloads cost more than the insert.
+ * Each row keeps the traceparent of the trace its aggregate is part of
+ * (a batch handler writes for many traces at once).
  */
 export async function appendOutboxEvents(db: Db, events: readonly DomainEvent[]): Promise<void> {
   if (events.length === 0) return;
   await db.$executeRaw`
-    INSERT INTO outbox_events (id, aggregate_type, aggregate_id, type, schema_version, payload, created_at)
-    SELECT id, aggregate_type, aggregate_id, type, schema_version, payload, created_at
+    INSERT INTO outbox_events (id, aggregate_type, aggregate_id, type, schema_version, payload, created_at, trace_context)
+    SELECT id, aggregate_type, aggregate_id, type, schema_version, payload, created_at, trace_context
     FROM unnest(${events.map((e) => e.id)}::uuid[], ${events.map((e) => e.aggregateType)}::text[], ${events.map((e) => e.aggregateId)}::text[],
                 ${events.map((e) => e.type)}::text[], ${events.map((e) => e.version)}::int[], ${events.map((e) => JSON.stringify(e.payload))}::jsonb[],
-                ${events.map((e) => e.occurredAt.toISOString())}::timestamptz[])
-         WITH ORDINALITY AS e(id, aggregate_type, aggregate_id, type, schema_version, payload, created_at, n)
+                ${events.map((e) => e.occurredAt.toISOString())}::timestamptz[], ${events.map((e) => traceparentFor({ aggregateId: e.aggregateId }) ?? null)}::text[])
+         WITH ORDINALITY AS e(id, aggregate_type, aggregate_id, type, schema_version, payload, created_at, trace_context, n)
     ORDER BY n`;
 }
 
@@ -46,6 +49,7 @@ type OutboxRow = {
   payload: unknown;
   created_at: Date;
   seq: bigint;
+  trace_context: string | null;
 };
 
 export class PrismaOutboxRelayStore implements OutboxRelayStore {
@@ -66,7 +70,7 @@ export class PrismaOutboxRelayStore implements OutboxRelayStore {
         // SKIP LOCKED: several relays run at once; each claims different rows
         // and none waits for another. seq is commit order per aggregate.
         const rows = await tx.$queryRaw<OutboxRow[]>`
-          SELECT id, aggregate_type, aggregate_id, type, schema_version, payload, created_at, seq
+          SELECT id, aggregate_type, aggregate_id, type, schema_version, payload, created_at, seq, trace_context
           FROM outbox_events WHERE sent_at IS NULL
           ORDER BY seq
           LIMIT ${limit}
@@ -90,15 +94,19 @@ export class PrismaOutboxRelayStore implements OutboxRelayStore {
         const held = rows.length - ready.length;
         if (ready.length === 0) return { sent: 0, held };
         const events = ready.map(
-          (r): DomainEvent => ({
-            id: r.id,
-            type: r.type as Topic,
-            version: r.schema_version,
-            aggregateType: r.aggregate_type,
-            aggregateId: r.aggregate_id,
-            occurredAt: r.created_at,
-            payload: r.payload as EventPayload<Topic>,
-          }),
+          (r): DomainEvent =>
+            carryTraceparent(
+              {
+                id: r.id,
+                type: r.type as Topic,
+                version: r.schema_version,
+                aggregateType: r.aggregate_type,
+                aggregateId: r.aggregate_id,
+                occurredAt: r.created_at,
+                payload: r.payload as EventPayload<Topic>,
+              },
+              r.trace_context,
+            ),
         );
         const readyIds = ready.map((r) => r.id);
         try {

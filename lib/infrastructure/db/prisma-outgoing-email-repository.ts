@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { ClaimedEmail, EmailClaim, OutgoingEmailQueue } from "../../application/notifications/email-dispatcher";
 import { EMAIL_KINDS, type NewOutgoingEmail, type OutgoingEmails } from "../../application/notifications/emails";
 import { AppError } from "../../domain/errors";
+import { carryTraceparent, traceparentFor } from "../observability/tracing";
 import type { Db } from "./prisma-client";
 
 // Rows come back from raw SQL untyped; a kind this code does not know is a bug to hear about, not to send.
@@ -16,6 +17,7 @@ const claimedRow = z.object({
   attempts: z.number().int(),
   locked_until: z.date(),
   in_doubt: z.boolean(),
+  trace_context: z.string().nullable(),
 });
 
 /**
@@ -44,6 +46,8 @@ export class PrismaOutgoingEmailRepository implements OutgoingEmails, OutgoingEm
         textBody: email.message.text,
         htmlBody: email.message.html,
         messageId: email.message.messageId,
+        // The trace of the event that asked for it: the sending joins it (ADR 013).
+        traceContext: traceparentFor({ eventId: email.eventId }) ?? null,
       })),
       skipDuplicates: true,
     });
@@ -68,7 +72,7 @@ export class PrismaOutgoingEmailRepository implements OutgoingEmails, OutgoingEm
           in_doubt_attempts = e.in_doubt_attempts + (due.previous_lease IS NOT NULL)::int
       FROM due WHERE e.id = due.id
       RETURNING e.id, e.kind, e.recipient, e.subject, e.text_body, e.html_body, e.message_id, e.attempts, e.locked_until,
-                due.previous_lease IS NOT NULL AS in_doubt`;
+                due.previous_lease IS NOT NULL AS in_doubt, e.trace_context`;
     return rows.map((raw) => {
       const parsed = claimedRow.safeParse(raw);
       if (!parsed.success) throw new AppError("internal", "an outgoing email row does not have the expected shape", { cause: parsed.error });
@@ -79,7 +83,8 @@ export class PrismaOutgoingEmailRepository implements OutgoingEmails, OutgoingEm
         attempts: r.attempts,
         lockedUntil: r.locked_until,
         inDoubt: r.in_doubt,
-        message: { to: r.recipient, subject: r.subject, text: r.text_body, html: r.html_body, messageId: r.message_id },
+        // The mailer sends it in a span of the trace that queued it.
+        message: carryTraceparent({ to: r.recipient, subject: r.subject, text: r.text_body, html: r.html_body, messageId: r.message_id }, r.trace_context),
       };
     });
   }

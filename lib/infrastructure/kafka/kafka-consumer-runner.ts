@@ -3,6 +3,17 @@ import type { Consumer, IHeaders, Kafka, KafkaMessage } from "kafkajs";
 import type { DeadLetters, EventHandler } from "../../application/shared";
 import { describeCauses } from "../../domain/errors";
 import type { DomainEvent, Topic } from "../../domain/events";
+import {
+  context,
+  contextFromTraceparent,
+  recordError,
+  runInBatchTraceScope,
+  SpanKind,
+  trace,
+  tracer,
+  type Context,
+  type Span,
+} from "../observability/tracing";
 import { decodeEvent } from "./envelope";
 import { LazyProducer } from "./lazy-producer";
 import { deadLetterTopic } from "./topics";
@@ -58,6 +69,13 @@ function headersAsText(headers: IHeaders | undefined): Record<string, string | s
     out[name] = Array.isArray(value) ? value.map((v) => v.toString()) : value.toString();
   }
   return out;
+}
+
+/** The trace a message belongs to: its traceparent header (the relay's producer span), else a new one. */
+function messageContext(message: KafkaMessage): Context {
+  const header = message.headers?.traceparent;
+  const value = header === undefined ? undefined : (Array.isArray(header) ? header[0] : header)?.toString();
+  return contextFromTraceparent(value);
 }
 
 /** The event id of an unreadable message, if any part of it says: its header, else its JSON's "id". */
@@ -320,6 +338,42 @@ export class KafkaConsumerRunner {
     heartbeat: () => Promise<void>,
     decoded?: DomainEvent<Topic>,
   ): Promise<{ processedSeconds?: number }> {
+    const span = this.consumerSpan(topic, partition, message);
+    try {
+      return await context.with(trace.setSpan(context.active(), span), () => this.handleInSpan(span, topic, partition, handler, message, heartbeat, decoded));
+    } finally {
+      span.end();
+    }
+  }
+
+  /** A consumer span per delivery, a child of the producer span that sent the message: a redelivery is a second one in the same trace. */
+  private consumerSpan(topic: string, partition: number, message: KafkaMessage, parent: Context = messageContext(message)): Span {
+    return tracer().startSpan(
+      `process ${topic}`,
+      {
+        kind: SpanKind.CONSUMER,
+        attributes: {
+          "messaging.system": "kafka",
+          "messaging.operation.type": "process",
+          "messaging.destination.name": topic,
+          "messaging.consumer.group.name": this.group,
+          "messaging.destination.partition.id": String(partition),
+          "messaging.kafka.offset": Number(message.offset),
+        },
+      },
+      parent,
+    );
+  }
+
+  private async handleInSpan(
+    span: Span,
+    topic: string,
+    partition: number,
+    handler: EventHandler<Topic>,
+    message: KafkaMessage,
+    heartbeat: () => Promise<void>,
+    decoded?: DomainEvent<Topic>,
+  ): Promise<{ processedSeconds?: number }> {
     const { options } = this;
     const signal = this.abort.signal;
     const maxAttempts = options.maxAttempts ?? 5;
@@ -329,11 +383,13 @@ export class KafkaConsumerRunner {
       try {
         event = decodeEvent(handler.topic, message.value);
       } catch (error) {
+        recordError(span, error);
         options.logger.error(`[${this.group}] dead-lettering unreadable message ${topic}/${partition}@${message.offset}: ${describeCauses(error)}`);
         await this.deadLetter(topic, partition, handler, message, error, "unreadable");
         return {};
       }
     }
+    span.setAttribute("messaging.message.id", event.id);
     const started = performance.now();
     for (let attempt = 1; ; attempt++) {
       try {
@@ -341,9 +397,12 @@ export class KafkaConsumerRunner {
         return { processedSeconds: (performance.now() - started) / 1000 };
       } catch (error) {
         options.metrics?.failedAttempt(this.group, handler.topic);
+        span.addEvent("attempt failed", { attempt, "exception.message": error instanceof Error ? error.message : String(error) });
         // Shutting down: leave it uncommitted; the group redelivers it.
         if (signal.aborted) throw new Error(`[${this.group}] event ${event.id} interrupted by shutdown`, { cause: error });
         if (attempt >= maxAttempts) {
+          recordError(span, error);
+          span.setAttribute("storefront.dead_lettered", true);
           options.logger.error(`[${this.group}] event ${event.id} failed ${attempt} times, dead-lettering it: ${describeCauses(error)}`);
           await this.deadLetter(topic, partition, handler, message, new Error(`failed ${attempt} times`, { cause: error }), "failed");
           return {};
@@ -382,18 +441,37 @@ export class KafkaConsumerRunner {
     if (readable.length === 0) return;
     if (handler.handleBatch && readable.length > 1) {
       const started = performance.now();
+      // One consumer span per message, each in its own trace; the batch's
+      // transaction runs in the first one's context, and what it writes for
+      // an event or an order goes into that event's trace (BatchTraceScope).
+      const spans = readable.map((r) => this.consumerSpan(topic, partition, r.message));
+      const byEventId = new Map<string, Context>();
+      const byAggregateId = new Map<string, Context>();
+      readable.forEach((r, i) => {
+        const ctx = trace.setSpan(context.active(), spans[i]!);
+        spans[i]!.setAttributes({ "messaging.message.id": r.event.id, "messaging.batch.message_count": readable.length });
+        byEventId.set(r.event.id, ctx);
+        byAggregateId.set(r.event.aggregateId, ctx);
+      });
       try {
-        await handler.handleBatch(
-          readable.map((r) => r.event),
-          signal,
+        await runInBatchTraceScope({ byEventId, byAggregateId }, () =>
+          context.with(byEventId.get(readable[0]!.event.id)!, () =>
+            handler.handleBatch!(
+              readable.map((r) => r.event),
+              signal,
+            ),
+          ),
         );
         const seconds = (performance.now() - started) / 1000;
         for (let i = 0; i < readable.length; i++) options.metrics?.processed(this.group, handler.topic, seconds);
         return;
       } catch (error) {
+        for (const span of spans) span.addEvent("batch failed; handled one by one", { "exception.message": error instanceof Error ? error.message : String(error) });
         if (signal.aborted) throw new Error(`[${this.group}] a batch of ${readable.length} events was interrupted by shutdown`, { cause: error });
         options.metrics?.batchFellBack?.(this.group, handler.topic);
         options.logger.error(`[${this.group}] a batch of ${readable.length} events on ${topic}/${partition} failed, handling them one by one: ${describeCauses(error)}`);
+      } finally {
+        for (const span of spans) span.end();
       }
     }
     // One lane per key, in offset order; a message without a key is a lane of its own.

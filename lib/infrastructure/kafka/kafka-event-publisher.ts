@@ -1,6 +1,7 @@
 import { Partitioners, type Kafka } from "kafkajs";
 import type { EventPublisher } from "../../application/outbox/relay-outbox";
 import type { DomainEvent } from "../../domain/events";
+import { carriedTraceparent, contextFromTraceparent, recordError, SpanKind, trace, traceparentOf, tracer, type Span } from "../observability/tracing";
 import { encodeEvent } from "./envelope";
 import { LazyProducer } from "./lazy-producer";
 
@@ -25,19 +26,50 @@ export class KafkaEventPublisher implements EventPublisher {
     );
   }
 
+  /**
+   * Each event is sent in a producer span of the trace that wrote it (the
+   * traceparent its outbox row kept), and the message carries that span's
+   * traceparent in its headers for the consumers to continue.
+   */
   async publish(events: readonly DomainEvent[], signal?: AbortSignal): Promise<void> {
     if (events.length === 0) return;
     const byTopic = new Map<string, ReturnType<typeof encodeEvent>[]>();
+    const spans: Span[] = [];
     for (const e of events) {
       const topic = this.topicPrefix + e.type;
       const list = byTopic.get(topic) ?? [];
-      list.push(encodeEvent(e));
+      const message = encodeEvent(e);
+      const span = tracer().startSpan(
+        `publish ${topic}`,
+        {
+          kind: SpanKind.PRODUCER,
+          attributes: {
+            "messaging.system": "kafka",
+            "messaging.operation.type": "send",
+            "messaging.destination.name": topic,
+            "messaging.message.id": e.id,
+            "messaging.kafka.message.key": e.aggregateId,
+          },
+        },
+        contextFromTraceparent(carriedTraceparent(e)),
+      );
+      spans.push(span);
+      const traceparent = traceparentOf(trace.setSpan(contextFromTraceparent(undefined), span));
+      if (traceparent) message.headers.traceparent = traceparent;
+      list.push(message);
       byTopic.set(topic, list);
     }
-    await this.producer.send(
-      (producer) => producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) }),
-      signal,
-    );
+    try {
+      await this.producer.send(
+        (producer) => producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) }),
+        signal,
+      );
+    } catch (error) {
+      for (const span of spans) recordError(span, error);
+      throw error;
+    } finally {
+      for (const span of spans) span.end();
+    }
   }
 
   close(): Promise<void> {
