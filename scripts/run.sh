@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs the shop: the storefront (Next.js) and the worker, plus what they need on
 # this machine. PostgreSQL must be running (it says how to start it if not);
-# Redis, Kafka and the SMTP sink are started here unless already running, or
-# unless REDIS_URL / KAFKA_BROKERS / SMTP_URL point elsewhere. Ctrl-C stops
-# everything it started.
+# Redis, Kafka, the SMTP sink and Zipkin (traces) are started here unless
+# already running, or unless REDIS_URL / KAFKA_BROKERS / SMTP_URL /
+# OTEL_EXPORTER_ZIPKIN_ENDPOINT point elsewhere (OTEL_EXPORTER_ZIPKIN_ENDPOINT=""
+# exports no traces and starts no Zipkin). Ctrl-C stops everything it started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/lib/services.sh
@@ -15,6 +16,9 @@ export DATABASE_URL="${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/storef
 export KAFKA_BROKERS="${KAFKA_BROKERS:-127.0.0.1:9092}"
 export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
 export SMTP_URL="${SMTP_URL:-smtp://127.0.0.1:1025}"
+# Where the web and the worker send spans; set but empty: no export (hence "-", not ":-").
+ZIPKIN_LOCAL_URL="http://127.0.0.1:${ZIPKIN_PORT:-9411}"
+export OTEL_EXPORTER_ZIPKIN_ENDPOINT="${OTEL_EXPORTER_ZIPKIN_ENDPOINT-$ZIPKIN_LOCAL_URL/api/v2/spans}"
 export PORT="${PORT:-3000}"
 export APP_URL="${APP_URL:-http://localhost:$PORT}"
 export AUTH_TRUST_HOST="${AUTH_TRUST_HOST:-true}"
@@ -62,6 +66,14 @@ fi
 if [[ "$SMTP_URL" == "smtp://127.0.0.1:1025" ]]; then
   ensure_service smtp-sink scripts/smtp-sink/sink.sh
 fi
+if [[ "$OTEL_EXPORTER_ZIPKIN_ENDPOINT" == "$ZIPKIN_LOCAL_URL/api/v2/spans" ]]; then
+  ensure_service zipkin scripts/zipkin/zipkin.sh
+  TRACES="$ZIPKIN_LOCAL_URL/zipkin/ (Zipkin)"
+elif [[ -n "$OTEL_EXPORTER_ZIPKIN_ENDPOINT" ]]; then
+  TRACES="sent to $OTEL_EXPORTER_ZIPKIN_ENDPOINT"
+else
+  TRACES="not exported (OTEL_EXPORTER_ZIPKIN_ENDPOINT is empty)"
+fi
 
 npx tsx scripts/db/migrate.ts
 npx tsx prisma/seed.ts
@@ -75,9 +87,10 @@ cat <<MSG
   Storefront:   $APP_URL
   Admin:        $ADMIN_EMAIL
   Emails:       http://127.0.0.1:${SMTP_SINK_HTTP_PORT:-1080}/messages (the local SMTP sink)
+  Traces:       $TRACES
   Logs:         .local/web.log, .local/worker.log
 
-  Ctrl-C stops the shop (and Kafka / the SMTP sink if this started them).
+  Ctrl-C stops the shop (and Kafka / the SMTP sink / Zipkin if this started them).
 MSG
 # Exit (and stop everything) as soon as the web server or the worker dies.
 wait -n

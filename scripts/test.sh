@@ -38,6 +38,9 @@ ensure_postgres "$TEST_DATABASE_ADMIN_URL"
 ensure_redis "$REDIS_URL"
 ensure_service kafka scripts/kafka/kafka.sh
 ensure_service smtp-sink scripts/smtp-sink/sink.sh
+ensure_service zipkin scripts/zipkin/zipkin.sh
+# For tests that read back the spans the web and the worker sent.
+export ZIPKIN_URL="${ZIPKIN_URL:-http://127.0.0.1:${ZIPKIN_PORT:-9411}}"
 
 step "lint (includes the dependency rule)"
 npx eslint .
