@@ -28,6 +28,7 @@ import {
 } from "@opentelemetry/api";
 import type { Sampler, SamplingDecision } from "@opentelemetry/sdk-trace-node";
 import { z } from "zod";
+import { describeCauses } from "../../domain/errors";
 
 export const TRACER_NAME = "storefront";
 
@@ -203,7 +204,8 @@ export async function inSpan<T>(
 export function recordError(span: Span, error: unknown): void {
   if (!span.isRecording()) return;
   span.recordException(error instanceof Error ? error : String(error));
-  span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+  // The whole chain: the outer error is often a generic "transaction failed".
+  span.setStatus({ code: SpanStatusCode.ERROR, message: describeCauses(error).slice(0, 2_000) });
 }
 
 export { SpanKind, SpanStatusCode, context, trace, propagation, ROOT_CONTEXT };
