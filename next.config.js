@@ -19,8 +19,10 @@ const search = { type: /** @type {const} */ ("query"), key: "q", value: `(?<q>${
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {
-  // Native and Node-only packages stay outside the server bundle.
-  serverExternalPackages: ["@node-rs/argon2", "pg", "@prisma/adapter-pg", "ioredis"],
+  // Native and Node-only packages stay outside the server bundle. pino and pino-pretty are
+  // on Next's own list; @opentelemetry/api is not, and the logger must read the active span
+  // from the one copy the tracer provider registers with.
+  serverExternalPackages: ["@node-rs/argon2", "pg", "@prisma/adapter-pg", "ioredis", "@opentelemetry/api"],
   allowedDevOrigins: ["127.0.0.1"],
   poweredByHeader: false,
   // The plain listings and a plain search, without running proxy.ts (which costs about as
