@@ -27,6 +27,7 @@ const NEXT_BANNER = [
   /^\s*[✓·] [a-zA-Z]+$/, // one experiment per line (experimental.authInterrupts)
   /^\s*✓ Starting\.\.\.$/,
   /^\s*✓ Ready in \d+(\.\d+)?m?s$/,
+  /^\s*✓ Running next\.config\.js took \d+(\.\d+)?m?s$/,
 ];
 
 /** The string literals a source gives after `pattern`'s prefix, e.g. what `.fill(` is given. */
