@@ -19,7 +19,7 @@ const search = { type: /** @type {const} */ ("query"), key: "q", value: `(?<q>${
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {
-  // Native and Node-only packages stay outside the server bundle.
+  // Native and Node-only packages stay outside the server bundle (pino is on Next's own list).
   // Loaded by Node, not bundled: one copy of the OpenTelemetry API and SDK per
   // process, shared by instrumentation.ts, the routes and Prisma (ADR 013).
   serverExternalPackages: [

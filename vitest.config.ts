@@ -42,6 +42,14 @@ export default defineConfig({
           hookTimeout: 300_000,
         },
       },
+      {
+        resolve: { alias },
+        test: {
+          name: "logs",
+          // Reads the logs an end-to-end run left in .local/test-reports (scripts/test.sh runs it after the journeys).
+          include: ["tests/logs/**/*.test.ts"],
+        },
+      },
     ],
   },
 });

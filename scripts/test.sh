@@ -102,10 +102,14 @@ step "benchmark, smoke mode (proves npm run bench works; figures printed, nothin
 BENCH_SMOKE=1 BENCH_URL="http://127.0.0.1:$E2E_PORT" npx tsx scripts/bench/bench.ts
 stop_everything
 
+step "the journeys' logs: structured, and free of the secrets the journeys used"
+# After stop_everything, so the web, web2 and worker logs are complete.
+npx vitest run --project logs --reporter=default --reporter=json --outputFile="$REPORTS/logs.json" || logs_failed=1
+
 summary="$(node -e '
   const fs = require("fs");
   let passed = 0, failed = 0, skipped = 0;
-  for (const f of ["unit", "integration", "fault"]) {
+  for (const f of ["unit", "integration", "fault", "logs"]) {
     const r = JSON.parse(fs.readFileSync(`${process.argv[1]}/${f}.json`, "utf8"));
     passed += r.numPassedTests; failed += r.numFailedTests; skipped += r.numPendingTests + (r.numTodoTests ?? 0);
   }
@@ -114,4 +118,4 @@ summary="$(node -e '
   console.log(`tests: ${passed} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : ""));
 ' "$REPORTS")"
 printf '\n(all tests took %ss)\n%s\n' "$((SECONDS - t0))" "$summary"
-[[ -z "${e2e_failed:-}" ]]
+[[ -z "${e2e_failed:-}" && -z "${logs_failed:-}" ]]

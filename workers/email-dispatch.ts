@@ -1,4 +1,5 @@
 import type { EmailDispatcher } from "../lib/application/notifications/email-dispatcher";
+import type { LogFields } from "../lib/application/shared";
 import { runLoop, type Wakeup } from "./loop";
 
 /**
@@ -8,7 +9,7 @@ import { runLoop, type Wakeup } from "./loop";
  */
 export function runEmailDispatch(
   dispatcher: Pick<EmailDispatcher, "dispatchDue" | "nextDueAt">,
-  options: { batchSize: number; pollMs: number; wakeup: Wakeup; signal: AbortSignal; log: (message: string) => void },
+  options: { batchSize: number; pollMs: number; wakeup: Wakeup; signal: AbortSignal; log: (message: string, fields?: LogFields) => void },
 ): Promise<void> {
   return runLoop(
     "email dispatch",

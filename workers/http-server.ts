@@ -4,7 +4,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { describeCauses } from "../lib/domain/errors";
+import type { Logger } from "../lib/application/shared";
 
 /**
  * What the server needs of the metrics registry (MetricsRegistry in
@@ -26,7 +26,7 @@ export interface WorkerHttpServerOptions {
   host?: string;
   metrics: MetricsSource;
   health: () => Promise<HealthReport>;
-  log: { info(m: string): void; error(m: string): void };
+  log: Pick<Logger, "info" | "error">;
 }
 
 export interface WorkerHttpServer {
@@ -69,7 +69,7 @@ async function readiness(health: () => Promise<HealthReport>, log: WorkerHttpSer
       }),
     ]);
   } catch (error) {
-    log.error(`readiness check failed: ${describeCauses(error)}`);
+    log.error(`readiness check failed`, { err: error });
     return { ok: false, checks: { readiness: { ok: false, error: error instanceof Error ? error.message : String(error) } } };
   } finally {
     clearTimeout(timer);
@@ -99,7 +99,7 @@ export function startWorkerHttpServer(options: WorkerHttpServerOptions): Promise
       body = await metrics.render(gone.signal);
     } catch (error) {
       if (gone.signal.aborted) return;
-      log.error(`rendering metrics failed: ${describeCauses(error)}`);
+      log.error(`rendering metrics failed`, { err: error });
       return sendText(res, 500, "metrics unavailable");
     }
     if (!res.destroyed) send(res, 200, METRICS_CONTENT_TYPE, body);
@@ -107,7 +107,7 @@ export function startWorkerHttpServer(options: WorkerHttpServerOptions): Promise
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
-      log.error(`${req.method} ${req.url} failed: ${describeCauses(error)}`);
+      log.error(`${req.method} ${req.url} failed`, { err: error });
       if (!res.headersSent && !res.destroyed) sendText(res, 500, "internal error");
       else res.destroy();
     });
@@ -118,7 +118,7 @@ export function startWorkerHttpServer(options: WorkerHttpServerOptions): Promise
     server.once("error", onError);
     server.listen(options.port, options.host, () => {
       server.off("error", onError);
-      server.on("error", (error) => log.error(`worker HTTP server: ${describeCauses(error)}`));
+      server.on("error", (error) => log.error(`worker HTTP server`, { err: error }));
       const port = (server.address() as AddressInfo).port;
       log.info(`health and metrics on port ${port}`);
       let closing: Promise<void> | undefined;

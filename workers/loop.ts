@@ -1,5 +1,5 @@
 import { setTimeout as delay } from "node:timers/promises";
-import { describeCauses } from "../lib/domain/errors";
+import type { LogFields } from "../lib/application/shared";
 
 export interface Wakeup {
   /** Resolves when new work was announced (true) or after `ms` (false). */
@@ -24,7 +24,7 @@ const sleep = (ms: number, signal: AbortSignal) => delay(ms, undefined, { signal
 export async function runLoop(
   name: string,
   round: (signal: AbortSignal) => Promise<number>,
-  options: { signal: AbortSignal; log: (message: string) => void; wakeup?: Wakeup; onFailure?: () => void },
+  options: { signal: AbortSignal; log: (message: string, fields?: LogFields) => void; wakeup?: Wakeup; onFailure?: () => void },
 ): Promise<void> {
   const { signal } = options;
   let failures = 0;
@@ -36,7 +36,7 @@ export async function runLoop(
       if (signal.aborted) return;
       failures++;
       options.onFailure?.();
-      if (failures === 1 || failures % 20 === 0) options.log(`${name} (failure ${failures}): ${describeCauses(error)}`);
+      if (failures === 1 || failures % 20 === 0) options.log(`${name} (failure ${failures})`, { err: error });
       await sleep(Math.random() * Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** Math.min(failures, 10)), signal);
       continue;
     }

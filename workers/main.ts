@@ -7,18 +7,17 @@
  * takes longer than WORKER_SHUTDOWN_TIMEOUT_MS.
  */
 import { createServices } from "../lib/composition/root";
+import { createWorkerLogger } from "../lib/composition/logger";
 import { createWorkerAdapters } from "../lib/composition/worker";
-import { describeCauses } from "../lib/domain/errors";
 import { startWorkerHttpServer } from "./http-server";
 import { startWorker } from "./worker";
 
-const log = {
-  info: (m: string) => console.log(`${new Date().toISOString()} [worker ${process.pid}] ${m}`),
-  error: (m: string) => console.error(`${new Date().toISOString()} [worker ${process.pid}] ${m}`),
-};
+// JSON lines in production (service "storefront-worker", with the pid); an error goes
+// under `err` with its cause chain.
+const log = createWorkerLogger();
 
 async function main(): Promise<void> {
-  const services = createServices();
+  const services = createServices(undefined, { log });
   const { env } = services;
   const adapters = createWorkerAdapters(services, log);
   const worker = await startWorker(services, adapters, log);
@@ -57,7 +56,7 @@ async function main(): Promise<void> {
       await http.close();
       await services.close();
     } catch (error) {
-      log.error(`shutdown: ${describeCauses(error)}`);
+      log.error("shutdown failed", { err: error });
       process.exit(1);
     }
     clearTimeout(timer);
@@ -69,6 +68,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  log.error(`failed to start: ${describeCauses(error)}`);
+  log.error("failed to start", { err: error });
   process.exit(1);
 });

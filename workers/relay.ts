@@ -1,4 +1,5 @@
 import type { RelayBatch } from "../lib/application/outbox/relay-outbox";
+import type { LogFields } from "../lib/application/shared";
 import { runLoop, type Wakeup } from "./loop";
 
 /**
@@ -14,7 +15,7 @@ export function runRelay(
     pollMs: number;
     wakeup: Wakeup;
     signal: AbortSignal;
-    log: (message: string) => void;
+    log: (message: string, fields?: LogFields) => void;
     onPublished?: (count: number) => void;
     onFailure?: () => void;
   },

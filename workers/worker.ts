@@ -1,6 +1,6 @@
 import type { Services } from "../lib/composition/root";
 import type { createWorkerAdapters } from "../lib/composition/worker";
-import type { EventHandler } from "../lib/application/shared";
+import type { EventHandler, Logger } from "../lib/application/shared";
 import type { Topic } from "../lib/domain/events";
 import { INVENTORY_GROUP, NOTIFICATIONS_GROUP } from "./handlers/groups";
 import { orderConfirmationEmailHandler } from "./handlers/order-confirmation-email.handler";
@@ -26,7 +26,7 @@ export interface RunningWorker {
 }
 
 type Adapters = ReturnType<typeof createWorkerAdapters>;
-type Log = { info(m: string): void; error(m: string): void };
+type Log = Pick<Logger, "info" | "error">;
 
 const PRUNE_INTERVAL_MS = 10 * 60_000;
 

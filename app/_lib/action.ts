@@ -1,6 +1,7 @@
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { AppError, describeCauses, isAppError, type ErrorCode } from "@/lib/domain/errors";
+import { webLogger } from "@/lib/composition/logger";
+import { AppError, isAppError, type ErrorCode } from "@/lib/domain/errors";
 import type { User } from "@/lib/domain/user";
 import { getCurrentUser } from "./auth";
 
@@ -20,7 +21,7 @@ export function toFormState(error: unknown, values?: Record<string, string>): Fo
     const fieldErrors = Object.fromEntries(error.fields.map((f) => [f.path, f.message]));
     return { ok: false, message: MESSAGES[error.code] ?? error.message, fieldErrors, values };
   }
-  console.error(`server action failed: ${describeCauses(error)}`);
+  webLogger().error("server action failed", { err: error });
   return { ok: false, message: MESSAGES.internal, values };
 }
 

@@ -4,7 +4,7 @@ import { cache } from "react";
 import { z } from "zod";
 import { SESSION_TTL_SECONDS } from "@/lib/application/auth/sessions";
 import { describeMerge } from "@/lib/domain/cart";
-import { describeCauses } from "@/lib/domain/errors";
+import { webLogger } from "@/lib/composition/logger";
 import type { User } from "@/lib/domain/user";
 import { getServices } from "@/lib/composition/root";
 import { clientIp } from "./client-ip";
@@ -67,7 +67,7 @@ async function mergeGuestCartInto(userId: string): Promise<void> {
   } catch (error) {
     // The sign-in itself succeeded; the guest cart and its cookie stay, and the
     // next sign-in merges them.
-    console.error(`merging the guest cart failed: ${describeCauses(error)}`);
+    webLogger().error("merging the guest cart failed", { err: error });
   }
 }
 
@@ -82,7 +82,10 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
   logger: {
     error(error) {
       if ((error as { type?: unknown }).type === "CredentialsSignin") return;
-      console.error(`[auth] ${error.name}: ${error.message}`, error.cause ?? "");
+      webLogger().error(`[auth] ${error.name}`, { err: error });
+    },
+    warn(code) {
+      webLogger().warn(`[auth] ${code}`);
     },
   },
   session: { strategy: "jwt", maxAge: SESSION_TTL_SECONDS },

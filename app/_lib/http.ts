@@ -1,6 +1,7 @@
 import { NextResponse } from "next/server";
 import { z } from "zod";
-import { describeCauses, isAppError, type ErrorCode } from "@/lib/domain/errors";
+import { webLogger } from "@/lib/composition/logger";
+import { isAppError, type ErrorCode } from "@/lib/domain/errors";
 
 /** The HTTP status of each error code: the one mapping, used by every route wrapper. */
 export const STATUS: Record<ErrorCode, number> = {
@@ -68,7 +69,7 @@ export function route<Q extends z.ZodType, P extends z.ZodType>(
       if (isAppError(error) && error.code !== "internal") {
         return problem(STATUS[error.code], error.code, error.message, error.fields.length ? [...error.fields] : undefined);
       }
-      console.error(`route ${request.method} ${new URL(request.url).pathname} failed: ${describeCauses(error)}`);
+      webLogger().error(`route ${request.method} ${new URL(request.url).pathname} failed`, { err: error });
       return problem(500, "internal", "Something went wrong on our side.");
     }
   };

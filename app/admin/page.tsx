@@ -9,7 +9,8 @@ import { DashboardLowStock } from "@/components/admin/dashboard-low-stock";
 import { DashboardOrdersByStatus } from "@/components/admin/dashboard-orders-by-status";
 import { DashboardRevenueChart } from "@/components/admin/dashboard-revenue-chart";
 import { DashboardReconciliation, RECONCILIATION_LISTED } from "@/components/admin/dashboard-reconciliation";
-import { describeCauses, isAppError } from "@/lib/domain/errors";
+import { webLogger } from "@/lib/composition/logger";
+import { isAppError } from "@/lib/domain/errors";
 import type { User } from "@/lib/domain/user";
 
 export const metadata: Metadata = { title: "Dashboard" };
@@ -121,7 +122,7 @@ async function reconcile(admin: User) {
     return { result, currencyOf: new Map(listed.filter((e) => e !== null)) };
   } catch (error) {
     if (isAppError(error, "forbidden") || isAppError(error, "unauthenticated")) throw error;
-    console.error(`payments reconciliation failed: ${describeCauses(error)}`);
+    webLogger().error("payments reconciliation failed", { err: error });
     return null;
   }
 }

@@ -75,3 +75,24 @@ export interface EventHandler<T extends Topic = Topic> {
    */
   handleBatch?(events: readonly DomainEvent<T>[], signal: AbortSignal): Promise<unknown>;
 }
+
+/**
+ * Fields a log line carries beside its message. An error goes under `err`:
+ * the adapter logs it once, with its whole cause chain, so messages need not
+ * repeat it.
+ */
+export type LogFields = { readonly err?: unknown } & Readonly<Record<string, unknown>>;
+
+/**
+ * Where code reports what it cannot hand back to a caller (the port; the
+ * adapter is pino, lib/infrastructure/observability/logger.ts). The methods are
+ * bound: `log.error` may be passed where a function is wanted.
+ */
+export interface Logger {
+  debug(message: string, fields?: LogFields): void;
+  info(message: string, fields?: LogFields): void;
+  warn(message: string, fields?: LogFields): void;
+  error(message: string, fields?: LogFields): void;
+  /** A logger whose lines also carry `bindings` (e.g. `{ component: "kafkajs" }`). */
+  child(bindings: Readonly<Record<string, unknown>>): Logger;
+}

@@ -3,7 +3,7 @@
  * ./admin; they share these dependencies.
  */
 import type { CatalogCache } from "../application/catalog/catalog-cache";
-import type { Clock, IdGenerator } from "../application/shared";
+import type { Clock, IdGenerator, Logger } from "../application/shared";
 import type { Env } from "../infrastructure/config/env";
 import type { PrismaClient } from "../infrastructure/db/prisma-client";
 import type { PrismaUnitOfWork } from "../infrastructure/db/prisma-unit-of-work";
@@ -21,6 +21,7 @@ export interface AdminDeps {
   env: Env;
   /** Invalidate after every committed catalog write (other instances hear it through PostgreSQL). */
   catalogCache: CatalogCache;
+  log: Logger;
 }
 
 export function createAdminServices(deps: AdminDeps) {

@@ -4,7 +4,6 @@
  * infrastructure.
  */
 import { createHmac, randomBytes, randomUUID } from "node:crypto";
-import { describeCauses } from "../domain/errors";
 import pg from "pg";
 import { makeAuthenticate, SIGN_IN_LIMITS } from "../application/auth/authenticate";
 import { makeRegisterUser } from "../application/auth/register-user";
@@ -38,7 +37,8 @@ import { makeOrderQueries } from "../application/orders/order-queries";
 import { makePlaceOrder } from "../application/orders/place-order";
 import { makeQuoteCheckout } from "../application/orders/checkout-quote";
 import { makePruneOutbox, makeRelayOutbox } from "../application/outbox/relay-outbox";
-import { systemClock, type Clock, type IdGenerator } from "../application/shared";
+import { systemClock, type Clock, type IdGenerator, type Logger } from "../application/shared";
+import { webLogger } from "./logger";
 import { loadEnv, type Env } from "../infrastructure/config/env";
 import { PrismaCartRepository } from "../infrastructure/db/prisma-cart-repository";
 import { PrismaCategoryRepository } from "../infrastructure/db/prisma-category-repository";
@@ -60,7 +60,9 @@ import { traced } from "../infrastructure/payments/traced-payment-provider";
 /** Hash of a random password nobody knows: verified against when an email is unknown. */
 const DUMMY_HASH = "$argon2id$v=19$m=19456,t=2,p=1$8cbtHsIBRATb5zuUisOlhg$b/h8iUbV+0K5HHQ9rvz8D1z7JEbMm+dCEJgAiIX50Ts";
 
-export function createServices(env: Env = loadEnv(), overrides: { clock?: Clock; ids?: IdGenerator } = {}) {
+/** `log`: where the services report what they cannot return to a caller (default: the web process's logger). */
+export function createServices(env: Env = loadEnv(), overrides: { clock?: Clock; ids?: IdGenerator; log?: Logger } = {}) {
+  const log = overrides.log ?? webLogger();
   const prisma = createPrismaClient(env.DATABASE_URL, { poolSize: env.DATABASE_POOL_SIZE });
   const uow = new PrismaUnitOfWork(prisma);
   const clock = overrides.clock ?? systemClock;
@@ -71,7 +73,7 @@ export function createServices(env: Env = loadEnv(), overrides: { clock?: Clock;
   // (PostgreSQL NOTIFY). It connects on first use; the worker never reads the catalog.
   const catalogCache =
     env.CATALOG_CACHE_TTL_SECONDS > 0
-      ? new NotifiedCatalogCache({ databaseUrl: env.CATALOG_CACHE_LISTEN_URL ?? env.DATABASE_URL, ttlMs: env.CATALOG_CACHE_TTL_SECONDS * 1000 })
+      ? new NotifiedCatalogCache({ databaseUrl: env.CATALOG_CACHE_LISTEN_URL ?? env.DATABASE_URL, ttlMs: env.CATALOG_CACHE_TTL_SECONDS * 1000, log: log.warn })
       : null;
   // The readiness probe's own connection (PostgreSQL answers SELECT 1), apart
   // from Prisma's pool so a busy shop still answers it. Connects lazily.
@@ -80,7 +82,7 @@ export function createServices(env: Env = loadEnv(), overrides: { clock?: Clock;
   // Rate limits are counted in Redis (docs/decisions/012-performance.md), shared
   // by every web instance. The client connects on the first counted request, so
   // the worker, which counts nothing, opens no connection.
-  const redis = new RedisConnection(env.REDIS_URL);
+  const redis = new RedisConnection(env.REDIS_URL, { log });
   const rateLimitMetrics = createRateLimitMetrics();
   const keyPrefix = env.REDIS_KEY_PREFIX ?? `storefront:${databaseName(env.DATABASE_URL)}:`;
   const rateLimit = (name: string, limit: { attempts: number; windowMs: number }, whenRedisFails: WhenRedisFails) =>
@@ -120,9 +122,9 @@ export function createServices(env: Env = loadEnv(), overrides: { clock?: Clock;
     // Longer than any charge may take: an attempt still pending then has lost its request.
     abandonAfterMs: env.PAYMENTS_TIMEOUT_MS + leaseMs,
     leaseMs,
-    onError: (what, error) => console.warn(`payments: ${what} failed, will retry: ${describeCauses(error)}`),
+    onError: (what, error) => log.warn(`payments: ${what} failed, will retry`, { err: error }),
   });
-  const tokenSecret = env.API_TOKEN_SECRET ?? env.AUTH_SECRET ?? processSecret();
+  const tokenSecret = env.API_TOKEN_SECRET ?? env.AUTH_SECRET ?? processSecret(log);
   const minute = 60_000;
 
   return {
@@ -161,7 +163,7 @@ export function createServices(env: Env = loadEnv(), overrides: { clock?: Clock;
     }),
     /** The back office's use cases (each one requires an admin actor). */
     admin: {
-      ...createAdminServices({ prisma, uow, clock, ids, env, catalogCache: catalogCache ?? noCatalogCache }),
+      ...createAdminServices({ prisma, uow, clock, ids, env, catalogCache: catalogCache ?? noCatalogCache, log }),
       /** Full or partial refunds of a paid order. */
       refundOrder: makeRefundOrder({ uow, ids, clock, leaseMs, performRefund: settlePayments.performRefund }),
       /** The processor's books against the shop's, per order. */
@@ -214,9 +216,9 @@ function databaseName(databaseUrl: string): string {
 
 let warnedAboutSecret = false;
 /** Without a configured secret, tokens are signed with one made up per process (fine for a single instance and tests). */
-function processSecret(): string {
+function processSecret(log: Logger): string {
   if (!warnedAboutSecret && process.env.NODE_ENV === "production") {
-    console.warn("API_TOKEN_SECRET (or AUTH_SECRET) is not set: API tokens will not survive a restart or work across instances.");
+    log.warn("API_TOKEN_SECRET (or AUTH_SECRET) is not set: API tokens will not survive a restart or work across instances.");
   }
   warnedAboutSecret = true;
   globalThis.__storefrontTokenSecret ??= randomBytes(32).toString("base64url");

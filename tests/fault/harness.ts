@@ -6,6 +6,7 @@ import type pg from "pg";
 import { expect } from "vitest";
 import { ensureTopics, TOPIC_SPECS } from "@/lib/infrastructure/kafka/topics";
 import { createKafka } from "@/lib/infrastructure/kafka/client";
+import { createLogger } from "@/lib/infrastructure/observability/logger";
 import { userCartOwner } from "@/lib/domain/cart";
 import { startSmtpSink, sinkConfigSchema, type SmtpSink } from "@/scripts/smtp-sink/smtp-sink";
 import { buildWorker } from "@/scripts/build-worker";
@@ -36,7 +37,7 @@ export async function faultWorld(name: string, options: { sessionTimeoutMs?: num
   const db: TestDatabase = await createTestDatabase();
   const pool: pg.Pool = sqlPool(db.url);
   const prefix = `f-${name}-${randomUUID().slice(0, 6)}.`;
-  const kafka = createKafka([FAULT_BROKER.address], `fault-${name}`);
+  const kafka = createKafka([FAULT_BROKER.address], `fault-${name}`, createLogger("fault-tests"));
   const admin = kafka.admin();
   await admin.connect();
   await ensureTopics(admin, { specs: TOPIC_SPECS, prefix, replicationFactor: 1 });

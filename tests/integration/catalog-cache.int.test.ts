@@ -3,6 +3,7 @@ import type pg from "pg";
 import { NotifiedCatalogCache } from "@/lib/infrastructure/cache/notified-catalog-cache";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { eventually, insertProduct, servicesFor, sqlPool } from "../support/fixtures";
+import { testLogger } from "../support/logger";
 
 let db: TestDatabase;
 let pool: pg.Pool;
@@ -19,7 +20,7 @@ afterAll(async () => {
 });
 
 async function listeningCache(options: Partial<ConstructorParameters<typeof NotifiedCatalogCache>[0]> = {}) {
-  const cache = new NotifiedCatalogCache({ databaseUrl: db.url, ...options });
+  const cache = new NotifiedCatalogCache({ databaseUrl: db.url, ...options, log: options.log ?? testLogger().warn });
   caches.push(cache);
   await cache.ready();
   return cache;

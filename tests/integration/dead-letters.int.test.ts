@@ -11,6 +11,7 @@ import { SHIP_TO } from "../support/addresses";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { eventually, insertProduct, servicesFor, sqlPool, stockOf } from "../support/fixtures";
 import { isolatedTopics } from "../support/kafka";
+import { testLogger } from "../support/logger";
 
 /**
  * Poison messages on order.created, through the real worker and broker: each
@@ -28,7 +29,7 @@ let producer: Producer;
 let tap: Consumer;
 const dlq: { partition: number; message: KafkaMessage }[] = [];
 const logged: string[] = [];
-const log = { info: () => undefined, error: (m: string) => void logged.push(m) };
+const log = testLogger((level, text) => void (level === "error" && logged.push(text)));
 
 const PARTITIONS = TOPIC_SPECS.find((s) => s.topic === "order.created")!.numPartitions;
 const GROUPS = ["storefront.inventory", "storefront.notifications"];

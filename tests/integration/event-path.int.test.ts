@@ -9,6 +9,7 @@ import { eventually, insertProduct, servicesFor, sqlPool, stockOf } from "../sup
 import { isolatedTopics } from "../support/kafka";
 import { userCartOwner } from "@/lib/domain/cart";
 import { SHIP_TO } from "../support/addresses";
+import { testLogger } from "../support/logger";
 
 const SINK = process.env.SMTP_SINK_HTTP_URL ?? "http://127.0.0.1:1080";
 
@@ -25,7 +26,7 @@ let services: ReturnType<typeof servicesFor>;
 let worker: RunningWorker;
 let tap: Consumer;
 const seen: { topic: string; message: KafkaMessage }[] = [];
-const quiet = { info: () => undefined, error: (m: string) => console.warn(m) };
+const quiet = testLogger((level, text) => void (level === "error" && console.warn(text)));
 
 beforeAll(async () => {
   db = await createTestDatabase();

@@ -9,6 +9,7 @@ import { makePruneOutbox } from "@/lib/application/outbox/relay-outbox";
 import { runRelay } from "@/workers/relay";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { sqlPool } from "../support/fixtures";
+import { testLogger } from "../support/logger";
 
 let db: TestDatabase;
 let pool: pg.Pool;
@@ -112,7 +113,7 @@ describe("outbox relay", () => {
 
   it("wakes on NOTIFY when an event commits, long before its poll interval", async () => {
     await pool.query(`DELETE FROM outbox_events`);
-    const wakeup = new PgWakeup({ databaseUrl: db.url, channels: ["outbox_events"], applicationName: "test-relay-wakeup" });
+    const wakeup = new PgWakeup({ databaseUrl: db.url, channels: ["outbox_events"], applicationName: "test-relay-wakeup", log: testLogger().warn });
     await wakeup.start();
     const store = new PrismaOutboxRelayStore(prisma);
     const published: { id: string; at: number }[] = [];

@@ -7,6 +7,7 @@ import { loadEnv } from "@/lib/infrastructure/config/env";
 import { createServices } from "@/lib/composition/root";
 import { createRateLimitMetrics } from "@/lib/infrastructure/observability/metrics";
 import { counterOn, plainRedis, RedisConnection, redisKeyOf, redisUrl, uniqueKeyPrefix, UNREACHABLE_REDIS_URL } from "../support/redis";
+import { testLogger } from "../support/logger";
 
 // Rate limits in Redis (docs/decisions/012-performance.md): exact under
 // concurrency, shared by web instances, answered from memory once refused, and
@@ -17,7 +18,7 @@ let redis: Redis;
 
 /** A connection like one web instance's, closed after the file. */
 function connect(url = redisUrl(), log?: { warn(message: string): void }) {
-  const connection = new RedisConnection(url, log ? { log } : {});
+  const connection = new RedisConnection(url, { log: log ?? testLogger() });
   opened.push(connection);
   return connection;
 }

@@ -4,6 +4,7 @@ import type { Redis } from "ioredis";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { servicesFor } from "../support/fixtures";
 import { counterOn, plainRedis, RedisConnection, redisUrl, uniqueKeyPrefix } from "../support/redis";
+import { testLogger } from "../support/logger";
 
 let db: TestDatabase;
 let connection: RedisConnection;
@@ -14,8 +15,8 @@ let services: ReturnType<typeof servicesFor>;
 beforeAll(async () => {
   db = await createTestDatabase();
   // Two connections stand for two web instances sharing one Redis.
-  connection = new RedisConnection(redisUrl());
-  otherConnection = new RedisConnection(redisUrl());
+  connection = new RedisConnection(redisUrl(), { log: testLogger() });
+  otherConnection = new RedisConnection(redisUrl(), { log: testLogger() });
   redis = plainRedis();
   services = servicesFor(db.url);
 });

@@ -10,6 +10,7 @@ import { METRICS_CONTENT_TYPE, startWorkerHttpServer, type WorkerHttpServer } fr
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { sqlPool } from "../support/fixtures";
 import { isolatedTopics, KAFKA_BROKERS } from "../support/kafka";
+import { testLogger } from "../support/logger";
 
 /**
  * The worker's HTTP server over real HTTP, with a real registry and readiness
@@ -23,7 +24,7 @@ let topics: Awaited<ReturnType<typeof isolatedTopics>>;
 let admin: Admin;
 const servers: WorkerHttpServer[] = [];
 const logged: { info: string[]; error: string[] } = { info: [], error: [] };
-const log = { info: (m: string) => void logged.info.push(m), error: (m: string) => void logged.error.push(m) };
+const log = testLogger((level, text) => void (level === "info" ? logged.info.push(text) : level === "error" && logged.error.push(text)));
 
 beforeAll(async () => {
   db = await createTestDatabase();

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { createKafka } from "@/lib/infrastructure/kafka/client";
+import { createLogger } from "@/lib/infrastructure/observability/logger";
 import { ensureTopics, topicNames, TOPIC_SPECS } from "@/lib/infrastructure/kafka/topics";
 
 export const KAFKA_BROKERS = (process.env.KAFKA_BROKERS ?? "127.0.0.1:9092").split(",");
@@ -10,7 +11,7 @@ export const KAFKA_BROKERS = (process.env.KAFKA_BROKERS ?? "127.0.0.1:9092").spl
  */
 export async function isolatedTopics() {
   const prefix = `t-${randomUUID().slice(0, 8)}.`;
-  const kafka = createKafka(KAFKA_BROKERS, `test-${prefix}`);
+  const kafka = createKafka(KAFKA_BROKERS, `test-${prefix}`, createLogger("tests"));
   const admin = kafka.admin();
   await admin.connect();
   await ensureTopics(admin, { specs: TOPIC_SPECS, prefix, replicationFactor: 1 });

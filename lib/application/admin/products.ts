@@ -4,7 +4,7 @@ import { AppError, type FieldIssue } from "../../domain/errors";
 import { MAX_AMOUNT_MINOR } from "../../domain/money";
 import type { CatalogCache } from "../catalog/catalog-cache";
 import { pageCount, pageWindow } from "../catalog/paging";
-import { throwIfAborted, type IdGenerator, type UnitOfWork } from "../shared";
+import { throwIfAborted, type IdGenerator, type LogFields, type UnitOfWork } from "../shared";
 import { requireAdmin, type Actor } from "./access";
 
 // ---------------------------------------------------------------------------
@@ -155,7 +155,8 @@ export interface AdminProductsDeps {
   images: ImageProcessor;
   ids: IdGenerator;
   catalogCache: CatalogCache;
-  log?: (message: string) => void;
+  /** Where failures that do not fail the use case go (an orphan image left on disk). */
+  log: (message: string, fields?: LogFields) => void;
 }
 
 // ---------------------------------------------------------------------------
@@ -295,7 +296,7 @@ export type AdminProductListInput = z.input<typeof listInputSchema>;
 // ---------------------------------------------------------------------------
 
 export function makeAdminProducts(deps: AdminProductsDeps) {
-  const log = deps.log ?? ((m: string) => console.warn(m));
+  const { log } = deps;
 
   async function checkWrite(repos: ProductAdminRepos, p: ProductChanges, exceptId: string | null, signal?: AbortSignal) {
     const fields: FieldIssue[] = [];
@@ -428,7 +429,7 @@ export function makeAdminProducts(deps: AdminProductsDeps) {
         }, signal);
       } catch (error) {
         // Nothing points at the stored bytes: remove them (best effort).
-        await deps.storage.delete(storageKey).catch((e) => log(`could not delete orphan image ${storageKey}: ${String(e)}`));
+        await deps.storage.delete(storageKey).catch((err: unknown) => log(`could not delete orphan image ${storageKey}`, { err }));
         throw error;
       }
     },
@@ -462,7 +463,7 @@ export function makeAdminProducts(deps: AdminProductsDeps) {
         return image;
       }, signal);
       // After commit: the bytes of a removed image are never served again (keys are not reused).
-      await deps.storage.delete(removed.storageKey).catch((e) => log(`could not delete image ${removed.storageKey}: ${String(e)}`));
+      await deps.storage.delete(removed.storageKey).catch((err: unknown) => log(`could not delete image ${removed.storageKey}`, { err }));
     },
   };
 }

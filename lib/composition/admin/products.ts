@@ -13,6 +13,7 @@ export function adminProducts(deps: AdminDeps) {
     images: new SharpImageProcessor(),
     ids: deps.ids,
     catalogCache: deps.catalogCache,
+    log: deps.log.warn,
   });
 }
 

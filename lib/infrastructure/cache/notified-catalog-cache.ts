@@ -1,5 +1,5 @@
 import type { CatalogCache } from "../../application/catalog/catalog-cache";
-import { describeCauses } from "../../domain/errors";
+import type { LogFields } from "../../application/shared";
 import { PgListener } from "../db/pg-listener";
 
 /** The channel the catalog tables' triggers notify on (migration back_office). */
@@ -17,7 +17,8 @@ export interface NotifiedCatalogCacheOptions {
   /** Bound on memory: the least recently used entries go first. */
   maxEntries?: number;
   now?: () => number;
-  log?: (message: string) => void;
+  /** Where a lost LISTEN connection is reported. */
+  log: (message: string, fields?: LogFields) => void;
 }
 
 /**
@@ -39,13 +40,13 @@ export class NotifiedCatalogCache implements CatalogCache {
   private readonly ttlMs: number;
   private readonly maxEntries: number;
   private readonly now: () => number;
-  private readonly log: (message: string) => void;
+  private readonly log: (message: string, fields?: LogFields) => void;
 
   constructor(private readonly options: NotifiedCatalogCacheOptions) {
     this.ttlMs = options.ttlMs ?? 60_000;
     this.maxEntries = options.maxEntries ?? 500;
     this.now = options.now ?? Date.now;
-    this.log = options.log ?? ((m) => console.warn(m));
+    this.log = options.log;
     this.listener = new PgListener({
       databaseUrl: options.databaseUrl,
       channels: [CATALOG_CHANNEL],
@@ -56,7 +57,7 @@ export class NotifiedCatalogCache implements CatalogCache {
       onListening: () => this.invalidate(),
       onLost: (error) => {
         this.invalidate();
-        this.log(`catalog cache: LISTEN connection lost, caching paused: ${describeCauses(error)}`);
+        this.log("catalog cache: LISTEN connection lost, caching paused", { err: error });
       },
       maxRetryDelayMs: 30_000,
     });

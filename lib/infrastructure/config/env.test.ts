@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loadEnv } from "./env";
+import { loadEnv, loadLogEnv } from "./env";
 
 const base = { DATABASE_URL: "postgresql://postgres@127.0.0.1:5432/storefront" };
 
@@ -31,5 +31,15 @@ describe("configuration", () => {
   it("leaves the web's metrics off unless a long enough METRICS_TOKEN is set", () => {
     expect(loadEnv(base).METRICS_TOKEN).toBeUndefined();
     expect(() => loadEnv({ ...base, METRICS_TOKEN: "short" })).toThrow(/METRICS_TOKEN: METRICS_TOKEN must be at least 16/);
+  });
+
+  it("reads the logger's settings alone, so a process with a broken configuration can still log why", () => {
+    expect(loadLogEnv({})).toEqual({ LOG_LEVEL: "info" });
+    expect(loadLogEnv({ LOG_LEVEL: "debug", LOG_FORMAT: "json", NODE_ENV: "production" })).toEqual({ LOG_LEVEL: "debug", LOG_FORMAT: "json", NODE_ENV: "production" });
+    expect(() => loadLogEnv({ LOG_LEVEL: "verbose" })).toThrow(/LOG_LEVEL/);
+    expect(() => loadLogEnv({ LOG_FORMAT: "text" })).toThrow(/LOG_FORMAT/);
+    // They are part of the whole configuration too.
+    expect(() => loadEnv({ ...base, LOG_FORMAT: "text" })).toThrow(/LOG_FORMAT/);
+    expect(loadEnv({ ...base, LOG_FORMAT: "pretty" }).LOG_FORMAT).toBe("pretty");
   });
 });

@@ -4,7 +4,21 @@ import { z } from "zod";
  * Configuration from the environment, validated once. A missing or malformed
  * value stops the process at start with a message naming the variable.
  */
+
+/**
+ * The logger's settings, a part of the whole that can be read alone: a process
+ * logs why it failed to start even when the rest of its configuration is wrong.
+ */
+const logSchema = z.object({
+  NODE_ENV: z.string().optional(),
+  /** The least severe level written (silent: nothing). */
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** JSON lines, or human-readable lines (pino-pretty, a devDependency). Default: json in production, pretty elsewhere. */
+  LOG_FORMAT: z.enum(["json", "pretty"]).optional(),
+});
+
 const schema = z.object({
+  ...logSchema.shape,
   DATABASE_URL: z.url().startsWith("postgres"),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   KAFKA_BROKERS: z
@@ -69,7 +83,6 @@ const schema = z.object({
   RESERVATION_TTL_SECONDS: z.coerce.number().int().min(5).max(7 * 24 * 3600).default(15 * 60),
   /** How often the worker looks for lapsed reservations. */
   EXPIRY_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(5_000),
-  NODE_ENV: z.string().optional(),
   /**
    * The card processor adapter. Only the bundled fake exists; production
    * refuses to start unless it is chosen explicitly (see the refinement below).
@@ -151,16 +164,27 @@ function isTimeZone(zone: string): boolean {
 }
 
 export type Env = z.infer<typeof schema>;
+export type LogEnv = z.infer<typeof logSchema>;
 
 let cached: Env | undefined;
 
 export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
   if (source === process.env && cached) return cached;
+  const parsed = parse(schema, source);
+  if (source === process.env) cached = parsed;
+  return parsed;
+}
+
+/** The logger's settings alone (they are also part of loadEnv()'s). */
+export function loadLogEnv(source: Record<string, string | undefined> = process.env): LogEnv {
+  return parse(logSchema, source);
+}
+
+function parse<S extends z.ZodType>(schema: S, source: Record<string, string | undefined>): z.infer<S> {
   const parsed = schema.safeParse(source);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n");
     throw new Error(`Invalid configuration:\n${problems}`);
   }
-  if (source === process.env) cached = parsed.data;
   return parsed.data;
 }

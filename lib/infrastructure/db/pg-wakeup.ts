@@ -1,5 +1,5 @@
 import { setTimeout as delay } from "node:timers/promises";
-import { describeCauses } from "../../domain/errors";
+import type { LogFields } from "../../application/shared";
 import { PgListener } from "./pg-listener";
 
 export interface PgWakeupOptions {
@@ -8,7 +8,8 @@ export interface PgWakeupOptions {
   channels: readonly string[];
   /** Shown in pg_stat_activity. */
   applicationName: string;
-  log?: (message: string) => void;
+  /** Where a lost connection is reported. */
+  log: (message: string, fields?: LogFields) => void;
 }
 
 /**
@@ -28,7 +29,7 @@ export class PgWakeup {
   private readonly listener: PgListener;
 
   constructor(options: PgWakeupOptions) {
-    const log = options.log ?? ((m) => console.warn(m));
+    const { log } = options;
     this.listener = new PgListener({
       databaseUrl: options.databaseUrl,
       channels: options.channels,
@@ -36,7 +37,7 @@ export class PgWakeup {
       onNotification: () => this.notify(),
       // Whatever was committed while we were not listening must be looked at now.
       onListening: () => this.notify(),
-      onLost: (error) => log(`${options.applicationName}: LISTEN connection lost, polling until it is back: ${describeCauses(error)}`),
+      onLost: (error) => log(`${options.applicationName}: LISTEN connection lost, polling until it is back`, { err: error }),
     });
   }
 

@@ -1,26 +1,35 @@
 import { Kafka, logLevel, type logCreator, type RetryOptions } from "kafkajs";
+import type { Logger } from "../../application/shared";
 
 /**
- * kafkajs logs retriable conditions (a coordinator still loading, a leader
- * election) at ERROR and then retries them itself. Failures that matter reach
- * our code as rejected promises and are logged there; the library's own lines
- * are diagnostics, so they go to stderr as warnings.
+ * kafkajs's own lines, through the process's logger at kafkajs's level, with
+ * its namespace and details as fields. Note that kafkajs logs retriable
+ * conditions (a coordinator still loading, a leader election) at ERROR and
+ * then retries them itself; failures that matter reach our code as rejected
+ * promises and are logged there with their cause. So a kafkajs error line
+ * (component "kafkajs") is a diagnostic, not by itself an outage.
  */
-const diagnostics: logCreator =
-  () =>
-  ({ namespace, level, log }) => {
-    if (level > logLevel.WARN || level === logLevel.NOTHING) return;
-    const { message, error } = log as { message?: string; error?: string };
-    const tag = level === logLevel.ERROR ? "error" : "warn";
-    console.warn(`${new Date().toISOString()} [kafkajs ${tag}]${namespace ? ` ${namespace}:` : ""} ${message ?? ""}${error ? ` (${error})` : ""}`);
-  };
+function throughLogger(log: Logger): logCreator {
+  const kafkajs = log.child({ component: "kafkajs" });
+  return () =>
+    ({ namespace, level, log: entry }) => {
+      // timestamp and logger are kafkajs's own line format; the logger adds time and level.
+      const { message, timestamp: _timestamp, logger: _logger, ...details } = entry as { message?: string; timestamp?: string; logger?: string } & Record<string, unknown>;
+      const fields = { namespace, ...details };
+      const text = message ?? "";
+      if (level === logLevel.ERROR) kafkajs.error(text, fields);
+      else if (level === logLevel.WARN) kafkajs.warn(text, fields);
+      else if (level === logLevel.INFO) kafkajs.info(text, fields);
+      else if (level === logLevel.DEBUG) kafkajs.debug(text, fields);
+    };
+}
 
-export function createKafka(brokers: string[], clientId: string, retry: RetryOptions = { initialRetryTime: 300, retries: 8 }): Kafka {
+export function createKafka(brokers: string[], clientId: string, log: Logger, retry: RetryOptions = { initialRetryTime: 300, retries: 8 }): Kafka {
   return new Kafka({
     clientId,
     brokers,
     logLevel: logLevel.WARN,
-    logCreator: diagnostics,
+    logCreator: throughLogger(log),
     retry,
   });
 }

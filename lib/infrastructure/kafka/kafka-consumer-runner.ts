@@ -1,6 +1,6 @@
 import { setTimeout as delay } from "node:timers/promises";
 import type { Consumer, IHeaders, Kafka, KafkaMessage } from "kafkajs";
-import type { DeadLetters, EventHandler } from "../../application/shared";
+import type { DeadLetters, EventHandler, Logger as AppLogger } from "../../application/shared";
 import { describeCauses } from "../../domain/errors";
 import type { DomainEvent, Topic } from "../../domain/events";
 import {
@@ -18,10 +18,7 @@ import { decodeEvent } from "./envelope";
 import { LazyProducer } from "./lazy-producer";
 import { deadLetterTopic } from "./topics";
 
-export interface Logger {
-  info(message: string): void;
-  error(message: string): void;
-}
+export type Logger = Pick<AppLogger, "info" | "error">;
 
 export interface ConsumerOptions {
   /** Partitions handled at once by this consumer: a bounded pool. */
@@ -250,7 +247,7 @@ export class KafkaConsumerRunner {
           this.options.logger.info(`[${this.group}] consumer started again`);
           return;
         } catch (error) {
-          this.options.logger.error(`[${this.group}] restarting the consumer failed: ${describeCauses(error)}`);
+          this.options.logger.error(`[${this.group}] restarting the consumer failed`, { err: error });
           await this.consumer.disconnect().catch(() => undefined);
         }
       }
@@ -266,7 +263,7 @@ export class KafkaConsumerRunner {
     const { CRASH, STOP, GROUP_JOIN } = consumer.events;
     consumer.on(CRASH, (e) => {
       this.running = false;
-      options.logger.error(`[${this.group}] consumer crashed (restart: ${String(e.payload.restart)}): ${describeCauses(e.payload.error)}`);
+      options.logger.error(`[${this.group}] consumer crashed (restart: ${String(e.payload.restart)})`, { err: e.payload.error });
       if (!e.payload.restart) this.relaunch();
     });
     consumer.on(STOP, () => void (this.running = false));
@@ -384,7 +381,7 @@ export class KafkaConsumerRunner {
         event = decodeEvent(handler.topic, message.value);
       } catch (error) {
         recordError(span, error);
-        options.logger.error(`[${this.group}] dead-lettering unreadable message ${topic}/${partition}@${message.offset}: ${describeCauses(error)}`);
+        options.logger.error(`[${this.group}] dead-lettering unreadable message ${topic}/${partition}@${message.offset}`, { err: error });
         await this.deadLetter(topic, partition, handler, message, error, "unreadable");
         return {};
       }
@@ -403,11 +400,11 @@ export class KafkaConsumerRunner {
         if (attempt >= maxAttempts) {
           recordError(span, error);
           span.setAttribute("storefront.dead_lettered", true);
-          options.logger.error(`[${this.group}] event ${event.id} failed ${attempt} times, dead-lettering it: ${describeCauses(error)}`);
+          options.logger.error(`[${this.group}] event ${event.id} failed ${attempt} times, dead-lettering it`, { err: error });
           await this.deadLetter(topic, partition, handler, message, new Error(`failed ${attempt} times`, { cause: error }), "failed");
           return {};
         }
-        options.logger.error(`[${this.group}] event ${event.id} attempt ${attempt} failed, retrying: ${describeCauses(error)}`);
+        options.logger.error(`[${this.group}] event ${event.id} attempt ${attempt} failed, retrying`, { err: error });
         await sleep(Math.random() * Math.min(30_000, base * 2 ** (attempt - 1)), signal);
         await heartbeat();
       }
@@ -434,7 +431,7 @@ export class KafkaConsumerRunner {
       try {
         readable.push({ message, event: decodeEvent(handler.topic, message.value) });
       } catch (error) {
-        options.logger.error(`[${this.group}] dead-lettering unreadable message ${topic}/${partition}@${message.offset}: ${describeCauses(error)}`);
+        options.logger.error(`[${this.group}] dead-lettering unreadable message ${topic}/${partition}@${message.offset}`, { err: error });
         await this.deadLetter(topic, partition, handler, message, error, "unreadable");
       }
     }
@@ -469,7 +466,7 @@ export class KafkaConsumerRunner {
         for (const span of spans) span.addEvent("batch failed; handled one by one", { "exception.message": error instanceof Error ? error.message : String(error) });
         if (signal.aborted) throw new Error(`[${this.group}] a batch of ${readable.length} events was interrupted by shutdown`, { cause: error });
         options.metrics?.batchFellBack?.(this.group, handler.topic);
-        options.logger.error(`[${this.group}] a batch of ${readable.length} events on ${topic}/${partition} failed, handling them one by one: ${describeCauses(error)}`);
+        options.logger.error(`[${this.group}] a batch of ${readable.length} events on ${topic}/${partition} failed, handling them one by one`, { err: error });
       } finally {
         for (const span of spans) span.end();
       }

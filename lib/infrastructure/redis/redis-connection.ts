@@ -1,4 +1,5 @@
 import { Redis } from "ioredis";
+import type { Logger } from "../../application/shared";
 import { describeCauses } from "../../domain/errors";
 
 /**
@@ -10,8 +11,8 @@ export const REDIS_COMMAND_TIMEOUT_MS = 250;
 const REDIS_CONNECT_TIMEOUT_MS = 1_000;
 
 export interface RedisConnectionOptions {
-  /** Where the transitions down and up are reported (default console.warn). */
-  log?: { warn(message: string): void };
+  /** Where the transitions down and up are reported. */
+  log: Pick<Logger, "warn">;
 }
 
 /**
@@ -31,11 +32,11 @@ export class RedisConnection {
   private down = false;
   /** What the client last failed with (e.g. ECONNREFUSED): the limiter only says "not ready". */
   private lastClientError: unknown = null;
-  private readonly log: { warn(message: string): void };
+  private readonly log: Pick<Logger, "warn">;
   private readonly where: string;
 
-  constructor(url: string, options: RedisConnectionOptions = {}) {
-    this.log = options.log ?? { warn: (m) => console.warn(m) };
+  constructor(url: string, options: RedisConnectionOptions) {
+    this.log = options.log;
     this.where = withoutPassword(url);
     this.client = new Redis(url, {
       lazyConnect: true,

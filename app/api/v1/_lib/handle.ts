@@ -7,7 +7,8 @@
  * RFC 9457 problem. Bad input never reaches a use case and never yields a 500.
  */
 import { z } from "zod";
-import { describeCauses, isAppError, type AppError, type ErrorCode } from "@/lib/domain/errors";
+import { webLogger } from "@/lib/composition/logger";
+import { isAppError, type AppError, type ErrorCode } from "@/lib/domain/errors";
 import type { User } from "@/lib/domain/user";
 import { getServices } from "@/lib/composition/root";
 import { clientIp } from "@/app/_lib/client-ip";
@@ -180,7 +181,7 @@ export function handle<const E extends Endpoint>(endpoint: E, handler: (ctx: Api
     } catch (error) {
       if (error instanceof Refusal) return respond({ ...problemBody(error.status, error.code, error.detail, error.errors), headers: error.headers }, true);
       if (isAppError(error) && error.code !== "internal") return respond(appProblem(error), true);
-      console.error(`api ${request.method} ${new URL(request.url).pathname} failed: ${describeCauses(error)}`);
+      webLogger().error(`api ${request.method} ${new URL(request.url).pathname} failed`, { err: error });
       return respond(problemBody(500, "internal", "Something went wrong on our side."), true);
     }
   };
