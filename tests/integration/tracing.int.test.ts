@@ -7,6 +7,7 @@ import { startWorker, type RunningWorker } from "@/workers/worker";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { eventually, servicesFor, sqlPool } from "../support/fixtures";
 import { isolatedTopics } from "../support/kafka";
+import { testLogger } from "../support/logger";
 
 /**
  * Traces across the Kafka hop with the real Zipkin server (ADR 013): the
@@ -31,7 +32,7 @@ let topics: Awaited<ReturnType<typeof isolatedTopics>>;
 let services: ReturnType<typeof servicesFor>;
 let worker: RunningWorker | undefined;
 let tracing: Tracing;
-const log = { info: () => undefined, error: () => undefined };
+const log = testLogger(() => undefined);
 
 const start = async () => {
   worker = await startWorker(services, createWorkerAdapters(services, log), log);
