@@ -1,6 +1,6 @@
 import { register as promDefaultRegistry } from "prom-client";
-import { describe, expect, it } from "vitest";
-import { createWorkerMetrics, MetricsRegistry } from "./metrics";
+import { describe, expect, it, vi } from "vitest";
+import { createWebMetrics, createWorkerMetrics, MetricsRegistry, webMetrics } from "./metrics";
 
 function quietRegistry(collectTimeoutMs?: number) {
   const logged: string[] = [];
@@ -290,3 +290,53 @@ describe("createWorkerMetrics", () => {
   });
 });
 
+describe("createWebMetrics", () => {
+  it("registers the web's metrics under their documented names and labels", async () => {
+    const m = createWebMetrics(quietRegistry().registry);
+    m.refusals.inc({ limit: "api_ip" });
+    m.fallbacks.inc({ limit: "api_user" });
+    m.unavailable.inc({ limit: "sign_in_email" });
+    m.httpRequestSeconds.observe({ method: "GET", route: "/products/[slug]", status: "200" }, 0.03);
+    m.ordersPlaced.inc();
+    m.payments.inc({ outcome: "declined" });
+    m.cacheRequests.inc({ cache: "catalog", result: "hit" });
+
+    const text = await m.registry.render();
+    expect(samplesOf(text)).toEqual(
+      expect.arrayContaining([
+        'storefront_rate_limit_refusals_total{limit="api_ip"} 1',
+        'storefront_rate_limit_fallback_total{limit="api_user"} 1',
+        'storefront_rate_limit_unavailable_total{limit="sign_in_email"} 1',
+        'storefront_http_request_duration_seconds_bucket{le="0.025",method="GET",route="/products/[slug]",status="200"} 0',
+        'storefront_http_request_duration_seconds_bucket{le="0.05",method="GET",route="/products/[slug]",status="200"} 1',
+        'storefront_http_request_duration_seconds_count{method="GET",route="/products/[slug]",status="200"} 1',
+        "storefront_orders_placed_total 1",
+        'storefront_payments_total{outcome="declined"} 1',
+        'storefront_cache_requests_total{cache="catalog",result="hit"} 1',
+      ]),
+    );
+    expect(typesOf(text)).toEqual([
+      "storefront_rate_limit_refusals_total counter",
+      "storefront_rate_limit_fallback_total counter",
+      "storefront_rate_limit_unavailable_total counter",
+      "storefront_http_request_duration_seconds histogram",
+      "storefront_orders_placed_total counter",
+      "storefront_payments_total counter",
+      "storefront_cache_requests_total counter",
+    ]);
+    const bounds = [...text.matchAll(/^storefront_http_request_duration_seconds_bucket\{le="([^"]+)"/gm)].map((x) => x[1]);
+    expect(bounds[0]).toBe("0.005");
+    expect(bounds.at(-2)).toBe("10");
+  });
+
+  it("webMetrics() is one set per process, even for another copy of this module (another Next.js bundle)", async () => {
+    const first = webMetrics();
+    expect(webMetrics()).toBe(first);
+    vi.resetModules();
+    const copy = await import("./metrics");
+    expect(copy.webMetrics).not.toBe(webMetrics);
+    expect(copy.webMetrics()).toBe(first);
+    // The process metrics come with it: this is the registry the web serves.
+    expect(await first.registry.render()).toContain("# TYPE process_resident_memory_bytes gauge");
+  });
+});

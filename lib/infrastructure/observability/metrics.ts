@@ -322,9 +322,9 @@ export function createWorkerMetrics(registry: MetricsRegistry = new MetricsRegis
 }
 
 /**
- * The web process's rate-limit metrics (the web has no other metrics yet):
- * each counter is labelled with the limit's name (api_ip, api_user,
- * api_auth_ip, sign_in_email, sign_in_ip).
+ * The rate limits' metrics (part of the web's, WebMetrics): each counter is
+ * labelled with the limit's name (api_ip, api_user, api_auth_ip,
+ * sign_in_email, sign_in_ip).
  */
 export interface RateLimitMetrics {
   readonly registry: MetricsRegistry;
@@ -386,3 +386,50 @@ export function createWorkerBatchMetrics(registry: MetricsRegistry): WorkerBatch
   };
 }
 
+/** Suited to web requests: 5 ms (a cached page) to 10 s. */
+const HTTP_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/** The web process's metrics, all named here so dashboards have one place to look. */
+export interface WebMetrics extends RateLimitMetrics {
+  /** storefront_http_request_duration_seconds{method,route,status}: route is the Next.js route pattern (/products/[slug]), never the raw path. */
+  readonly httpRequestSeconds: Histogram;
+  /** storefront_orders_placed_total: orders created (not a resubmission answered with its earlier order, not a refused one). */
+  readonly ordersPlaced: Counter;
+  /** storefront_payments_total{outcome}: payment requests by outcome (PaymentOutcome in lib/application/payments/pay-order.ts). */
+  readonly payments: Counter;
+  /** storefront_cache_requests_total{cache,result}: result "hit" | "miss". */
+  readonly cacheRequests: Counter;
+}
+
+export function createWebMetrics(registry: MetricsRegistry = new MetricsRegistry()): WebMetrics {
+  return {
+    ...createRateLimitMetrics(registry),
+    httpRequestSeconds: registry.histogram(
+      "storefront_http_request_duration_seconds",
+      "Time the web process took to answer a request, in seconds, by method, route pattern and status.",
+      ["method", "route", "status"],
+      HTTP_BUCKETS,
+    ),
+    ordersPlaced: registry.counter("storefront_orders_placed_total", "Orders created (a resubmitted checkout that finds its earlier order is not counted again)."),
+    payments: registry.counter(
+      "storefront_payments_total",
+      'Payment requests the web answered, by outcome: "succeeded" (charged and paid), "declined", "failed" (the processor did not answer; any charge is reversed), "not_applied" (charged, but the order could no longer be paid; reversed), "replayed" (answered from an earlier attempt, or the order was already paid; no charge).',
+      ["outcome"],
+    ),
+    cacheRequests: registry.counter("storefront_cache_requests_total", 'Reads through an in-process cache, by cache and result ("hit" or "miss").', ["cache", "result"]),
+  };
+}
+
+const WEB_METRICS = Symbol.for("storefront.webMetrics");
+
+/**
+ * The web process's metrics, one set per process: Next.js loads
+ * instrumentation.ts and the app's routes as separate bundles, each with its
+ * own copy of this module, so the set is kept on globalThis (which also
+ * outlives dev reloads). /api/metrics renders its registry.
+ */
+export function webMetrics(): WebMetrics {
+  const holder = globalThis as { [WEB_METRICS]?: WebMetrics };
+  holder[WEB_METRICS] ??= createWebMetrics(new MetricsRegistry({ processMetrics: true }));
+  return holder[WEB_METRICS];
+}
