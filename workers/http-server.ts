@@ -12,6 +12,8 @@ import type { Logger } from "../lib/application/shared";
  * import nothing from lib/infrastructure.
  */
 export interface MetricsSource {
+  /** The Content-Type of what render() returns. */
+  readonly contentType: string;
   render(signal?: AbortSignal): Promise<string>;
 }
 
@@ -36,7 +38,6 @@ export interface WorkerHttpServer {
   close(): Promise<void>;
 }
 
-export const METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 /** Below the usual probe timeouts, so a hanging dependency reads as "not ready", not as a dead probe. */
 const READY_TIMEOUT_MS = 2_000;
 /** Long enough for a scrape or readiness check in flight to finish. */
@@ -102,7 +103,7 @@ export function startWorkerHttpServer(options: WorkerHttpServerOptions): Promise
       log.error(`rendering metrics failed`, { err: error });
       return sendText(res, 500, "metrics unavailable");
     }
-    if (!res.destroyed) send(res, 200, METRICS_CONTENT_TYPE, body);
+    if (!res.destroyed) send(res, 200, metrics.contentType, body);
   }
 
   const server = createServer((req, res) => {

@@ -53,15 +53,21 @@ import { PrismaUserRepository } from "../infrastructure/db/prisma-user-repositor
 import { Argon2PasswordHasher } from "../infrastructure/security/argon2-password-hasher";
 import { RedisAttemptCounter, type WhenRedisFails } from "../infrastructure/security/redis-attempt-counter";
 import { RedisConnection } from "../infrastructure/redis/redis-connection";
-import { createRateLimitMetrics } from "../infrastructure/observability/metrics";
+import { createWebMetrics, webMetrics, type WebMetrics } from "../infrastructure/observability/metrics";
 import { FakePaymentProvider } from "../infrastructure/payments/fake-payment-provider";
 import { traced } from "../infrastructure/payments/traced-payment-provider";
 
 /** Hash of a random password nobody knows: verified against when an email is unknown. */
 const DUMMY_HASH = "$argon2id$v=19$m=19456,t=2,p=1$8cbtHsIBRATb5zuUisOlhg$b/h8iUbV+0K5HHQ9rvz8D1z7JEbMm+dCEJgAiIX50Ts";
 
-/** `log`: where the services report what they cannot return to a caller (default: the web process's logger). */
-export function createServices(env: Env = loadEnv(), overrides: { clock?: Clock; ids?: IdGenerator; log?: Logger } = {}) {
+/**
+ * `log`: where the services report what they cannot return to a caller
+ * (default: the web process's logger). `metrics`: where the web's counters go;
+ * the web process passes its one process-wide set (getServices). Without it
+ * (the worker, tests, scripts) the services count into a registry of their own
+ * that nobody scrapes.
+ */
+export function createServices(env: Env = loadEnv(), overrides: { clock?: Clock; ids?: IdGenerator; log?: Logger; metrics?: WebMetrics } = {}) {
   const log = overrides.log ?? webLogger();
   const prisma = createPrismaClient(env.DATABASE_URL, { poolSize: env.DATABASE_POOL_SIZE });
   const uow = new PrismaUnitOfWork(prisma);
@@ -69,11 +75,17 @@ export function createServices(env: Env = loadEnv(), overrides: { clock?: Clock;
   const ids = overrides.ids ?? { uuid: randomUUID };
   const hasher = new Argon2PasswordHasher();
   const users = new PrismaUserRepository(prisma);
+  const metrics = overrides.metrics ?? createWebMetrics();
   // One catalog cache per process, emptied by every committed catalog write
   // (PostgreSQL NOTIFY). It connects on first use; the worker never reads the catalog.
   const catalogCache =
     env.CATALOG_CACHE_TTL_SECONDS > 0
-      ? new NotifiedCatalogCache({ databaseUrl: env.CATALOG_CACHE_LISTEN_URL ?? env.DATABASE_URL, ttlMs: env.CATALOG_CACHE_TTL_SECONDS * 1000, log: log.warn })
+      ? new NotifiedCatalogCache({
+          databaseUrl: env.CATALOG_CACHE_LISTEN_URL ?? env.DATABASE_URL,
+          ttlMs: env.CATALOG_CACHE_TTL_SECONDS * 1000,
+          log: log.warn,
+          onLookup: (result) => metrics.cacheRequests.inc({ cache: "catalog", result }),
+        })
       : null;
   // The readiness probe's own connection (PostgreSQL answers SELECT 1), apart
   // from Prisma's pool so a busy shop still answers it. Connects lazily.
@@ -83,10 +95,9 @@ export function createServices(env: Env = loadEnv(), overrides: { clock?: Clock;
   // by every web instance. The client connects on the first counted request, so
   // the worker, which counts nothing, opens no connection.
   const redis = new RedisConnection(env.REDIS_URL, { log });
-  const rateLimitMetrics = createRateLimitMetrics();
   const keyPrefix = env.REDIS_KEY_PREFIX ?? `storefront:${databaseName(env.DATABASE_URL)}:`;
   const rateLimit = (name: string, limit: { attempts: number; windowMs: number }, whenRedisFails: WhenRedisFails) =>
-    new RedisAttemptCounter(redis, { name, ...limit, whenRedisFails, keyPrefix, metrics: rateLimitMetrics });
+    new RedisAttemptCounter(redis, { name, ...limit, whenRedisFails, keyPrefix, metrics });
 
   const authenticate = makeAuthenticate({
     credentials: users,
@@ -153,8 +164,8 @@ export function createServices(env: Env = loadEnv(), overrides: { clock?: Clock;
       perUser: rateLimit("api_user", { attempts: env.API_USER_RATE_LIMIT_PER_MINUTE, windowMs: minute }, "count-here"),
       authPerIp: rateLimit("api_auth_ip", { attempts: env.API_AUTH_RATE_LIMIT_PER_MINUTE, windowMs: minute }, "count-here"),
     },
-    /** Refusals and Redis fallbacks of the rate limits (the web process's metrics). */
-    rateLimitMetrics,
+    /** The web's metrics: rate-limit refusals and Redis fallbacks, orders, payments, cache hits; /api/metrics renders them. */
+    metrics,
     sessions: makeSessions({ sessions: new PrismaSessionRepository(prisma), ids, clock }),
     catalog: makeCatalog({
       products: new PrismaProductRepository(prisma),
@@ -172,7 +183,7 @@ export function createServices(env: Env = loadEnv(), overrides: { clock?: Clock;
     cart: makeCart({ uow }),
     mergeGuestCart: makeMergeGuestCart({ uow }),
     quoteCheckout: makeQuoteCheckout({ carts: new PrismaCartRepository(prisma) }),
-    placeOrder: makePlaceOrder({ uow, ids, clock }),
+    placeOrder: makePlaceOrder({ uow, ids, clock, onPlaced: () => metrics.ordersPlaced.inc() }),
     orders: makeOrderQueries({ orders: new PrismaOrderRepository(prisma) }),
     cancelOrder: makeCancelOrder({ uow, ids, clock }),
     reserveStock: makeReserveStock({ uow, ids, clock, reservationTtlMs: env.RESERVATION_TTL_SECONDS * 1000 }),
@@ -188,6 +199,7 @@ export function createServices(env: Env = loadEnv(), overrides: { clock?: Clock;
       voidAttempt: settlePayments.voidAttempt,
       leaseMs,
       limits: { ...DEFAULT_PAYMENT_LIMITS, declinesPerOrder: env.PAYMENTS_MAX_DECLINES_PER_ORDER, declinesPerUser: env.PAYMENTS_MAX_DECLINES_PER_USER },
+      onOutcome: (outcome) => metrics.payments.inc({ outcome }),
     }),
     /** The worker's round over owed voids, refunds and half-finished payments. */
     settlePayments: settlePayments.settle,
@@ -231,8 +243,8 @@ declare global {
 
 const globalForServices = globalThis as unknown as { __storefrontServices?: Services };
 
-/** One set of services per process (kept across Next's dev reloads so pools are not leaked). */
+/** One set of services per process (kept across Next's dev reloads so pools are not leaked), counting into the web's metrics. */
 export function getServices(): Services {
-  globalForServices.__storefrontServices ??= createServices();
+  globalForServices.__storefrontServices ??= createServices(loadEnv(), { metrics: webMetrics() });
   return globalForServices.__storefrontServices;
 }

@@ -10,7 +10,7 @@ import { collectConsumerLag } from "../infrastructure/kafka/consumer-lag";
 import { DeadLetterQueue, KafkaConsumerRunner, type ConsumerMetrics } from "../infrastructure/kafka/kafka-consumer-runner";
 import { KafkaEventPublisher } from "../infrastructure/kafka/kafka-event-publisher";
 import { NodemailerMailer } from "../infrastructure/mail/nodemailer-mailer";
-import { createWorkerBatchMetrics, createWorkerMetrics } from "../infrastructure/observability/metrics";
+import { createWorkerBatchMetrics, createWorkerMetrics, MetricsRegistry } from "../infrastructure/observability/metrics";
 import type { DeadLetters, EventHandler, Logger } from "../application/shared";
 import type { Topic } from "../domain/events";
 
@@ -28,7 +28,8 @@ export function createWorkerAdapters(services: { env: Env; deadLetters: DeadLett
   );
   const mailer = new NodemailerMailer(env.SMTP_URL, env.MAIL_FROM, env.EMAIL_CONCURRENCY);
   const deadLetterQueue = new DeadLetterQueue(kafka, services.deadLetters);
-  const metrics = createWorkerMetrics();
+  // The registry the worker serves on /metrics, so the process metrics (CPU, memory, event loop, GC) go with it.
+  const metrics = createWorkerMetrics(new MetricsRegistry({ processMetrics: true, log: { error: (m) => logger.warn(`metrics: ${m}`) } }));
   const batchMetrics = createWorkerBatchMetrics(metrics.registry);
   const consumerMetrics: ConsumerMetrics = {
     processed: (group, topic, seconds) => {

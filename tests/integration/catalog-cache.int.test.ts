@@ -37,12 +37,14 @@ describe("NotifiedCatalogCache", () => {
     await Promise.all(caches.map((c) => c.close()));
   });
 
-  it("serves a second read from memory", async () => {
-    const cache = await listeningCache();
+  it("serves a second read from memory, and tells each read's result", async () => {
+    const lookups: string[] = [];
+    const cache = await listeningCache({ onLookup: (result) => void lookups.push(result) });
     const c = counter();
     expect(await cache.getOrLoad("k", c.load)).toBe(1);
     expect(await cache.getOrLoad("k", c.load)).toBe(1);
     expect(c.calls()).toBe(1);
+    expect(lookups).toEqual(["miss", "hit"]);
   });
 
   it("empties itself when a catalog write commits in another connection, not before", async () => {

@@ -38,8 +38,8 @@ describe("rate limits shared in Redis", () => {
     const counter = counterOn(connect(), { name: "api_ip", attempts: 10, whenRedisFails: "count-here", keyPrefix: uniqueKeyPrefix(), metrics });
     const results = await Promise.all(Array.from({ length: 50 }, () => counter.hit("203.0.113.9")));
     expect(results.filter((r) => !r.limited)).toHaveLength(10);
-    expect(metrics.refusals.get({ limit: "api_ip" })).toBe(40);
-    expect(metrics.fallbacks.get({ limit: "api_ip" })).toBe(0);
+    expect(await metrics.refusals.get({ limit: "api_ip" })).toBe(40);
+    expect(await metrics.fallbacks.get({ limit: "api_ip" })).toBe(0);
   });
 
   it("shares one count between two web instances: what one used up, the other refuses", async () => {
@@ -72,7 +72,7 @@ describe("rate limits shared in Redis", () => {
       expect(res.retryAfterMs).toBeGreaterThan(0);
     }
     expect(await redis.get(stored)).toBe("4");
-    expect(metrics.refusals.get({ limit: "sign_in_ip" })).toBe(11);
+    expect(await metrics.refusals.get({ limit: "sign_in_ip" })).toBe(11);
 
     // Another instance has not seen the refusal: it asks Redis, which counts it.
     const elsewhere = counterOn(connect(), { name: "sign_in_ip", attempts: 3, keyPrefix });
@@ -112,7 +112,7 @@ describe("when Redis does not answer", () => {
       expect(isAppError(error, "unavailable"), `attempt ${i + 1} refused as unavailable`).toBe(true);
     }
     await expect(counter.reset("someone@example.com")).rejects.toMatchObject({ code: "unavailable" });
-    expect(metrics.unavailable.get({ limit: "sign_in_email" })).toBe(3);
+    expect(await metrics.unavailable.get({ limit: "sign_in_email" })).toBe(3);
     expect(lines).toEqual([expect.stringMatching(/^rate limits: Redis at redis:\/\/127\.0\.0\.1:1 did not answer .*sign-in attempts are refused/)]);
     // Says why, not only that the limiter found no connection.
     expect(lines[0]).toMatch(/ECONNREFUSED/);
@@ -127,8 +127,8 @@ describe("when Redis does not answer", () => {
     const results = await Promise.all(Array.from({ length: 12 }, () => counter.hit("203.0.113.50")));
     expect(results.filter((r) => !r.limited)).toHaveLength(10);
     expect(results.filter((r) => r.limited)).toHaveLength(2);
-    expect(metrics.fallbacks.get({ limit: "api_ip" })).toBe(12);
-    expect(metrics.refusals.get({ limit: "api_ip" })).toBe(2);
+    expect(await metrics.fallbacks.get({ limit: "api_ip" })).toBe(12);
+    expect(await metrics.refusals.get({ limit: "api_ip" })).toBe(2);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/did not answer .*API limits are counted per web instance/);
   });
@@ -142,16 +142,16 @@ describe("when Redis does not answer", () => {
     const counter = counterOn(connect(url, { warn: (m) => lines.push(m) }), { name: "api_user", attempts: 100, whenRedisFails: "count-here", keyPrefix, metrics });
 
     expect((await counter.hit("user-1")).limited).toBe(false);
-    expect(metrics.fallbacks.get({ limit: "api_user" })).toBe(1);
+    expect(await metrics.fallbacks.get({ limit: "api_user" })).toBe(1);
 
     const server = await startRedisServer(port);
     try {
       // ioredis reconnects on its own; hits go to Redis as soon as it does.
       await vi.waitFor(
         async () => {
-          const before = metrics.fallbacks.get({ limit: "api_user" });
+          const before = await metrics.fallbacks.get({ limit: "api_user" });
           await counter.hit("user-1");
-          expect(metrics.fallbacks.get({ limit: "api_user" })).toBe(before);
+          expect(await metrics.fallbacks.get({ limit: "api_user" })).toBe(before);
         },
         { timeout: 15_000, interval: 100 },
       );
@@ -192,7 +192,7 @@ describe("the composed services", () => {
         // The first counted request connects; this fake cannot answer, so the API counts in memory.
         expect((await busy.apiRateLimits.perIp.hit("192.0.2.1")).limited).toBe(false);
         expect(accepted.length).toBeGreaterThanOrEqual(1);
-        expect(busy.rateLimitMetrics.fallbacks.get({ limit: "api_ip" })).toBe(1);
+        expect(await busy.metrics.fallbacks.get({ limit: "api_ip" })).toBe(1);
       } finally {
         await busy.close();
       }

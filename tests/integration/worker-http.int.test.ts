@@ -6,7 +6,7 @@ import { makeReadiness } from "@/lib/infrastructure/health/readiness";
 import { collectConsumerLag } from "@/lib/infrastructure/kafka/consumer-lag";
 import { TOPIC_SPECS } from "@/lib/infrastructure/kafka/topics";
 import { createWorkerMetrics, MetricsRegistry } from "@/lib/infrastructure/observability/metrics";
-import { METRICS_CONTENT_TYPE, startWorkerHttpServer, type WorkerHttpServer } from "@/workers/http-server";
+import { startWorkerHttpServer, type WorkerHttpServer } from "@/workers/http-server";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { sqlPool } from "../support/fixtures";
 import { isolatedTopics, KAFKA_BROKERS } from "../support/kafka";
@@ -130,25 +130,25 @@ describe("worker HTTP server", () => {
 
     const res = await fetch(url("/metrics"));
     expect(res.status).toBe(200);
-    expect(res.headers.get("content-type")).toBe(METRICS_CONTENT_TYPE);
-    expect(METRICS_CONTENT_TYPE).toBe("text/plain; version=0.0.4; charset=utf-8");
+    expect(res.headers.get("content-type")).toBe("text/plain; version=0.0.4; charset=utf-8");
     const body = await res.text();
     expect(body).toContain(
       '# TYPE storefront_worker_events_processed_total counter\nstorefront_worker_events_processed_total{group="storefront.inventory.order-created",topic="order.created"} 3\n',
     );
-    expect(body).toContain('storefront_worker_event_handler_seconds_bucket{group="g",topic="t",le="0.25"} 1\n');
+    expect(body).toContain('storefront_worker_event_handler_seconds_bucket{le="0.25",group="g",topic="t"} 1\n');
     expect(body).toContain('storefront_worker_consumer_lag{group="g",topic="t",partition="0"} 1\n');
     expect(body.endsWith("\n")).toBe(true);
 
     const head = await fetch(url("/metrics"), { method: "HEAD" });
     expect(head.status).toBe(200);
-    expect(head.headers.get("content-type")).toBe(METRICS_CONTENT_TYPE);
+    expect(head.headers.get("content-type")).toBe("text/plain; version=0.0.4; charset=utf-8");
     expect(await head.text()).toBe("");
   });
 
   it("answers 500 with a short text when rendering fails", async () => {
     const { url } = await start({
       metrics: {
+        contentType: "text/plain",
         render: async () => {
           throw new Error("registry broken");
         },
@@ -254,13 +254,14 @@ describe("consumer lag", () => {
     await collectConsumerLag(admin, [{ group: groupA, topics: [topic] }, { group: groupB, topics: [topic] }], metrics.consumerLag);
 
     const lagOf = (group: string, partition: number) => metrics.consumerLag.get({ group, topic, partition: String(partition) });
+    const lagsOf = (group: string) => Promise.all(perPartition.map((_, p) => lagOf(group, p)));
     const expectedA = perPartition.map((count, p) => count - (committed.get(p) ?? 0));
-    expect(perPartition.map((_, p) => lagOf(groupA, p))).toEqual(expectedA);
+    expect(await lagsOf(groupA)).toEqual(expectedA);
     expect(expectedA).toEqual([1, 3, 0, 5, 6, 7]);
     const committedTotal = [...committed.values()].reduce((a, b) => a + b, 0);
     expect(expectedA.reduce((a, b) => a + b, 0)).toBe(total - committedTotal);
-    expect(perPartition.map((_, p) => lagOf(groupB, p))).toEqual(perPartition);
-    expect(metrics.consumerLag.get({ group: "gone", topic, partition: "9" })).toBe(0);
+    expect(await lagsOf(groupB)).toEqual(perPartition);
+    expect(await metrics.consumerLag.get({ group: "gone", topic, partition: "9" })).toBe(0);
 
     // Over HTTP, as Prometheus sees it, with the lag read at scrape time.
     metrics.registry.onCollect((signal) =>
@@ -277,10 +278,10 @@ describe("consumer lag", () => {
     // Records deleted by retention are nobody's lag: an uncommitted group counts from the low watermark.
     await admin.deleteTopicRecords({ topic, partitions: [{ partition: 5, offset: "3" }] });
     await collectConsumerLag(admin, [{ group: groupB, topics: [topic] }], metrics.consumerLag);
-    expect(lagOf(groupB, 5)).toBe(7 - 3);
-    expect(lagOf(groupB, 4)).toBe(6);
+    expect(await lagOf(groupB, 5)).toBe(7 - 3);
+    expect(await lagOf(groupB, 4)).toBe(6);
     // Only group b was asked for this time.
-    expect(lagOf(groupA, 1)).toBe(0);
+    expect(await lagOf(groupA, 1)).toBe(0);
   });
 
   it("empties the gauge and throws, with the cause, when offsets cannot be read", async () => {
@@ -296,6 +297,6 @@ describe("consumer lag", () => {
       (error as Error).message,
     );
     expect((error as Error & { cause?: unknown }).cause).toBeInstanceOf(Error);
-    expect(metrics.consumerLag.get({ group: "g", topic: "t", partition: "0" })).toBe(0);
+    expect(await metrics.consumerLag.get({ group: "g", topic: "t", partition: "0" })).toBe(0);
   });
 });

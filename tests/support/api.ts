@@ -144,8 +144,10 @@ export async function useApiDatabase(url: string, env: Record<string, string> = 
   await g.__storefrontServices?.close();
   const { createServices } = await import("@/lib/composition/root");
   const { loadEnv } = await import("@/lib/infrastructure/config/env");
+  const { webMetrics } = await import("@/lib/infrastructure/observability/metrics");
   // A copy: loadEnv caches what it read from process.env itself, and a second call in one file must see the new values.
-  g.__storefrontServices = createServices(loadEnv({ ...process.env }));
+  // The process-wide metrics, as getServices wires them: counts carry over from one call to the next.
+  g.__storefrontServices = createServices(loadEnv({ ...process.env }), { metrics: webMetrics() });
   return async () => {
     await g.__storefrontServices?.close();
     g.__storefrontServices = undefined;

@@ -4,8 +4,9 @@ import { getServices } from "@/lib/composition/root";
 export const dynamic = "force-dynamic";
 
 /**
- * The web process's metrics for Prometheus (rate-limit refusals and Redis
- * fallbacks; the worker serves its own on WORKER_HTTP_PORT). Off unless
+ * The web process's metrics for Prometheus (requests, orders, payments, cache
+ * hits, rate limits, the process itself; the worker serves its own on
+ * WORKER_HTTP_PORT). Off unless
  * METRICS_TOKEN is set, and then only for a scraper that sends it: this port
  * faces the public.
  */
@@ -16,8 +17,10 @@ export async function GET(request: Request) {
   if (!sameSecret(request.headers.get("authorization") ?? "", `Bearer ${token}`)) {
     return new Response("Unauthorized", { status: 401, headers: { "www-authenticate": "Bearer" } });
   }
-  const body = await services.rateLimitMetrics.registry.render(request.signal);
-  return new Response(body, { headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8", "cache-control": "no-store" } });
+  // The process-wide web metrics (getServices counts into them).
+  const { registry } = services.metrics;
+  const body = await registry.render(request.signal);
+  return new Response(body, { headers: { "content-type": registry.contentType, "cache-control": "no-store" } });
 }
 
 /** Compared in constant time (hashed first, so lengths do not show either). */

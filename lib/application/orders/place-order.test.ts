@@ -152,6 +152,25 @@ describe("placeOrder", () => {
   });
 });
 
+describe("placeOrder's onPlaced", () => {
+  it("is told once per order created: not for a resubmission of the same checkout, not for a refused one", async () => {
+    const store = new InMemoryStore();
+    store.addProduct({ id: P1, price: { amountMinor: 1250, currency: "USD" }, stock: 5 });
+    const uow = store.unitOfWork();
+    const placed: string[] = [];
+    const placeOrder = makePlaceOrder({ uow, ids: sequentialIds(), clock: fixedClock(), onPlaced: (order) => void placed.push(order.id) });
+    const input = { userId: USER, email: "u@example.com", checkoutKey: "k1", shipTo: SHIP_TO };
+    const cart = makeCart({ uow });
+
+    await cart.addItem(OWNER, { productId: P1, quantity: 1 });
+    const { order } = await placeOrder(input);
+    await placeOrder(input);
+    expect(isAppError(await thrown(placeOrder({ ...input, checkoutKey: "k2" })), "validation")).toBe(true);
+
+    expect(placed).toEqual([order.id]);
+  });
+});
+
 describe("quoteCheckout", () => {
   it("prices the shopper's cart as it is now, and has nothing to quote for an empty cart", async () => {
     const { cart } = setup();

@@ -54,7 +54,13 @@ export interface PlaceOrderResult {
   created: boolean;
 }
 
-export function makePlaceOrder(deps: { uow: UnitOfWork<PlaceOrderRepos>; ids: IdGenerator; clock: Clock }) {
+export function makePlaceOrder(deps: {
+  uow: UnitOfWork<PlaceOrderRepos>;
+  ids: IdGenerator;
+  clock: Clock;
+  /** Told once per order created, after its transaction committed (the web counts orders with it). */
+  onPlaced?: (order: Order) => void;
+}) {
   const attempt = (input: PlaceOrderInput, shipTo: ShippingAddress, signal?: AbortSignal) =>
     deps.uow.run(async ({ carts, orders, outbox }): Promise<PlaceOrderResult> => {
       // Lock first, then look for an earlier order: a concurrent submission of the
@@ -121,7 +127,7 @@ export function makePlaceOrder(deps: { uow: UnitOfWork<PlaceOrderRepos>; ids: Id
       return { order, created: true };
     }, signal);
 
-  return async function placeOrder(input: PlaceOrderInput, signal?: AbortSignal): Promise<PlaceOrderResult> {
+  async function placeOnce(input: PlaceOrderInput, signal?: AbortSignal): Promise<PlaceOrderResult> {
     const shipTo = parseShippingAddress(input.shipTo);
     try {
       return await attempt(input, shipTo, signal);
@@ -134,5 +140,12 @@ export function makePlaceOrder(deps: { uow: UnitOfWork<PlaceOrderRepos>; ids: Id
       if (!again.created) return again;
       throw new AppError("internal", "order conflicted but no earlier order was found", { cause: error });
     }
+  }
+
+  return async function placeOrder(input: PlaceOrderInput, signal?: AbortSignal): Promise<PlaceOrderResult> {
+    const result = await placeOnce(input, signal);
+    // Not for a resubmission answered with its earlier order: that order was told of when it was created.
+    if (result.created) deps.onPlaced?.(result.order);
+    return result;
   };
 }

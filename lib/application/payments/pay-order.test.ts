@@ -7,7 +7,7 @@ import { makeReserveStock } from "../inventory/reserve-stock";
 import { makeExpireReservations } from "../orders/expire-reservations";
 import { makeCancelOrder } from "../orders/cancel-order";
 import { makePlaceOrder } from "../orders/place-order";
-import { makePayOrder } from "./pay-order";
+import { makePayOrder, type PaymentOutcome } from "./pay-order";
 import type { ChargeAnswer, PaymentProvider } from "./payment-provider";
 import { makeRefundOrder } from "./refunds";
 import { InMemoryStore, sequentialIds } from "@/tests/support/in-memory";
@@ -68,7 +68,9 @@ async function setup(answers: (ChargeAnswer | Error)[] = [], reserve = true, res
   const { provider, charged, hold } = scriptedProvider(answers);
   const voids: string[] = [];
   const answersPort = store.answers();
+  const outcomes: PaymentOutcome[] = [];
   const pay = makePayOrder({
+    onOutcome: (outcome) => void outcomes.push(outcome),
     uow,
     answers: answersPort,
     provider,
@@ -87,6 +89,7 @@ async function setup(answers: (ChargeAnswer | Error)[] = [], reserve = true, res
     order,
     charged,
     voids,
+    outcomes,
     hold,
     advance: (ms: number) => (now = new Date(now.getTime() + ms)),
     pay,
@@ -227,6 +230,36 @@ describe("paying an order", () => {
     expect(store.state.refunds.map((r) => [r.amountMinor, r.reason, r.state])).toEqual([[TOTAL, "cancellation", "pending"]]);
     const event = store.state.outbox.filter((e) => e.type === "order.cancelled").at(-1) as DomainEvent<"order.cancelled">;
     expect(event.payload.stockReserved).toBe(true);
+  });
+});
+
+describe("payment outcomes (onOutcome)", () => {
+  it("tells each request's outcome once: declined, replayed, failed, succeeded, and replayed once paid", async () => {
+    const { payAs, outcomes, charged } = await setup([{ ok: false, reason: "card_declined" }, new Error("socket hang up")]);
+    await payAs("a1", "4000000000000002");
+    await payAs("a1", "4000000000000002");
+    await payAs("a2").catch(() => undefined);
+    await payAs("a3");
+    await payAs("a4");
+    expect(outcomes).toEqual(["declined", "replayed", "failed", "succeeded", "replayed"]);
+    expect(charged.size).toBe(1);
+  });
+
+  it("tells not_applied for a charge the order could no longer take", async () => {
+    const { order, payAs, cancel, hold, outcomes } = await setup();
+    const release = hold();
+    const paying = payAs("a2").catch((e: unknown) => e);
+    await new Promise((r) => setTimeout(r, 10));
+    await cancel({ userId: U1, orderId: order.id });
+    release();
+    expect(isAppError(await paying, "conflict")).toBe(true);
+    expect(outcomes).toEqual(["not_applied"]);
+  });
+
+  it("tells nothing for a request refused before any attempt (stock not reserved yet)", async () => {
+    const { payAs, outcomes } = await setup([], false);
+    expect(isAppError(await payAs("a1").catch((e: unknown) => e), "invalid_transition")).toBe(true);
+    expect(outcomes).toEqual([]);
   });
 });
 

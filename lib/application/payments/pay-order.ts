@@ -65,6 +65,21 @@ export interface PayOrderRepos {
 
 export type PayOrderResult = { paid: true; order: Order } | { paid: false; reason: string };
 
+/**
+ * How a payment request ended, for whoever counts them (makePayOrder's
+ * onOutcome). Requests refused before any attempt is made (one already in
+ * progress, too many declines, an order that cannot be paid) are not outcomes.
+ *
+ * - succeeded: charged, and the order is paid.
+ * - declined: the processor declined the card.
+ * - failed: the processor did not answer (timeout, error); any charge is reversed.
+ * - not_applied: charged, but the order could no longer take it (cancelled,
+ *   expired, the answer came too late); the charge is reversed.
+ * - replayed: answered from an earlier attempt with the same key, or the order
+ *   was already paid; the processor was not asked.
+ */
+export type PaymentOutcome = "succeeded" | "declined" | "failed" | "not_applied" | "replayed";
+
 export interface PaymentLimits {
   /** Declines allowed per order, and per user over all orders, within windowMs. */
   declinesPerOrder: number;
@@ -204,8 +219,11 @@ export function makePayOrder(deps: {
   clock: Clock;
   limits?: PaymentLimits;
   leaseMs?: number;
+  /** Told how each request ended (the web counts payments with it). */
+  onOutcome?: (outcome: PaymentOutcome) => void;
 }) {
   const limits = deps.limits ?? DEFAULT_PAYMENT_LIMITS;
+  const told = (outcome: PaymentOutcome) => deps.onOutcome?.(outcome);
   const leaseMs = deps.leaseMs ?? DEFAULT_PAYMENT_LEASE_MS;
   const applyCharge = makeApplyCharge(deps);
   return async function payOrder(
@@ -240,7 +258,10 @@ export function makePayOrder(deps: {
       );
       return { started: true as const, attemptId, order };
     }, signal);
-    if (!started.started) return started.answer;
+    if (!started.started) {
+      told("replayed");
+      return started.answer;
+    }
     const { attemptId, order } = started;
 
     let answer: ChargeAnswer | { unknown: unknown };
@@ -254,7 +275,9 @@ export function makePayOrder(deps: {
     }
 
     const now = deps.clock.now();
+    // Each outcome is told once it is known, before the writes that follow it.
     if ("unknown" in answer) {
+      told("failed");
       await deps.answers.markVoidPending(attemptId, `no answer: ${String((answer.unknown as Error)?.message ?? answer.unknown)}`.slice(0, 300), now, new Date(now.getTime() + leaseMs));
       const voided = await deps.voidAttempt({ attemptId, orderId: order.id });
       throw new AppError(
@@ -266,16 +289,22 @@ export function makePayOrder(deps: {
       );
     }
     if (!answer.ok) {
+      told("declined");
       await deps.answers.recordDeclined(attemptId, answer.reason, now);
       return { paid: false, reason: answer.reason };
     }
     if (!(await deps.answers.recordCharged(attemptId, answer.reference, now))) {
       // The worker gave up waiting for this answer and is voiding the attempt.
+      told("not_applied");
       await deps.voidAttempt({ attemptId, orderId: order.id });
       throw new AppError("conflict", "The payment took too long and was reversed; nothing is charged. Please try again.");
     }
     const applied = await applyCharge({ attemptId, orderId: order.id, email: input.email });
-    if (applied.applied) return { paid: true, order: applied.order };
+    if (applied.applied) {
+      told("succeeded");
+      return { paid: true, order: applied.order };
+    }
+    told("not_applied");
     const voided = await deps.voidAttempt({ attemptId, orderId: order.id });
     throw new AppError(
       "conflict",

@@ -19,6 +19,8 @@ export interface NotifiedCatalogCacheOptions {
   now?: () => number;
   /** Where a lost LISTEN connection is reported. */
   log: (message: string, fields?: LogFields) => void;
+  /** Told of each read: "hit" when served from memory, "miss" when loaded (also while caching is paused). */
+  onLookup?: (result: "hit" | "miss") => void;
 }
 
 /**
@@ -66,15 +68,18 @@ export class NotifiedCatalogCache implements CatalogCache {
   async getOrLoad<T>(key: string, load: () => Promise<T>): Promise<T> {
     if (!this.listener.listening) {
       void this.listener.start();
+      this.options.onLookup?.("miss");
       return load();
     }
     const hit = this.entries.get(key);
     if (hit && hit.expiresAt > this.now()) {
+      this.options.onLookup?.("hit");
       // Re-insert: Map order is the recency order the eviction uses.
       this.entries.delete(key);
       this.entries.set(key, hit);
       return hit.value as T;
     }
+    this.options.onLookup?.("miss");
     const generation = this.generation;
     const value = await load();
     if (generation === this.generation && this.listener.listening) {

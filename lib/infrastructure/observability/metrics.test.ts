@@ -1,5 +1,6 @@
-import { describe, expect, it } from "vitest";
-import { createWorkerMetrics, formatValue, MetricsRegistry } from "./metrics";
+import { register as promDefaultRegistry } from "prom-client";
+import { describe, expect, it, vi } from "vitest";
+import { createWebMetrics, createWorkerMetrics, MetricsRegistry, webMetrics } from "./metrics";
 
 function quietRegistry(collectTimeoutMs?: number) {
   const logged: string[] = [];
@@ -7,182 +8,146 @@ function quietRegistry(collectTimeoutMs?: number) {
   return { registry, logged };
 }
 
-describe("MetricsRegistry rendering", () => {
-  it("renders counters with and without labels, in registration and insertion order", async () => {
+/** The sample lines of a rendering (no HELP, TYPE or blank lines). */
+const samplesOf = (text: string) => text.split("\n").filter((l) => l && !l.startsWith("#"));
+
+describe("MetricsRegistry on prom-client", () => {
+  it("renders counters in the text format, an unlabelled one as 0 before its first increment", async () => {
     const { registry } = quietRegistry();
     const plain = registry.counter("jobs_total", "Jobs run.");
     const byTopic = registry.counter("events_total", "Events seen.", ["group", "topic"]);
+    registry.counter("idle_total", "Never incremented.");
     plain.inc();
-    plain.inc(undefined, 2);
+    plain.inc({}, 2);
     byTopic.inc({ group: "g1", topic: "order.created" });
     byTopic.inc({ topic: "order.paid", group: "g1" }, 5);
     byTopic.inc({ group: "g1", topic: "order.created" });
 
-    expect(await registry.render()).toBe(
-      [
-        "# HELP jobs_total Jobs run.",
-        "# TYPE jobs_total counter",
-        "jobs_total 3",
-        "# HELP events_total Events seen.",
-        "# TYPE events_total counter",
-        'events_total{group="g1",topic="order.created"} 2',
-        'events_total{group="g1",topic="order.paid"} 5',
-        "",
-      ].join("\n"),
-    );
-    expect(byTopic.get({ group: "g1", topic: "order.created" })).toBe(2);
-    expect(byTopic.get({ group: "g2", topic: "order.created" })).toBe(0);
+    const text = await registry.render();
+    expect(text).toContain("# HELP jobs_total Jobs run.\n# TYPE jobs_total counter\njobs_total 3\n");
+    expect(samplesOf(text)).toEqual([
+      "jobs_total 3",
+      'events_total{group="g1",topic="order.created"} 2',
+      'events_total{group="g1",topic="order.paid"} 5',
+      "idle_total 0",
+    ]);
+    expect(text.endsWith("\n")).toBe(true);
+    expect(await byTopic.get({ group: "g1", topic: "order.created" })).toBe(2);
+    expect(await byTopic.get({ group: "g2", topic: "order.created" })).toBe(0);
+    expect(await plain.get()).toBe(3);
   });
 
-  it("shows an untouched unlabelled metric as 0 and a labelled one with no series as its HELP and TYPE only", async () => {
-    const { registry } = quietRegistry();
-    registry.counter("a_total", "A.");
-    registry.gauge("b", "B.", ["x"]);
-    expect(await registry.render()).toBe("# HELP a_total A.\n# TYPE a_total counter\na_total 0\n# HELP b B.\n# TYPE b gauge\n");
-  });
-
-  it("renders gauges: set, inc, dec, reset", async () => {
+  it("sets, moves and resets gauges", async () => {
     const { registry } = quietRegistry();
     const lag = registry.gauge("lag", "Lag.", ["partition"]);
     lag.set({ partition: "0" }, 7);
     lag.set({ partition: "1" }, 3);
     lag.inc({ partition: "1" }, 2);
     lag.dec({ partition: "0" });
-    expect(lag.get({ partition: "0" })).toBe(6);
-    expect(await registry.render()).toBe('# HELP lag Lag.\n# TYPE lag gauge\nlag{partition="0"} 6\nlag{partition="1"} 5\n');
+    expect(await lag.get({ partition: "0" })).toBe(6);
+    expect(samplesOf(await registry.render())).toEqual(['lag{partition="0"} 6', 'lag{partition="1"} 5']);
 
     lag.reset();
     lag.set({ partition: "2" }, 1);
-    expect(await registry.render()).toBe('# HELP lag Lag.\n# TYPE lag gauge\nlag{partition="2"} 1\n');
-    expect(lag.get({ partition: "0" })).toBe(0);
+    expect(samplesOf(await registry.render())).toEqual(['lag{partition="2"} 1']);
+    expect(await lag.get({ partition: "0" })).toBe(0);
   });
 
-  it("renders histograms as cumulative buckets with +Inf, _sum and _count", async () => {
+  it("renders histograms with cumulative buckets (5 ms to 10 s unless given), +Inf, _sum and _count", async () => {
     const { registry } = quietRegistry();
-    const seconds = registry.histogram("handler_seconds", "Handler time.", ["topic"], [0.1, 0.5, 1]);
-    seconds.observe({ topic: "a" }, 0.05);
-    seconds.observe({ topic: "a" }, 0.1); // on a bound: counted in that bucket (le is "less or equal")
+    const seconds = registry.histogram("handler_seconds", "Handler time.", ["topic"]);
+    seconds.observe({ topic: "a" }, 0.01); // on a bound: counted in it (le is "less or equal")
     seconds.observe({ topic: "a" }, 0.7);
-    seconds.observe({ topic: "a" }, 3);
-    seconds.observe({ topic: "b" }, 0.25);
-
-    expect(await registry.render()).toBe(
-      [
-        "# HELP handler_seconds Handler time.",
-        "# TYPE handler_seconds histogram",
-        'handler_seconds_bucket{topic="a",le="0.1"} 2',
-        'handler_seconds_bucket{topic="a",le="0.5"} 2',
-        'handler_seconds_bucket{topic="a",le="1"} 3',
-        'handler_seconds_bucket{topic="a",le="+Inf"} 4',
-        'handler_seconds_sum{topic="a"} 3.85',
-        'handler_seconds_count{topic="a"} 4',
-        'handler_seconds_bucket{topic="b",le="0.1"} 0',
-        'handler_seconds_bucket{topic="b",le="0.5"} 1',
-        'handler_seconds_bucket{topic="b",le="1"} 1',
-        'handler_seconds_bucket{topic="b",le="+Inf"} 1',
-        'handler_seconds_sum{topic="b"} 0.25',
-        'handler_seconds_count{topic="b"} 1',
-        "",
-      ].join("\n"),
+    seconds.observe({ topic: "a" }, 30);
+    const samples = samplesOf(await registry.render());
+    const bounds = samples.map((l) => /le="([^"]+)"/.exec(l)?.[1]).filter(Boolean);
+    expect(bounds).toEqual(["0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1", "2.5", "5", "10", "+Inf"]);
+    expect(samples).toEqual(
+      expect.arrayContaining([
+        'handler_seconds_bucket{le="0.005",topic="a"} 0',
+        'handler_seconds_bucket{le="0.01",topic="a"} 1',
+        'handler_seconds_bucket{le="0.5",topic="a"} 1',
+        'handler_seconds_bucket{le="1",topic="a"} 2',
+        'handler_seconds_bucket{le="10",topic="a"} 2',
+        'handler_seconds_bucket{le="+Inf",topic="a"} 3',
+        'handler_seconds_sum{topic="a"} 30.71',
+        'handler_seconds_count{topic="a"} 3',
+      ]),
     );
   });
 
-  it("gives histograms default buckets from 5 ms to 10 s, and an unlabelled one zero series from the start", async () => {
+  it("escapes label values and help as the text format requires", async () => {
     const { registry } = quietRegistry();
-    registry.histogram("h_seconds", "H.");
-    const text = await registry.render();
-    const bounds = [...text.matchAll(/le="([^"]+)"/g)].map((m) => m[1]);
-    expect(bounds).toEqual(["0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1", "2.5", "5", "10", "+Inf"]);
-    expect(text).toContain('h_seconds_bucket{le="+Inf"} 0\nh_seconds_sum 0\nh_seconds_count 0\n');
-  });
-
-  it("escapes backslash, double quote and newline in label values, and backslash and newline in help", async () => {
-    const { registry } = quietRegistry();
-    const c = registry.counter("odd_total", 'Help with \\ and\nnewline and "quotes".', ["v"]);
+    const c = registry.counter("odd_total", "Help with \\ and\nnewline.", ["v"]);
     c.inc({ v: 'C:\\path "quoted"\nnext' });
     expect(await registry.render()).toBe(
-      '# HELP odd_total Help with \\\\ and\\nnewline and "quotes".\n# TYPE odd_total counter\nodd_total{v="C:\\\\path \\"quoted\\"\\nnext"} 1\n',
+      '# HELP odd_total Help with \\\\ and\\nnewline.\n# TYPE odd_total counter\nodd_total{v="C:\\\\path \\"quoted\\"\\nnext"} 1\n',
     );
   });
 
-  it("formats numbers the way Prometheus parses them", async () => {
-    expect(formatValue(Infinity)).toBe("+Inf");
-    expect(formatValue(-Infinity)).toBe("-Inf");
-    expect(formatValue(NaN)).toBe("NaN");
-    expect(formatValue(1e21)).toBe("1000000000000000000000");
-    expect(formatValue(-0)).toBe("0");
-    expect(formatValue(42)).toBe("42");
-    expect(formatValue(0.25)).toBe("0.25");
+  it("names its content type: the text format 0.0.4", () => {
+    expect(quietRegistry().registry.contentType).toBe("text/plain; version=0.0.4; charset=utf-8");
+  });
 
-    const { registry } = quietRegistry();
-    const g = registry.gauge("big", "Big.");
-    g.set({}, 2 ** 60);
-    expect(await registry.render()).toContain("\nbig 1152921504606846976\n");
+  it("keeps each registry apart from the others and from prom-client's global one", async () => {
+    const a = quietRegistry().registry;
+    const b = quietRegistry().registry;
+    a.counter("same_name_total", "A.").inc();
+    b.counter("same_name_total", "B.");
+    expect(samplesOf(await a.render())).toEqual(["same_name_total 1"]);
+    expect(samplesOf(await b.render())).toEqual(["same_name_total 0"]);
+    expect(promDefaultRegistry.getSingleMetric("same_name_total")).toBeUndefined();
+  });
+
+  it("adds the process metrics only when asked", async () => {
+    const without = await quietRegistry().registry.render();
+    expect(without).toBe("\n");
+    const withThem = await new MetricsRegistry({ processMetrics: true }).render();
+    for (const name of ["process_cpu_seconds_total", "process_resident_memory_bytes", "nodejs_eventloop_lag_seconds", "nodejs_heap_size_used_bytes", "nodejs_gc_duration_seconds"]) {
+      expect(withThem).toContain(`# TYPE ${name} `);
+    }
   });
 });
 
-describe("MetricsRegistry validation", () => {
-  it("rejects invalid metric names", () => {
+describe("MetricsRegistry checks", () => {
+  it("rejects names prom-client rejects, and counter names without _total", () => {
     const { registry } = quietRegistry();
-    expect(() => registry.gauge("1st", "x")).toThrow(/invalid metric name "1st"/);
-    expect(() => registry.gauge("has-dash", "x")).toThrow(/invalid metric name/);
-    expect(() => registry.gauge("", "x")).toThrow(/invalid metric name/);
-    expect(() => registry.gauge("ünïcode", "x")).toThrow(/invalid metric name/);
-    // Colons are allowed (recording rules use them).
-    expect(() => registry.gauge("job:rate5m", "x")).not.toThrow();
-  });
-
-  it("rejects invalid, reserved and repeated label names", () => {
-    const { registry } = quietRegistry();
-    expect(() => registry.gauge("g1", "x", ["has:colon"])).toThrow(/invalid label name "has:colon"/);
-    expect(() => registry.gauge("g2", "x", ["0abc"])).toThrow(/invalid label name/);
-    expect(() => registry.gauge("g3", "x", ["__internal"])).toThrow(/reserved/);
-    expect(() => registry.gauge("g4", "x", ["a", "a"])).toThrow(/given twice/);
-    expect(() => registry.histogram("h_seconds", "x", ["le"])).toThrow(/reserved for this metric type/);
-  });
-
-  it("requires counter names to end in _total", () => {
-    const { registry } = quietRegistry();
+    expect(() => registry.gauge("has-dash", "x")).toThrow(/name/);
+    expect(() => registry.gauge("g1", "x", ["has:colon"])).toThrow(/label name/);
+    expect(() => registry.histogram("h_seconds", "x", ["le"])).toThrow(/le is a reserved/);
     expect(() => registry.counter("requests", "x")).toThrow(/must end in _total/);
   });
 
-  it("rejects bad histogram buckets", () => {
-    const { registry } = quietRegistry();
-    expect(() => registry.histogram("a_seconds", "x", [], [])).toThrow(/at least one finite bucket/);
-    expect(() => registry.histogram("b_seconds", "x", [], [1, 0.5])).toThrow(/strictly increasing/);
-    expect(() => registry.histogram("c_seconds", "x", [], [0.1, NaN])).toThrow(/finite/);
-    // +Inf may be listed; it is not doubled.
-    registry.histogram("d_seconds", "x", [], [1, Infinity]);
-  });
-
-  it("rejects updates with unknown, missing or non-string labels, negative counter increments and non-finite observations", () => {
+  it("rejects updates with unknown, missing or non-string labels, negative counter increments and non-finite values", async () => {
     const { registry } = quietRegistry();
     const c = registry.counter("c_total", "x", ["kind"]);
     expect(() => c.inc({ kind: "a", other: "b" })).toThrow(/unknown label "other"/);
+    // prom-client alone would take a subset of the labels and make a series no query expects.
     expect(() => c.inc({})).toThrow(/label "kind" must be a string/);
     expect(() => c.inc({ kind: 1 as unknown as string })).toThrow(/must be a string/);
     expect(() => c.inc({ kind: "a" }, -1)).toThrow(/cannot decrease/);
     expect(() => c.inc({ kind: "a" }, NaN)).toThrow(/finite/);
     const h = registry.histogram("h_seconds", "x");
     expect(() => h.observe({}, Infinity)).toThrow(/finite/);
-    expect(c.get({ kind: "a" })).toBe(0);
+    const g = registry.gauge("g", "x", ["p"]);
+    expect(() => g.set({}, 1)).toThrow(/label "p" must be a string/);
+    expect(await c.get({ kind: "a" })).toBe(0);
+    expect(samplesOf(await registry.render())).not.toContainEqual(expect.stringMatching(/^c_total/));
   });
 
-  it("returns the same metric when a name is registered again with the same type, and throws otherwise", async () => {
+  it("returns the same metric when a name is registered again alike, and throws otherwise", async () => {
     const { registry } = quietRegistry();
     const first = registry.counter("x_total", "X.", ["a"]);
     const again = registry.counter("x_total", "X again.", ["a"]);
     expect(again).toBe(first);
     again.inc({ a: "1" });
-    expect(first.get({ a: "1" })).toBe(1);
+    expect(await first.get({ a: "1" })).toBe(1);
     const h = registry.histogram("y_seconds", "Y.", [], [1, 2]);
     expect(registry.histogram("y_seconds", "Y.", [], [1, 2])).toBe(h);
 
     expect(() => registry.gauge("x_total", "X.", ["a"])).toThrow(/already registered as a counter/);
     expect(() => registry.counter("x_total", "X.", ["b"])).toThrow(/already registered with labels \[a\]/);
     expect(() => registry.histogram("y_seconds", "Y.", [], [1, 3])).toThrow(/other buckets/);
-    // A histogram's series names are its own.
-    expect(() => registry.gauge("y_seconds_count", "Z.")).toThrow(/taken by histogram y_seconds/);
     expect((await registry.render()).match(/# TYPE x_total/g)).toHaveLength(1);
   });
 });
@@ -253,6 +218,9 @@ describe("MetricsRegistry collectors", () => {
   });
 });
 
+/** "name type" of each metric family, in order. */
+const typesOf = (text: string) => [...text.matchAll(/^# TYPE (\S+) (\S+)$/gm)].map((x) => `${x[1]} ${x[2]}`);
+
 describe("createWorkerMetrics", () => {
   it("registers the worker's metrics under their documented names and labels", async () => {
     const m = createWorkerMetrics(quietRegistry().registry);
@@ -261,9 +229,9 @@ describe("createWorkerMetrics", () => {
     m.eventsDeadLettered.inc({ group: "g", topic: "t", reason: "unreadable" });
     m.handlerSeconds.observe({ group: "g", topic: "t" }, 0.02);
     m.consumerLag.set({ group: "g", topic: "t", partition: "0" }, 4);
-    m.outboxPublished.inc(undefined, 3);
+    m.outboxPublished.inc({}, 3);
     m.outboxPublishFailures.inc();
-    m.outboxPruned.inc(undefined, 2);
+    m.outboxPruned.inc({}, 2);
     m.emailsSent.inc({ kind: "welcome" });
     m.emailsFailed.inc({ kind: "welcome" });
     m.emailsGivenUp.inc({ kind: "welcome" });
@@ -273,14 +241,13 @@ describe("createWorkerMetrics", () => {
     m.paymentFailures.inc({ operation: "refund" });
 
     const text = await m.registry.render();
-    const samples = text.split("\n").filter((l) => l && !l.startsWith("#"));
-    expect(samples).toEqual(
+    expect(samplesOf(text)).toEqual(
       expect.arrayContaining([
         'storefront_worker_events_processed_total{group="g",topic="t"} 1',
         'storefront_worker_events_failed_total{group="g",topic="t"} 1',
         'storefront_worker_events_dead_lettered_total{group="g",topic="t",reason="unreadable"} 1',
-        'storefront_worker_event_handler_seconds_bucket{group="g",topic="t",le="0.025"} 1',
-        'storefront_worker_event_handler_seconds_bucket{group="g",topic="t",le="0.01"} 0',
+        'storefront_worker_event_handler_seconds_bucket{le="0.025",group="g",topic="t"} 1',
+        'storefront_worker_event_handler_seconds_bucket{le="0.01",group="g",topic="t"} 0',
         'storefront_worker_event_handler_seconds_count{group="g",topic="t"} 1',
         'storefront_worker_consumer_lag{group="g",topic="t",partition="0"} 4',
         "storefront_worker_outbox_published_total 3",
@@ -295,8 +262,7 @@ describe("createWorkerMetrics", () => {
         'storefront_worker_payment_failures_total{operation="refund"} 1',
       ]),
     );
-    const types = [...text.matchAll(/^# TYPE (\S+) (\S+)$/gm)].map((x) => `${x[1]} ${x[2]}`);
-    expect(types).toEqual([
+    expect(typesOf(text)).toEqual([
       "storefront_worker_events_processed_total counter",
       "storefront_worker_events_failed_total counter",
       "storefront_worker_events_dead_lettered_total counter",
@@ -321,5 +287,56 @@ describe("createWorkerMetrics", () => {
     const b = createWorkerMetrics(registry);
     expect(b.eventsProcessed).toBe(a.eventsProcessed);
     expect(b.consumerLag).toBe(a.consumerLag);
+  });
+});
+
+describe("createWebMetrics", () => {
+  it("registers the web's metrics under their documented names and labels", async () => {
+    const m = createWebMetrics(quietRegistry().registry);
+    m.refusals.inc({ limit: "api_ip" });
+    m.fallbacks.inc({ limit: "api_user" });
+    m.unavailable.inc({ limit: "sign_in_email" });
+    m.httpRequestSeconds.observe({ method: "GET", route: "/products/[slug]", status: "200" }, 0.03);
+    m.ordersPlaced.inc();
+    m.payments.inc({ outcome: "declined" });
+    m.cacheRequests.inc({ cache: "catalog", result: "hit" });
+
+    const text = await m.registry.render();
+    expect(samplesOf(text)).toEqual(
+      expect.arrayContaining([
+        'storefront_rate_limit_refusals_total{limit="api_ip"} 1',
+        'storefront_rate_limit_fallback_total{limit="api_user"} 1',
+        'storefront_rate_limit_unavailable_total{limit="sign_in_email"} 1',
+        'storefront_http_request_duration_seconds_bucket{le="0.025",method="GET",route="/products/[slug]",status="200"} 0',
+        'storefront_http_request_duration_seconds_bucket{le="0.05",method="GET",route="/products/[slug]",status="200"} 1',
+        'storefront_http_request_duration_seconds_count{method="GET",route="/products/[slug]",status="200"} 1',
+        "storefront_orders_placed_total 1",
+        'storefront_payments_total{outcome="declined"} 1',
+        'storefront_cache_requests_total{cache="catalog",result="hit"} 1',
+      ]),
+    );
+    expect(typesOf(text)).toEqual([
+      "storefront_rate_limit_refusals_total counter",
+      "storefront_rate_limit_fallback_total counter",
+      "storefront_rate_limit_unavailable_total counter",
+      "storefront_http_request_duration_seconds histogram",
+      "storefront_orders_placed_total counter",
+      "storefront_payments_total counter",
+      "storefront_cache_requests_total counter",
+    ]);
+    const bounds = [...text.matchAll(/^storefront_http_request_duration_seconds_bucket\{le="([^"]+)"/gm)].map((x) => x[1]);
+    expect(bounds[0]).toBe("0.005");
+    expect(bounds.at(-2)).toBe("10");
+  });
+
+  it("webMetrics() is one set per process, even for another copy of this module (another Next.js bundle)", async () => {
+    const first = webMetrics();
+    expect(webMetrics()).toBe(first);
+    vi.resetModules();
+    const copy = await import("./metrics");
+    expect(copy.webMetrics).not.toBe(webMetrics);
+    expect(copy.webMetrics()).toBe(first);
+    // The process metrics come with it: this is the registry the web serves.
+    expect(await first.registry.render()).toContain("# TYPE process_resident_memory_bytes gauge");
   });
 });

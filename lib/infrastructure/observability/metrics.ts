@@ -1,28 +1,36 @@
+import { collectDefaultMetrics, Counter as PromCounter, Gauge as PromGauge, Histogram as PromHistogram, Registry } from "prom-client";
 import { describeCauses } from "../../domain/errors";
 
 /**
- * A small metrics registry rendering the Prometheus text exposition format
- * (version 0.0.4). Written here rather than taken from prom-client: the worker
- * needs counters, gauges and one kind of histogram, nothing more.
+ * The metrics registry: prom-client underneath, behind the small interfaces
+ * the callers use. What the wrapper adds to prom-client:
  *
- * Metrics are created once, at wiring time; names and label names are checked
- * then, so a typo fails at start instead of producing a series nobody queries.
- * Label sets are checked on every update: a metric's series all carry exactly
- * its label names.
+ * - every update names exactly the metric's labels (prom-client accepts a
+ *   subset, which makes series nobody's queries match);
+ * - a counter's name ends in _total (prom-client renders the name as given);
+ * - collectors that run before each scrape with a timeout, so a slow or broken
+ *   source (Kafka for consumer lag) is logged and skipped instead of failing
+ *   or holding the scrape;
+ * - registering a name again returns the same metric instead of throwing.
+ *
+ * Each MetricsRegistry has its own prom-client Registry, never the global
+ * default: two registries in one process (tests, the web's and the worker's
+ * services) do not collide.
  */
 
 export type Labels = Readonly<Record<string, string>>;
 
 export interface Counter {
   inc(labels?: Labels, by?: number): void;
-  get(labels?: Labels): number;
+  /** The current value of one series (0 when it has none): for tests. */
+  get(labels?: Labels): Promise<number>;
 }
 
 export interface Gauge {
   set(labels: Labels, value: number): void;
   inc(labels?: Labels, by?: number): void;
   dec(labels?: Labels, by?: number): void;
-  get(labels?: Labels): number;
+  get(labels?: Labels): Promise<number>;
   /** Drops every series (e.g. before re-reading a set whose members come and go). */
   reset(): void;
 }
@@ -36,44 +44,25 @@ export const DEFAULT_BUCKETS: readonly number[] = Object.freeze([0.005, 0.01, 0.
 
 export const DEFAULT_COLLECT_TIMEOUT_MS = 2_000;
 
-const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
-const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
-
 type MetricType = "counter" | "gauge" | "histogram";
 
-/** Go's float formatting as Prometheus reads it: ±Inf, NaN, integers in full. */
-export function formatValue(value: number): string {
-  if (Number.isNaN(value)) return "NaN";
-  if (value === Infinity) return "+Inf";
-  if (value === -Infinity) return "-Inf";
-  // String(1e21) has an exponent; BigInt prints the integer the double holds.
-  if (Number.isInteger(value)) return BigInt(value).toString();
-  return String(value);
-}
-
-function escapeLabelValue(value: string): string {
-  return value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
-}
-
-function escapeHelp(help: string): string {
-  return help.replace(/\\/g, "\\\\").replace(/\n/g, "\\n");
-}
-
-function renderLabels(pairs: readonly (readonly [string, string])[]): string {
-  if (pairs.length === 0) return "";
-  return `{${pairs.map(([name, value]) => `${name}="${escapeLabelValue(value)}"`).join(",")}}`;
-}
-
-function checkLabelNames(metric: string, labelNames: readonly string[], reserved: readonly string[]): void {
-  const seen = new Set<string>();
-  for (const label of labelNames) {
-    if (!LABEL_NAME.test(label)) throw new TypeError(`metric ${metric}: invalid label name ${JSON.stringify(label)}`);
-    // Prometheus keeps names starting with "__" for itself.
-    if (label.startsWith("__")) throw new TypeError(`metric ${metric}: label name ${JSON.stringify(label)} is reserved`);
-    if (reserved.includes(label)) throw new TypeError(`metric ${metric}: label name ${JSON.stringify(label)} is reserved for this metric type`);
-    if (seen.has(label)) throw new TypeError(`metric ${metric}: label name ${JSON.stringify(label)} given twice`);
-    seen.add(label);
+/**
+ * The labels of one update, checked against the metric's (all of them,
+ * strings, nothing else) and put in their declared order, which is the order
+ * prom-client renders them in.
+ */
+function exactly(metric: string, labelNames: readonly string[], labels: Labels | undefined): Record<string, string> {
+  const given = labels ?? {};
+  for (const name of Object.keys(given)) {
+    if (!labelNames.includes(name)) throw new TypeError(`metric ${metric}: unknown label ${JSON.stringify(name)}`);
   }
+  const ordered: Record<string, string> = {};
+  for (const name of labelNames) {
+    const value = given[name];
+    if (typeof value !== "string") throw new TypeError(`metric ${metric}: label ${JSON.stringify(name)} must be a string`);
+    ordered[name] = value;
+  }
+  return ordered;
 }
 
 function checkFinite(metric: string, what: string, value: number): void {
@@ -82,152 +71,50 @@ function checkFinite(metric: string, what: string, value: number): void {
   }
 }
 
-/** One metric family: its definition and its series, keyed by label values in labelNames order. */
-abstract class Family<S> {
-  protected readonly series = new Map<string, { values: readonly string[]; state: S }>();
-
-  constructor(
-    readonly name: string,
-    readonly help: string,
-    readonly type: MetricType,
-    readonly labelNames: readonly string[],
-  ) {}
-
-  protected key(labels: Labels | undefined): { key: string; values: string[] } {
-    const given = labels ?? {};
-    const names = Object.keys(given);
-    for (const name of names) {
-      if (!this.labelNames.includes(name)) throw new TypeError(`metric ${this.name}: unknown label ${JSON.stringify(name)}`);
-    }
-    const values = this.labelNames.map((name) => {
-      const value = given[name];
-      if (typeof value !== "string") throw new TypeError(`metric ${this.name}: label ${JSON.stringify(name)} must be a string`);
-      return value;
-    });
-    return { key: JSON.stringify(values), values };
-  }
-
-  protected entry(labels: Labels | undefined, initial: () => S): S {
-    const { key, values } = this.key(labels);
-    let found = this.series.get(key);
-    if (!found) {
-      found = { values, state: initial() };
-      this.series.set(key, found);
-    }
-    return found.state;
-  }
-
-  protected pairs(values: readonly string[]): [string, string][] {
-    return this.labelNames.map((name, i) => [name, values[i]!]);
-  }
-
-  abstract samples(): string[];
-
-  render(): string {
-    return [`# HELP ${this.name} ${escapeHelp(this.help)}`, `# TYPE ${this.name} ${this.type}`, ...this.samples()].join("\n");
-  }
-
-  clear(): void {
-    this.series.clear();
-  }
+async function valueOf(metric: PromCounter | PromGauge, labels: Labels): Promise<number> {
+  const { values } = await metric.get();
+  const names = Object.keys(labels);
+  const found = values.find((v) => Object.keys(v.labels).length === names.length && names.every((n) => v.labels[n] === labels[n]));
+  return found?.value ?? 0;
 }
 
-class ValueFamily extends Family<{ value: number }> {
-  protected add(labels: Labels | undefined, by: number): void {
-    this.entry(labels, () => ({ value: 0 })).value += by;
-  }
-
-  get(labels?: Labels): number {
-    return this.series.get(this.key(labels).key)?.state.value ?? 0;
-  }
-
-  samples(): string[] {
-    // An unlabelled metric has one series from the start: a scrape shows 0, not nothing.
-    if (this.labelNames.length === 0 && this.series.size === 0) return [`${this.name} 0`];
-    return [...this.series.values()].map(({ values, state }) => `${this.name}${renderLabels(this.pairs(values))} ${formatValue(state.value)}`);
-  }
+function counterOf(prom: PromCounter, name: string, labelNames: readonly string[]): Counter {
+  return {
+    inc(labels, by = 1) {
+      checkFinite(name, "increment", by);
+      if (by < 0) throw new RangeError(`metric ${name}: a counter cannot decrease (inc by ${by})`);
+      prom.inc(exactly(name, labelNames, labels), by);
+    },
+    get: (labels) => valueOf(prom, exactly(name, labelNames, labels)),
+  };
 }
 
-class CounterFamily extends ValueFamily implements Counter {
-  inc(labels?: Labels, by = 1): void {
-    checkFinite(this.name, "increment", by);
-    if (by < 0) throw new RangeError(`metric ${this.name}: a counter cannot decrease (inc by ${by})`);
-    this.add(labels, by);
-  }
+function gaugeOf(prom: PromGauge, name: string, labelNames: readonly string[]): Gauge {
+  return {
+    set(labels, value) {
+      if (typeof value !== "number") throw new TypeError(`metric ${name}: value must be a number`);
+      prom.set(exactly(name, labelNames, labels), value);
+    },
+    inc(labels, by = 1) {
+      checkFinite(name, "increment", by);
+      prom.inc(exactly(name, labelNames, labels), by);
+    },
+    dec(labels, by = 1) {
+      checkFinite(name, "decrement", by);
+      prom.dec(exactly(name, labelNames, labels), by);
+    },
+    get: (labels) => valueOf(prom, exactly(name, labelNames, labels)),
+    reset: () => prom.reset(),
+  };
 }
 
-class GaugeFamily extends ValueFamily implements Gauge {
-  set(labels: Labels, value: number): void {
-    if (typeof value !== "number") throw new TypeError(`metric ${this.name}: value must be a number`);
-    this.entry(labels, () => ({ value: 0 })).value = value;
-  }
-
-  inc(labels?: Labels, by = 1): void {
-    checkFinite(this.name, "increment", by);
-    this.add(labels, by);
-  }
-
-  dec(labels?: Labels, by = 1): void {
-    checkFinite(this.name, "decrement", by);
-    this.add(labels, -by);
-  }
-
-  reset(): void {
-    this.clear();
-  }
-}
-
-interface HistogramState {
-  /** Per bucket, not cumulative; summed up when rendered. */
-  counts: number[];
-  sum: number;
-  count: number;
-}
-
-class HistogramFamily extends Family<HistogramState> implements Histogram {
-  constructor(name: string, help: string, labelNames: readonly string[], readonly buckets: readonly number[]) {
-    super(name, help, "histogram", labelNames);
-  }
-
-  observe(labels: Labels, seconds: number): void {
-    checkFinite(this.name, "observation", seconds);
-    const state = this.entry(labels, () => ({ counts: this.buckets.map(() => 0), sum: 0, count: 0 }));
-    const index = this.buckets.findIndex((upper) => seconds <= upper);
-    // Above the last bound: counted only in +Inf, i.e. in count.
-    if (index >= 0) state.counts[index]! += 1;
-    state.sum += seconds;
-    state.count += 1;
-  }
-
-  samples(): string[] {
-    const series = [...this.series.values()];
-    if (this.labelNames.length === 0 && series.length === 0) {
-      series.push({ values: [], state: { counts: this.buckets.map(() => 0), sum: 0, count: 0 } });
-    }
-    return series.flatMap(({ values, state }) => {
-      const pairs = this.pairs(values);
-      let cumulative = 0;
-      const lines = this.buckets.map((upper, i) => {
-        cumulative += state.counts[i]!;
-        return `${this.name}_bucket${renderLabels([...pairs, ["le", formatValue(upper)]])} ${formatValue(cumulative)}`;
-      });
-      lines.push(`${this.name}_bucket${renderLabels([...pairs, ["le", "+Inf"]])} ${formatValue(state.count)}`);
-      lines.push(`${this.name}_sum${renderLabels(pairs)} ${formatValue(state.sum)}`);
-      lines.push(`${this.name}_count${renderLabels(pairs)} ${formatValue(state.count)}`);
-      return lines;
-    });
-  }
-}
-
-function checkBuckets(metric: string, buckets: readonly number[]): number[] {
-  // +Inf is always added; callers may list it or not.
-  const bounds = buckets.filter((b) => b !== Infinity);
-  if (bounds.length === 0) throw new RangeError(`metric ${metric}: a histogram needs at least one finite bucket`);
-  bounds.forEach((b, i) => {
-    checkFinite(metric, "bucket bound", b);
-    if (i > 0 && b <= bounds[i - 1]!) throw new RangeError(`metric ${metric}: buckets must be strictly increasing`);
-  });
-  return bounds;
+function histogramOf(prom: PromHistogram, name: string, labelNames: readonly string[]): Histogram {
+  return {
+    observe(labels, seconds) {
+      checkFinite(name, "observation", seconds);
+      prom.observe(exactly(name, labelNames, labels), seconds);
+    },
+  };
 }
 
 const sameList = (a: readonly unknown[], b: readonly unknown[]) => a.length === b.length && a.every((x, i) => x === b[i]);
@@ -237,14 +124,26 @@ export interface MetricsRegistryOptions {
   collectTimeoutMs?: number;
   /** Where skipped collectors are reported. Default: console.warn (a stale metric is not an outage). */
   log?: { error(message: string): void };
+  /**
+   * Adds prom-client's process metrics (process_cpu_seconds_total,
+   * process_resident_memory_bytes, nodejs_eventloop_lag_seconds, nodejs_gc_duration_seconds...).
+   * For the one registry a process serves: they watch the event loop and GC from the start.
+   */
+  processMetrics?: boolean;
 }
 
 type Collector = (signal: AbortSignal) => Promise<void> | void;
 
+interface Registered {
+  type: MetricType;
+  labelNames: readonly string[];
+  buckets?: readonly number[];
+  metric: Counter | Gauge | Histogram;
+}
+
 export class MetricsRegistry {
-  private readonly families = new Map<string, Family<unknown>>();
-  /** Sample names a histogram adds (_bucket, _sum, _count), so no other metric takes them. */
-  private readonly derived = new Map<string, string>();
+  private readonly prom = new Registry();
+  private readonly registered = new Map<string, Registered>();
   private readonly collectors: Collector[] = [];
   private readonly collectTimeoutMs: number;
   private readonly log: { error(message: string): void };
@@ -252,23 +151,31 @@ export class MetricsRegistry {
   constructor(options: MetricsRegistryOptions = {}) {
     this.collectTimeoutMs = options.collectTimeoutMs ?? DEFAULT_COLLECT_TIMEOUT_MS;
     this.log = options.log ?? { error: (m) => console.warn(`[metrics] ${m}`) };
+    if (options.processMetrics) collectDefaultMetrics({ register: this.prom });
+  }
+
+  /** The Content-Type of what render() returns (the text format 0.0.4). */
+  get contentType(): string {
+    return this.prom.contentType;
   }
 
   counter(name: string, help: string, labelNames: readonly string[] = []): Counter {
-    // The name is rendered as given, so the _total suffix Prometheus expects must be in it.
-    if (METRIC_NAME.test(name) && !name.endsWith("_total")) throw new TypeError(`metric ${name}: a counter's name must end in _total`);
-    return this.register(name, "counter", labelNames, () => new CounterFamily(name, help, "counter", [...labelNames]));
+    if (!name.endsWith("_total")) throw new TypeError(`metric ${name}: a counter's name must end in _total`);
+    return this.register(name, "counter", labelNames, undefined, () =>
+      counterOf(new PromCounter({ name, help, labelNames: [...labelNames], registers: [this.prom] }), name, labelNames),
+    );
   }
 
   gauge(name: string, help: string, labelNames: readonly string[] = []): Gauge {
-    return this.register(name, "gauge", labelNames, () => new GaugeFamily(name, help, "gauge", [...labelNames]));
+    return this.register(name, "gauge", labelNames, undefined, () =>
+      gaugeOf(new PromGauge({ name, help, labelNames: [...labelNames], registers: [this.prom] }), name, labelNames),
+    );
   }
 
   histogram(name: string, help: string, labelNames: readonly string[] = [], buckets: readonly number[] = DEFAULT_BUCKETS): Histogram {
-    const bounds = checkBuckets(name, buckets);
-    const metric = this.register(name, "histogram", labelNames, () => new HistogramFamily(name, help, [...labelNames], bounds), ["le"]);
-    if (!sameList(metric.buckets, bounds)) throw new TypeError(`metric ${name} is already registered with other buckets`);
-    return metric;
+    return this.register(name, "histogram", labelNames, buckets, () =>
+      histogramOf(new PromHistogram({ name, help, labelNames: [...labelNames], buckets: [...buckets], registers: [this.prom] }), name, labelNames),
+    );
   }
 
   /** Runs before each render (e.g. to read lag from Kafka); a collector that throws or takes longer than timeoutMs is logged and skipped, never fails the scrape. */
@@ -276,12 +183,12 @@ export class MetricsRegistry {
     this.collectors.push(collect);
   }
 
-  /** The text format 0.0.4: each metric's HELP and TYPE lines, then its samples; ends with a newline. */
+  /** The text format 0.0.4 (contentType), collectors run first. */
   async render(signal?: AbortSignal): Promise<string> {
     signal?.throwIfAborted();
     await Promise.all(this.collectors.map((collect, i) => this.runCollector(collect, i, signal)));
     signal?.throwIfAborted();
-    return [...this.families.values()].map((f) => f.render() + "\n").join("");
+    return this.prom.metrics();
   }
 
   private async runCollector(collect: Collector, index: number, outer: AbortSignal | undefined): Promise<void> {
@@ -307,33 +214,26 @@ export class MetricsRegistry {
     }
   }
 
-  private register<F extends Family<unknown>>(
+  /** prom-client checks the names; a name registered again with the same shape gives the same metric back. */
+  private register<M extends Counter | Gauge | Histogram>(
     name: string,
     type: MetricType,
     labelNames: readonly string[],
-    create: () => F,
-    reservedLabels: readonly string[] = [],
-  ): F {
-    if (!METRIC_NAME.test(name)) throw new TypeError(`invalid metric name ${JSON.stringify(name)}`);
-    checkLabelNames(name, labelNames, reservedLabels);
-    const existing = this.families.get(name);
+    buckets: readonly number[] | undefined,
+    create: () => M,
+  ): M {
+    const existing = this.registered.get(name);
     if (existing) {
       if (existing.type !== type) throw new TypeError(`metric ${name} is already registered as a ${existing.type}`);
       if (!sameList(existing.labelNames, labelNames)) {
         throw new TypeError(`metric ${name} is already registered with labels [${existing.labelNames.join(", ")}]`);
       }
-      return existing as F;
+      if (buckets && !sameList(existing.buckets!, buckets)) throw new TypeError(`metric ${name} is already registered with other buckets`);
+      return existing.metric as M;
     }
-    const owner = this.derived.get(name);
-    if (owner) throw new TypeError(`metric name ${name} is taken by histogram ${owner}`);
-    const samples = type === "histogram" ? [`${name}_bucket`, `${name}_sum`, `${name}_count`] : [];
-    for (const sample of samples) {
-      if (this.families.has(sample)) throw new TypeError(`histogram ${name} would clash with metric ${sample}`);
-    }
-    const family = create();
-    this.families.set(name, family as Family<unknown>);
-    for (const sample of samples) this.derived.set(sample, name);
-    return family;
+    const metric = create();
+    this.registered.set(name, { type, labelNames: [...labelNames], buckets, metric });
+    return metric;
   }
 }
 
@@ -422,9 +322,9 @@ export function createWorkerMetrics(registry: MetricsRegistry = new MetricsRegis
 }
 
 /**
- * The web process's rate-limit metrics (the web has no other metrics yet):
- * each counter is labelled with the limit's name (api_ip, api_user,
- * api_auth_ip, sign_in_email, sign_in_ip).
+ * The rate limits' metrics (part of the web's, WebMetrics): each counter is
+ * labelled with the limit's name (api_ip, api_user, api_auth_ip,
+ * sign_in_email, sign_in_ip).
  */
 export interface RateLimitMetrics {
   readonly registry: MetricsRegistry;
@@ -484,4 +384,52 @@ export function createWorkerBatchMetrics(registry: MetricsRegistry): WorkerBatch
     ),
     outboxBatchEvents: registry.histogram("storefront_worker_outbox_batch_events", "Events the relay published per round (one sendBatch each).", [], BATCH_BUCKETS),
   };
+}
+
+/** Suited to web requests: 5 ms (a cached page) to 10 s. */
+const HTTP_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/** The web process's metrics, all named here so dashboards have one place to look. */
+export interface WebMetrics extends RateLimitMetrics {
+  /** storefront_http_request_duration_seconds{method,route,status}: route is the Next.js route pattern (/products/[slug]), never the raw path. */
+  readonly httpRequestSeconds: Histogram;
+  /** storefront_orders_placed_total: orders created (not a resubmission answered with its earlier order, not a refused one). */
+  readonly ordersPlaced: Counter;
+  /** storefront_payments_total{outcome}: payment requests by outcome (PaymentOutcome in lib/application/payments/pay-order.ts). */
+  readonly payments: Counter;
+  /** storefront_cache_requests_total{cache,result}: result "hit" | "miss". */
+  readonly cacheRequests: Counter;
+}
+
+export function createWebMetrics(registry: MetricsRegistry = new MetricsRegistry()): WebMetrics {
+  return {
+    ...createRateLimitMetrics(registry),
+    httpRequestSeconds: registry.histogram(
+      "storefront_http_request_duration_seconds",
+      "Time the web process took to answer a request, in seconds, by method, route pattern and status.",
+      ["method", "route", "status"],
+      HTTP_BUCKETS,
+    ),
+    ordersPlaced: registry.counter("storefront_orders_placed_total", "Orders created (a resubmitted checkout that finds its earlier order is not counted again)."),
+    payments: registry.counter(
+      "storefront_payments_total",
+      'Payment requests the web answered, by outcome: "succeeded" (charged and paid), "declined", "failed" (the processor did not answer; any charge is reversed), "not_applied" (charged, but the order could no longer be paid; reversed), "replayed" (answered from an earlier attempt, or the order was already paid; no charge).',
+      ["outcome"],
+    ),
+    cacheRequests: registry.counter("storefront_cache_requests_total", 'Reads through an in-process cache, by cache and result ("hit" or "miss").', ["cache", "result"]),
+  };
+}
+
+const WEB_METRICS = Symbol.for("storefront.webMetrics");
+
+/**
+ * The web process's metrics, one set per process: Next.js loads
+ * instrumentation.ts and the app's routes as separate bundles, each with its
+ * own copy of this module, so the set is kept on globalThis (which also
+ * outlives dev reloads). /api/metrics renders its registry.
+ */
+export function webMetrics(): WebMetrics {
+  const holder = globalThis as { [WEB_METRICS]?: WebMetrics };
+  holder[WEB_METRICS] ??= createWebMetrics(new MetricsRegistry({ processMetrics: true }));
+  return holder[WEB_METRICS];
 }

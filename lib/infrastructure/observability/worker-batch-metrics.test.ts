@@ -13,8 +13,8 @@ describe("createWorkerBatchMetrics", () => {
     const samples = (await registry.render()).split("\n").filter((l) => l && !l.startsWith("#"));
     expect(samples).toEqual(
       expect.arrayContaining([
-        'storefront_worker_consumer_batch_events_bucket{group="g",topic="t",le="100"} 0',
-        'storefront_worker_consumer_batch_events_bucket{group="g",topic="t",le="250"} 1',
+        'storefront_worker_consumer_batch_events_bucket{le="100",group="g",topic="t"} 0',
+        'storefront_worker_consumer_batch_events_bucket{le="250",group="g",topic="t"} 1',
         'storefront_worker_consumer_batch_events_sum{group="g",topic="t"} 200',
         'storefront_worker_consumer_batch_fallbacks_total{group="g",topic="t"} 1',
         'storefront_worker_outbox_batch_events_bucket{le="500"} 1',

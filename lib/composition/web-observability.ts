@@ -1,0 +1,33 @@
+/**
+ * The web process's observability, started by instrumentation.ts (ADR 013):
+ * the tracer provider, the request wrapper that logs and measures every
+ * request, and the report of errors nothing else caught.
+ */
+import type { Instrumentation } from "next";
+import { loadRouteClassifier, observeHttpRequests } from "../infrastructure/observability/http-requests";
+import { webMetrics } from "../infrastructure/observability/metrics";
+import { startTracing } from "../infrastructure/observability/tracing";
+import { webLogger } from "./logger";
+
+export async function startWebObservability(): Promise<void> {
+  const tracing = await startTracing("storefront-web");
+  const log = webLogger();
+  const metrics = webMetrics();
+  observeHttpRequests({
+    log,
+    classify: loadRouteClassifier(),
+    onFinished: ({ method, route, status, seconds }) => metrics.httpRequestSeconds.observe({ method, route, status: String(status) }, seconds),
+  });
+  log.info(tracing.exporting ? "tracing: exporting spans to Zipkin" : "tracing: no exporter configured (trace ids only)");
+}
+
+/** An error a page, route handler or action threw and nothing caught: logged once, with its cause chain, route and digest (the reference the error page shows). */
+export function reportRequestError(...[error, request, context]: Parameters<Instrumentation.onRequestError>): void {
+  webLogger().error("request failed", {
+    err: error,
+    method: request.method,
+    route: context.routePath,
+    route_type: context.routeType,
+    digest: (error as { digest?: unknown } | null)?.digest,
+  });
+}
