@@ -73,6 +73,12 @@ export APP_URL="http://127.0.0.1:$E2E_PORT"
 export AUTH_SECRET="${AUTH_SECRET:-e2e-only-secret-$(date +%s)-$RANDOM$RANDOM}"
 export AUTH_TRUST_HOST=true
 export PAYMENTS_PROVIDER=fake
+# The web and the worker send their spans to the Zipkin started above: tracing-api.spec.ts
+# reads a checkout's trace back from it, and the logs check expects trace ids (ADR 013).
+export OTEL_EXPORTER_ZIPKIN_ENDPOINT="${OTEL_EXPORTER_ZIPKIN_ENDPOINT:-$ZIPKIN_URL/api/v2/spans}"
+# The web's /api/metrics answers a scraper with this token; tracing-api.spec.ts scrapes it and the worker's.
+export METRICS_TOKEN="${METRICS_TOKEN:-e2e-metrics-$(date +%s)-$RANDOM}"
+export E2E_WORKER_METRICS_URL="http://127.0.0.1:${WORKER_HTTP_PORT:-9464}/metrics"
 # Own topics and consumer groups, so a broker shared with a running shop is not disturbed.
 export KAFKA_TOPIC_PREFIX="e2e-$(date +%s)."
 # Own rate-limit counts: the e2e database is new each run, but Redis keeps counts for their window.

@@ -8,6 +8,7 @@
  */
 import { createServices } from "../lib/composition/root";
 import { createWorkerLogger } from "../lib/composition/logger";
+import { startWorkerTracing } from "../lib/composition/observability";
 import { createWorkerAdapters } from "../lib/composition/worker";
 import { startWorkerHttpServer } from "./http-server";
 import { startWorker } from "./worker";
@@ -17,6 +18,7 @@ import { startWorker } from "./worker";
 const log = createWorkerLogger();
 
 async function main(): Promise<void> {
+  const tracing = await startWorkerTracing();
   const services = createServices(undefined, { log });
   const { env } = services;
   const adapters = createWorkerAdapters(services, log);
@@ -55,6 +57,8 @@ async function main(): Promise<void> {
       await worker.stop();
       await http.close();
       await services.close();
+      // The spans still buffered (the last handlers', the shutdown's) go out before exit.
+      await tracing.shutdown();
     } catch (error) {
       log.error("shutdown failed", { err: error });
       process.exit(1);
@@ -65,7 +69,12 @@ async function main(): Promise<void> {
   };
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   process.on("SIGINT", () => void shutdown("SIGINT"));
+  log.info(tracing.exporting ? "tracing: exporting spans to Zipkin" : "tracing: no exporter configured (trace ids only)");
 }
+
+// Recovery: a promise nobody awaited that fails is a bug to log (with the
+// trace it happened in), not a reason to stop reserving stock and sending email.
+process.on("unhandledRejection", (reason) => log.error("unhandled promise rejection; the worker goes on", { err: reason }));
 
 main().catch((error: unknown) => {
   log.error("failed to start", { err: error });

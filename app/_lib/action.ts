@@ -1,6 +1,7 @@
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { webLogger } from "@/lib/composition/logger";
+import { errorReference } from "@/lib/composition/request-context";
 import { AppError, isAppError, type ErrorCode } from "@/lib/domain/errors";
 import type { User } from "@/lib/domain/user";
 import { getCurrentUser } from "./auth";
@@ -22,7 +23,7 @@ export function toFormState(error: unknown, values?: Record<string, string>): Fo
     return { ok: false, message: MESSAGES[error.code] ?? error.message, fieldErrors, values };
   }
   webLogger().error("server action failed", { err: error });
-  return { ok: false, message: MESSAGES.internal, values };
+  return { ok: false, message: `${MESSAGES.internal}${errorReference()}`, values };
 }
 
 function zodFieldErrors(error: z.ZodError): Record<string, string> {

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { SESSION_TTL_SECONDS } from "@/lib/application/auth/sessions";
 import { describeMerge } from "@/lib/domain/cart";
 import { webLogger } from "@/lib/composition/logger";
+import { noteRequestUser } from "@/lib/composition/request-context";
 import type { User } from "@/lib/domain/user";
 import { getServices } from "@/lib/composition/root";
 import { clientIp } from "./client-ip";
@@ -131,5 +132,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
 export const getCurrentUser = cache(async (): Promise<User | null> => {
   const session = await auth();
   if (!session?.sid) return null;
-  return getServices().sessions.resolve(session.sid);
+  const user = await getServices().sessions.resolve(session.sid);
+  if (user) noteRequestUser(user.id);
+  return user;
 });

@@ -1,6 +1,7 @@
 import { NextResponse } from "next/server";
 import { z } from "zod";
 import { webLogger } from "@/lib/composition/logger";
+import { errorReference } from "@/lib/composition/request-context";
 import { isAppError, type ErrorCode } from "@/lib/domain/errors";
 
 /** The HTTP status of each error code: the one mapping, used by every route wrapper. */
@@ -70,7 +71,7 @@ export function route<Q extends z.ZodType, P extends z.ZodType>(
         return problem(STATUS[error.code], error.code, error.message, error.fields.length ? [...error.fields] : undefined);
       }
       webLogger().error(`route ${request.method} ${new URL(request.url).pathname} failed`, { err: error });
-      return problem(500, "internal", "Something went wrong on our side.");
+      return problem(500, "internal", `Something went wrong on our side${errorReference()}.`);
     }
   };
 }

@@ -8,6 +8,7 @@
  */
 import { z } from "zod";
 import { webLogger } from "@/lib/composition/logger";
+import { errorReference, noteRequestUser } from "@/lib/composition/request-context";
 import { isAppError, type AppError, type ErrorCode } from "@/lib/domain/errors";
 import type { User } from "@/lib/domain/user";
 import { getServices } from "@/lib/composition/root";
@@ -132,6 +133,7 @@ export function handle<const E extends Endpoint>(endpoint: E, handler: (ctx: Api
       if (endpoint.access !== "none" || request.headers.has("authorization")) {
         const who = await authenticate(request, signal);
         user = who.user;
+        if (user) noteRequestUser(user.id);
         if (endpoint.access !== "none" && !user) throw new Refusal(401, "unauthenticated", "Sign in: send Authorization: Bearer <access token>.", undefined, { "www-authenticate": "Bearer" });
         if (endpoint.access === "admin" && user?.role !== "admin") throw new Refusal(403, "forbidden", "Only an admin can do that.");
         // A cookie is sent by the browser to any site's request: writes must come from the shop's own pages.
@@ -182,7 +184,8 @@ export function handle<const E extends Endpoint>(endpoint: E, handler: (ctx: Api
       if (error instanceof Refusal) return respond({ ...problemBody(error.status, error.code, error.detail, error.errors), headers: error.headers }, true);
       if (isAppError(error) && error.code !== "internal") return respond(appProblem(error), true);
       webLogger().error(`api ${request.method} ${new URL(request.url).pathname} failed`, { err: error });
-      return respond(problemBody(500, "internal", "Something went wrong on our side."), true);
+      // The reference is the trace id (also in the x-trace-id header): it finds this request's log lines and trace.
+      return respond(problemBody(500, "internal", `Something went wrong on our side${errorReference()}.`), true);
     }
   };
   return Object.assign(fn, { endpoint });

@@ -1,13 +1,19 @@
 /**
- * The web process's observability, started by instrumentation.ts (ADR 013):
- * the tracer provider, the request wrapper that logs and measures every
- * request, and the report of errors nothing else caught.
+ * The processes' observability (ADR 013). The web's is started by
+ * instrumentation.ts: the tracer provider, the request wrapper that logs and
+ * measures every request, and the report of errors nothing else caught. The
+ * worker's by workers/main.ts: the tracer provider.
  */
 import type { Instrumentation } from "next";
 import { loadRouteClassifier, observeHttpRequests } from "../infrastructure/observability/http-requests";
 import { webMetrics } from "../infrastructure/observability/metrics";
 import { startTracing } from "../infrastructure/observability/tracing";
 import { webLogger } from "./logger";
+
+export type { Tracing } from "../infrastructure/observability/tracing";
+
+/** The worker's tracer provider; started before the services, so their first queries are traced. */
+export const startWorkerTracing = () => startTracing("storefront-worker");
 
 export async function startWebObservability(): Promise<void> {
   const tracing = await startTracing("storefront-web");

@@ -1,0 +1,19 @@
+/**
+ * Next.js calls register() once when a server starts, before it serves a
+ * request: tracing, the request wrapper (access log, x-trace-id, request
+ * metrics) and the logger start here (ADR 013). onRequestError reports what
+ * a page, a route handler or a server action threw and nobody caught.
+ */
+import type { Instrumentation } from "next";
+
+export async function register(): Promise<void> {
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const { startWebObservability } = await import("./lib/composition/observability");
+  await startWebObservability();
+}
+
+export const onRequestError: Instrumentation.onRequestError = async (error, request, context) => {
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const { reportRequestError } = await import("./lib/composition/observability");
+  reportRequestError(error, request, context);
+};

@@ -1,0 +1,154 @@
+/**
+ * The web process's requests, seen where Node hands them to Next.js (ADR 013):
+ * every request gets a server span (continuing the caller's traceparent), an
+ * `x-trace-id` response header, one access log line and an observation in the
+ * request-duration histogram, labelled by the Next.js route pattern.
+ *
+ * It wraps http.Server's "request" event, which is how `next start` receives
+ * requests, so it needs no module-loading hooks and sees every answer: pages
+ * served from the cache, route handlers, server actions, 404s.
+ */
+import { AsyncLocalStorage } from "node:async_hooks";
+import { readFileSync } from "node:fs";
+import { Server, type IncomingMessage, type ServerResponse } from "node:http";
+import { join } from "node:path";
+import type { Logger } from "../../application/shared";
+import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, tracer } from "./tracing";
+
+/** What a request's handlers may add to its access log line. */
+interface RequestRecord {
+  userId?: string;
+}
+
+// On globalThis: Next.js bundles this module twice, into instrumentation.ts
+// (which installs the wrapper) and into the routes (which note the user).
+const recordsKey = Symbol.for("storefront.request-records");
+const records = ((globalThis as Record<symbol, unknown>)[recordsKey] ??= new AsyncLocalStorage<RequestRecord>()) as AsyncLocalStorage<RequestRecord>;
+
+/** Names the signed-in user (or API client) in the current request's access log line and span. */
+export function noteRequestUser(userId: string): void {
+  const record = records.getStore();
+  if (record) record.userId = userId;
+  trace.getActiveSpan()?.setAttribute("enduser.id", userId);
+}
+
+export interface RouteClassifier {
+  (path: string): string;
+}
+
+interface ManifestRoute {
+  page: string;
+  regex: string;
+}
+
+/**
+ * Maps a path to the route pattern Next.js serves it with (/products/[slug]),
+ * from the build's routes manifest: a label with a bounded set of values.
+ */
+export function routeClassifier(manifest: { staticRoutes?: ManifestRoute[]; dynamicRoutes?: ManifestRoute[] }): RouteClassifier {
+  const exact = new Map<string, string>();
+  for (const r of manifest.staticRoutes ?? []) exact.set(r.page, r.page);
+  const dynamic = (manifest.dynamicRoutes ?? []).map((r) => ({ page: r.page, regex: new RegExp(r.regex) }));
+  return (path) => {
+    if (path.startsWith("/_next/static/")) return "/_next/static";
+    if (path.startsWith("/_next/image")) return "/_next/image";
+    const trimmed = path.length > 1 && path.endsWith("/") ? path.slice(0, -1) : path;
+    const found = exact.get(trimmed);
+    if (found) return found;
+    for (const r of dynamic) if (r.regex.test(trimmed)) return r.page;
+    if (path.startsWith("/_next/")) return "/_next";
+    return "(unmatched)";
+  };
+}
+
+/** The classifier of the build in `dir` (.next under the working directory), or one that knows no routes when there is no build. */
+export function loadRouteClassifier(dir = join(process.cwd(), ".next")): RouteClassifier {
+  try {
+    return routeClassifier(JSON.parse(readFileSync(join(dir, "routes-manifest.json"), "utf8")));
+  } catch {
+    return routeClassifier({});
+  }
+}
+
+const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
+
+export interface FinishedRequest {
+  method: string;
+  route: string;
+  status: number;
+  seconds: number;
+}
+
+export interface HttpRequestsOptions {
+  log: Logger;
+  classify: RouteClassifier;
+  /** Called once per answered (or abandoned) request, e.g. to observe a histogram. */
+  onFinished?: (request: FinishedRequest) => void;
+}
+
+const patched = Symbol.for("storefront.http-requests");
+
+/** Installs the wrapper once per process (later calls do nothing). */
+export function observeHttpRequests(options: HttpRequestsOptions): void {
+  const proto = Server.prototype as Server & { [patched]?: true };
+  if (proto[patched]) return;
+  proto[patched] = true;
+  const emit = proto.emit as (this: Server, event: string | symbol, ...args: unknown[]) => boolean;
+  proto.emit = function (this: Server, event: string | symbol, ...args: unknown[]): boolean {
+    if (event !== "request") return emit.apply(this, [event, ...args]);
+    const [req, res] = args as [IncomingMessage, ServerResponse];
+    return handle(options, req, res, () => emit.apply(this, [event, ...args]));
+  } as typeof proto.emit;
+}
+
+function handle(options: HttpRequestsOptions, req: IncomingMessage, res: ServerResponse, next: () => boolean): boolean {
+  const started = performance.now();
+  const method = METHODS.has(req.method ?? "") ? req.method! : "OTHER";
+  const url = req.url ?? "/";
+  const q = url.indexOf("?");
+  // The query is never logged: reset links and searches are nobody's business.
+  const path = q === -1 ? url : url.slice(0, q);
+  const parent = propagation.extract(ROOT_CONTEXT, req.headers);
+  const span = tracer().startSpan(
+    method,
+    { kind: SpanKind.SERVER, attributes: { "http.request.method": method, "url.path": path, "client.address": req.socket.remoteAddress ?? "" } },
+    parent,
+  );
+  const spanContext = trace.setSpan(parent, span);
+  res.setHeader("x-trace-id", span.spanContext().traceId);
+  const record: RequestRecord = {};
+  let done = false;
+  const finish = () => {
+    if (done) return;
+    done = true;
+    const seconds = (performance.now() - started) / 1000;
+    const route = options.classify(path);
+    // Closed before an answer was sent: the client gave up (nginx's 499).
+    const status = res.writableFinished || res.headersSent ? res.statusCode : 499;
+    span.setAttributes({ "http.route": route, "http.response.status_code": status });
+    span.updateName(`${method} ${route}`);
+    if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+    span.end();
+    options.onFinished?.({ method, route, status, seconds });
+    context.with(spanContext, () =>
+      options.log.info("request", {
+        method,
+        route,
+        path,
+        status,
+        duration_ms: Math.round(seconds * 10_000) / 10,
+        client: req.socket.remoteAddress,
+        forwarded_for: headerValue(req.headers["x-forwarded-for"]),
+        user_id: record.userId,
+      }),
+    );
+  };
+  res.once("finish", finish);
+  res.once("close", finish);
+  return records.run(record, () => context.with(spanContext, next));
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  const text = Array.isArray(value) ? value.join(", ") : value;
+  return text ? text.slice(0, 200) : undefined;
+}
