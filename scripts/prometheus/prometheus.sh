@@ -21,6 +21,8 @@ set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_ROOT="$(cd "$SCRIPT_DIR/../.." && pwd)"
+# The shop's settings (PORT, WORKER_HTTP_PORT, METRICS_TOKEN), as npm start reads them.
+# shellcheck source=/dev/null
 [[ -f "$REPO_ROOT/.env" ]] && { set -a; source "$REPO_ROOT/.env"; set +a; }
 PROMETHEUS_HOME="${PROMETHEUS_HOME:-$REPO_ROOT/.local/prometheus}"
 PROMETHEUS_HOST="${PROMETHEUS_HOST:-127.0.0.1}"
