@@ -41,14 +41,29 @@ interface ManifestRoute {
   regex: string;
 }
 
+interface ManifestRewrite {
+  source: string;
+  regex?: string;
+}
+
 /**
  * Maps a path to the route pattern Next.js serves it with (/products/[slug]),
  * from the build's routes manifest: a label with a bounded set of values.
  */
-export function routeClassifier(manifest: { staticRoutes?: ManifestRoute[]; dynamicRoutes?: ManifestRoute[] }): RouteClassifier {
+export function routeClassifier(manifest: {
+  staticRoutes?: ManifestRoute[];
+  dynamicRoutes?: ManifestRoute[];
+  rewrites?: { beforeFiles?: ManifestRewrite[]; afterFiles?: ManifestRewrite[]; fallback?: ManifestRewrite[] } | ManifestRewrite[];
+}): RouteClassifier {
   const exact = new Map<string, string>();
   for (const r of manifest.staticRoutes ?? []) exact.set(r.page, r.page);
-  const dynamic = (manifest.dynamicRoutes ?? []).map((r) => ({ page: r.page, regex: new RegExp(r.regex) }));
+  // Paths served through a rewrite (the catalog's / and /categories/:slug) are named by
+  // their public pattern, /categories/[slug], not by the page that renders them.
+  const rewrites = Array.isArray(manifest.rewrites)
+    ? manifest.rewrites
+    : [...(manifest.rewrites?.beforeFiles ?? []), ...(manifest.rewrites?.afterFiles ?? []), ...(manifest.rewrites?.fallback ?? [])];
+  const rewritten = rewrites.filter((r) => r.regex).map((r) => ({ page: r.source.replace(/:(\w+)\*?/g, "[$1]"), regex: new RegExp(r.regex!) }));
+  const dynamic = [...rewritten, ...(manifest.dynamicRoutes ?? []).map((r) => ({ page: r.page, regex: new RegExp(r.regex) }))];
   return (path) => {
     if (path.startsWith("/_next/static/")) return "/_next/static";
     if (path.startsWith("/_next/image")) return "/_next/image";
@@ -117,6 +132,8 @@ function handle(options: HttpRequestsOptions, req: IncomingMessage, res: ServerR
   const spanContext = trace.setSpan(parent, span);
   res.setHeader("x-trace-id", span.spanContext().traceId);
   const record: RequestRecord = {};
+  // Read now: Next.js adds its own x-forwarded-* headers to the request as it handles it.
+  const forwardedFor = headerValue(req.headers["x-forwarded-for"]);
   let done = false;
   const finish = () => {
     if (done) return;
@@ -138,7 +155,7 @@ function handle(options: HttpRequestsOptions, req: IncomingMessage, res: ServerR
         status,
         duration_ms: Math.round(seconds * 10_000) / 10,
         client: req.socket.remoteAddress,
-        forwarded_for: headerValue(req.headers["x-forwarded-for"]),
+        forwarded_for: forwardedFor,
         user_id: record.userId,
       }),
     );

@@ -1,0 +1,82 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { testLogger } from "@/tests/support/logger";
+import { noteRequestUser, observeHttpRequests, routeClassifier, type FinishedRequest } from "./http-requests";
+import { activeTraceId, startTracing } from "./tracing";
+
+describe("routeClassifier", () => {
+  const classify = routeClassifier({
+    staticRoutes: [{ page: "/cart", regex: "^/cart(?:/)?$" }],
+    dynamicRoutes: [{ page: "/products/[slug]", regex: "^/products/([^/]+?)(?:/)?$" }],
+    rewrites: { beforeFiles: [{ source: "/", regex: "^/(?:/)?$" }, { source: "/categories/:slug", regex: "^/categories(?:/([^/]+?))(?:/)?$" }] },
+  });
+
+  it("names a path by the route pattern that serves it, rewritten paths by their public pattern", () => {
+    expect(classify("/cart")).toBe("/cart");
+    expect(classify("/cart/")).toBe("/cart");
+    expect(classify("/products/oak-mug")).toBe("/products/[slug]");
+    expect(classify("/")).toBe("/");
+    expect(classify("/categories/kitchen")).toBe("/categories/[slug]");
+  });
+
+  it("keeps the label set bounded whatever paths clients send", () => {
+    expect(classify("/_next/static/chunks/abc.js")).toBe("/_next/static");
+    expect(classify("/wp-login.php")).toBe("(unmatched)");
+    expect(classify("/products/a/b/c")).toBe("(unmatched)");
+  });
+});
+
+describe("observeHttpRequests", () => {
+  const lines: { message: string; fields: Record<string, unknown> }[] = [];
+  const finished: FinishedRequest[] = [];
+  const seenTraceIds: (string | undefined)[] = [];
+  let server: Server;
+  let base: string;
+
+  beforeAll(async () => {
+    await startTracing("test-web", {});
+    const log = testLogger();
+    observeHttpRequests({
+      log: { ...log, info: (message: string, fields?: Record<string, unknown>) => void lines.push({ message, fields: fields ?? {} }) },
+      classify: routeClassifier({ dynamicRoutes: [{ page: "/items/[id]", regex: "^/items/([^/]+?)(?:/)?$" }] }),
+      onFinished: (r) => void finished.push(r),
+    });
+    server = createServer((req, res) => {
+      // Handlers run inside the request's trace and may name the user.
+      seenTraceIds.push(activeTraceId());
+      if (req.url?.startsWith("/items/")) noteRequestUser("user-42");
+      res.statusCode = req.url?.includes("boom") ? 500 : 200;
+      res.end("ok");
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it("answers with the request's trace id, continues the caller's trace, and logs one line per request without the query", async () => {
+    const parent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+    const res = await fetch(`${base}/items/7?token=secret-reset-token`, { headers: { traceparent: parent, "x-forwarded-for": "203.0.113.9" } });
+    expect(res.headers.get("x-trace-id")).toBe("0af7651916cd43dd8448eb211c80319c");
+    expect(seenTraceIds.at(-1)).toBe("0af7651916cd43dd8448eb211c80319c");
+    await expect.poll(() => lines.length).toBe(1);
+    expect(lines[0]!.message).toBe("request");
+    expect(lines[0]!.fields).toMatchObject({ method: "GET", route: "/items/[id]", path: "/items/7", status: 200, user_id: "user-42", forwarded_for: "203.0.113.9" });
+    expect(JSON.stringify(lines[0])).not.toContain("secret-reset-token");
+    expect(finished.at(-1)).toMatchObject({ method: "GET", route: "/items/[id]", status: 200 });
+  });
+
+  it("gives a request without a traceparent a fresh trace id, and labels failures by status", async () => {
+    const a = await fetch(`${base}/boom`);
+    const b = await fetch(`${base}/boom`);
+    expect(a.headers.get("x-trace-id")).toMatch(/^[0-9a-f]{32}$/);
+    expect(a.headers.get("x-trace-id")).not.toBe(b.headers.get("x-trace-id"));
+    await expect.poll(() => finished.length).toBe(3);
+    expect(finished.slice(1)).toEqual([
+      expect.objectContaining({ method: "GET", route: "(unmatched)", status: 500 }),
+      expect.objectContaining({ method: "GET", route: "(unmatched)", status: 500 }),
+    ]);
+    expect(lines[1]!.fields.user_id).toBeUndefined();
+  });
+});
