@@ -8,11 +8,11 @@
  * requests, so it needs no module-loading hooks and sees every answer: pages
  * served from the cache, route handlers, server actions, 404s.
  */
-import { AsyncLocalStorage } from "node:async_hooks";
 import { readFileSync } from "node:fs";
 import { Server, type IncomingMessage, type ServerResponse } from "node:http";
 import { join } from "node:path";
 import type { Logger } from "../../application/shared";
+import { createContextKey } from "@opentelemetry/api";
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, tracer } from "./tracing";
 
 /** What a request's handlers may add to its access log line. */
@@ -20,14 +20,14 @@ interface RequestRecord {
   userId?: string;
 }
 
-// On globalThis: Next.js bundles this module twice, into instrumentation.ts
-// (which installs the wrapper) and into the routes (which note the user).
-const recordsKey = Symbol.for("storefront.request-records");
-const records = ((globalThis as Record<symbol, unknown>)[recordsKey] ??= new AsyncLocalStorage<RequestRecord>()) as AsyncLocalStorage<RequestRecord>;
+// Kept in the request's OpenTelemetry context rather than an AsyncLocalStorage of
+// its own: every AsyncLocalStorage adds work to every promise the request makes.
+// (createContextKey is Symbol.for: the same key in every bundle of this module.)
+const RECORD = createContextKey("storefront.request-record");
 
 /** Names the signed-in user (or API client) in the current request's access log line and span. */
 export function noteRequestUser(userId: string): void {
-  const record = records.getStore();
+  const record = context.active().getValue(RECORD) as RequestRecord | undefined;
   if (record) record.userId = userId;
   trace.getActiveSpan()?.setAttribute("enduser.id", userId);
 }
@@ -129,9 +129,9 @@ function handle(options: HttpRequestsOptions, req: IncomingMessage, res: ServerR
     { kind: SpanKind.SERVER, attributes: { "http.request.method": method, "url.path": path, "client.address": req.socket.remoteAddress ?? "" } },
     parent,
   );
-  const spanContext = trace.setSpan(parent, span);
-  res.setHeader("x-trace-id", span.spanContext().traceId);
   const record: RequestRecord = {};
+  const spanContext = trace.setSpan(parent, span).setValue(RECORD, record);
+  res.setHeader("x-trace-id", span.spanContext().traceId);
   // Read now: Next.js adds its own x-forwarded-* headers to the request as it handles it.
   const forwardedFor = headerValue(req.headers["x-forwarded-for"]);
   let done = false;
@@ -162,7 +162,7 @@ function handle(options: HttpRequestsOptions, req: IncomingMessage, res: ServerR
   };
   res.once("finish", finish);
   res.once("close", finish);
-  return records.run(record, () => context.with(spanContext, next));
+  return context.with(spanContext, next);
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {
