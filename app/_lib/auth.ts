@@ -1,5 +1,6 @@
 import NextAuth, { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
+import { headers } from "next/headers";
 import { cache } from "react";
 import { z } from "zod";
 import { SESSION_TTL_SECONDS } from "@/lib/application/auth/sessions";
@@ -133,6 +134,7 @@ export const getCurrentUser = cache(async (): Promise<User | null> => {
   const session = await auth();
   if (!session?.sid) return null;
   const user = await getServices().sessions.resolve(session.sid);
-  if (user) noteRequestUser(user.id);
+  // auth() has read the cookies already: reading the headers makes nothing dynamic that was not.
+  if (user) noteRequestUser(user.id, await headers());
   return user;
 });

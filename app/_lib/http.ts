@@ -71,7 +71,7 @@ export function route<Q extends z.ZodType, P extends z.ZodType>(
         return problem(STATUS[error.code], error.code, error.message, error.fields.length ? [...error.fields] : undefined);
       }
       webLogger().error(`route ${request.method} ${new URL(request.url).pathname} failed`, { err: error });
-      return problem(500, "internal", `Something went wrong on our side${errorReference()}.`);
+      return problem(500, "internal", `Something went wrong on our side${errorReference(request.headers)}.`);
     }
   };
 }

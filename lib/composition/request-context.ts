@@ -8,8 +8,12 @@ export { activeTraceId } from "../infrastructure/observability/tracing";
 
 import { activeTraceId } from "../infrastructure/observability/tracing";
 
-/** " (reference <trace id>)" for an error message, or "" outside a trace. */
-export function errorReference(): string {
-  const id = activeTraceId();
-  return id ? ` (reference ${id})` : "";
+/**
+ * " (reference <trace id>)" for an error message: the active trace's id, else
+ * the one the request wrapper gave the request (in its headers, when tracing
+ * is off); "" when neither is known.
+ */
+export function errorReference(headers?: Headers | null): string {
+  const id = activeTraceId() ?? headers?.get("x-trace-id") ?? undefined;
+  return id && /^[0-9a-f]{32}$/.test(id) ? ` (reference ${id})` : "";
 }

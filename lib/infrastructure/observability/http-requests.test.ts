@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testLogger } from "@/tests/support/logger";
 import { noteRequestUser, observeHttpRequests, routeClassifier, type FinishedRequest } from "./http-requests";
-import { activeTraceId, startTracing } from "./tracing";
+import { startTracing } from "./tracing";
 
 describe("routeClassifier", () => {
   const classify = routeClassifier({
@@ -30,12 +30,13 @@ describe("routeClassifier", () => {
 describe("observeHttpRequests", () => {
   const lines: { message: string; fields: Record<string, unknown> }[] = [];
   const finished: FinishedRequest[] = [];
-  const seenTraceIds: (string | undefined)[] = [];
+  const seenTraceIds: (string | string[] | undefined)[] = [];
   let server: Server;
   let base: string;
 
   beforeAll(async () => {
-    await startTracing("test-web", {});
+    // Nothing configured: no tracer provider; the wrapper still gives each request a trace id.
+    expect((await startTracing("test-web", {})).exporting).toBe(false);
     const log = testLogger();
     observeHttpRequests({
       log: { ...log, info: (message: string, fields?: Record<string, unknown>) => void lines.push({ message, fields: fields ?? {} }) },
@@ -43,9 +44,9 @@ describe("observeHttpRequests", () => {
       onFinished: (r) => void finished.push(r),
     });
     server = createServer((req, res) => {
-      // Handlers run inside the request's trace and may name the user.
-      seenTraceIds.push(activeTraceId());
-      if (req.url?.startsWith("/items/")) noteRequestUser("user-42");
+      // Handlers see the request's trace id in its headers and may name the user.
+      seenTraceIds.push(req.headers["x-trace-id"]);
+      if (req.url?.startsWith("/items/")) noteRequestUser("user-42", { get: (name) => (req.headers[name] as string | undefined) ?? null });
       res.statusCode = req.url?.includes("boom") ? 500 : 200;
       res.end("ok");
     });
@@ -57,12 +58,23 @@ describe("observeHttpRequests", () => {
 
   it("answers with the request's trace id, continues the caller's trace, and logs one line per request without the query", async () => {
     const parent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
-    const res = await fetch(`${base}/items/7?token=secret-reset-token`, { headers: { traceparent: parent, "x-forwarded-for": "203.0.113.9" } });
+    const res = await fetch(`${base}/items/7?token=secret-reset-token`, {
+      // A client cannot choose the request's record or trace id header: the wrapper sets both.
+      headers: { traceparent: parent, "x-forwarded-for": "203.0.113.9", "x-storefront-request-id": "forged", "x-trace-id": "f".repeat(32) },
+    });
     expect(res.headers.get("x-trace-id")).toBe("0af7651916cd43dd8448eb211c80319c");
     expect(seenTraceIds.at(-1)).toBe("0af7651916cd43dd8448eb211c80319c");
     await expect.poll(() => lines.length).toBe(1);
     expect(lines[0]!.message).toBe("request");
-    expect(lines[0]!.fields).toMatchObject({ method: "GET", route: "/items/[id]", path: "/items/7", status: 200, user_id: "user-42", forwarded_for: "203.0.113.9" });
+    expect(lines[0]!.fields).toMatchObject({
+      method: "GET",
+      route: "/items/[id]",
+      path: "/items/7",
+      status: 200,
+      user_id: "user-42",
+      forwarded_for: "203.0.113.9",
+      trace_id: "0af7651916cd43dd8448eb211c80319c",
+    });
     expect(JSON.stringify(lines[0])).not.toContain("secret-reset-token");
     expect(finished.at(-1)).toMatchObject({ method: "GET", route: "/items/[id]", status: 200 });
   });

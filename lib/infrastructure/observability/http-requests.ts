@@ -12,7 +12,8 @@ import { readFileSync } from "node:fs";
 import { Server, type IncomingMessage, type ServerResponse } from "node:http";
 import { join } from "node:path";
 import type { Logger } from "../../application/shared";
-import { createContextKey } from "@opentelemetry/api";
+import { randomBytes } from "node:crypto";
+import { isSpanContextValid } from "@opentelemetry/api";
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, tracer } from "./tracing";
 
 /** What a request's handlers may add to its access log line. */
@@ -20,14 +21,20 @@ interface RequestRecord {
   userId?: string;
 }
 
-// Kept in the request's OpenTelemetry context rather than an AsyncLocalStorage of
-// its own: every AsyncLocalStorage adds work to every promise the request makes.
-// (createContextKey is Symbol.for: the same key in every bundle of this module.)
-const RECORD = createContextKey("storefront.request-record");
+// The requests in flight, by the id the wrapper puts in their headers: a route
+// finds its record from its request's headers, with or without a tracer (no
+// AsyncLocalStorage of our own: each one adds work to every promise). On
+// globalThis: Next.js bundles this module into instrumentation.ts (which
+// installs the wrapper) and into the routes (which note the user) apart.
+const RECORDS = Symbol.for("storefront.request-records");
+const records = ((globalThis as Record<symbol, unknown>)[RECORDS] ??= new Map<string, RequestRecord>()) as Map<string, RequestRecord>;
+/** Set on every request by the wrapper (overwriting what a client sent). */
+export const REQUEST_ID_HEADER = "x-storefront-request-id";
 
-/** Names the signed-in user (or API client) in the current request's access log line and span. */
-export function noteRequestUser(userId: string): void {
-  const record = context.active().getValue(RECORD) as RequestRecord | undefined;
+/** Names the signed-in user (or API client) in this request's access log line and span. */
+export function noteRequestUser(userId: string, headers: { get(name: string): string | null }): void {
+  const id = headers.get(REQUEST_ID_HEADER);
+  const record = id ? records.get(id) : undefined;
   if (record) record.userId = userId;
   trace.getActiveSpan()?.setAttribute("enduser.id", userId);
 }
@@ -130,14 +137,23 @@ function handle(options: HttpRequestsOptions, req: IncomingMessage, res: ServerR
     parent,
   );
   const record: RequestRecord = {};
-  const spanContext = trace.setSpan(parent, span).setValue(RECORD, record);
-  res.setHeader("x-trace-id", span.spanContext().traceId);
+  const requestId = randomBytes(8).toString("hex");
+  records.set(requestId, record);
+  req.headers[REQUEST_ID_HEADER] = requestId;
+  const spanContext = trace.setSpan(parent, span);
+  // Without a tracer provider (nothing configured) the span is a no-op without
+  // ids: the request still gets one, its caller's when it sent a traceparent.
+  const traceId = isSpanContextValid(span.spanContext()) ? span.spanContext().traceId : requestTraceId(req.headers.traceparent);
+  res.setHeader("x-trace-id", traceId);
+  // For the route's own error messages (errorReference), which cannot read response headers.
+  req.headers["x-trace-id"] = traceId;
   // Read now: Next.js adds its own x-forwarded-* headers to the request as it handles it.
   const forwardedFor = headerValue(req.headers["x-forwarded-for"]);
   let done = false;
   const finish = () => {
     if (done) return;
     done = true;
+    records.delete(requestId);
     const seconds = (performance.now() - started) / 1000;
     const route = options.classify(path);
     // Closed before an answer was sent: the client gave up (nginx's 499).
@@ -157,12 +173,21 @@ function handle(options: HttpRequestsOptions, req: IncomingMessage, res: ServerR
         client: req.socket.remoteAddress,
         forwarded_for: forwardedFor,
         user_id: record.userId,
+        trace_id: traceId,
       }),
     );
   };
   res.once("finish", finish);
   res.once("close", finish);
   return context.with(spanContext, next);
+}
+
+const TRACEPARENT = /^00-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/;
+
+/** The caller's trace id from a W3C traceparent, else a new random one. */
+function requestTraceId(traceparent: string | string[] | undefined): string {
+  const found = typeof traceparent === "string" ? TRACEPARENT.exec(traceparent.trim()) : null;
+  return found && !/^0+$/.test(found[1]!) ? found[1]! : randomBytes(16).toString("hex");
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {

@@ -3,9 +3,9 @@
  *
  * One provider per process, registered globally, so Next.js's own spans,
  * Prisma's spans and ours share it. Spans go to Zipkin when
- * OTEL_EXPORTER_ZIPKIN_ENDPOINT is set; with nothing configured nothing is
- * recorded or exported, yet every request still gets a trace id (a
- * non-recording span carries one), which the logs and responses quote.
+ * OTEL_EXPORTER_ZIPKIN_ENDPOINT is set; with nothing configured no provider is
+ * registered (tracing costs nothing), and the request wrapper still gives every
+ * request a trace id, which its access log line and its response quote.
  *
  * The trace of a request crosses the asynchronous hops by value: the outbox
  * row and the outgoing email row keep the W3C traceparent of the context that
@@ -72,30 +72,32 @@ export async function startTracing(serviceName: string, source: Record<string, s
   const holder = globalThis as GlobalWithTracing;
   if (holder[globalKey]) return holder[globalKey];
   const env = loadTracingEnv(source);
-  const [{ NodeTracerProvider, BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler, AlwaysOffSampler, SamplingDecision }, { resourceFromAttributes }, { ATTR_SERVICE_NAME }] =
+  if (!env.OTEL_EXPORTER_ZIPKIN_ENDPOINT) {
+    // Nothing configured: no provider and no context manager at all, so tracing
+    // costs nothing (every AsyncLocalStorage adds work to every promise, and
+    // Next.js traces a dozen steps per request once a provider is registered).
+    // Requests still get a trace id from the request wrapper (requestTraceId).
+    const off: Tracing = { exporting: false, shutdown: async () => undefined };
+    holder[globalKey] = off;
+    return off;
+  }
+  const [{ NodeTracerProvider, BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler, SamplingDecision }, { resourceFromAttributes }, { ATTR_SERVICE_NAME }] =
     await Promise.all([import("@opentelemetry/sdk-trace-node"), import("@opentelemetry/resources"), import("@opentelemetry/semantic-conventions")]);
   const endpoint = env.OTEL_EXPORTER_ZIPKIN_ENDPOINT;
-  const spanProcessors = [];
-  if (endpoint) {
-    const { ZipkinExporter } = await import("@opentelemetry/exporter-zipkin");
-    spanProcessors.push(new BatchSpanProcessor(new ZipkinExporter({ url: endpoint }), { scheduledDelayMillis: 500, maxQueueSize: 8192 }));
-  }
+  const { ZipkinExporter } = await import("@opentelemetry/exporter-zipkin");
+  const spanProcessors = [new BatchSpanProcessor(new ZipkinExporter({ url: endpoint }), { scheduledDelayMillis: 500, maxQueueSize: 8192 })];
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: env.OTEL_SERVICE_NAME ?? serviceName }),
-    // Nothing configured: spans are never recorded (no attributes kept, no
-    // processor runs), but they still carry fresh trace ids for logs and responses.
-    sampler: endpoint ? backgroundQueriesOff(new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(env.OTEL_TRACES_SAMPLER_ARG) }), SamplingDecision.NOT_RECORD) : new AlwaysOffSampler(),
+    sampler: backgroundQueriesOff(new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(env.OTEL_TRACES_SAMPLER_ARG) }), SamplingDecision.NOT_RECORD),
     spanProcessors,
   });
   provider.register();
-  if (endpoint) {
-    const [{ registerInstrumentations }, { PrismaInstrumentation }] = await Promise.all([
-      import("@opentelemetry/instrumentation"),
-      import("@prisma/instrumentation"),
-    ]);
-    registerInstrumentations({ tracerProvider: provider, instrumentations: [new PrismaInstrumentation()] });
-  }
-  const tracing: Tracing = { exporting: Boolean(endpoint), shutdown: () => provider.shutdown() };
+  const [{ registerInstrumentations }, { PrismaInstrumentation }] = await Promise.all([
+    import("@opentelemetry/instrumentation"),
+    import("@prisma/instrumentation"),
+  ]);
+  registerInstrumentations({ tracerProvider: provider, instrumentations: [new PrismaInstrumentation()] });
+  const tracing: Tracing = { exporting: true, shutdown: () => provider.shutdown() };
   holder[globalKey] = tracing;
   return tracing;
 }

@@ -133,7 +133,7 @@ export function handle<const E extends Endpoint>(endpoint: E, handler: (ctx: Api
       if (endpoint.access !== "none" || request.headers.has("authorization")) {
         const who = await authenticate(request, signal);
         user = who.user;
-        if (user) noteRequestUser(user.id);
+        if (user) noteRequestUser(user.id, request.headers);
         if (endpoint.access !== "none" && !user) throw new Refusal(401, "unauthenticated", "Sign in: send Authorization: Bearer <access token>.", undefined, { "www-authenticate": "Bearer" });
         if (endpoint.access === "admin" && user?.role !== "admin") throw new Refusal(403, "forbidden", "Only an admin can do that.");
         // A cookie is sent by the browser to any site's request: writes must come from the shop's own pages.
@@ -185,7 +185,7 @@ export function handle<const E extends Endpoint>(endpoint: E, handler: (ctx: Api
       if (isAppError(error) && error.code !== "internal") return respond(appProblem(error), true);
       webLogger().error(`api ${request.method} ${new URL(request.url).pathname} failed`, { err: error });
       // The reference is the trace id (also in the x-trace-id header): it finds this request's log lines and trace.
-      return respond(problemBody(500, "internal", `Something went wrong on our side${errorReference()}.`), true);
+      return respond(problemBody(500, "internal", `Something went wrong on our side${errorReference(request.headers)}.`), true);
     }
   };
   return Object.assign(fn, { endpoint });
