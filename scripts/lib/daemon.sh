@@ -1,4 +1,4 @@
-# Shared by scripts/kafka/kafka.sh and scripts/smtp-sink/sink.sh: start/stop/status
+# Shared by the kafka, smtp-sink, zipkin and prometheus scripts: start/stop/status
 # plumbing for one background process that records its pid in a file. A process is
 # only ever found through that pid file and confirmed with the caller's is_ours, never
 # by name: other copies (other state dirs and ports) may be running at the same time.
@@ -140,4 +140,27 @@ daemon_status() {
   fi
   log "process running (pid $pid) but $down_detail"
   return 1
+}
+
+# wait_ready PID TIMEOUT WHAT CHECK LOG_FILE [POLL]: waits until the command CHECK (a function
+# of the caller's) succeeds for the process PID just started. Returns 1, with the log's last
+# lines, when the process exits first (its pid file is removed) or TIMEOUT seconds pass (WHAT
+# names what did not answer).
+wait_ready() {
+  local pid="$1" timeout="$2" what="$3" check="$4" log_file="$5" poll="${6:-0.2}"
+  local deadline=$(( $(date +%s) + timeout ))
+  until "$check"; do
+    if ! is_ours "$pid"; then
+      err "the $DAEMON_WHAT (pid $pid) exited during startup; last lines of $log_file:"
+      tail -n 30 "$log_file" >&2 || true
+      rm -f "$DAEMON_PID_FILE"
+      return 1
+    fi
+    if (( $(date +%s) >= deadline )); then
+      err "$what did not answer within ${timeout}s; last lines of $log_file:"
+      tail -n 30 "$log_file" >&2 || true
+      return 1
+    fi
+    sleep "$poll"
+  done
 }

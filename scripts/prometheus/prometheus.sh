@@ -76,30 +76,13 @@ write_config() {
   (umask 077 && printf '%s' "${METRICS_TOKEN:-}" >"$CONFIG_DIR/secrets/metrics-token")
 }
 
-wait_ready() {
-  local pid="$1" deadline=$(( $(date +%s) + PROMETHEUS_READY_TIMEOUT ))
-  until ready; do
-    if ! is_ours "$pid"; then
-      err "the server (pid $pid) exited during startup; last lines of $LOG_FILE:"
-      tail -n 30 "$LOG_FILE" >&2 || true
-      rm -f "$PID_FILE"
-      return 1
-    fi
-    if (( $(date +%s) >= deadline )); then
-      err "$(base_url)/-/ready did not answer within ${PROMETHEUS_READY_TIMEOUT}s; last lines of $LOG_FILE:"
-      tail -n 30 "$LOG_FILE" >&2 || true
-      return 1
-    fi
-    sleep 0.2
-  done
-}
 
 cmd_start() {
   take_lock
   local pid
   pid="$(running_pid)"
   if [[ -n "$pid" ]]; then
-    wait_ready "$pid" || exit 1
+    wait_ready "$pid" "$PROMETHEUS_READY_TIMEOUT" "$(base_url)/-/ready" ready "$LOG_FILE" 0.2 || exit 1
     log "already running (pid $pid): $(base_url)/alerts"
     exit 0
   fi
@@ -128,7 +111,7 @@ cmd_start() {
   pid="$SPAWNED_PID"
   # shellcheck disable=SC2064 # expand $pid now
   trap "err 'interrupted; stopping the server (pid $pid)'; stop_pid $pid; exit 130" INT TERM
-  if ! wait_ready "$pid"; then
+  if ! wait_ready "$pid" "$PROMETHEUS_READY_TIMEOUT" "$(base_url)/-/ready" ready "$LOG_FILE" 0.2; then
     if is_ours "$pid"; then stop_pid "$pid"; fi
     exit 1
   fi

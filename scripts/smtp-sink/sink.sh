@@ -40,30 +40,13 @@ is_ours() { live_pid "$1" && [[ "$(pid_cmdline "$1")" == *"$SERVER"* ]]; }
 
 healthy() { curl -fsS --max-time 1 "$(health_url)" >/dev/null 2>&1; }
 
-wait_healthy() {
-  local pid="$1" deadline=$(( $(date +%s) + READY_TIMEOUT ))
-  until healthy; do
-    if ! is_ours "$pid"; then
-      err "the sink (pid $pid) exited during startup; last lines of $LOG_FILE:"
-      tail -n 30 "$LOG_FILE" >&2 || true
-      rm -f "$PID_FILE"
-      return 1
-    fi
-    if (( $(date +%s) >= deadline )); then
-      err "$(health_url) did not answer within ${READY_TIMEOUT}s; last lines of $LOG_FILE:"
-      tail -n 30 "$LOG_FILE" >&2 || true
-      return 1
-    fi
-    sleep 0.1
-  done
-}
 
 cmd_start() {
   take_lock
   local pid
   pid="$(running_pid)"
   if [[ -n "$pid" ]]; then
-    wait_healthy "$pid" || exit 1
+    wait_ready "$pid" "$READY_TIMEOUT" "$(health_url)" healthy "$LOG_FILE" 0.1 || exit 1
     log "already running (pid $pid): smtp://$(probe_host):$SMTP_SINK_PORT, http://$(probe_host):$SMTP_SINK_HTTP_PORT"
     return 0
   fi
@@ -85,7 +68,7 @@ cmd_start() {
   # Interrupted before it is healthy: do not leave it behind.
   # shellcheck disable=SC2064 # expand $pid now
   trap "err 'interrupted; stopping the sink (pid $pid)'; stop_pid $pid; exit 130" INT TERM
-  if ! wait_healthy "$pid"; then
+  if ! wait_ready "$pid" "$READY_TIMEOUT" "$(health_url)" healthy "$LOG_FILE" 0.1; then
     if is_ours "$pid"; then stop_pid "$pid"; fi
     exit 1
   fi

@@ -67,30 +67,13 @@ java_cmd() {
     "--armeria.ports[0].protocols[0]=http"
 }
 
-wait_healthy() {
-  local pid="$1" deadline=$(( $(date +%s) + ZIPKIN_READY_TIMEOUT ))
-  until healthy; do
-    if ! is_ours "$pid"; then
-      err "the server (pid $pid) exited during startup; last lines of $LOG_FILE:"
-      tail -n 30 "$LOG_FILE" >&2 || true
-      rm -f "$PID_FILE"
-      return 1
-    fi
-    if (( $(date +%s) >= deadline )); then
-      err "$(base_url)/health did not answer within ${ZIPKIN_READY_TIMEOUT}s; last lines of $LOG_FILE:"
-      tail -n 30 "$LOG_FILE" >&2 || true
-      return 1
-    fi
-    sleep 0.2
-  done
-}
 
 cmd_start() {
   take_lock
   local pid
   pid="$(running_pid)"
   if [[ -n "$pid" ]]; then
-    wait_healthy "$pid" || exit 1
+    wait_ready "$pid" "$ZIPKIN_READY_TIMEOUT" "$(base_url)/health" healthy "$LOG_FILE" 0.2 || exit 1
     log "already running (pid $pid): $(base_url)/zipkin/"
     exit 0
   fi
@@ -115,7 +98,7 @@ cmd_start() {
   # Interrupted before it is healthy: do not leave a half-started server behind.
   # shellcheck disable=SC2064 # expand $pid now
   trap "err 'interrupted; stopping the server (pid $pid)'; stop_pid $pid; exit 130" INT TERM
-  if ! wait_healthy "$pid"; then
+  if ! wait_ready "$pid" "$ZIPKIN_READY_TIMEOUT" "$(base_url)/health" healthy "$LOG_FILE" 0.2; then
     if is_ours "$pid"; then
       err "stopping the server that did not become healthy (pid $pid)"
       stop_pid "$pid"
