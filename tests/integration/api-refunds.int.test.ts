@@ -12,6 +12,7 @@ import type { OrderPaymentSchema } from "@/app/api/v1/_contract/orders";
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { webLogger } from "@/lib/composition/logger";
 import { getServices } from "@/lib/composition/root";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { sqlPool } from "../support/fixtures";
@@ -430,13 +431,14 @@ describe("a refund the processor does not confirm at once", () => {
   });
 
   it("is 201 pending (refundingMinor), and the worker's retry makes it (refundedMinor, order.refunded)", async () => {
-    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    // The services report the failed first try through the web's logger (getServices).
+    const warn = vi.spyOn(webLogger(), "warn").mockImplementation(() => undefined);
     try {
       const order = await paidOrder();
       const res = await refund(order.id, 400);
       expect(res.status).toBe(201);
       expect(res.body).toMatchObject({ amountMinor: 400, state: "pending", reason: "admin" });
-      expect(warn).toHaveBeenCalledWith(expect.stringContaining(`refund ${res.body.id}`));
+      expect(warn).toHaveBeenCalledWith(expect.stringContaining(`refund ${res.body.id}`), expect.objectContaining({ err: expect.anything() }));
       expect((await orderOf(order.id)).payment).toMatchObject({ refundedMinor: 0, refundingMinor: 400 });
       expect(await processorRows(order.id, "refund")).toBe(0);
       expect(await outboxEvents(pool, "order.refunded", order.id)).toEqual([]);
