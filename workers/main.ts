@@ -8,7 +8,7 @@
  */
 import { createServices } from "../lib/composition/root";
 import { createWorkerLogger } from "../lib/composition/logger";
-import { startWorkerTracing } from "../lib/composition/observability";
+import { logProcessWarnings, startWorkerTracing } from "../lib/composition/observability";
 import { createWorkerAdapters } from "../lib/composition/worker";
 import { startWorkerHttpServer } from "./http-server";
 import { startWorker } from "./worker";
@@ -16,6 +16,7 @@ import { startWorker } from "./worker";
 // JSON lines in production (service "storefront-worker", with the pid); an error goes
 // under `err` with its cause chain.
 const log = createWorkerLogger();
+logProcessWarnings(log);
 
 async function main(): Promise<void> {
   const tracing = await startWorkerTracing();

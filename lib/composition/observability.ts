@@ -8,7 +8,7 @@ import type { Instrumentation } from "next";
 import { loadRouteClassifier, observeHttpRequests } from "../infrastructure/observability/http-requests";
 import { webMetrics } from "../infrastructure/observability/metrics";
 import { startTracing } from "../infrastructure/observability/tracing";
-import { webLogger } from "./logger";
+import { webLogger, type Logger } from "./logger";
 
 export type { Tracing } from "../infrastructure/observability/tracing";
 
@@ -24,7 +24,18 @@ export async function startWebObservability(): Promise<void> {
     classify: loadRouteClassifier(),
     onFinished: ({ method, route, status, seconds }) => metrics.httpRequestSeconds.observe({ method, route, status: String(status) }, seconds),
   });
+  logProcessWarnings(log);
   log.info(tracing.exporting ? "tracing: exporting spans to Zipkin" : "tracing: no exporter configured (trace ids only)");
+}
+
+/**
+ * Node's process warnings (deprecations, listener leaks) as structured log
+ * lines, instead of Node's own plain stderr line: the default printer is a
+ * "warning" listener Node adds at start, replaced here.
+ */
+export function logProcessWarnings(log: Logger): void {
+  process.removeAllListeners("warning");
+  process.on("warning", (warning) => log.warn(`process warning ${warning.name}: ${warning.message}`, { code: (warning as { code?: string }).code }));
 }
 
 /** An error a page, route handler or action threw and nothing caught: logged once, with its cause chain, route and digest (the reference the error page shows). */

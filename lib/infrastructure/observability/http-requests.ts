@@ -177,7 +177,10 @@ function handle(options: HttpRequestsOptions, req: IncomingMessage, res: ServerR
       }),
     );
   };
-  res.once("finish", finish);
+  // "close" follows "finish" on every response and also ends one the client
+  // abandoned: one listener. Next.js adds ten of its own, so make room for ours
+  // rather than trip the leak warning.
+  res.setMaxListeners(res.getMaxListeners() + 1);
   res.once("close", finish);
   return context.with(spanContext, next);
 }

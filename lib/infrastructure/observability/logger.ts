@@ -99,8 +99,12 @@ function luhn(digits: string): boolean {
 const BEARER = /\b(Bearer)\s+[A-Za-z0-9._~+/-]+=*/gi;
 /** A JWS (three parts) or JWE (five, the second often empty), e.g. a session cookie's value. */
 const JWT = /\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)?/g;
-/** 13 to 19 digits, optionally grouped by single spaces or dashes, as card numbers are written. */
-const CARD = /(?<![\d.])\d(?:[ -]?\d){12,18}(?![\d.])/g;
+/**
+ * 13 to 19 digits, optionally grouped by single spaces or dashes, as card
+ * numbers are written; not inside a word (a hex trace id holds digit runs, and
+ * one in ten of them passes Luhn).
+ */
+const CARD = /(?<![\w.])\d(?:[ -]?\d){12,18}(?![\w.])/g;
 
 /** Masks what looks like a bearer token, a JWT or a card number (Luhn-valid, 13–19 digits) in a text. */
 export function maskSecrets(text: string): string {
