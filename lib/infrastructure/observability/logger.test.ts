@@ -131,6 +131,14 @@ describe("trace ids", () => {
     expect(outside).not.toHaveProperty("trace_id");
     expect(invalid).not.toHaveProperty("trace_id");
   });
+
+  it("keeps a span id that happens to be sixteen decimal digits passing Luhn's check (one span in some tens of thousands)", () => {
+    const { log, lines } = memoryLogger();
+    // 4242424242424242 passes Luhn: as a span id it is an id, not a card number.
+    const span: SpanContext = { traceId: "42424242424242424242424242424242", spanId: "4242424242424242", traceFlags: 1 };
+    context.with(trace.setSpanContext(context.active(), span), () => log.info("card 4242424242424242 in the message", { note: "4242424242424242" }));
+    expect(lines()[0]).toMatchObject({ trace_id: span.traceId, span_id: span.spanId, msg: `card ${REDACTED} in the message`, note: REDACTED });
+  });
 });
 
 describe("redaction", () => {

@@ -114,8 +114,13 @@ export function maskSecrets(text: string): string {
     .replace(CARD, (match) => (luhn(match.replace(/[ -]/g, "")) ? REDACTED : match));
 }
 
-/** A JSON string literal (the only place a secret can stand in a serialized line). */
-const JSON_STRING = /"(?:[^"\\]|\\.)*"/g;
+/**
+ * A JSON string literal (the only place a secret can stand in a serialized
+ * line), with the key in front when it is one of the trace ids the logger adds
+ * itself: a span id is sixteen hex digits, sometimes all decimal and passing
+ * Luhn's check, and must not be masked as a card number.
+ */
+const JSON_STRING = /("(?:trace_id|span_id)":)?"(?:[^"\\]|\\.)*"/g;
 
 /**
  * The last line of defence, on the serialized line: masks secrets by shape in
@@ -128,7 +133,7 @@ const SECRET_SHAPED = /Bearer|eyJ|\d(?:[ -]?\d){12}/i;
 function maskLine(line: string): string {
   // Cheap pre-check: most lines hold nothing secret-shaped (a timestamp's digit runs are short).
   if (!SECRET_SHAPED.test(line)) return line;
-  return line.replace(JSON_STRING, maskSecrets);
+  return line.replace(JSON_STRING, (literal: string, traceKey: string | undefined) => (traceKey === undefined ? maskSecrets(literal) : literal));
 }
 
 /**
