@@ -7,6 +7,8 @@ import { createHmac, randomBytes, randomUUID } from "node:crypto";
 import pg from "pg";
 import { makeAuthenticate, SIGN_IN_LIMITS } from "../application/auth/authenticate";
 import { makeRegisterUser } from "../application/auth/register-user";
+import { makeFindAdminsWithDefaultPassword } from "../application/auth/default-admin-passwords";
+import { KNOWN_DEFAULT_ADMIN_PASSWORDS } from "../infrastructure/config/known-defaults";
 import { makeApiTokens } from "../application/auth/api-tokens";
 import { makeIdempotency } from "../application/api/idempotency";
 import { PrismaApiSessionRepository } from "../infrastructure/db/prisma-api-session-repository";
@@ -135,11 +137,15 @@ export function createServices(env: Env = loadEnv(), overrides: { clock?: Clock;
     leaseMs,
     onError: (what, error) => log.warn(`payments: ${what} failed, will retry`, { err: error }),
   });
+  // Production requires each of these, distinct (env.ts); elsewhere they fall back to one another.
   const tokenSecret = env.API_TOKEN_SECRET ?? env.AUTH_SECRET ?? processSecret(log);
+  const fingerprintSecret = env.REQUEST_FINGERPRINT_SECRET ?? tokenSecret;
   const minute = 60_000;
 
   return {
     env,
+    /** Admins whose password is still a documented default: production refuses to start while there are any (startup.ts). */
+    findAdminsWithDefaultPassword: makeFindAdminsWithDefaultPassword({ admins: users, hasher, defaults: KNOWN_DEFAULT_ADMIN_PASSWORDS }),
     registerUser: makeRegisterUser({ uow, hasher, ids, clock }),
     authenticate,
     /** Bearer tokens for API clients. */
@@ -151,8 +157,10 @@ export function createServices(env: Env = loadEnv(), overrides: { clock?: Clock;
     /**
      * Fingerprint of an idempotent request's body: keyed (HMAC), because a body
      * may hold a card number, which a plain hash plus its last four digits would give away.
+     * Its own key (REQUEST_FINGERPRINT_SECRET): changing it makes stored fingerprints
+     * mismatch, so a retry within the key's 24 hours is answered 422 rather than replayed.
      */
-    hashRequest: (canonicalBody: string) => createHmac("sha256", tokenSecret).update(canonicalBody).digest("hex"),
+    hashRequest: (canonicalBody: string) => createHmac("sha256", fingerprintSecret).update(canonicalBody).digest("hex"),
     /** Idempotency-Key handling for API writes. */
     idempotency: makeIdempotency({ store: new PrismaIdempotencyRepository(prisma), clock }),
     /**
