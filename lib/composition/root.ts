@@ -39,6 +39,8 @@ import { makeOrderQueries } from "../application/orders/order-queries";
 import { makePlaceOrder } from "../application/orders/place-order";
 import { makeQuoteCheckout } from "../application/orders/checkout-quote";
 import { makePruneOutbox, makeRelayOutbox } from "../application/outbox/relay-outbox";
+import { makePruneExpired, type Prunable } from "../application/maintenance/prune-expired";
+import { PrismaRetentionStore } from "../infrastructure/db/prisma-retention-store";
 import { systemClock, type Clock, type IdGenerator, type Logger } from "../application/shared";
 import { webLogger } from "./logger";
 import { loadEnv, type Env } from "../infrastructure/config/env";
@@ -221,6 +223,16 @@ export function createServices(env: Env = loadEnv(), overrides: { clock?: Clock;
       makeEmailDispatcher({ queue: new PrismaOutgoingEmailRepository(prisma), mailer, clock, ...options }),
     relayOutbox: (publisher: Parameters<typeof makeRelayOutbox>[0]["publisher"]) => makeRelayOutbox({ store: outboxStore, publisher }),
     pruneOutbox: makePruneOutbox({ store: outboxStore, clock, retentionMs: env.OUTBOX_RETENTION_HOURS * 3_600_000 }),
+    /** One retention pass over the tables that grow without bound (env's *_RETENTION_* settings), counted per batch through onPruned. */
+    pruneExpired: (onPruned?: (what: Prunable, rows: number) => void) =>
+      makePruneExpired({
+        store: new PrismaRetentionStore(prisma),
+        clock,
+        retentionMs: retentionPeriods(env),
+        batchSize: env.RETENTION_BATCH_SIZE,
+        pauseMs: env.RETENTION_PAUSE_MS,
+        onPruned,
+      }),
     close: async () => {
       await Promise.all([prisma.$disconnect(), probePool.end(), redis.close(), catalogCache?.close(), processor.close()]);
     },
@@ -228,6 +240,22 @@ export function createServices(env: Env = loadEnv(), overrides: { clock?: Clock;
 }
 
 export type Services = ReturnType<typeof createServices>;
+
+const HOUR_MS = 3_600_000;
+
+/** Each table's retention period, from env. */
+function retentionPeriods(env: Env): Record<Prunable, number> {
+  return {
+    auth_sessions: env.AUTH_SESSIONS_RETENTION_HOURS * HOUR_MS,
+    api_sessions: env.API_SESSIONS_RETENTION_HOURS * HOUR_MS,
+    idempotency_keys: env.IDEMPOTENCY_KEYS_RETENTION_HOURS * HOUR_MS,
+    guest_carts: env.GUEST_CART_RETENTION_DAYS * 24 * HOUR_MS,
+    rate_limits: env.RATE_LIMITS_RETENTION_HOURS * HOUR_MS,
+    processed_events: env.PROCESSED_EVENTS_RETENTION_HOURS * HOUR_MS,
+    outgoing_emails: env.SENT_EMAIL_RETENTION_DAYS * 24 * HOUR_MS,
+    dead_letters: env.DEAD_LETTER_RETENTION_DAYS * 24 * HOUR_MS,
+  };
+}
 
 /** DATABASE_URL's database name: one shop's rate-limit keys, apart from another's in a shared Redis. */
 function databaseName(databaseUrl: string): string {

@@ -45,6 +45,35 @@ const schema = z.object({
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(2_000),
   /** Sent outbox rows are kept this long (for audit and replay), then pruned. */
   OUTBOX_RETENTION_HOURS: z.coerce.number().int().min(1).max(24 * 365).default(7 * 24),
+  /**
+   * Retention (the worker's jobs role prunes every RETENTION_INTERVAL_MS, in
+   * batches of RETENTION_BATCH_SIZE rows, one statement each, RETENTION_PAUSE_MS apart).
+   */
+  RETENTION_INTERVAL_MS: z.coerce.number().int().min(1_000).max(24 * 3_600_000).default(10 * 60_000),
+  RETENTION_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
+  RETENTION_PAUSE_MS: z.coerce.number().int().min(0).max(60_000).default(100),
+  /** Web sessions (auth_sessions) are deleted this long after they expired. */
+  AUTH_SESSIONS_RETENTION_HOURS: z.coerce.number().int().min(0).max(24 * 365).default(24),
+  /** API sessions (api_sessions, revoked or not) are deleted this long after they expired. */
+  API_SESSIONS_RETENTION_HOURS: z.coerce.number().int().min(0).max(24 * 365).default(24),
+  /** Idempotency-Key records are deleted this long after they expired (they are replayed for 24 hours). */
+  IDEMPOTENCY_KEYS_RETENTION_HOURS: z.coerce.number().int().min(0).max(24 * 365).default(1),
+  /** A guest's cart (no user) nobody touched for this long is abandoned and deleted with its items. */
+  GUEST_CART_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /** Rows of the retired rate_limits table are deleted this long after their window ended. */
+  RATE_LIMITS_RETENTION_HOURS: z.coerce.number().int().min(0).max(24 * 365).default(1),
+  /**
+   * A consumer's record of an event it handled (processed_events) is kept this
+   * long. It is what makes a redelivered event do nothing, so it must outlive
+   * every copy Kafka could still deliver: longer than the topics' retention.ms.
+   * Topics are created with the broker's default, log.retention.hours (168 h,
+   * Kafka's own default; scripts/kafka/kafka.sh sets 24 h); the default is twice 168 h.
+   */
+  PROCESSED_EVENTS_RETENTION_HOURS: z.coerce.number().int().min(24).max(24 * 3650).default(2 * 168),
+  /** Sent emails (outgoing_emails: address and body) are deleted this long after they were sent. */
+  SENT_EMAIL_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /** Dead letters (the raw message, often personal data) are deleted this long after they were recorded. */
+  DEAD_LETTER_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   /** Partitions each consumer group handles at once in one worker. */
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   /**
