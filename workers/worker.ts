@@ -143,7 +143,7 @@ export async function startWorker(services: Services, adapters: Adapters, log: L
           log.info(`retention pruning: ${Object.entries(totals).map(([table, n]) => `${table} ${n}`).join(", ")} rows deleted in ${Date.now() - started} ms`, { pruned: totals });
           return env.RETENTION_INTERVAL_MS;
         },
-        { signal: stopLoops.signal, log: log.error },
+        { signal: stopLoops.signal, log: log.error, onFailure: () => metrics.retentionFailures.inc() },
       ),
       runLoop(
         "outbox pruning",
