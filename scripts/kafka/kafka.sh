@@ -17,6 +17,9 @@
 #                             SASL_PLAINTEXT://127.0.0.1:19294,SASL_SSL://127.0.0.1:19295
 #   KAFKA_EXTRA_CONFIG=""     a file whose lines are added to server.properties (the extra
 #                             listeners' SASL mechanisms, users, keystores)
+#   KAFKA_FORMAT_ARGS=""      more arguments for the first start's format of the data dir,
+#                             split on spaces, e.g. SCRAM users:
+#                             --add-scram SCRAM-SHA-512=[name=shop,password=...]
 # Several brokers can run side by side with distinct KAFKA_HOME and ports. The PLAINTEXT
 # listener stays on every broker: it is the inter-broker listener and the one this
 # script's readiness check talks to.
@@ -33,6 +36,7 @@ KAFKA_STOP_TIMEOUT="${KAFKA_STOP_TIMEOUT:-30}"
 KAFKA_HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xms256m -Xmx512m}"
 KAFKA_EXTRA_LISTENERS="${KAFKA_EXTRA_LISTENERS:-}"
 KAFKA_EXTRA_CONFIG="${KAFKA_EXTRA_CONFIG:-}"
+KAFKA_FORMAT_ARGS="${KAFKA_FORMAT_ARGS:-}"
 export KAFKA_HOME
 
 LIB_DIR="$KAFKA_HOME/lib"
@@ -157,8 +161,10 @@ format_if_needed() {
   local tmp="$DATA_DIR.formatting"
   rm -rf "$tmp" "$DATA_DIR"
   sed "s|^log.dirs=.*|log.dirs=$tmp|" "$CONFIG_DIR/server.properties" >"$CONFIG_DIR/format.properties"
+  local -a extra_args=()
+  [[ -n "$KAFKA_FORMAT_ARGS" ]] && read -ra extra_args <<<"$KAFKA_FORMAT_ARGS"
   run_java kafka.tools.StorageTool format --standalone -t "$cluster_id" \
-    -c "$CONFIG_DIR/format.properties" >>"$LOG_FILE" 2>&1 \
+    -c "$CONFIG_DIR/format.properties" "${extra_args[@]}" >>"$LOG_FILE" 2>&1 \
     || { tail -n 20 "$LOG_FILE" >&2; die "formatting the KRaft log dir failed"; }
   mv "$tmp" "$DATA_DIR"
   rm -f "$CONFIG_DIR/format.properties"

@@ -123,6 +123,22 @@ describe("Kafka clients log in with the SASL settings and check the brokers' cer
     expect(lines.join("\n")).not.toContain(broker.password);
   });
 
+  it("logs in with SCRAM-SHA-512 when that is the mechanism, and is refused with PLAIN's password for that user", async () => {
+    const scram = { KAFKA_SASL_MECHANISM: "scram-sha-512", KAFKA_SASL_USERNAME: broker.scramUser };
+    const env = loadEnv(settings({ ...scram, KAFKA_SASL_PASSWORD: broker.scramPassword }));
+    const adapters = createWorkerAdapters({ env, deadLetters: noDeadLetters }, log);
+    try {
+      await adapters.publisher.publish([userRegistered()]);
+    } finally {
+      await adapters.close();
+    }
+    const wrong = createKafka(kafkaConnection(loadEnv(settings({ ...scram, KAFKA_SASL_PASSWORD: broker.password }))), "kafkasec-scram", log).admin();
+    const error = await wrong.connect().then(() => undefined, (e: unknown) => e);
+    await wrong.disconnect().catch(() => undefined);
+    expect((error as Error).name).toBe("KafkaJSSASLAuthenticationError");
+    expect((error as Error).message).toMatch(/SASL SCRAM SHA512 authentication failed/);
+  });
+
   it("reaches the TLS listener when the CA file signed its certificate, and refuses it when the CA is another or none", async () => {
     const tls = { KAFKA_BROKERS: SECURE_BROKER.saslSslAddress, KAFKA_SSL: "true" };
     const env = loadEnv(settings({ ...tls, KAFKA_SSL_CA_FILE: SECURE_BROKER.caFile }));

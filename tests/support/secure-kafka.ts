@@ -8,11 +8,12 @@ const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, "../..");
 
 /**
- * A Kafka broker of its own that asks clients to authenticate: SASL/PLAIN on
- * one listener, SASL/PLAIN inside TLS on another (a certificate signed by a CA
- * made for the run). Started with scripts/kafka/kafka.sh (own home, ports and
- * pid file), so the shared broker on 9092 is never touched. Its PLAINTEXT port
- * is only there for kafka.sh's readiness check and the broker's own traffic.
+ * A Kafka broker of its own that asks clients to authenticate: SASL (PLAIN or
+ * SCRAM-SHA-512) on one listener, the same inside TLS on another (a certificate
+ * signed by a CA made for the run). Started with scripts/kafka/kafka.sh (own
+ * home, ports, data dir and pid file), so the shared broker on 9092 is never
+ * touched. Its PLAINTEXT port is only there for kafka.sh's readiness check and
+ * the broker's own traffic.
  */
 export const SECURE_BROKER = {
   home: path.join(ROOT, ".local/kafka-secure"),
@@ -40,8 +41,12 @@ export const SECURE_BROKER = {
 };
 
 export interface SecureBroker {
+  /** A PLAIN user (checked against the broker's JAAS config). */
   readonly user: string;
   readonly password: string;
+  /** A SCRAM-SHA-512 user (its salted credential stored in the cluster's metadata). */
+  readonly scramUser: string;
+  readonly scramPassword: string;
   stop(): Promise<void>;
 }
 
@@ -84,24 +89,31 @@ function kafkaSh(command: "start" | "stop", extra: Record<string, string> = {}) 
   });
 }
 
-/** Starts the broker with a user made up for this run; stop() stops it by its pid (kafka.sh stop). */
+/** Starts the broker with users made up for this run; stop() stops it by its pid (kafka.sh stop). */
 export async function startSecureBroker(): Promise<SecureBroker> {
   const user = "storefront";
   const password = `pw-${randomUUID()}`;
+  const scramUser = "storefront-scram";
+  const scramPassword = `pw-${randomUUID()}`;
   mkdirSync(SECURE_BROKER.home, { recursive: true });
+  // A new cluster each run: SCRAM users are written when the data dir is formatted, and no topic outlives its run.
+  rmSync(path.join(SECURE_BROKER.home, "data"), { recursive: true, force: true });
   // The jars of the default broker's home when they are there (install.sh fetches them otherwise).
   const lib = path.join(SECURE_BROKER.home, "lib");
   const sharedLib = path.join(ROOT, ".local/kafka/lib");
   if (!existsSync(lib) && existsSync(sharedLib)) symlinkSync(sharedLib, lib);
   await makeCertificates();
   const jaas = `org.apache.kafka.common.security.plain.PlainLoginModule required user_${user}="${password}";`;
+  const scram = "org.apache.kafka.common.security.scram.ScramLoginModule required;";
   const extraConfig = path.join(SECURE_BROKER.home, "secure.properties");
   writeFileSync(
     extraConfig,
     [
-      "sasl.enabled.mechanisms=PLAIN",
+      "sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-512",
       `listener.name.sasl_plaintext.plain.sasl.jaas.config=${jaas}`,
       `listener.name.sasl_ssl.plain.sasl.jaas.config=${jaas}`,
+      `listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=${scram}`,
+      `listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=${scram}`,
       "ssl.keystore.type=PEM",
       `ssl.keystore.location=${path.join(SECURE_BROKER.tlsDir, "server-keystore.pem")}`,
       "",
@@ -111,10 +123,13 @@ export async function startSecureBroker(): Promise<SecureBroker> {
   await kafkaSh("start", {
     KAFKA_EXTRA_LISTENERS: `SASL_PLAINTEXT://${SECURE_BROKER.saslAddress},SASL_SSL://${SECURE_BROKER.saslSslAddress}`,
     KAFKA_EXTRA_CONFIG: extraConfig,
+    KAFKA_FORMAT_ARGS: `--add-scram SCRAM-SHA-512=[name=${scramUser},password=${scramPassword}]`,
   });
   return {
     user,
     password,
+    scramUser,
+    scramPassword,
     async stop() {
       await kafkaSh("stop");
     },
