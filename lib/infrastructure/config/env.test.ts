@@ -61,6 +61,15 @@ describe("configuration", () => {
     expect(() => loadKafkaEnv({ KAFKA_SASL_MECHANISM: "plain" })).toThrow(/KAFKA_SASL_USERNAME/);
   });
 
+  it("refuses, in production, a SASL/PLAIN password that would cross the network in clear text", () => {
+    const plain = { ...base, NODE_ENV: "production", PAYMENTS_PROVIDER: "fake", KAFKA_SASL_MECHANISM: "plain", KAFKA_SASL_USERNAME: "shop", KAFKA_SASL_PASSWORD: "pw" };
+    expect(() => loadEnv(plain)).toThrow(/KAFKA_SSL: must be true in production when KAFKA_SASL_MECHANISM is plain/);
+    expect(loadEnv({ ...plain, KAFKA_SSL: "true" }).KAFKA_SSL).toBe(true);
+    // SCRAM never sends the password itself; development may use PLAIN against a local broker.
+    expect(loadEnv({ ...plain, KAFKA_SASL_MECHANISM: "scram-sha-256" }).KAFKA_SSL).toBe(false);
+    expect(loadEnv({ ...plain, NODE_ENV: "development" }).KAFKA_SASL_MECHANISM).toBe("plain");
+  });
+
   it("reads the logger's settings alone, so a process with a broken configuration can still log why", () => {
     expect(loadLogEnv({})).toEqual({ LOG_LEVEL: "info" });
     expect(loadLogEnv({ LOG_LEVEL: "debug", LOG_FORMAT: "json", NODE_ENV: "production" })).toEqual({ LOG_LEVEL: "debug", LOG_FORMAT: "json", NODE_ENV: "production" });

@@ -28,6 +28,7 @@ const flag = z
  * whole that can be read alone, for the scripts that need no database.
  */
 const kafkaSchema = z.object({
+  NODE_ENV: z.string().optional(),
   KAFKA_BROKERS: z
     .string()
     .default("127.0.0.1:9092")
@@ -37,7 +38,7 @@ const kafkaSchema = z.object({
   KAFKA_SSL: flag,
   /** A PEM file of the CA(s) that signed the brokers' certificates, when a private CA did (needs KAFKA_SSL=true). */
   KAFKA_SSL_CA_FILE: z.string().min(1).optional(),
-  /** SASL authentication to the brokers; unset: none. Use it with KAFKA_SSL=true, or PLAIN sends the password in clear. */
+  /** SASL authentication to the brokers; unset: none. PLAIN sends the password itself, so production refuses it without KAFKA_SSL=true. */
   KAFKA_SASL_MECHANISM: z.enum(["plain", "scram-sha-256", "scram-sha-512"]).optional(),
   KAFKA_SASL_USERNAME: z.string().min(1).optional(),
   /** Never logged: the logger redacts it by name, and configuration errors name the variable only. */
@@ -54,6 +55,9 @@ function kafkaSecurityRules(env: z.infer<typeof kafkaSchema>, ctx: z.RefinementC
     for (const key of ["KAFKA_SASL_USERNAME", "KAFKA_SASL_PASSWORD"] as const) {
       if (env[key]) ctx.addIssue({ code: "custom", path: [key], message: "is set but KAFKA_SASL_MECHANISM is not (plain, scram-sha-256 or scram-sha-512)" });
     }
+  }
+  if (env.KAFKA_SASL_MECHANISM === "plain" && !env.KAFKA_SSL && env.NODE_ENV === "production") {
+    ctx.addIssue({ code: "custom", path: ["KAFKA_SSL"], message: "must be true in production when KAFKA_SASL_MECHANISM is plain (the password would cross the network in clear text); or use scram-sha-512" });
   }
   if (env.KAFKA_SSL_CA_FILE && !env.KAFKA_SSL) {
     ctx.addIssue({ code: "custom", path: ["KAFKA_SSL_CA_FILE"], message: "is set but KAFKA_SSL is not true" });
