@@ -41,7 +41,7 @@ const kafkaSchema = z.object({
   /** SASL authentication to the brokers; unset: none. PLAIN sends the password itself, so production refuses it without KAFKA_SSL=true. */
   KAFKA_SASL_MECHANISM: z.enum(["plain", "scram-sha-256", "scram-sha-512"]).optional(),
   KAFKA_SASL_USERNAME: z.string().min(1).optional(),
-  /** Never logged: the logger redacts it by name, and configuration errors name the variable only. */
+  /** Never logged: the logger redacts it (by this name, and as `password` in the kafkajs options); configuration errors name the variable only. */
   KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
 });
 

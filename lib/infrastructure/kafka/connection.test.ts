@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadKafkaEnv } from "../config/env";
+import { createLogger } from "../observability/logger";
 import { kafkaConnection } from "./connection";
 
 const dir = mkdtempSync(path.join(tmpdir(), "kafka-connection-"));
@@ -27,5 +28,15 @@ describe("the Kafka connection the settings describe", () => {
     const junk = path.join(dir, "junk.pem");
     writeFileSync(junk, "not a certificate");
     expect(() => kafkaConnection(loadKafkaEnv({ KAFKA_SSL: "true", KAFKA_SSL_CA_FILE: junk }))).toThrow(/KAFKA_SSL_CA_FILE: .* holds no PEM certificate/);
+  });
+
+  it("keeps the SASL password out of a log line that carries the connection or the settings", () => {
+    const raw: string[] = [];
+    const log = createLogger("kafka-test", { format: "json", level: "info", destination: { write: (line: string) => void raw.push(line) } });
+    const env = loadKafkaEnv({ KAFKA_SASL_MECHANISM: "scram-sha-512", KAFKA_SASL_USERNAME: "shop", KAFKA_SASL_PASSWORD: "kafka-pass-4d9e" });
+    log.info("kafka settings", { connection: kafkaConnection(env), settings: env });
+    expect(raw).toHaveLength(1);
+    expect(raw[0]).toContain('"username":"shop"');
+    expect(raw[0]).not.toContain("kafka-pass-4d9e");
   });
 });
