@@ -96,6 +96,8 @@ export async function startSecureBroker(): Promise<SecureBroker> {
   const scramUser = "storefront-scram";
   const scramPassword = `pw-${randomUUID()}`;
   mkdirSync(SECURE_BROKER.home, { recursive: true });
+  // One left running by a run that was killed has the old run's users: stopped (by its pid file) first.
+  await kafkaSh("stop");
   // A new cluster each run: SCRAM users are written when the data dir is formatted, and no topic outlives its run.
   rmSync(path.join(SECURE_BROKER.home, "data"), { recursive: true, force: true });
   // The jars of the default broker's home when they are there (install.sh fetches them otherwise).
