@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test against real services, then stops what it started:
-#   lint (dependency rule) · types · schema/migration drift · unit · integration
+#   lint (dependency rule) · types · production dependencies' advisories (npm audit) ·
+#   schema/migration drift · unit · integration
 #   (PostgreSQL, Redis, Kafka, SMTP) · fault tests (a broker of their own, stopped and
 #   restarted; worker processes killed) · end-to-end in Chromium (app + worker + broker).
 # Ends with one line "tests: N passed, N failed".
@@ -46,6 +47,11 @@ step "lint (includes the dependency rule)"
 npx eslint .
 step "types"
 npx tsc --noEmit
+step "production dependencies: no high or critical advisories (npm audit --omit=dev)"
+# Advisories found always fail. This platform's registry mirror answers audit requests with
+# 405 (seen 2026-12-02), so here an unanswered audit is a warning, repeated above the last
+# line; set NPM_AUDIT_UNREACHABLE=fail where the registry answers audits.
+NPM_AUDIT_UNREACHABLE="${NPM_AUDIT_UNREACHABLE:-warn}" npx tsx scripts/security/npm-audit.ts 2>&1 | tee "$REPORTS/npm-audit.log"
 step "schema.prisma and migrations agree"
 bash scripts/db/check-drift.sh
 
@@ -127,5 +133,8 @@ summary="$(node -e '
   passed += e.expected; failed += e.unexpected + e.flaky; skipped += e.skipped;
   console.log(`tests: ${passed} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : ""));
 ' "$REPORTS")"
+if grep -q "WARNING" "$REPORTS/npm-audit.log"; then
+  printf '\nnpm audit: NOT RUN, the registry did not answer; production dependencies unchecked for advisories\n'
+fi
 printf '\n(all tests took %ss)\n%s\n' "$((SECONDS - t0))" "$summary"
 [[ -z "${e2e_failed:-}" && -z "${logs_failed:-}" ]]

@@ -16,6 +16,7 @@ import { PrismaIdempotencyRepository } from "../infrastructure/db/prisma-idempot
 import { PrismaDeadLetterRepository } from "../infrastructure/db/prisma-dead-letter-repository";
 import { JoseAccessTokenSigner } from "../infrastructure/security/jose-access-token-signer";
 import { makeReadiness } from "../infrastructure/health/readiness";
+import { kafkaConnection } from "../infrastructure/kafka/connection";
 import { makeSessions } from "../application/auth/sessions";
 import { makeCart } from "../application/cart/cart";
 import { makeMergeGuestCart } from "../application/cart/merge-guest-cart";
@@ -155,7 +156,7 @@ export function createServices(env: Env = loadEnv(), overrides: { clock?: Clock;
     /** Where the worker records the events it dead-letters (over this pool: dead letters are rare). */
     deadLetters: new PrismaDeadLetterRepository(prisma),
     /** Whether PostgreSQL and Kafka answer (GET /api/v1/ready). */
-    readiness: makeReadiness({ pool: probePool, brokers: env.KAFKA_BROKERS, clientId: env.KAFKA_CLIENT_ID }),
+    readiness: makeReadiness({ pool: probePool, kafka: kafkaConnection(env), clientId: env.KAFKA_CLIENT_ID }),
     /**
      * Fingerprint of an idempotent request's body: keyed (HMAC), because a body
      * may hold a card number, which a plain hash plus its last four digits would give away.

@@ -6,6 +6,7 @@
 import type { Env } from "../infrastructure/config/env";
 import { PgWakeup } from "../infrastructure/db/pg-wakeup";
 import { createKafka } from "../infrastructure/kafka/client";
+import { kafkaConnection } from "../infrastructure/kafka/connection";
 import { collectConsumerLag } from "../infrastructure/kafka/consumer-lag";
 import { DeadLetterQueue, KafkaConsumerRunner, type ConsumerMetrics } from "../infrastructure/kafka/kafka-consumer-runner";
 import { KafkaEventPublisher } from "../infrastructure/kafka/kafka-event-publisher";
@@ -19,11 +20,12 @@ export function createWorkerAdapters(services: { env: Env; deadLetters: DeadLett
   // Each wait between retries is capped at 3 s: while a broker is away the
   // consumers keep knocking, so they are back within seconds of it, not after
   // a backoff grown to half a minute.
-  const kafka = createKafka(env.KAFKA_BROKERS, `${env.KAFKA_CLIENT_ID}-worker`, logger, { initialRetryTime: 200, maxRetryTime: 3_000, retries: 10 });
+  const connection = kafkaConnection(env);
+  const kafka = createKafka(connection, `${env.KAFKA_CLIENT_ID}-worker`, logger, { initialRetryTime: 200, maxRetryTime: 3_000, retries: 10 });
   // The relay retries a failed batch itself (with backoff), so its producer
   // gives up sooner than the default and the claimed rows are released.
   const publisher = new KafkaEventPublisher(
-    createKafka(env.KAFKA_BROKERS, `${env.KAFKA_CLIENT_ID}-relay`, logger, { initialRetryTime: 200, retries: 5, maxRetryTime: 5_000 }),
+    createKafka(connection, `${env.KAFKA_CLIENT_ID}-relay`, logger, { initialRetryTime: 200, retries: 5, maxRetryTime: 5_000 }),
     env.KAFKA_TOPIC_PREFIX,
   );
   const mailer = new NodemailerMailer(env.SMTP_URL, env.MAIL_FROM, env.EMAIL_CONCURRENCY);

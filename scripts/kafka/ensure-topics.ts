@@ -11,11 +11,15 @@
  *   KAFKA_TOPIC_PREFIX       prepended to every topic name (default "", as the app's env)
  *   KAFKA_READY_SINCE_MS     optional epoch ms the broker was launched at; only used to
  *                            report how long the broker took to become ready
+ *   KAFKA_SSL, KAFKA_SSL_CA_FILE, KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME,
+ *   KAFKA_SASL_PASSWORD      as the app's (lib/infrastructure/config/env.ts)
  *
  * Exit code 0 when all topics exist with leaders, 1 otherwise.
  */
 import { Kafka, logLevel, type Admin, type logCreator } from "kafkajs";
 import { z } from "zod";
+import { loadKafkaEnv } from "../../lib/infrastructure/config/env";
+import { kafkaConnection, type KafkaConnection } from "../../lib/infrastructure/kafka/connection";
 import { ensureTopics, TOPIC_SPECS } from "../../lib/infrastructure/kafka/topics";
 
 const brokerSchema = z
@@ -47,7 +51,7 @@ const envSchema = z.object({
     .pipe(z.number().int().positive().optional()),
 });
 
-function readEnv() {
+function readEnv(): z.infer<typeof envSchema> & { connection: KafkaConnection } {
   // Treat empty strings as unset so `VAR= cmd` falls back to the default.
   const raw = Object.fromEntries(
     Object.entries(process.env).filter(([, v]) => v !== undefined && v !== ""),
@@ -58,7 +62,20 @@ function readEnv() {
     console.error(`[ensure-topics] invalid environment:\n${issues}`);
     process.exit(1);
   }
-  return parsed.data;
+  // TLS and SASL exactly as the app reads them, so the script reaches a broker the app reaches.
+  try {
+    return { ...parsed.data, connection: kafkaConnection(loadKafkaEnv(raw)) };
+  } catch (error) {
+    console.error(`[ensure-topics] ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
+}
+
+/** A refused password or certificate does not mend itself: waiting for the broker longer is pointless. */
+function isPermanent(error: unknown): boolean {
+  const name = error instanceof Error ? error.name : "";
+  const message = error instanceof Error ? error.message : "";
+  return name === "KafkaJSSASLAuthenticationError" || /certificate|self[- ]signed/i.test(message);
 }
 
 // kafkajs logs every refused connection at ERROR level; while we wait for the broker to
@@ -85,6 +102,8 @@ async function main(): Promise<number> {
   const kafka = new Kafka({
     clientId: "storefront-ensure-topics",
     brokers: env.KAFKA_BROKERS,
+    ssl: env.connection.ssl,
+    sasl: env.connection.sasl,
     logLevel: logLevel.WARN,
     logCreator: quietLogCreator,
     connectionTimeout: 1_000,
@@ -110,6 +129,10 @@ async function main(): Promise<number> {
     } catch (error) {
       lastError = error instanceof Error ? error.message : String(error);
       await candidate.disconnect().catch(() => undefined);
+      if (isPermanent(error)) {
+        console.error(`[ensure-topics] Kafka at ${env.KAFKA_BROKERS.join(",")} refused this client: ${lastError}`);
+        return 1;
+      }
       if (Date.now() >= deadline) {
         console.error(
           `[ensure-topics] Kafka at ${env.KAFKA_BROKERS.join(",")} did not answer within ` +
@@ -137,6 +160,8 @@ async function main(): Promise<number> {
     admin = new Kafka({
       clientId: "storefront-ensure-topics",
       brokers: env.KAFKA_BROKERS,
+    ssl: env.connection.ssl,
+    sasl: env.connection.sasl,
       logLevel: logLevel.WARN,
       logCreator: quietLogCreator,
       connectionTimeout: 3_000,

@@ -37,7 +37,7 @@ export async function faultWorld(name: string, options: { sessionTimeoutMs?: num
   const db: TestDatabase = await createTestDatabase();
   const pool: pg.Pool = sqlPool(db.url);
   const prefix = `f-${name}-${randomUUID().slice(0, 6)}.`;
-  const kafka = createKafka([FAULT_BROKER.address], `fault-${name}`, createLogger("fault-tests"));
+  const kafka = createKafka({ brokers: [FAULT_BROKER.address] }, `fault-${name}`, createLogger("fault-tests"));
   const admin = kafka.admin();
   await admin.connect();
   await ensureTopics(admin, { specs: TOPIC_SPECS, prefix, replicationFactor: 1 });

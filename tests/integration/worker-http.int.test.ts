@@ -60,7 +60,7 @@ async function start(options: Partial<Parameters<typeof startWorkerHttpServer>[0
 
 /** Readiness as the worker would wire it: PostgreSQL and Kafka, each checked for real. */
 function healthOf(brokers: string[]) {
-  const ready = makeReadiness({ pool, brokers, clientId: "worker-http-test", timeoutMs: 1_000 });
+  const ready = makeReadiness({ pool, kafka: { brokers }, clientId: "worker-http-test", timeoutMs: 1_000 });
   return async () => {
     const checks = await ready();
     return { ok: checks.postgres.ok && checks.kafka.ok, checks };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loadEnv, loadLogEnv } from "./env";
+import { loadEnv, loadKafkaEnv, loadLogEnv } from "./env";
 
 const base = { DATABASE_URL: "postgresql://postgres@127.0.0.1:5432/storefront" };
 // Three distinct random-looking secrets, each of 32 bytes or more: what a proper deployment sets.
@@ -38,6 +38,43 @@ describe("configuration", () => {
   it("leaves the web's metrics off unless a long enough METRICS_TOKEN is set", () => {
     expect(loadEnv(base).METRICS_TOKEN).toBeUndefined();
     expect(() => loadEnv({ ...base, METRICS_TOKEN: "short" })).toThrow(/METRICS_TOKEN: METRICS_TOKEN must be at least 16/);
+  });
+
+  it("refuses half-configured Kafka security at start, naming the variable and never the password", () => {
+    const sasl = { KAFKA_SASL_MECHANISM: "scram-sha-512", KAFKA_SASL_USERNAME: "shop", KAFKA_SASL_PASSWORD: "s3cret-kafka-pass" };
+    const env = loadEnv({ ...base, ...sasl, KAFKA_SSL: "true" });
+    expect([env.KAFKA_SSL, env.KAFKA_SASL_MECHANISM, env.KAFKA_SASL_USERNAME]).toEqual([true, "scram-sha-512", "shop"]);
+    // Off unless said: a plain local broker needs nothing.
+    expect([loadEnv(base).KAFKA_SSL, loadEnv(base).KAFKA_SASL_MECHANISM]).toEqual([false, undefined]);
+    expect(loadEnv({ ...base, KAFKA_SSL: "false" }).KAFKA_SSL).toBe(false);
+    expect(() => loadEnv({ ...base, KAFKA_SSL: "yes" })).toThrow(/KAFKA_SSL: expected true or false/);
+    expect(() => loadEnv({ ...base, KAFKA_SASL_MECHANISM: "gssapi", KAFKA_SASL_USERNAME: "shop", KAFKA_SASL_PASSWORD: "x" })).toThrow(/KAFKA_SASL_MECHANISM/);
+    expect(() => loadEnv({ ...base, ...sasl, KAFKA_SASL_USERNAME: undefined })).toThrow(/KAFKA_SASL_USERNAME: must be set when KAFKA_SASL_MECHANISM is/);
+    expect(() => loadEnv({ ...base, KAFKA_SASL_MECHANISM: "plain", KAFKA_SASL_USERNAME: "shop" })).toThrow(/KAFKA_SASL_PASSWORD: must be set/);
+    // Credentials with no mechanism would be dropped without a word: refused instead.
+    expect(() => loadEnv({ ...base, KAFKA_SASL_USERNAME: "shop", KAFKA_SASL_PASSWORD: "s3cret-kafka-pass" })).toThrow(/KAFKA_SASL_PASSWORD: is set but KAFKA_SASL_MECHANISM is not/);
+    expect(() => loadEnv({ ...base, KAFKA_SSL_CA_FILE: "/etc/kafka/ca.pem" })).toThrow(/KAFKA_SSL_CA_FILE: is set but KAFKA_SSL is not true/);
+    const refused = (() => {
+      try {
+        loadEnv({ ...base, KAFKA_SASL_USERNAME: "shop", KAFKA_SASL_PASSWORD: "s3cret-kafka-pass", KAFKA_BROKERS: "nope" });
+      } catch (error) {
+        return (error as Error).message;
+      }
+    })();
+    expect(refused).toMatch(/KAFKA_BROKERS/);
+    expect(refused).not.toContain("s3cret-kafka-pass");
+    // The scripts that need no database read the same settings, with the same rules.
+    expect(loadKafkaEnv({ ...sasl }).KAFKA_SASL_USERNAME).toBe("shop");
+    expect(() => loadKafkaEnv({ KAFKA_SASL_MECHANISM: "plain" })).toThrow(/KAFKA_SASL_USERNAME/);
+  });
+
+  it("refuses, in production, a SASL/PLAIN password that would cross the network in clear text", () => {
+    const plain = { ...base, ...secrets, NODE_ENV: "production", PAYMENTS_PROVIDER: "fake", KAFKA_SASL_MECHANISM: "plain", KAFKA_SASL_USERNAME: "shop", KAFKA_SASL_PASSWORD: "pw" };
+    expect(() => loadEnv(plain)).toThrow(/KAFKA_SSL: must be true in production when KAFKA_SASL_MECHANISM is plain/);
+    expect(loadEnv({ ...plain, KAFKA_SSL: "true" }).KAFKA_SSL).toBe(true);
+    // SCRAM never sends the password itself; development may use PLAIN against a local broker.
+    expect(loadEnv({ ...plain, KAFKA_SASL_MECHANISM: "scram-sha-256" }).KAFKA_SSL).toBe(false);
+    expect(loadEnv({ ...plain, NODE_ENV: "development" }).KAFKA_SASL_MECHANISM).toBe("plain");
   });
 
   it("reads the logger's settings alone, so a process with a broken configuration can still log why", () => {

@@ -18,15 +18,58 @@ const logSchema = z.object({
   LOG_FORMAT: z.enum(["json", "pretty"]).optional(),
 });
 
-const schema = z.object({
-  ...logSchema.shape,
-  DATABASE_URL: z.url().startsWith("postgres"),
-  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+const flag = z
+  .enum(["true", "false", "1", "0"], { error: "expected true or false" })
+  .default("false")
+  .transform((v) => v === "true" || v === "1");
+
+/**
+ * How every Kafka client of the project (worker, web readiness check,
+ * scripts/kafka/ensure-topics.ts, tests) reaches the brokers: a part of the
+ * whole that can be read alone, for the scripts that need no database.
+ */
+const kafkaSchema = z.object({
+  NODE_ENV: z.string().optional(),
   KAFKA_BROKERS: z
     .string()
     .default("127.0.0.1:9092")
     .transform((s) => s.split(",").map((b) => b.trim()).filter(Boolean))
     .pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, "expected host:port")).min(1)),
+  /** TLS to the brokers, the certificate checked against the system's CAs (or KAFKA_SSL_CA_FILE's). */
+  KAFKA_SSL: flag,
+  /** A PEM file of the CA(s) that signed the brokers' certificates, when a private CA did (needs KAFKA_SSL=true). */
+  KAFKA_SSL_CA_FILE: z.string().min(1).optional(),
+  /** SASL authentication to the brokers; unset: none. PLAIN sends the password itself, so production refuses it without KAFKA_SSL=true. */
+  KAFKA_SASL_MECHANISM: z.enum(["plain", "scram-sha-256", "scram-sha-512"]).optional(),
+  KAFKA_SASL_USERNAME: z.string().min(1).optional(),
+  /** Never logged: the logger redacts it (by this name, and as `password` in the kafkajs options); configuration errors name the variable only. */
+  KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
+});
+
+/** A half-configured Kafka security setting is refused at start, not silently dropped. */
+function kafkaSecurityRules(env: z.infer<typeof kafkaSchema>, ctx: z.RefinementCtx): void {
+  if (env.KAFKA_SASL_MECHANISM) {
+    for (const key of ["KAFKA_SASL_USERNAME", "KAFKA_SASL_PASSWORD"] as const) {
+      if (!env[key]) ctx.addIssue({ code: "custom", path: [key], message: `must be set when KAFKA_SASL_MECHANISM is (${env.KAFKA_SASL_MECHANISM})` });
+    }
+  } else {
+    for (const key of ["KAFKA_SASL_USERNAME", "KAFKA_SASL_PASSWORD"] as const) {
+      if (env[key]) ctx.addIssue({ code: "custom", path: [key], message: "is set but KAFKA_SASL_MECHANISM is not (plain, scram-sha-256 or scram-sha-512)" });
+    }
+  }
+  if (env.KAFKA_SASL_MECHANISM === "plain" && !env.KAFKA_SSL && env.NODE_ENV === "production") {
+    ctx.addIssue({ code: "custom", path: ["KAFKA_SSL"], message: "must be true in production when KAFKA_SASL_MECHANISM is plain (the password would cross the network in clear text); or use scram-sha-512" });
+  }
+  if (env.KAFKA_SSL_CA_FILE && !env.KAFKA_SSL) {
+    ctx.addIssue({ code: "custom", path: ["KAFKA_SSL_CA_FILE"], message: "is set but KAFKA_SSL is not true" });
+  }
+}
+
+const schema = z.object({
+  ...logSchema.shape,
+  DATABASE_URL: z.url().startsWith("postgres"),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  ...kafkaSchema.shape,
   KAFKA_CLIENT_ID: z.string().min(1).default("storefront"),
   /** Prepended to every topic and consumer group: lets environments (and test files) share one cluster. */
   KAFKA_TOPIC_PREFIX: z
@@ -194,7 +237,10 @@ const schema = z.object({
     path: ["PAYMENTS_PROVIDER"],
     message: "must be set in production; the only adapter is the fake card processor (PAYMENTS_PROVIDER=fake), which takes no real money",
   })
+  .superRefine(kafkaSecurityRules)
   .superRefine(productionGuards);
+
+const kafkaOnlySchema = kafkaSchema.superRefine(kafkaSecurityRules);
 
 /** Secrets that key something: each its own, so one leaked or reused value does not open the others. */
 const KEYS = ["AUTH_SECRET", "API_TOKEN_SECRET", "REQUEST_FINGERPRINT_SECRET"] as const;
@@ -239,6 +285,7 @@ function isTimeZone(zone: string): boolean {
 
 export type Env = z.infer<typeof schema>;
 export type LogEnv = z.infer<typeof logSchema>;
+export type KafkaEnv = z.infer<typeof kafkaSchema>;
 
 let cached: Env | undefined;
 
@@ -252,6 +299,11 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
 /** The logger's settings alone (they are also part of loadEnv()'s). */
 export function loadLogEnv(source: Record<string, string | undefined> = process.env): LogEnv {
   return parse(logSchema, source);
+}
+
+/** The Kafka connection settings alone (they are also part of loadEnv()'s). */
+export function loadKafkaEnv(source: Record<string, string | undefined> = process.env): KafkaEnv {
+  return parse(kafkaOnlySchema, source);
 }
 
 function parse<S extends z.ZodType>(schema: S, source: Record<string, string | undefined>): z.infer<S> {

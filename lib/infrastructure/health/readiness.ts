@@ -1,5 +1,6 @@
 import { Kafka, logLevel } from "kafkajs";
 import type pg from "pg";
+import type { KafkaConnection } from "../kafka/connection";
 
 export type Check = { ok: true; latencyMs: number } | { ok: false; error: string };
 
@@ -27,12 +28,13 @@ async function timed(work: () => Promise<unknown>, timeoutMs: number): Promise<C
  * fresh Kafka admin client is used per check (no retries), so a dead broker
  * makes the check fail fast instead of hanging on reconnects.
  */
-export function makeReadiness(deps: { pool: pg.Pool; brokers: string[]; clientId: string; timeoutMs?: number }) {
+export function makeReadiness(deps: { pool: pg.Pool; kafka: KafkaConnection; clientId: string; timeoutMs?: number }) {
   const timeoutMs = deps.timeoutMs ?? 3_000;
   return async function ready(): Promise<{ postgres: Check; kafka: Check }> {
     const postgres = timed(() => deps.pool.query("SELECT 1"), timeoutMs);
     const kafka = timed(async () => {
-      const admin = new Kafka({ clientId: `${deps.clientId}-ready`, brokers: deps.brokers, logLevel: logLevel.NOTHING, retry: { retries: 0 }, connectionTimeout: timeoutMs }).admin();
+      const { brokers, ssl, sasl } = deps.kafka;
+      const admin = new Kafka({ clientId: `${deps.clientId}-ready`, brokers, ssl, sasl, logLevel: logLevel.NOTHING, retry: { retries: 0 }, connectionTimeout: timeoutMs }).admin();
       try {
         await admin.connect();
         await admin.describeCluster();

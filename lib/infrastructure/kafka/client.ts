@@ -1,5 +1,6 @@
 import { Kafka, logLevel, type logCreator, type RetryOptions } from "kafkajs";
 import type { Logger } from "../../application/shared";
+import type { KafkaConnection } from "./connection";
 
 /**
  * kafkajs's own lines, through the process's logger at kafkajs's level, with
@@ -24,10 +25,17 @@ function throughLogger(log: Logger): logCreator {
     };
 }
 
-export function createKafka(brokers: string[], clientId: string, log: Logger, retry: RetryOptions = { initialRetryTime: 300, retries: 8 }): Kafka {
+/**
+ * Every kafkajs client of the project is made here (or from a KafkaConnection,
+ * as the readiness check does), so TLS and SASL apply to all of them. A wrong
+ * password fails at once: kafkajs does not retry an authentication error.
+ */
+export function createKafka(connection: KafkaConnection, clientId: string, log: Logger, retry: RetryOptions = { initialRetryTime: 300, retries: 8 }): Kafka {
   return new Kafka({
     clientId,
-    brokers,
+    brokers: connection.brokers,
+    ssl: connection.ssl,
+    sasl: connection.sasl,
     logLevel: logLevel.WARN,
     logCreator: throughLogger(log),
     retry,

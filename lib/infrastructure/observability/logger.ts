@@ -44,6 +44,8 @@ const SECRET_KEYS = [
   "secret", "clientSecret", "client_secret", "apiKey", "api_key", "x-api-key", "privateKey", "private_key",
   "authorization", "Authorization", "cookie", "Cookie", "cookies", "set-cookie", "Set-Cookie",
   "cardNumber", "card_number", "pan", "cvc", "cvv",
+  // Settings that hold secrets, should the parsed configuration ever be logged.
+  "KAFKA_SASL_PASSWORD",
 ];
 /** Fields that are secret only inside a card. */
 const CARD_KEYS = ["number", "pan", "cardNumber"];
