@@ -1,7 +1,8 @@
 /**
  * Next.js calls register() once when a server starts, before it serves a
  * request: tracing, the request wrapper (access log, x-trace-id, request
- * metrics) and the logger start here (ADR 013). onRequestError reports what
+ * metrics) and the logger start here (ADR 013), and the configuration is
+ * checked (a production start with unsafe secrets exits). onRequestError reports what
  * a page, a route handler or a server action threw and nobody caught.
  */
 import type { Instrumentation } from "next";
@@ -10,6 +11,9 @@ export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { startWebObservability } = await import("./lib/composition/observability");
   await startWebObservability();
+  // Before the first request: a configuration production refuses stops the server here.
+  const { refuseUnsafeWebStart } = await import("./lib/composition/startup");
+  await refuseUnsafeWebStart();
 }
 
 export const onRequestError: Instrumentation.onRequestError = async (error, request, context) => {

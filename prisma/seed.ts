@@ -14,14 +14,22 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { createPrismaClient } from "../lib/infrastructure/db/prisma-client";
 import { Argon2PasswordHasher } from "../lib/infrastructure/security/argon2-password-hasher";
+import { KNOWN_DEFAULT_ADMIN_PASSWORDS } from "../lib/infrastructure/config/known-defaults";
 import { SEED_CATEGORIES, seedProducts } from "./seed-data";
 
 const env = z
   .object({
+    NODE_ENV: z.string().optional(),
     DATABASE_URL: z.url(),
     ADMIN_EMAIL: z.email("ADMIN_EMAIL must be an email address"),
     ADMIN_PASSWORD: z.string().min(12, "ADMIN_PASSWORD must be at least 12 characters"),
     ADMIN_NAME: z.string().min(1).default("Shop admin"),
+  })
+  // A production web and worker refuse to start while the admin has one of these
+  // (lib/composition/startup.ts): refusing here says so before anything is written.
+  .refine((e) => e.NODE_ENV !== "production" || !KNOWN_DEFAULT_ADMIN_PASSWORDS.includes(e.ADMIN_PASSWORD), {
+    path: ["ADMIN_PASSWORD"],
+    message: "ADMIN_PASSWORD is a documented default; choose one of your own for production",
   })
   .parse(process.env);
 

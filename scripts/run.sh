@@ -25,16 +25,25 @@ export AUTH_TRUST_HOST="${AUTH_TRUST_HOST:-true}"
 # The bundled card processor is a fake that takes no money: chosen here on purpose
 # (a production start without PAYMENTS_PROVIDER is refused).
 export PAYMENTS_PROVIDER="${PAYMENTS_PROVIDER:-fake}"
-if [[ -z "${AUTH_SECRET:-}" ]]; then
+# The web runs as production does (next start), which refuses missing, short, documented
+# or shared secrets and an admin on a documented password: each one not given is made up
+# at random on the first run and kept in .local/ (ignored by git), so restarts agree.
+generated_secret() { # variable, file under .local, random bytes
+  local name="$1" file=".local/$2"
+  [[ -n "${!name:-}" ]] && return 0
   mkdir -p .local
-  [[ -f .local/auth-secret ]] || node -e 'console.log(require("crypto").randomBytes(32).toString("base64url"))' >.local/auth-secret
-  AUTH_SECRET="$(cat .local/auth-secret)"
-  export AUTH_SECRET
-  echo "[shop] AUTH_SECRET not set: using a generated one kept in .local/auth-secret"
-fi
-if [[ -z "${ADMIN_EMAIL:-}" || -z "${ADMIN_PASSWORD:-}" ]]; then
-  echo "[shop] ADMIN_EMAIL / ADMIN_PASSWORD not set: the seed creates admin@example.com with password 'change-me-admin-password'"
-  export ADMIN_EMAIL="${ADMIN_EMAIL:-admin@example.com}" ADMIN_PASSWORD="${ADMIN_PASSWORD:-change-me-admin-password}"
+  [[ -s "$file" ]] || (umask 077 && node -e 'console.log(require("crypto").randomBytes(Number(process.argv[1])).toString("base64url"))' "$3" >"$file")
+  export "$name=$(cat "$file")"
+  echo "[shop] $name not set: using a generated one kept in $file"
+}
+generated_secret AUTH_SECRET auth-secret 32
+generated_secret API_TOKEN_SECRET api-token-secret 32
+generated_secret REQUEST_FINGERPRINT_SECRET request-fingerprint-secret 32
+export ADMIN_EMAIL="${ADMIN_EMAIL:-admin@example.com}"
+ADMIN_PASSWORD_SHOWN="(your ADMIN_PASSWORD)"
+if [[ -z "${ADMIN_PASSWORD:-}" ]]; then
+  generated_secret ADMIN_PASSWORD admin-password 18
+  ADMIN_PASSWORD_SHOWN="in .local/admin-password"
 fi
 
 [[ -d node_modules ]] || npm ci --no-audit --no-fund
@@ -85,7 +94,7 @@ wait_for_url "http://127.0.0.1:$PORT/api/health" 60 web
 cat <<MSG
 
   Storefront:   $APP_URL
-  Admin:        $ADMIN_EMAIL
+  Admin:        $ADMIN_EMAIL, password $ADMIN_PASSWORD_SHOWN
   Emails:       http://127.0.0.1:${SMTP_SINK_HTTP_PORT:-1080}/messages (the local SMTP sink)
   Traces:       $TRACES
   Logs:         .local/web.log, .local/worker.log

@@ -76,7 +76,11 @@ node -e '
 ' "$TEST_DATABASE_ADMIN_URL" "$E2E_DB"
 export DATABASE_URL="$E2E_DATABASE_URL"
 export APP_URL="http://127.0.0.1:$E2E_PORT"
-export AUTH_SECRET="${AUTH_SECRET:-e2e-only-secret-$(date +%s)-$RANDOM$RANDOM}"
+# The web runs as production does (next start): three distinct secrets of 32+ random bytes.
+random_secret() { node -e 'console.log(require("crypto").randomBytes(32).toString("base64url"))'; }
+export AUTH_SECRET="${AUTH_SECRET:-$(random_secret)}"
+export API_TOKEN_SECRET="${API_TOKEN_SECRET:-$(random_secret)}"
+export REQUEST_FINGERPRINT_SECRET="${REQUEST_FINGERPRINT_SECRET:-$(random_secret)}"
 export AUTH_TRUST_HOST=true
 export PAYMENTS_PROVIDER=fake
 # The web and the worker send their spans to the Zipkin started above: tracing-api.spec.ts

@@ -10,6 +10,7 @@ import { createServices } from "../lib/composition/root";
 import { createWorkerLogger } from "../lib/composition/logger";
 import { logProcessWarnings, startWorkerTracing } from "../lib/composition/observability";
 import { createWorkerAdapters } from "../lib/composition/worker";
+import { assertSafeToStart } from "../lib/composition/startup";
 import { startWorkerHttpServer } from "./http-server";
 import { startWorker } from "./worker";
 
@@ -20,8 +21,10 @@ logProcessWarnings(log);
 
 async function main(): Promise<void> {
   const tracing = await startWorkerTracing();
+  // The configuration is read (and a production one with unsafe secrets refused) here.
   const services = createServices(undefined, { log });
   const { env } = services;
+  await assertSafeToStart(services);
   const adapters = createWorkerAdapters(services, log);
   const worker = await startWorker(services, adapters, log);
   const http = await startWorkerHttpServer({

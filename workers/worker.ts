@@ -2,6 +2,7 @@ import type { Services } from "../lib/composition/root";
 import type { createWorkerAdapters } from "../lib/composition/worker";
 import type { EventHandler, Logger } from "../lib/application/shared";
 import type { Topic } from "../lib/domain/events";
+import { PRUNABLE } from "../lib/application/maintenance/prune-expired";
 import { INVENTORY_GROUP, NOTIFICATIONS_GROUP } from "./handlers/groups";
 import { orderConfirmationEmailHandler } from "./handlers/order-confirmation-email.handler";
 import { releaseStockHandler } from "./handlers/release-stock.handler";
@@ -96,6 +97,9 @@ export async function startWorker(services: Services, adapters: Adapters, log: L
     loops.push(runEmailDispatch(dispatcher, { batchSize: env.EMAIL_CONCURRENCY * 2, pollMs: 5_000, wakeup, signal: stopLoops.signal, log: log.error }));
   }
   if (roles.has("jobs")) {
+    const pruneExpired = services.pruneExpired((table, rows) => metrics.prunedRows.inc({ table }, rows));
+    // Every table's series exists from the start, so a rate() over it is 0 rather than absent.
+    for (const table of PRUNABLE) metrics.prunedRows.inc({ table }, 0);
     const paymentWakeup = adapters.wakeup("refunds");
     await paymentWakeup.start();
     // Several workers may run the jobs: expiry locks due orders with SKIP
@@ -129,6 +133,17 @@ export async function startWorker(services: Services, adapters: Adapters, log: L
           }
         },
         { signal: stopLoops.signal, log: log.error, wakeup: paymentWakeup },
+      ),
+      runLoop(
+        "retention pruning",
+        async (signal) => {
+          // Several workers may prune at once: each batch skips rows another holds (SKIP LOCKED).
+          const started = Date.now();
+          const totals = await pruneExpired(signal);
+          log.info(`retention pruning: ${Object.entries(totals).map(([table, n]) => `${table} ${n}`).join(", ")} rows deleted in ${Date.now() - started} ms`, { pruned: totals });
+          return env.RETENTION_INTERVAL_MS;
+        },
+        { signal: stopLoops.signal, log: log.error, onFailure: () => metrics.retentionFailures.inc() },
       ),
       runLoop(
         "outbox pruning",

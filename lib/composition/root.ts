@@ -7,6 +7,8 @@ import { createHmac, randomBytes, randomUUID } from "node:crypto";
 import pg from "pg";
 import { makeAuthenticate, SIGN_IN_LIMITS } from "../application/auth/authenticate";
 import { makeRegisterUser } from "../application/auth/register-user";
+import { makeFindAdminsWithDefaultPassword } from "../application/auth/default-admin-passwords";
+import { KNOWN_DEFAULT_ADMIN_PASSWORDS } from "../infrastructure/config/known-defaults";
 import { makeApiTokens } from "../application/auth/api-tokens";
 import { makeIdempotency } from "../application/api/idempotency";
 import { PrismaApiSessionRepository } from "../infrastructure/db/prisma-api-session-repository";
@@ -38,6 +40,8 @@ import { makeOrderQueries } from "../application/orders/order-queries";
 import { makePlaceOrder } from "../application/orders/place-order";
 import { makeQuoteCheckout } from "../application/orders/checkout-quote";
 import { makePruneOutbox, makeRelayOutbox } from "../application/outbox/relay-outbox";
+import { makePruneExpired, type Prunable } from "../application/maintenance/prune-expired";
+import { PrismaRetentionStore } from "../infrastructure/db/prisma-retention-store";
 import { systemClock, type Clock, type IdGenerator, type Logger } from "../application/shared";
 import { webLogger } from "./logger";
 import { loadEnv, type Env } from "../infrastructure/config/env";
@@ -136,11 +140,15 @@ export function createServices(env: Env = loadEnv(), overrides: { clock?: Clock;
     leaseMs,
     onError: (what, error) => log.warn(`payments: ${what} failed, will retry`, { err: error }),
   });
+  // Production requires each of these, distinct (env.ts); elsewhere they fall back to one another.
   const tokenSecret = env.API_TOKEN_SECRET ?? env.AUTH_SECRET ?? processSecret(log);
+  const fingerprintSecret = env.REQUEST_FINGERPRINT_SECRET ?? tokenSecret;
   const minute = 60_000;
 
   return {
     env,
+    /** Admins whose password is still a documented default: production refuses to start while there are any (startup.ts). */
+    findAdminsWithDefaultPassword: makeFindAdminsWithDefaultPassword({ admins: users, hasher, defaults: KNOWN_DEFAULT_ADMIN_PASSWORDS }),
     registerUser: makeRegisterUser({ uow, hasher, ids, clock }),
     authenticate,
     /** Bearer tokens for API clients. */
@@ -152,8 +160,10 @@ export function createServices(env: Env = loadEnv(), overrides: { clock?: Clock;
     /**
      * Fingerprint of an idempotent request's body: keyed (HMAC), because a body
      * may hold a card number, which a plain hash plus its last four digits would give away.
+     * Its own key (REQUEST_FINGERPRINT_SECRET): changing it makes stored fingerprints
+     * mismatch, so a retry within the key's 24 hours is answered 422 rather than replayed.
      */
-    hashRequest: (canonicalBody: string) => createHmac("sha256", tokenSecret).update(canonicalBody).digest("hex"),
+    hashRequest: (canonicalBody: string) => createHmac("sha256", fingerprintSecret).update(canonicalBody).digest("hex"),
     /** Idempotency-Key handling for API writes. */
     idempotency: makeIdempotency({ store: new PrismaIdempotencyRepository(prisma), clock }),
     /**
@@ -214,6 +224,16 @@ export function createServices(env: Env = loadEnv(), overrides: { clock?: Clock;
       makeEmailDispatcher({ queue: new PrismaOutgoingEmailRepository(prisma), mailer, clock, ...options }),
     relayOutbox: (publisher: Parameters<typeof makeRelayOutbox>[0]["publisher"]) => makeRelayOutbox({ store: outboxStore, publisher }),
     pruneOutbox: makePruneOutbox({ store: outboxStore, clock, retentionMs: env.OUTBOX_RETENTION_HOURS * 3_600_000 }),
+    /** One retention pass over the tables that grow without bound (env's *_RETENTION_* settings), counted per batch through onPruned. */
+    pruneExpired: (onPruned?: (what: Prunable, rows: number) => void) =>
+      makePruneExpired({
+        store: new PrismaRetentionStore(prisma),
+        clock,
+        retentionMs: retentionPeriods(env),
+        batchSize: env.RETENTION_BATCH_SIZE,
+        pauseMs: env.RETENTION_PAUSE_MS,
+        onPruned,
+      }),
     close: async () => {
       await Promise.all([prisma.$disconnect(), probePool.end(), redis.close(), catalogCache?.close(), processor.close()]);
     },
@@ -221,6 +241,22 @@ export function createServices(env: Env = loadEnv(), overrides: { clock?: Clock;
 }
 
 export type Services = ReturnType<typeof createServices>;
+
+const HOUR_MS = 3_600_000;
+
+/** Each table's retention period, from env. */
+function retentionPeriods(env: Env): Record<Prunable, number> {
+  return {
+    auth_sessions: env.AUTH_SESSIONS_RETENTION_HOURS * HOUR_MS,
+    api_sessions: env.API_SESSIONS_RETENTION_HOURS * HOUR_MS,
+    idempotency_keys: env.IDEMPOTENCY_KEYS_RETENTION_HOURS * HOUR_MS,
+    guest_carts: env.GUEST_CART_RETENTION_DAYS * 24 * HOUR_MS,
+    rate_limits: env.RATE_LIMITS_RETENTION_HOURS * HOUR_MS,
+    processed_events: env.PROCESSED_EVENTS_RETENTION_HOURS * HOUR_MS,
+    outgoing_emails: env.SENT_EMAIL_RETENTION_DAYS * 24 * HOUR_MS,
+    dead_letters: env.DEAD_LETTER_RETENTION_DAYS * 24 * HOUR_MS,
+  };
+}
 
 /** DATABASE_URL's database name: one shop's rate-limit keys, apart from another's in a shared Redis. */
 function databaseName(databaseUrl: string): string {

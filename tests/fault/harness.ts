@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { createWriteStream, mkdirSync, appendFileSync } from "node:fs";
 import path from "node:path";
 import type pg from "pg";
@@ -59,8 +59,12 @@ export async function faultWorld(name: string, options: { sessionTimeoutMs?: num
     // Nobody pays in these scenarios: reservations must not lapse meanwhile.
     RESERVATION_TTL_SECONDS: "3600",
     CATALOG_CACHE_TTL_SECONDS: "0",
-    // Workers run with NODE_ENV=production, which needs the processor chosen explicitly.
+    // Workers run with NODE_ENV=production, which needs the processor chosen explicitly
+    // and three distinct secrets of 32+ bytes.
     PAYMENTS_PROVIDER: "fake",
+    AUTH_SECRET: randomBytes(32).toString("base64url"),
+    API_TOKEN_SECRET: randomBytes(32).toString("base64url"),
+    REQUEST_FINGERPRINT_SECRET: randomBytes(32).toString("base64url"),
   };
   // The shop's side: places orders, writes the outbox. It never talks to Kafka.
   const shop = servicesFor(db.url, { ...workerEnv, DATABASE_POOL_SIZE: "12" });

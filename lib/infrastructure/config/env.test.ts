@@ -2,11 +2,18 @@ import { describe, expect, it } from "vitest";
 import { loadEnv, loadKafkaEnv, loadLogEnv } from "./env";
 
 const base = { DATABASE_URL: "postgresql://postgres@127.0.0.1:5432/storefront" };
+// Three distinct random-looking secrets, each of 32 bytes or more: what a proper deployment sets.
+const secrets = {
+  AUTH_SECRET: "Q2hHn1v8m0wY3kT5rE7uI9oP1aS3dF5gH7jK9lZ",
+  API_TOKEN_SECRET: "x8Cv2Bn4Mq6We8Rt0Yu2Io4Pa6Sd8Fg0Hj2Kl4",
+  REQUEST_FINGERPRINT_SECRET: "z9Xc7Vb5Nm3Qw1Er9Ty7Ui5Op3As1Df9Gh7Jk5",
+};
 
 describe("configuration", () => {
   it("refuses a production start that did not choose the card processor, naming the variable", () => {
     expect(() => loadEnv({ ...base, NODE_ENV: "production" })).toThrow(/PAYMENTS_PROVIDER: must be set in production/);
-    expect(loadEnv({ ...base, NODE_ENV: "production", PAYMENTS_PROVIDER: "fake" }).PAYMENTS_PROVIDER).toBe("fake");
+    expect(() => loadEnv({ ...base, ...secrets, NODE_ENV: "production" })).toThrow(/PAYMENTS_PROVIDER: must be set in production/);
+    expect(loadEnv({ ...base, ...secrets, NODE_ENV: "production", PAYMENTS_PROVIDER: "fake" }).PAYMENTS_PROVIDER).toBe("fake");
     // Development and tests use the fake without saying so.
     expect(loadEnv({ ...base, NODE_ENV: "development" }).PAYMENTS_PROVIDER).toBeUndefined();
     expect(() => loadEnv({ ...base, PAYMENTS_PROVIDER: "stripe" })).toThrow(/PAYMENTS_PROVIDER/);
@@ -62,7 +69,7 @@ describe("configuration", () => {
   });
 
   it("refuses, in production, a SASL/PLAIN password that would cross the network in clear text", () => {
-    const plain = { ...base, NODE_ENV: "production", PAYMENTS_PROVIDER: "fake", KAFKA_SASL_MECHANISM: "plain", KAFKA_SASL_USERNAME: "shop", KAFKA_SASL_PASSWORD: "pw" };
+    const plain = { ...base, ...secrets, NODE_ENV: "production", PAYMENTS_PROVIDER: "fake", KAFKA_SASL_MECHANISM: "plain", KAFKA_SASL_USERNAME: "shop", KAFKA_SASL_PASSWORD: "pw" };
     expect(() => loadEnv(plain)).toThrow(/KAFKA_SSL: must be true in production when KAFKA_SASL_MECHANISM is plain/);
     expect(loadEnv({ ...plain, KAFKA_SSL: "true" }).KAFKA_SSL).toBe(true);
     // SCRAM never sends the password itself; development may use PLAIN against a local broker.
@@ -78,5 +85,60 @@ describe("configuration", () => {
     // They are part of the whole configuration too.
     expect(() => loadEnv({ ...base, LOG_FORMAT: "text" })).toThrow(/LOG_FORMAT/);
     expect(loadEnv({ ...base, LOG_FORMAT: "pretty" }).LOG_FORMAT).toBe("pretty");
+  });
+});
+
+describe("production guards", () => {
+  const production = { ...base, NODE_ENV: "production", PAYMENTS_PROVIDER: "fake", ...secrets };
+
+  it("starts with three distinct long secrets and the card processor chosen", () => {
+    const env = loadEnv(production);
+    expect([env.AUTH_SECRET, env.API_TOKEN_SECRET, env.REQUEST_FINGERPRINT_SECRET]).toEqual([
+      secrets.AUTH_SECRET,
+      secrets.API_TOKEN_SECRET,
+      secrets.REQUEST_FINGERPRINT_SECRET,
+    ]);
+  });
+
+  it.each(["AUTH_SECRET", "API_TOKEN_SECRET", "REQUEST_FINGERPRINT_SECRET"] as const)("refuses to start without %s, naming it", (name) => {
+    expect(() => loadEnv({ ...production, [name]: undefined })).toThrow(new RegExp(`${name}: must be set in production`));
+  });
+
+  it.each(["AUTH_SECRET", "API_TOKEN_SECRET", "REQUEST_FINGERPRINT_SECRET"] as const)("refuses a %s shorter than 32 bytes", (name) => {
+    expect(() => loadEnv({ ...production, [name]: "Kq8!vT2#pL9@xR4$mN7&wZ1*bY5^c" })).toThrow(new RegExp(`${name}: .*at least 32 bytes`));
+  });
+
+  it("counts bytes, not characters: 16 two-byte characters are 32 bytes", () => {
+    expect(loadEnv({ ...production, AUTH_SECRET: "äöüßéèêëïîôûçñåø" }).AUTH_SECRET).toBe("äöüßéèêëïîôûçñåø");
+  });
+
+  it.each([
+    ["AUTH_SECRET", "dev-only-insecure-auth-secret-change-me-0123456789"],
+    ["AUTH_SECRET", "change-me-to-a-long-random-string"],
+    ["API_TOKEN_SECRET", "change-me-to-another-long-random-string-32+"],
+    ["REQUEST_FINGERPRINT_SECRET", "change-me-to-a-third-long-random-string-32+"],
+    ["METRICS_TOKEN", "dev-only-metrics-token-change-me"],
+  ] as const)("refuses the documented placeholder %s=%s", (name, value) => {
+    expect(() => loadEnv({ ...production, [name]: value })).toThrow(new RegExp(`${name}: is a documented placeholder`));
+  });
+
+  it("refuses a long secret with almost no variety in it", () => {
+    expect(() => loadEnv({ ...production, AUTH_SECRET: "a".repeat(64) })).toThrow(/AUTH_SECRET: .*too few different characters/);
+  });
+
+  it("refuses one secret used for two purposes", () => {
+    expect(() => loadEnv({ ...production, API_TOKEN_SECRET: secrets.AUTH_SECRET })).toThrow(/API_TOKEN_SECRET: must differ from AUTH_SECRET/);
+    expect(() => loadEnv({ ...production, REQUEST_FINGERPRINT_SECRET: secrets.AUTH_SECRET })).toThrow(
+      /REQUEST_FINGERPRINT_SECRET: must differ from AUTH_SECRET/,
+    );
+    expect(() => loadEnv({ ...production, REQUEST_FINGERPRINT_SECRET: secrets.API_TOKEN_SECRET })).toThrow(
+      /REQUEST_FINGERPRINT_SECRET: must differ from API_TOKEN_SECRET/,
+    );
+  });
+
+  it("leaves development and tests free to run without secrets", () => {
+    const env = loadEnv({ ...base, NODE_ENV: "development", AUTH_SECRET: "short-dev-secret" });
+    expect([env.API_TOKEN_SECRET, env.REQUEST_FINGERPRINT_SECRET]).toEqual([undefined, undefined]);
+    expect(loadEnv({ ...base, NODE_ENV: "test", AUTH_SECRET: "dev-only-insecure-auth-secret-change-me-0123456789" }).AUTH_SECRET).toBeDefined();
   });
 });

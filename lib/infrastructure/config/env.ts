@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isPlaceholderSecret } from "./known-defaults";
 
 /**
  * Configuration from the environment, validated once. A missing or malformed
@@ -87,6 +88,35 @@ const schema = z.object({
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(2_000),
   /** Sent outbox rows are kept this long (for audit and replay), then pruned. */
   OUTBOX_RETENTION_HOURS: z.coerce.number().int().min(1).max(24 * 365).default(7 * 24),
+  /**
+   * Retention (the worker's jobs role prunes every RETENTION_INTERVAL_MS, in
+   * batches of RETENTION_BATCH_SIZE rows, one statement each, RETENTION_PAUSE_MS apart).
+   */
+  RETENTION_INTERVAL_MS: z.coerce.number().int().min(1_000).max(24 * 3_600_000).default(10 * 60_000),
+  RETENTION_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
+  RETENTION_PAUSE_MS: z.coerce.number().int().min(0).max(60_000).default(100),
+  /** Web sessions (auth_sessions) are deleted this long after they expired. */
+  AUTH_SESSIONS_RETENTION_HOURS: z.coerce.number().int().min(0).max(24 * 365).default(24),
+  /** API sessions (api_sessions, revoked or not) are deleted this long after they expired. */
+  API_SESSIONS_RETENTION_HOURS: z.coerce.number().int().min(0).max(24 * 365).default(24),
+  /** Idempotency-Key records are deleted this long after they expired (they are replayed for 24 hours). */
+  IDEMPOTENCY_KEYS_RETENTION_HOURS: z.coerce.number().int().min(0).max(24 * 365).default(1),
+  /** A guest's cart (no user) nobody touched for this long is abandoned and deleted with its items. */
+  GUEST_CART_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /** Rows of the retired rate_limits table are deleted this long after their window ended. */
+  RATE_LIMITS_RETENTION_HOURS: z.coerce.number().int().min(0).max(24 * 365).default(1),
+  /**
+   * A consumer's record of an event it handled (processed_events) is kept this
+   * long. It is what makes a redelivered event do nothing, so it must outlive
+   * every copy Kafka could still deliver: longer than the topics' retention.ms.
+   * Topics are created with the broker's default, log.retention.hours (168 h,
+   * Kafka's own default; scripts/kafka/kafka.sh sets 24 h); the default is twice 168 h.
+   */
+  PROCESSED_EVENTS_RETENTION_HOURS: z.coerce.number().int().min(24).max(24 * 3650).default(2 * 168),
+  /** Sent emails (outgoing_emails: address and body) are deleted this long after they were sent. */
+  SENT_EMAIL_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /** Dead letters (the raw message, often personal data) are deleted this long after they were recorded. */
+  DEAD_LETTER_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   /** Partitions each consumer group handles at once in one worker. */
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   /**
@@ -161,9 +191,19 @@ const schema = z.object({
   CATALOG_CACHE_LISTEN_URL: z.url().startsWith("postgres").optional(),
   /** Where uploaded product images are kept by the local-disk storage adapter. */
   MEDIA_DIR: z.string().min(1).default(".local/media"),
-  /** Signs API access tokens (HS256); the same on every web instance. Defaults to AUTH_SECRET. */
+  /**
+   * Signs API access tokens (HS256); the same on every web instance. Outside
+   * production it defaults to AUTH_SECRET; production requires its own (see productionGuards).
+   */
   API_TOKEN_SECRET: z.string().min(32, "API_TOKEN_SECRET must be at least 32 characters").optional(),
+  /** Signs the web's session cookies (next-auth); the same on every web instance. ≥ 32 bytes in production. */
   AUTH_SECRET: z.string().min(16).optional(),
+  /**
+   * Keys the HMAC fingerprint of an idempotent API request's body (the body may
+   * hold a card number). Its own key, so a leak of one secret does not give
+   * away the others' use. Outside production it defaults to API_TOKEN_SECRET's value.
+   */
+  REQUEST_FINGERPRINT_SECRET: z.string().min(32, "REQUEST_FINGERPRINT_SECRET must be at least 32 bytes").optional(),
   /** Requests per minute to /api/v1 per client address and per signed-in API user; /auth/* per address. */
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   API_USER_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
@@ -192,12 +232,47 @@ const schema = z.object({
     .string()
     .default("UTC")
     .refine(isTimeZone, "expected an IANA time zone such as Europe/Berlin or America/New_York"),
-}).refine((env) => env.NODE_ENV !== "production" || env.PAYMENTS_PROVIDER !== undefined, {
-  path: ["PAYMENTS_PROVIDER"],
-  message: "must be set in production; the only adapter is the fake card processor (PAYMENTS_PROVIDER=fake), which takes no real money",
-}).superRefine(kafkaSecurityRules);
+})
+  .refine((env) => env.NODE_ENV !== "production" || env.PAYMENTS_PROVIDER !== undefined, {
+    path: ["PAYMENTS_PROVIDER"],
+    message: "must be set in production; the only adapter is the fake card processor (PAYMENTS_PROVIDER=fake), which takes no real money",
+  })
+  .superRefine(kafkaSecurityRules)
+  .superRefine(productionGuards);
 
 const kafkaOnlySchema = kafkaSchema.superRefine(kafkaSecurityRules);
+
+/** Secrets that key something: each its own, so one leaked or reused value does not open the others. */
+const KEYS = ["AUTH_SECRET", "API_TOKEN_SECRET", "REQUEST_FINGERPRINT_SECRET"] as const;
+/** 256 bits: the key size of HS256 and of the HMACs these keys are used for. */
+const MIN_KEY_BYTES = 32;
+/** A generated secret of 32+ characters has dozens of different ones; fewer than this was typed by a person. */
+const MIN_DISTINCT_CHARACTERS = 8;
+
+/**
+ * What production refuses (OWASP ASVS V13.3): a missing, short, documented or
+ * shared key, and a documented placeholder for the metrics token. Development
+ * and tests keep their defaults (a key made up per process, AUTH_SECRET for the others).
+ */
+function productionGuards(env: Partial<Record<(typeof KEYS)[number] | "METRICS_TOKEN" | "NODE_ENV", string>>, ctx: z.RefinementCtx): void {
+  if (env.NODE_ENV !== "production") return;
+  const problem = (name: string, message: string) => ctx.addIssue({ code: "custom", path: [name], message });
+  for (const name of KEYS) {
+    const value = env[name];
+    if (value === undefined) {
+      problem(name, `must be set in production (${MIN_KEY_BYTES}+ random bytes, e.g. \`openssl rand -base64 32\`), and differ from ${KEYS.filter((k) => k !== name).join(" and ")}`);
+      continue;
+    }
+    if (isPlaceholderSecret(value)) problem(name, "is a documented placeholder; set a random value of your own");
+    else if (Buffer.byteLength(value, "utf8") < MIN_KEY_BYTES) problem(name, `must be at least ${MIN_KEY_BYTES} bytes in production`);
+    else if (new Set(value).size < MIN_DISTINCT_CHARACTERS) problem(name, "has too few different characters to be a random key");
+    const earlier = KEYS.slice(0, KEYS.indexOf(name)).find((other) => env[other] === value);
+    if (earlier) problem(name, `must differ from ${earlier}: one secret per purpose`);
+  }
+  if (env.METRICS_TOKEN !== undefined && isPlaceholderSecret(env.METRICS_TOKEN)) {
+    problem("METRICS_TOKEN", "is a documented placeholder; set a random value of your own");
+  }
+}
 
 function isTimeZone(zone: string): boolean {
   try {

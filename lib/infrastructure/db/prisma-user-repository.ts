@@ -30,6 +30,16 @@ export class PrismaUserRepository {
     return { user: toUser(user), passwordHash };
   }
 
+  /** For the start-up check of default admin passwords (application/auth/default-admin-passwords.ts). */
+  async adminCredentials(limit: number): Promise<{ email: string; passwordHash: string }[]> {
+    return this.db.user.findMany({
+      where: { role: "admin" },
+      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+      take: limit,
+      select: { email: true, passwordHash: true },
+    });
+  }
+
   async findByEmail(email: string): Promise<User | null> {
     const row = await this.db.user.findUnique({ where: { email }, select: userSelect });
     return row ? toUser(row) : null;

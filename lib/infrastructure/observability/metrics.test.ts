@@ -237,6 +237,8 @@ describe("createWorkerMetrics", () => {
     m.emailsGivenUp.inc({ kind: "welcome" });
     m.emailsInDoubt.inc({ kind: "welcome" });
     m.reservationsExpired.inc();
+    m.prunedRows.inc({ table: "guest_carts" }, 7);
+    m.retentionFailures.inc();
     m.paymentsSettled.inc({ outcome: "voided" }, 2);
     m.paymentFailures.inc({ operation: "refund" });
 
@@ -253,6 +255,8 @@ describe("createWorkerMetrics", () => {
         "storefront_worker_outbox_published_total 3",
         "storefront_worker_outbox_publish_failures_total 1",
         "storefront_worker_outbox_pruned_total 2",
+        'storefront_worker_pruned_rows_total{table="guest_carts"} 7',
+        "storefront_worker_retention_failures_total 1",
         'storefront_worker_emails_sent_total{kind="welcome"} 1',
         'storefront_worker_emails_failed_total{kind="welcome"} 1',
         'storefront_worker_emails_given_up_total{kind="welcome"} 1',
@@ -271,6 +275,8 @@ describe("createWorkerMetrics", () => {
       "storefront_worker_outbox_published_total counter",
       "storefront_worker_outbox_publish_failures_total counter",
       "storefront_worker_outbox_pruned_total counter",
+      "storefront_worker_pruned_rows_total counter",
+      "storefront_worker_retention_failures_total counter",
       "storefront_worker_emails_sent_total counter",
       "storefront_worker_emails_failed_total counter",
       "storefront_worker_emails_given_up_total counter",

@@ -259,6 +259,10 @@ export interface WorkerMetrics {
   readonly outboxPublishFailures: Counter;
   /** storefront_worker_outbox_pruned_total. */
   readonly outboxPruned: Counter;
+  /** storefront_worker_pruned_rows_total{table}: rows deleted past their retention (auth_sessions, guest_carts, ...). */
+  readonly prunedRows: Counter;
+  /** storefront_worker_retention_failures_total: retention passes that failed (retried); rows past retention stay meanwhile. */
+  readonly retentionFailures: Counter;
   /** storefront_worker_emails_sent_total{kind}. */
   readonly emailsSent: Counter;
   /** storefront_worker_emails_failed_total{kind}: one per failed attempt. */
@@ -299,6 +303,8 @@ export function createWorkerMetrics(registry: MetricsRegistry = new MetricsRegis
     outboxPublished: registry.counter("storefront_worker_outbox_published_total", "Outbox events published to Kafka by the relay."),
     outboxPublishFailures: registry.counter("storefront_worker_outbox_publish_failures_total", "Relay attempts to publish outbox events that failed."),
     outboxPruned: registry.counter("storefront_worker_outbox_pruned_total", "Published outbox rows deleted by the relay."),
+    prunedRows: registry.counter("storefront_worker_pruned_rows_total", "Rows deleted past their retention period, per table.", ["table"]),
+    retentionFailures: registry.counter("storefront_worker_retention_failures_total", "Retention pruning passes that failed (retried with backoff)."),
     emailsSent: registry.counter("storefront_worker_emails_sent_total", "Emails handed to the SMTP server.", ["kind"]),
     emailsFailed: registry.counter("storefront_worker_emails_failed_total", "Failed email send attempts (one per attempt).", ["kind"]),
     emailsGivenUp: registry.counter("storefront_worker_emails_given_up_total", "Emails abandoned after their last attempt.", ["kind"]),
