@@ -67,4 +67,11 @@ export default tseslint.config(
       ),
     },
   },
+  {
+    // Every journey runs under the CSP guard (tests/e2e/fixtures.ts fails a test on any violation).
+    files: ["tests/e2e/**/*.spec.ts"],
+    rules: {
+      "no-restricted-imports": ["error", { paths: [{ name: "@playwright/test", message: "Import test and expect from ./fixtures: it fails a journey on any CSP violation." }] }],
+    },
+  },
 );

@@ -1,4 +1,7 @@
+import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
+
+const { COMMON_HEADERS, HSTS } = createRequire(import.meta.url)("./lib/infrastructure/security/content-security-policy.cjs");
 
 /**
  * The parameters a catalog listing reads (app/products/listing-key.ts, which a
@@ -36,6 +39,16 @@ const nextConfig = {
   ],
   allowedDevOrigins: ["127.0.0.1"],
   poweredByHeader: false,
+  // The security headers that are the same for every response: pages (cached or not), route
+  // handlers, /api, static files and images (lib/infrastructure/security/content-security-policy.cjs).
+  // The Content-Security-Policy depends on the response and is added at request time
+  // (security-headers.ts, the page cache handler). HSTS only over https, as the proxy in front says.
+  async headers() {
+    return [
+      { source: "/:path*", headers: COMMON_HEADERS },
+      { source: "/:path*", has: [{ type: "header", key: "x-forwarded-proto", value: "https" }], headers: [HSTS] },
+    ];
+  },
   // The plain listings and a plain search, without running proxy.ts (which costs about as
   // much as serving the cached page); proxy.ts's matcher leaves these to the rewrites.
   async rewrites() {

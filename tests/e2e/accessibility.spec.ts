@@ -1,9 +1,9 @@
 import AxeBuilder from "@axe-core/playwright";
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { openInStockProduct, registerShopper, reviewCheckout } from "./support";
 
 // axe-core on the main pages: no serious or critical violations.
-async function seriousViolations(page: import("@playwright/test").Page) {
+async function seriousViolations(page: import("./fixtures").Page) {
   const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
   return results.violations
     .filter((v) => v.impact === "serious" || v.impact === "critical")

@@ -1,4 +1,4 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "./fixtures";
 import { signInAsAdmin } from "./admin-support";
 import { randomUUID } from "node:crypto";
 import { minorUnits, openInStockProduct, placeReservedOrder, queryDb, registerShopper } from "./support";

@@ -1,4 +1,4 @@
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { expect, test, type Browser, type Page } from "./fixtures";
 import { randomUUID } from "node:crypto";
 import { signInAsAdmin } from "./admin-support";
 import { mailTo, minorUnits, openInStockProduct, placeReservedOrder, processorOperations, registerShopper } from "./support";

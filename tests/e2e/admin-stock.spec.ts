@@ -1,5 +1,5 @@
 import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "./fixtures";
 import { randomUUID } from "node:crypto";
 import { ADMIN, signInAsAdmin } from "./admin-support";
 import { createStockProduct, type StockFixtureProduct } from "../support/admin-stock-fixtures";

@@ -1,4 +1,4 @@
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { expect, test, type Browser, type Page } from "./fixtures";
 import { randomInt } from "node:crypto";
 import { openInStockProduct, registerShopper } from "./support";
 

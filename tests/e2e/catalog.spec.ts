@@ -1,4 +1,4 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "./fixtures";
 
 async function search(page: Page, fields: { q?: string; category?: string; min?: string; max?: string; inStock?: boolean; sort?: string }) {
   const form = page.getByRole("search", { name: "Search and filter products" });

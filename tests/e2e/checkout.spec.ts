@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { addToCart, fillShippingAddress, mailTo, minorUnits, openInStockProduct, registerShopper, reviewCheckout } from "./support";
 
 test("a shopper registers, buys two products, sees stock reserved and gets the confirmation email", async ({ page }) => {

@@ -1,4 +1,4 @@
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { expect, test, type Browser, type Page } from "./fixtures";
 import { addToCart, checkOut, registerShopper, reviewCheckout } from "./support";
 
 /** Paid orders never expire: the e2e worker's 20 s payment window must not hand stock back mid-test. */

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { expect, test, type APIRequestContext, type APIResponse } from "@playwright/test";
+import { expect, test, type APIRequestContext, type APIResponse } from "./fixtures";
 import { addToCart, openInStockProduct, registerShopper } from "./support";
 import { ADMIN } from "./admin-support";
 import { checked } from "./api-contract";

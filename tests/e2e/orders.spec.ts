@@ -1,7 +1,7 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { checkOut, openInStockProduct, placeReservedOrder, registerShopper } from "./support";
 
-async function stockOf(request: import("@playwright/test").APIRequestContext, slug: string): Promise<number> {
+async function stockOf(request: import("./fixtures").APIRequestContext, slug: string): Promise<number> {
   const res = await request.get(`/api/v1/products/${slug}`);
   expect(res.ok()).toBe(true);
   return (await res.json()).stock;

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { mailTo, openInStockProduct, placeReservedOrder, processorOperations, queryDb, registerShopper } from "./support";
 
 const receiptsFor = async (email: string, orderId: string) => (await mailTo(email)).filter((m) => m.subject === `Receipt for order ${orderId.slice(0, 8)}`).length;

@@ -15,12 +15,33 @@
  * While the LISTEN connection is down, changes could be missed, so cached pages
  * are not served at all until it is back.
  *
+ * It also gives each stored page its Content-Security-Policy: the hashes of the
+ * inline scripts of that very HTML (content-security-policy.cjs). The policy is
+ * stored with the page as its header, and Next.js sends the stored headers on
+ * every hit; the first visitor's response is sent from the same headers object
+ * after set() has run, so it carries the policy too.
+ *
  * Plain CommonJS because Next.js loads this file itself, outside the bundle.
  * docs/decisions/012-performance.md.
  */
 /* eslint-disable @typescript-eslint/no-require-imports -- CommonJS, loaded by Next.js as is */
 const FileSystemCache = require("next/dist/server/lib/incremental-cache/file-system-cache.js").default;
 const pg = require("pg");
+const { cachedPagePolicy } = require("../security/content-security-policy.cjs");
+
+const CSP = "content-security-policy";
+
+/**
+ * Adds the page's policy to a cached page's headers, in place (the response to
+ * the render that stored it is sent from the same object). Pages prerendered at
+ * build time reach get() without one.
+ * @param {any} value
+ */
+function withPagePolicy(value) {
+  if (value?.kind !== "APP_PAGE" || typeof value.html !== "string" || value.html === "") return;
+  if (value.headers?.[CSP]) return;
+  value.headers = Object.assign(value.headers ?? {}, { [CSP]: cachedPagePolicy(value.html) });
+}
 
 const CHANNEL = "catalog_changed";
 const TICK_MS = 400;
@@ -99,8 +120,17 @@ class PageCacheHandler extends FileSystemCache {
     const entry = await super.get(key, ctx);
     if (entry?.value?.kind !== "APP_PAGE" || process.env.NEXT_PHASE === "phase-production-build") return entry;
     if (!state.listening || entry.lastModified <= state.invalidatedAt) return null;
+    withPagePolicy(entry.value);
     return entry;
   }
+
+  /** @param {string} key @param {any} data @param {any} ctx */
+  async set(key, data, ctx) {
+    withPagePolicy(data);
+    return super.set(key, data, ctx);
+  }
+
+  static withPagePolicy = withPagePolicy;
 }
 
 module.exports = PageCacheHandler;

@@ -306,6 +306,7 @@ describe("createWebMetrics", () => {
     m.ordersPlaced.inc();
     m.payments.inc({ outcome: "declined" });
     m.cacheRequests.inc({ cache: "catalog", result: "hit" });
+    m.cspViolations.inc({ directive: "script-src-elem" });
 
     const text = await m.registry.render();
     expect(samplesOf(text)).toEqual(
@@ -319,6 +320,7 @@ describe("createWebMetrics", () => {
         "storefront_orders_placed_total 1",
         'storefront_payments_total{outcome="declined"} 1',
         'storefront_cache_requests_total{cache="catalog",result="hit"} 1',
+        'storefront_csp_violations_total{directive="script-src-elem"} 1',
       ]),
     );
     expect(typesOf(text)).toEqual([
@@ -329,6 +331,7 @@ describe("createWebMetrics", () => {
       "storefront_orders_placed_total counter",
       "storefront_payments_total counter",
       "storefront_cache_requests_total counter",
+      "storefront_csp_violations_total counter",
     ]);
     const bounds = [...text.matchAll(/^storefront_http_request_duration_seconds_bucket\{le="([^"]+)"/gm)].map((x) => x[1]);
     expect(bounds[0]).toBe("0.005");

@@ -405,6 +405,8 @@ export interface WebMetrics extends RateLimitMetrics {
   readonly payments: Counter;
   /** storefront_cache_requests_total{cache,result}: result "hit" | "miss". */
   readonly cacheRequests: Counter;
+  /** storefront_csp_violations_total{directive}: what browsers reported the Content-Security-Policy blocked (app/api/csp-reports). */
+  readonly cspViolations: Counter;
 }
 
 export function createWebMetrics(registry: MetricsRegistry = new MetricsRegistry()): WebMetrics {
@@ -423,6 +425,11 @@ export function createWebMetrics(registry: MetricsRegistry = new MetricsRegistry
       ["outcome"],
     ),
     cacheRequests: registry.counter("storefront_cache_requests_total", 'Reads through an in-process cache, by cache and result ("hit" or "miss").', ["cache", "result"]),
+    cspViolations: registry.counter(
+      "storefront_csp_violations_total",
+      'What browsers reported the Content-Security-Policy blocked, by directive ("other" for one our policies do not name). A rise means an injection attempt or a page the policy does not fit.',
+      ["directive"],
+    ),
   };
 }
 
