@@ -6,6 +6,7 @@
  */
 import type { Instrumentation } from "next";
 import { loadRouteClassifier, observeHttpRequests } from "../infrastructure/observability/http-requests";
+import { loadEdgeEnv } from "../infrastructure/config/env";
 import { webMetrics } from "../infrastructure/observability/metrics";
 import { startTracing } from "../infrastructure/observability/tracing";
 import { webLogger, type Logger } from "./logger";
@@ -22,6 +23,7 @@ export async function startWebObservability(): Promise<void> {
   observeHttpRequests({
     log,
     classify: loadRouteClassifier(),
+    trustedProxyHops: loadEdgeEnv().TRUSTED_PROXY_HOPS,
     onFinished: ({ method, route, status, seconds }) => metrics.httpRequestSeconds.observe({ method, route, status: String(status) }, seconds),
   });
   logProcessWarnings(log);

@@ -31,6 +31,7 @@ describe("observeHttpRequests", () => {
   const lines: { message: string; fields: Record<string, unknown> }[] = [];
   const finished: FinishedRequest[] = [];
   const seenTraceIds: (string | string[] | undefined)[] = [];
+  const seenClients: (string | string[] | undefined)[] = [];
   let server: Server;
   let base: string;
 
@@ -46,6 +47,7 @@ describe("observeHttpRequests", () => {
     server = createServer((req, res) => {
       // Handlers see the request's trace id in its headers and may name the user.
       seenTraceIds.push(req.headers["x-trace-id"]);
+      seenClients.push(req.headers["x-storefront-client-address"]);
       if (req.url?.startsWith("/items/")) noteRequestUser("user-42", { get: (name) => (req.headers[name] as string | undefined) ?? null });
       res.statusCode = req.url?.includes("boom") ? 500 : 200;
       res.end("ok");
@@ -77,6 +79,18 @@ describe("observeHttpRequests", () => {
     });
     expect(JSON.stringify(lines[0])).not.toContain("secret-reset-token");
     expect(finished.at(-1)).toMatchObject({ method: "GET", route: "/items/[id]", status: 200 });
+  });
+
+  it("tells the route the socket's peer as the client, whatever address headers the client forged", async () => {
+    // No proxy is trusted here (trustedProxyHops unset): X-Forwarded-For and a forged internal header are both ignored.
+    for (const forged of ["203.0.113.1", "203.0.113.2", "198.51.100.3"]) {
+      await fetch(`${base}/items/9`, { headers: { "x-forwarded-for": forged, "x-real-ip": forged, "x-storefront-client-address": forged } });
+    }
+    expect(seenClients.slice(-3)).toEqual(["127.0.0.1", "127.0.0.1", "127.0.0.1"]);
+    await expect.poll(() => lines.length).toBe(4);
+    expect(lines.at(-1)!.fields).toMatchObject({ client: "127.0.0.1", forwarded_for: "198.51.100.3" });
+    lines.splice(1);
+    finished.splice(1);
   });
 
   it("gives a request without a traceparent a fresh trace id, and labels failures by status", async () => {

@@ -14,6 +14,7 @@ import { join } from "node:path";
 import type { Logger } from "../../application/shared";
 import { randomBytes } from "node:crypto";
 import { isSpanContextValid } from "@opentelemetry/api";
+import { CLIENT_ADDRESS_HEADER, resolveClientAddress } from "./client-address";
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, tracer } from "./tracing";
 
 /** What a request's handlers may add to its access log line. */
@@ -104,6 +105,8 @@ export interface FinishedRequest {
 export interface HttpRequestsOptions {
   log: Logger;
   classify: RouteClassifier;
+  /** Proxies in front that append to X-Forwarded-For (TRUSTED_PROXY_HOPS): who the client is (client-address.ts). */
+  trustedProxyHops?: number;
   /** Called once per answered (or abandoned) request, e.g. to observe a histogram. */
   onFinished?: (request: FinishedRequest) => void;
 }
@@ -149,6 +152,15 @@ function handle(options: HttpRequestsOptions, req: IncomingMessage, res: ServerR
   req.headers["x-trace-id"] = traceId;
   // Read now: Next.js adds its own x-forwarded-* headers to the request as it handles it.
   const forwardedFor = headerValue(req.headers["x-forwarded-for"]);
+  // The routes learn the client's address only from here (they never see the socket): whatever
+  // a client sent under this name is replaced, so it cannot pick its own rate-limit bucket.
+  const client = resolveClientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], options.trustedProxyHops ?? 0);
+  delete req.headers[CLIENT_ADDRESS_HEADER];
+  if (client) req.headers[CLIENT_ADDRESS_HEADER] = client;
+  // A raw header pair list is also kept by Node: drop the client's copy there too, for code that reads rawHeaders.
+  for (let i = req.rawHeaders.length - 2; i >= 0; i -= 2) {
+    if (req.rawHeaders[i]!.toLowerCase() === CLIENT_ADDRESS_HEADER) req.rawHeaders.splice(i, 2);
+  }
   let done = false;
   const finish = () => {
     if (done) return;
@@ -170,7 +182,8 @@ function handle(options: HttpRequestsOptions, req: IncomingMessage, res: ServerR
         path,
         status,
         duration_ms: Math.round(seconds * 10_000) / 10,
-        client: req.socket.remoteAddress,
+        client: client ?? undefined,
+        peer: req.socket.remoteAddress,
         forwarded_for: forwardedFor,
         user_id: record.userId,
         trace_id: traceId,

@@ -399,6 +399,8 @@ export interface WebMetrics extends RateLimitMetrics {
   readonly payments: Counter;
   /** storefront_cache_requests_total{cache,result}: result "hit" | "miss". */
   readonly cacheRequests: Counter;
+  /** storefront_request_bodies_refused_total{route}: bodies over their limit answered 413 unread (a steady stream is someone filling the heap). */
+  readonly requestBodiesRefused: Counter;
 }
 
 export function createWebMetrics(registry: MetricsRegistry = new MetricsRegistry()): WebMetrics {
@@ -417,6 +419,11 @@ export function createWebMetrics(registry: MetricsRegistry = new MetricsRegistry
       ["outcome"],
     ),
     cacheRequests: registry.counter("storefront_cache_requests_total", 'Reads through an in-process cache, by cache and result ("hit" or "miss").', ["cache", "result"]),
+    requestBodiesRefused: registry.counter(
+      "storefront_request_bodies_refused_total",
+      "Request bodies over their limit (JSON_BODY_LIMIT_BYTES, UPLOAD_BODY_LIMIT_BYTES) answered 413 before being read, by route group.",
+      ["route"],
+    ),
   };
 }
 
