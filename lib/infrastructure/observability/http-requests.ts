@@ -128,6 +128,8 @@ export function observeHttpRequests(options: HttpRequestsOptions): void {
 
 function handle(options: HttpRequestsOptions, req: IncomingMessage, res: ServerResponse, next: () => boolean): boolean {
   const started = performance.now();
+  // Read now: by "close" a destroyed request's socket is gone (req.socket is null), and reading it then threw out of the process.
+  const peer = req.socket?.remoteAddress;
   const method = METHODS.has(req.method ?? "") ? req.method! : "OTHER";
   const url = req.url ?? "/";
   const q = url.indexOf("?");
@@ -136,7 +138,7 @@ function handle(options: HttpRequestsOptions, req: IncomingMessage, res: ServerR
   const parent = propagation.extract(ROOT_CONTEXT, req.headers);
   const span = tracer().startSpan(
     method,
-    { kind: SpanKind.SERVER, attributes: { "http.request.method": method, "url.path": path, "client.address": req.socket.remoteAddress ?? "" } },
+    { kind: SpanKind.SERVER, attributes: { "http.request.method": method, "url.path": path, "client.address": peer ?? "" } },
     parent,
   );
   const record: RequestRecord = {};
@@ -154,7 +156,7 @@ function handle(options: HttpRequestsOptions, req: IncomingMessage, res: ServerR
   const forwardedFor = headerValue(req.headers["x-forwarded-for"]);
   // The routes learn the client's address only from here (they never see the socket): whatever
   // a client sent under this name is replaced, so it cannot pick its own rate-limit bucket.
-  const client = resolveClientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], options.trustedProxyHops ?? 0);
+  const client = resolveClientAddress(peer, req.headers["x-forwarded-for"], options.trustedProxyHops ?? 0);
   delete req.headers[CLIENT_ADDRESS_HEADER];
   if (client) req.headers[CLIENT_ADDRESS_HEADER] = client;
   // A raw header pair list is also kept by Node: drop the client's copy there too, for code that reads rawHeaders.
@@ -183,7 +185,7 @@ function handle(options: HttpRequestsOptions, req: IncomingMessage, res: ServerR
         status,
         duration_ms: Math.round(seconds * 10_000) / 10,
         client: client ?? undefined,
-        peer: req.socket.remoteAddress,
+        peer,
         forwarded_for: forwardedFor,
         user_id: record.userId,
         trace_id: traceId,
