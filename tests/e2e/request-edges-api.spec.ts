@@ -74,6 +74,22 @@ test.describe("request bodies over the limit", () => {
   });
 });
 
+test("a server action refuses an oversized body before it is sent: 413 when declared, Next.js's own limit when chunked", async ({ request }) => {
+  // The sign-in form's action id, from the page (it changes with every build).
+  const html = await (await request.get("/signin")).text();
+  const id = /\$ACTION_1:0" value="\{&quot;id&quot;:&quot;([0-9a-f]+)/.exec(html)?.[1];
+  expect(id, "the sign-in form's action id").toBeTruthy();
+  const headers = { "next-action": id!, "content-type": "multipart/form-data; boundary=edge-test", origin: BASE.origin, accept: "text/x-component" };
+  const declared = await sendLarge("/signin", { chunked: false, headers });
+  expect(declared.status).toBe(413);
+  expect(declared.sentAtAnswer).toBeLessThan(HUGE / 4);
+  // Without Content-Length, Next.js counts the action's bytes and stops at ACTION_BODY_LIMIT_BYTES; Next 16.4
+  // answers that with 500 (its 413 error is rendered as a server error), but early and without holding the body.
+  const chunked = await sendLarge("/signin", { chunked: true, headers });
+  expect([413, 500]).toContain(chunked.status);
+  expect(chunked.sentAtAnswer).toBeLessThan(HUGE / 4);
+});
+
 test.describe("the client address rate limits count by", () => {
   test("one client rotating forged X-Forwarded-For entries (and the internal address header) is refused after the /auth limit", async ({ request }) => {
     const client = address();

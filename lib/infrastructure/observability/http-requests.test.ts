@@ -43,6 +43,7 @@ describe("observeHttpRequests", () => {
       log: { ...log, info: (message: string, fields?: Record<string, unknown>) => void lines.push({ message, fields: fields ?? {} }) },
       classify: routeClassifier({ dynamicRoutes: [{ page: "/items/[id]", regex: "^/items/([^/]+?)(?:/)?$" }] }),
       onFinished: (r) => void finished.push(r),
+      bodyLimits: { action: 1024, any: 4096 },
     });
     server = createServer((req, res) => {
       // Handlers see the request's trace id in its headers and may name the user.
@@ -89,6 +90,21 @@ describe("observeHttpRequests", () => {
     expect(seenClients.slice(-3)).toEqual(["127.0.0.1", "127.0.0.1", "127.0.0.1"]);
     await expect.poll(() => lines.length).toBe(4);
     expect(lines.at(-1)!.fields).toMatchObject({ client: "127.0.0.1", forwarded_for: "198.51.100.3" });
+    lines.splice(1);
+    finished.splice(1);
+  });
+
+  it("answers 413 to a body declared over its limit without handing the request on, a server action's limit being its own", async () => {
+    const handled = seenTraceIds.length;
+    const post = (headers: Record<string, string>, size: number) => fetch(`${base}/items/1`, { method: "POST", headers, body: "a".repeat(size) });
+    const tooBig = await post({}, 5000);
+    expect(tooBig.status).toBe(413);
+    expect(await tooBig.json()).toMatchObject({ status: 413, code: "payload_too_large" });
+    expect((await post({ "next-action": "7f00" }, 2000)).status).toBe(413);
+    expect(seenTraceIds.length).toBe(handled);
+    expect((await post({}, 2000)).status).toBe(200);
+    expect(seenTraceIds.length).toBe(handled + 1);
+    await expect.poll(() => lines.length).toBe(4);
     lines.splice(1);
     finished.splice(1);
   });

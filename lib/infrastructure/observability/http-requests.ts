@@ -105,8 +105,17 @@ export interface FinishedRequest {
 export interface HttpRequestsOptions {
   log: Logger;
   classify: RouteClassifier;
+  /**
+   * Requests declaring a larger body than these are answered 413 here, unread,
+   * before Next.js sees them: `action` for server actions (a Next-Action header;
+   * Next.js itself counts an action's body but answers 500 at its limit),
+   * `any` for every other request (the largest body any route accepts).
+   */
+  bodyLimits?: { action: number; any: number };
   /** Proxies in front that append to X-Forwarded-For (TRUSTED_PROXY_HOPS): who the client is (client-address.ts). */
   trustedProxyHops?: number;
+  /** Called when a body is refused for its declared size, e.g. to count it. */
+  onBodyRefused?: () => void;
   /** Called once per answered (or abandoned) request, e.g. to observe a histogram. */
   onFinished?: (request: FinishedRequest) => void;
 }
@@ -197,6 +206,17 @@ function handle(options: HttpRequestsOptions, req: IncomingMessage, res: ServerR
   // rather than trip the leak warning.
   res.setMaxListeners(res.getMaxListeners() + 1);
   res.once("close", finish);
+  const limit = options.bodyLimits && (req.headers["next-action"] !== undefined ? options.bodyLimits.action : options.bodyLimits.any);
+  const declared = Number(req.headers["content-length"] ?? 0);
+  if (limit !== undefined && declared > limit) {
+    context.with(spanContext, () => options.log.warn("request body over the limit refused", { method, path, limit, declared }));
+    options.onBodyRefused?.();
+    const detail = `The request body is larger than ${limit} bytes.`;
+    // Connection: close, so Node does not read (and discard) the rest of the body to reuse the socket.
+    res.writeHead(413, { "content-type": "application/problem+json", "cache-control": "no-store", connection: "close" });
+    res.end(JSON.stringify({ type: "about:blank", title: "payload too large", status: 413, code: "payload_too_large", detail }));
+    return true;
+  }
   return context.with(spanContext, next);
 }
 
