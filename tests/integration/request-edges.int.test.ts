@@ -75,7 +75,9 @@ async function sendLarge(path: string, total: number, opts: { chunked: boolean; 
   while (sent < total && !answered) {
     const more = req.write(chunk);
     sent += chunk.length;
-    if (!more) await Promise.race([once(req, "drain"), answer]);
+    // events.once would reject on the EPIPE of a server that closed the connection after answering: wait on any of the three.
+    if (!more) await Promise.race([new Promise((resolve) => (req.once("drain", resolve), req.once("error", resolve), req.once("close", resolve))), answer]);
+    if (req.destroyed) break;
   }
   const sentAtAnswer = answered ? sent : total;
   if (!answered) req.end();

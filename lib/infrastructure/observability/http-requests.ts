@@ -212,8 +212,9 @@ function handle(options: HttpRequestsOptions, req: IncomingMessage, res: ServerR
     context.with(spanContext, () => options.log.warn("request body over the limit refused", { method, path, limit, declared }));
     options.onBodyRefused?.();
     const detail = `The request body is larger than ${limit} bytes.`;
-    // Connection: close, so Node does not read (and discard) the rest of the body to reuse the socket.
-    res.writeHead(413, { "content-type": "application/problem+json", "cache-control": "no-store", connection: "close" });
+    // Not Connection: close: closing a socket with unread bytes in it resets the connection, and the client may
+    // lose this answer. Node discards the rest of the body as it arrives (nothing is held); requestTimeout ends a stalling one.
+    res.writeHead(413, { "content-type": "application/problem+json", "cache-control": "no-store" });
     res.end(JSON.stringify({ type: "about:blank", title: "payload too large", status: 413, code: "payload_too_large", detail }));
     return true;
   }
