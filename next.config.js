@@ -67,7 +67,9 @@ const nextConfig = {
   // changes (PostgreSQL NOTIFY): docs/decisions/012-performance.md.
   cacheHandler: fileURLToPath(new URL("./lib/infrastructure/cache/page-cache-handler.cjs", import.meta.url)),
   // forbidden(): a signed-in customer who opens a back-office page gets a 403.
-  experimental: { authInterrupts: true },
+  // Server actions: Next.js counts an action's body as it arrives and answers 413 at this many
+  // bytes, without buffering more (ACTION_BODY_LIMIT_BYTES, validated with the other settings in env.ts).
+  experimental: { authInterrupts: true, serverActions: { bodySizeLimit: Number(process.env.ACTION_BODY_LIMIT_BYTES || 1024 * 1024) } },
   // Lets two builds of one checkout coexist (e.g. parallel test runs on one machine).
   distDir: process.env.NEXT_DIST_DIR ?? ".next",
   // next/image optimises only these local paths, and only without a query string:

@@ -95,6 +95,9 @@ export KAFKA_TOPIC_PREFIX="e2e-$(date +%s)."
 export REDIS_KEY_PREFIX="e2e-$(date +%s):"
 # Short payment windows so the expiry journey finishes in seconds.
 export RESERVATION_TTL_SECONDS=20 EXPIRY_INTERVAL_MS=1000
+# The journeys act as the proxy in front of the shop: each sends its own X-Forwarded-For, so that
+# their sign-ins and API calls count against addresses of their own (and the rate limits can be tested).
+export TRUSTED_PROXY_HOPS=1
 # Images uploaded by the back-office journeys, apart from the shop's own.
 export MEDIA_DIR=".local/test-media"
 rm -rf "$MEDIA_DIR"

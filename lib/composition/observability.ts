@@ -6,6 +6,7 @@
  */
 import type { Instrumentation } from "next";
 import { loadRouteClassifier, observeHttpRequests } from "../infrastructure/observability/http-requests";
+import { loadEdgeEnv } from "../infrastructure/config/env";
 import { webMetrics } from "../infrastructure/observability/metrics";
 import { startTracing } from "../infrastructure/observability/tracing";
 import { webLogger, type Logger } from "./logger";
@@ -19,9 +20,14 @@ export async function startWebObservability(): Promise<void> {
   const tracing = await startTracing("storefront-web");
   const log = webLogger();
   const metrics = webMetrics();
+  const edge = loadEdgeEnv();
   observeHttpRequests({
     log,
     classify: loadRouteClassifier(),
+    trustedProxyHops: edge.TRUSTED_PROXY_HOPS,
+    // The largest body any route reads is an image upload; actions have their own limit (next.config.js).
+    bodyLimits: { action: edge.ACTION_BODY_LIMIT_BYTES, any: Math.max(edge.UPLOAD_BODY_LIMIT_BYTES, edge.JSON_BODY_LIMIT_BYTES) },
+    onBodyRefused: () => metrics.requestBodiesRefused.inc({ route: "(declared)" }),
     onFinished: ({ method, route, status, seconds }) => metrics.httpRequestSeconds.observe({ method, route, status: String(status) }, seconds),
   });
   logProcessWarnings(log);

@@ -165,7 +165,7 @@ export function createServices(env: Env = loadEnv(), overrides: { clock?: Clock;
      */
     hashRequest: (canonicalBody: string) => createHmac("sha256", fingerprintSecret).update(canonicalBody).digest("hex"),
     /** Idempotency-Key handling for API writes. */
-    idempotency: makeIdempotency({ store: new PrismaIdempotencyRepository(prisma), clock }),
+    idempotency: makeIdempotency({ store: new PrismaIdempotencyRepository(prisma), clock, ids, log }),
     /**
      * Request counters for the API, shared by every web instance through Redis.
      * Without Redis each instance counts on its own, so the API stays up.

@@ -271,6 +271,21 @@ describe("list", () => {
     const bad = await failure(services.admin.products.list(admin, { status: "deleted" as never }));
     expect(bad.code).toBe("validation");
   });
+
+  it("searches for % and _ as themselves, not as LIKE wildcards", async () => {
+    const category = await insertCategory(pool);
+    const t = tag();
+    const make = async (name: string, sku: string) =>
+      (await services.admin.products.create(admin, { name: `${name} ${t}`, sku: `${sku}-${t}`, price: "1.00", initialStock: "1", lowStockThreshold: "0", categoryIds: [category] })).id;
+    const percent = await make("Cotton 100% tee", "W-PCT");
+    const underscore = await make("Mug", "W_UND");
+    const plain = await make("Plain cap", "W-PLN");
+    const ids = async (q: string) => (await services.admin.products.list(admin, { category, q })).items.map((p) => p.id);
+    expect(await ids("%")).toEqual([percent]);
+    expect(await ids("_")).toEqual([underscore]);
+    expect(await ids("w_")).toEqual([underscore]);
+    expect(await ids("plain")).toEqual([plain]);
+  });
 });
 
 describe("optimistic edits", () => {

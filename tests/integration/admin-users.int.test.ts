@@ -129,4 +129,18 @@ describe("admin users", () => {
     expect((await services.admin.users.list(asAdmin(boss), { query: email.slice(0, 12) })).users.map((u) => u.id)).toContain(first);
     expect((await services.admin.users.list(asAdmin(boss), { query: `nobody-${tag}` })).users).toEqual([]);
   });
+
+  it("searches for % and _ as themselves, not as LIKE wildcards", async () => {
+    const boss = await newUser("admin", "Boss");
+    const percent = await newUser("customer", "Percent 100% sure");
+    const underscore = await newUser("customer", "under_score");
+    const plain = await newUser("customer", "Plain Person");
+    const found = async (query: string) => {
+      const ids = (await services.admin.users.list(asAdmin(boss), { query })).users.map((u) => u.id);
+      return [percent, underscore, plain].filter((id) => ids.includes(id));
+    };
+    expect(await found("%")).toEqual([percent]);
+    expect(await found("_")).toEqual([underscore]);
+    expect(await found("plain")).toEqual([plain]);
+  });
 });

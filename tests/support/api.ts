@@ -26,7 +26,7 @@ export interface CallOptions {
   rawBody?: string;
   headers?: Record<string, string>;
   query?: Record<string, string>;
-  /** The client address (X-Forwarded-For); each harness has its own by default. */
+  /** The client address (as the request wrapper would set it from the socket); each harness has its own by default. */
   ip?: string;
 }
 
@@ -110,7 +110,8 @@ export function apiHarness(options: { ip?: string } = {}) {
       const mod = (await import(/* @vite-ignore */ routeFile(endpoint.path))) as Record<string, ApiRouteHandler>;
       const handler = mod[method];
       if (!handler) throw new Error(`${routeFile(endpoint.path)} exports no ${method}`);
-      const headers = new Headers({ "x-forwarded-for": opts.ip ?? defaultIp, ...(opts.headers ?? {}) });
+      // In-process there is no socket and no request wrapper: the harness sets the address the wrapper would have.
+      const headers = new Headers({ "x-storefront-client-address": opts.ip ?? defaultIp, ...(opts.headers ?? {}) });
       if (opts.token) headers.set("authorization", `Bearer ${opts.token}`);
       let body: string | undefined;
       if (opts.rawBody !== undefined) body = opts.rawBody;

@@ -1,37 +1,42 @@
+import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { testLogger } from "@/tests/support/logger";
 import { isAppError } from "../../domain/errors";
 import { makeIdempotency, type IdempotencyRecord, type IdempotencyStore } from "./idempotency";
 
 /** An in-memory idempotency_keys table with the adapter's semantics. */
 function memoryStore() {
-  const rows = new Map<string, IdempotencyRecord & { expiresAt: Date }>();
+  const rows = new Map<string, IdempotencyRecord & { expiresAt: Date; token: string }>();
   const store: IdempotencyStore = {
     async claim(input) {
       const k = `${input.userId}:${input.key}`;
       const row = rows.get(k);
       if (!row || row.expiresAt <= input.now) {
-        rows.set(k, { scope: input.scope, requestHash: input.requestHash, response: null, lockedUntil: input.lockedUntil, expiresAt: input.expiresAt });
+        rows.set(k, { scope: input.scope, requestHash: input.requestHash, response: null, lockedUntil: input.lockedUntil, expiresAt: input.expiresAt, token: input.token });
         return null;
       }
       return row;
     },
-    async takeOver(userId, key, now, lockedUntil) {
+    async takeOver(userId, key, token, now, lockedUntil) {
       const row = rows.get(`${userId}:${key}`);
       if (!row || row.response || !row.lockedUntil || row.lockedUntil > now) return false;
       row.lockedUntil = lockedUntil;
+      row.token = token;
       return true;
     },
     async find(userId, key) {
       return rows.get(`${userId}:${key}`) ?? null;
     },
-    async complete(userId, key, response) {
-      const row = rows.get(`${userId}:${key}`)!;
+    async complete(userId, key, token, response) {
+      const row = rows.get(`${userId}:${key}`);
+      if (!row || row.token !== token || row.response) return false;
       row.response = response;
       row.lockedUntil = null;
+      return true;
     },
-    async release(userId, key) {
+    async release(userId, key, token) {
       const row = rows.get(`${userId}:${key}`);
-      if (row && !row.response) rows.delete(`${userId}:${key}`);
+      if (row && row.token === token && !row.response) rows.delete(`${userId}:${key}`);
     },
   };
   return { store, rows };
@@ -42,12 +47,14 @@ function clockAt(ms: number) {
   return c;
 }
 
+const ids = { uuid: randomUUID };
+const log = testLogger(() => {});
 const input = { userId: "u1", key: "k1", scope: "POST /api/v1/orders", requestHash: "h1" };
 
 describe("withIdempotency", () => {
   it("does the work once and replays its response for a repeat", async () => {
     const { store } = memoryStore();
-    const run = makeIdempotency({ store, clock: clockAt(0) });
+    const run = makeIdempotency({ store, ids, log, clock: clockAt(0) });
     let calls = 0;
     const work = async () => ({ status: 201, body: { id: ++calls } });
     expect(await run(input, work)).toEqual({ status: 201, body: { id: 1 }, replayed: false });
@@ -57,7 +64,7 @@ describe("withIdempotency", () => {
 
   it("makes concurrent repeats wait for the first and get its answer", async () => {
     const { store } = memoryStore();
-    const run = makeIdempotency({ store, clock: { now: () => new Date() }, pollMs: 5 });
+    const run = makeIdempotency({ store, ids, log, clock: { now: () => new Date() }, pollMs: 5 });
     let calls = 0;
     const work = async () => {
       calls++;
@@ -72,7 +79,7 @@ describe("withIdempotency", () => {
 
   it("refuses the same key with a different request", async () => {
     const { store } = memoryStore();
-    const run = makeIdempotency({ store, clock: clockAt(0) });
+    const run = makeIdempotency({ store, ids, log, clock: clockAt(0) });
     await run(input, async () => ({ status: 201, body: {} }));
     const error = await run({ ...input, requestHash: "other" }, async () => ({ status: 201, body: {} })).catch((e: unknown) => e);
     expect(isAppError(error, "validation")).toBe(true);
@@ -82,7 +89,7 @@ describe("withIdempotency", () => {
 
   it("stores client errors, but forgets server failures so a retry does the work", async () => {
     const { store, rows } = memoryStore();
-    const run = makeIdempotency({ store, clock: clockAt(0) });
+    const run = makeIdempotency({ store, ids, log, clock: clockAt(0) });
     await run(input, async () => ({ status: 409, body: { code: "insufficient_stock" } }));
     expect((await run(input, async () => ({ status: 201, body: {} }))).status).toBe(409);
 
@@ -95,13 +102,13 @@ describe("withIdempotency", () => {
   it("treats a key as new once it expired, and takes over a claim whose request died", async () => {
     const { store, rows } = memoryStore();
     const clock = clockAt(0);
-    const run = makeIdempotency({ store, clock, ttlMs: 1_000, lockMs: 100, pollMs: 1 });
+    const run = makeIdempotency({ store, ids, log, clock, ttlMs: 1_000, lockMs: 100, pollMs: 1 });
     await run(input, async () => ({ status: 201, body: { n: 1 } }));
     clock.t = 1_000;
     expect(await run({ ...input, requestHash: "different body is fine now" }, async () => ({ status: 201, body: { n: 2 } }))).toMatchObject({ body: { n: 2 }, replayed: false });
 
     // A claim left behind by a crashed request.
-    rows.set("u1:k3", { scope: input.scope, requestHash: "h1", response: null, lockedUntil: new Date(clock.t + 100), expiresAt: new Date(clock.t + 1_000) });
+    rows.set("u1:k3", { scope: input.scope, requestHash: "h1", response: null, lockedUntil: new Date(clock.t + 100), expiresAt: new Date(clock.t + 1_000), token: "crashed" });
     clock.t += 101;
     expect(await run({ ...input, key: "k3" }, async () => ({ status: 201, body: { n: 3 } }))).toMatchObject({ body: { n: 3 }, replayed: false });
   });

@@ -1,6 +1,6 @@
 import { setTimeout as delay } from "node:timers/promises";
 import { AppError } from "../../domain/errors";
-import type { Clock } from "../shared";
+import type { Clock, IdGenerator, Logger } from "../shared";
 
 /** A response as the API sent it, kept to be replayed. */
 export interface StoredResponse {
@@ -15,22 +15,27 @@ export interface IdempotencyRecord {
   lockedUntil: Date | null;
 }
 
-/** Port: idempotency_keys. */
+/**
+ * Port: idempotency_keys. A claim carries the token of the request that holds
+ * it: a request that outlived its lock may have lost the claim to another, and
+ * then nothing it does may touch the record (the new holder's work and answer).
+ */
 export interface IdempotencyStore {
   /**
-   * Claims (userId, key) for a new request, replacing a record that expired.
-   * Returns null when claimed, else the live record someone else holds.
+   * Claims (userId, key) for a new request under `token`, replacing a record
+   * that expired. Returns null when claimed, else the live record someone else holds.
    */
   claim(
-    input: { userId: string; key: string; scope: string; requestHash: string; lockedUntil: Date; expiresAt: Date; now: Date },
+    input: { userId: string; key: string; scope: string; requestHash: string; token: string; lockedUntil: Date; expiresAt: Date; now: Date },
     signal?: AbortSignal,
   ): Promise<IdempotencyRecord | null>;
-  /** Takes over a claim whose request died before finishing (lockedUntil passed); true when taken. */
-  takeOver(userId: string, key: string, now: Date, lockedUntil: Date, signal?: AbortSignal): Promise<boolean>;
+  /** Takes over, under `token`, a claim whose request died or stalled (lockedUntil passed); true when taken. */
+  takeOver(userId: string, key: string, token: string, now: Date, lockedUntil: Date, signal?: AbortSignal): Promise<boolean>;
   find(userId: string, key: string, signal?: AbortSignal): Promise<IdempotencyRecord | null>;
-  complete(userId: string, key: string, response: StoredResponse, signal?: AbortSignal): Promise<void>;
-  /** Forgets a claim whose request failed on the server's side, so a retry does the work. */
-  release(userId: string, key: string, signal?: AbortSignal): Promise<void>;
+  /** Stores the answer if the claim is still `token`'s and unanswered; false when it no longer is. */
+  complete(userId: string, key: string, token: string, response: StoredResponse, signal?: AbortSignal): Promise<boolean>;
+  /** Forgets `token`'s claim after its request failed on the server's side, so a retry does the work; another's claim stays. */
+  release(userId: string, key: string, token: string, signal?: AbortSignal): Promise<void>;
 }
 
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
@@ -46,6 +51,9 @@ export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 export function makeIdempotency(deps: {
   store: IdempotencyStore;
   clock: Clock;
+  /** Claim tokens. */
+  ids: IdGenerator;
+  log: Logger;
   ttlMs?: number;
   /** How long a claim is held before another request may take it over. */
   lockMs?: number;
@@ -72,11 +80,12 @@ export function makeIdempotency(deps: {
     signal?: AbortSignal,
   ): Promise<StoredResponse & { replayed: boolean }> {
     const { userId, key, scope, requestHash } = input;
+    const token = deps.ids.uuid();
     const deadline = deps.clock.now().getTime() + waitMs;
     for (;;) {
       const now = deps.clock.now();
       const held = await deps.store.claim(
-        { userId, key, scope, requestHash, now, lockedUntil: new Date(now.getTime() + lockMs), expiresAt: new Date(now.getTime() + ttlMs) },
+        { userId, key, scope, requestHash, token, now, lockedUntil: new Date(now.getTime() + lockMs), expiresAt: new Date(now.getTime() + ttlMs) },
         signal,
       );
       let mine = held === null;
@@ -84,7 +93,7 @@ export function makeIdempotency(deps: {
         checkSame(held, scope, requestHash);
         if (held.response) return { ...held.response, replayed: true };
         if (held.lockedUntil && held.lockedUntil <= now) {
-          mine = await deps.store.takeOver(userId, key, now, new Date(now.getTime() + lockMs), signal);
+          mine = await deps.store.takeOver(userId, key, token, now, new Date(now.getTime() + lockMs), signal);
         }
       }
       if (mine) {
@@ -92,14 +101,18 @@ export function makeIdempotency(deps: {
         try {
           response = await work();
         } catch (error) {
-          await deps.store.release(userId, key).catch(() => undefined);
+          await deps.store.release(userId, key, token).catch(() => undefined);
           throw error;
         }
         if (response.status >= 500) {
-          await deps.store.release(userId, key).catch(() => undefined);
+          await deps.store.release(userId, key, token).catch(() => undefined);
           return { ...response, replayed: false };
         }
-        await deps.store.complete(userId, key, response, signal);
+        if (!(await deps.store.complete(userId, key, token, response, signal))) {
+          // This request outlived its lock and another took the claim over (and did the work again, or is
+          // doing it): its answer is the key's; this one's goes to this caller only. Worth a look: the lock is too short.
+          deps.log.warn("idempotent request finished after its claim was taken over; its answer was not stored", { scope, status: response.status });
+        }
         return { ...response, replayed: false };
       }
       // Someone else is working on it: wait for their answer.

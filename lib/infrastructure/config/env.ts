@@ -18,6 +18,32 @@ const logSchema = z.object({
   LOG_FORMAT: z.enum(["json", "pretty"]).optional(),
 });
 
+/**
+ * The web edge's settings (request size limits, which proxies to believe), a
+ * part that can be read alone: the request wrapper and the route wrappers read
+ * them without the rest of the configuration.
+ */
+const edgeSchema = z.object({
+  /**
+   * Proxies in front of the web (nginx, a load balancer) that append the peer
+   * they saw to X-Forwarded-For. The client's address is the N-th value from
+   * the right (the right-most one no trusted proxy could have been sent by the
+   * client). 0: no proxy; X-Forwarded-For is ignored and the socket's peer is
+   * the client. Set it to exactly the number of proxies: more lets clients
+   * choose their address (and their rate-limit bucket).
+   */
+  TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  /** Largest JSON body a route handler reads (/api/v1, sign-in); larger ones get 413 before they are read. */
+  JSON_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(64 * 1024),
+  /** Largest image upload (multipart, the image plus its other fields); larger ones get 413 before they are read. */
+  UPLOAD_BODY_LIMIT_BYTES: z.coerce.number().int().min(64 * 1024).max(100 * 1024 * 1024).default(5 * 1024 * 1024 + 64 * 1024),
+  /**
+   * Largest server action body (Next.js's serverActions.bodySizeLimit, read by
+   * next.config.js): Next.js counts the bytes as they arrive and answers 413 at the limit.
+   */
+  ACTION_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(1024 * 1024),
+});
+
 const flag = z
   .enum(["true", "false", "1", "0"], { error: "expected true or false" })
   .default("false")
@@ -67,6 +93,7 @@ function kafkaSecurityRules(env: z.infer<typeof kafkaSchema>, ctx: z.RefinementC
 
 const schema = z.object({
   ...logSchema.shape,
+  ...edgeSchema.shape,
   DATABASE_URL: z.url().startsWith("postgres"),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   ...kafkaSchema.shape,
@@ -286,6 +313,7 @@ function isTimeZone(zone: string): boolean {
 export type Env = z.infer<typeof schema>;
 export type LogEnv = z.infer<typeof logSchema>;
 export type KafkaEnv = z.infer<typeof kafkaSchema>;
+export type EdgeEnv = z.infer<typeof edgeSchema>;
 
 let cached: Env | undefined;
 
@@ -304,6 +332,16 @@ export function loadLogEnv(source: Record<string, string | undefined> = process.
 /** The Kafka connection settings alone (they are also part of loadEnv()'s). */
 export function loadKafkaEnv(source: Record<string, string | undefined> = process.env): KafkaEnv {
   return parse(kafkaOnlySchema, source);
+}
+
+let cachedEdge: EdgeEnv | undefined;
+
+/** The web edge's settings alone (they are also part of loadEnv()'s); read once per process from process.env. */
+export function loadEdgeEnv(source: Record<string, string | undefined> = process.env): EdgeEnv {
+  if (source === process.env && cachedEdge) return cachedEdge;
+  const parsed = parse(edgeSchema, source);
+  if (source === process.env) cachedEdge = parsed;
+  return parsed;
 }
 
 function parse<S extends z.ZodType>(schema: S, source: Record<string, string | undefined>): z.infer<S> {

@@ -19,14 +19,14 @@ const toRecord = (r: Row): IdempotencyRecord => ({
 export class PrismaIdempotencyRepository implements IdempotencyStore {
   constructor(private readonly db: Db) {}
 
-  async claim(input: { userId: string; key: string; scope: string; requestHash: string; lockedUntil: Date; expiresAt: Date; now: Date }) {
+  async claim(input: { userId: string; key: string; scope: string; requestHash: string; token: string; lockedUntil: Date; expiresAt: Date; now: Date }) {
     // One statement: insert, or replace a record that expired; a live record is left alone.
     const claimed = await this.db.$queryRaw<{ ok: number }[]>`
-      INSERT INTO idempotency_keys (user_id, key, scope, request_hash, locked_until, created_at, expires_at)
-      VALUES (${input.userId}::uuid, ${input.key}, ${input.scope}, ${input.requestHash}, ${input.lockedUntil}, ${input.now}, ${input.expiresAt})
+      INSERT INTO idempotency_keys (user_id, key, scope, request_hash, claim_token, locked_until, created_at, expires_at)
+      VALUES (${input.userId}::uuid, ${input.key}, ${input.scope}, ${input.requestHash}, ${input.token}::uuid, ${input.lockedUntil}, ${input.now}, ${input.expiresAt})
       ON CONFLICT (user_id, key) DO UPDATE
         SET scope = EXCLUDED.scope, request_hash = EXCLUDED.request_hash, response_status = NULL, response_body = NULL,
-            locked_until = EXCLUDED.locked_until, created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at
+            claim_token = EXCLUDED.claim_token, locked_until = EXCLUDED.locked_until, created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at
         WHERE idempotency_keys.expires_at <= ${input.now}
       RETURNING 1 AS ok`;
     if (claimed.length > 0) return null;
@@ -35,9 +35,9 @@ export class PrismaIdempotencyRepository implements IdempotencyStore {
     return record ?? { scope: input.scope, requestHash: input.requestHash, response: null, lockedUntil: new Date(0) };
   }
 
-  async takeOver(userId: string, key: string, now: Date, lockedUntil: Date): Promise<boolean> {
+  async takeOver(userId: string, key: string, token: string, now: Date, lockedUntil: Date): Promise<boolean> {
     const n = await this.db.$executeRaw`
-      UPDATE idempotency_keys SET locked_until = ${lockedUntil}
+      UPDATE idempotency_keys SET locked_until = ${lockedUntil}, claim_token = ${token}::uuid
        WHERE user_id = ${userId}::uuid AND key = ${key} AND response_status IS NULL AND locked_until <= ${now}`;
     return n === 1;
   }
@@ -49,14 +49,17 @@ export class PrismaIdempotencyRepository implements IdempotencyStore {
     return rows[0] ? toRecord(rows[0]) : null;
   }
 
-  async complete(userId: string, key: string, response: StoredResponse): Promise<void> {
-    await this.db.$executeRaw`
+  async complete(userId: string, key: string, token: string, response: StoredResponse): Promise<boolean> {
+    // Only the claim's holder, and only once: a request whose claim was taken over matches nothing.
+    const n = await this.db.$executeRaw`
       UPDATE idempotency_keys SET response_status = ${response.status}, response_body = ${JSON.stringify(response.body ?? null)}::jsonb, locked_until = NULL
-       WHERE user_id = ${userId}::uuid AND key = ${key}`;
+       WHERE user_id = ${userId}::uuid AND key = ${key} AND claim_token = ${token}::uuid AND response_status IS NULL`;
+    return n === 1;
   }
 
-  async release(userId: string, key: string): Promise<void> {
-    await this.db.$executeRaw`DELETE FROM idempotency_keys WHERE user_id = ${userId}::uuid AND key = ${key} AND response_status IS NULL`;
+  async release(userId: string, key: string, token: string): Promise<void> {
+    await this.db.$executeRaw`
+      DELETE FROM idempotency_keys WHERE user_id = ${userId}::uuid AND key = ${key} AND claim_token = ${token}::uuid AND response_status IS NULL`;
   }
 }
 

@@ -1,6 +1,7 @@
 import type { AdminOrderDetail, AdminOrderFilters, AdminOrderReader, AdminOrderRow, OrderCursor } from "../../application/admin/orders";
 import type { OrderStatus } from "../../domain/order";
 import { mapDbError } from "./errors";
+import { escapeLike } from "./like";
 import { isRefundDue } from "../../domain/payment";
 import { orderSelect, toOrder, toOrderPayment } from "./mappers";
 import type { Db } from "./prisma-client";
@@ -24,7 +25,7 @@ export class PrismaOrderAdminRepository implements AdminOrderReader {
             filters.createdBefore ? { createdAt: { lt: filters.createdBefore } } : {},
             // Emails are stored lower-cased; the filter is lower-cased too. Prisma's startsWith is a
             // LIKE that leaves % and _ as wildcards: escape them so they match themselves.
-            filters.emailPrefix ? { user: { email: { startsWith: filters.emailPrefix.replace(/[\\%_]/g, "\\$&") } } } : {},
+            filters.emailPrefix ? { user: { email: { startsWith: escapeLike(filters.emailPrefix) } } } : {},
             after ? { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { gt: after.id } }] } : {},
           ],
         },

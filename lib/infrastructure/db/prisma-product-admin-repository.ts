@@ -13,6 +13,7 @@ import type {
 import { mediaUrl } from "../../application/admin/products";
 import { AppError } from "../../domain/errors";
 import { isUniqueViolation } from "./errors";
+import { escapeLike } from "./like";
 import { applyStockMovement } from "./prisma-inventory-repository";
 import { Prisma, type Db } from "./prisma-client";
 
@@ -87,7 +88,8 @@ export class PrismaProductAdminRepository implements ProductAdminReader, Writes 
     if (criteria.status === "active") and.push({ archivedAt: null });
     if (criteria.status === "archived") and.push({ archivedAt: { not: null } });
     if (criteria.text) {
-      and.push({ OR: [{ name: { contains: criteria.text, mode: "insensitive" } }, { sku: { contains: criteria.text, mode: "insensitive" } }] });
+      const text = escapeLike(criteria.text);
+      and.push({ OR: [{ name: { contains: text, mode: "insensitive" } }, { sku: { contains: text, mode: "insensitive" } }] });
     }
     if (criteria.categoryId) and.push({ categories: { some: { categoryId: criteria.categoryId } } });
     if (criteria.stock) {

@@ -1,5 +1,6 @@
 import type { AdjustmentRow, LedgerEntry, LedgerReason, StockProduct, StockQueries } from "../../application/admin/stock";
 import { mapDbError } from "./errors";
+import { escapeLike } from "./like";
 import { applyStockMovement } from "./prisma-inventory-repository";
 import { Prisma, type Db } from "./prisma-client";
 
@@ -23,7 +24,7 @@ export const LOW_STOCK = Prisma.sql`archived_at IS NULL AND stock <= low_stock_t
 
 /** `text` as a LIKE pattern that matches it literally anywhere. */
 function containsPattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return `%${escapeLike(text)}%`;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { AdminUserSummary, RoleStore, UserDirectory, UserListCriteria } from "../../application/admin/users";
 import type { Role } from "../../domain/user";
+import { escapeLike } from "./like";
 import { Prisma, type Db } from "./prisma-client";
 
 const summarySelect = { id: true, email: true, name: true, role: true, createdAt: true } as const;
@@ -14,8 +15,8 @@ export class PrismaUserAdminRepository implements UserDirectory, RoleStore {
       ...(criteria.query
         ? {
             OR: [
-              { email: { contains: criteria.query, mode: "insensitive" } },
-              { name: { contains: criteria.query, mode: "insensitive" } },
+              { email: { contains: escapeLike(criteria.query), mode: "insensitive" } },
+              { name: { contains: escapeLike(criteria.query), mode: "insensitive" } },
             ],
           }
         : {}),

@@ -31,6 +31,7 @@ describe("observeHttpRequests", () => {
   const lines: { message: string; fields: Record<string, unknown> }[] = [];
   const finished: FinishedRequest[] = [];
   const seenTraceIds: (string | string[] | undefined)[] = [];
+  const seenClients: (string | string[] | undefined)[] = [];
   let server: Server;
   let base: string;
 
@@ -42,10 +43,12 @@ describe("observeHttpRequests", () => {
       log: { ...log, info: (message: string, fields?: Record<string, unknown>) => void lines.push({ message, fields: fields ?? {} }) },
       classify: routeClassifier({ dynamicRoutes: [{ page: "/items/[id]", regex: "^/items/([^/]+?)(?:/)?$" }] }),
       onFinished: (r) => void finished.push(r),
+      bodyLimits: { action: 1024, any: 4096 },
     });
     server = createServer((req, res) => {
       // Handlers see the request's trace id in its headers and may name the user.
       seenTraceIds.push(req.headers["x-trace-id"]);
+      seenClients.push(req.headers["x-storefront-client-address"]);
       if (req.url?.startsWith("/items/")) noteRequestUser("user-42", { get: (name) => (req.headers[name] as string | undefined) ?? null });
       res.statusCode = req.url?.includes("boom") ? 500 : 200;
       res.end("ok");
@@ -77,6 +80,33 @@ describe("observeHttpRequests", () => {
     });
     expect(JSON.stringify(lines[0])).not.toContain("secret-reset-token");
     expect(finished.at(-1)).toMatchObject({ method: "GET", route: "/items/[id]", status: 200 });
+  });
+
+  it("tells the route the socket's peer as the client, whatever address headers the client forged", async () => {
+    // No proxy is trusted here (trustedProxyHops unset): X-Forwarded-For and a forged internal header are both ignored.
+    for (const forged of ["203.0.113.1", "203.0.113.2", "198.51.100.3"]) {
+      await fetch(`${base}/items/9`, { headers: { "x-forwarded-for": forged, "x-real-ip": forged, "x-storefront-client-address": forged } });
+    }
+    expect(seenClients.slice(-3)).toEqual(["127.0.0.1", "127.0.0.1", "127.0.0.1"]);
+    await expect.poll(() => lines.length).toBe(4);
+    expect(lines.at(-1)!.fields).toMatchObject({ client: "127.0.0.1", forwarded_for: "198.51.100.3" });
+    lines.splice(1);
+    finished.splice(1);
+  });
+
+  it("answers 413 to a body declared over its limit without handing the request on, a server action's limit being its own", async () => {
+    const handled = seenTraceIds.length;
+    const post = (headers: Record<string, string>, size: number) => fetch(`${base}/items/1`, { method: "POST", headers, body: "a".repeat(size) });
+    const tooBig = await post({}, 5000);
+    expect(tooBig.status).toBe(413);
+    expect(await tooBig.json()).toMatchObject({ status: 413, code: "payload_too_large" });
+    expect((await post({ "next-action": "7f00" }, 2000)).status).toBe(413);
+    expect(seenTraceIds.length).toBe(handled);
+    expect((await post({}, 2000)).status).toBe(200);
+    expect(seenTraceIds.length).toBe(handled + 1);
+    await expect.poll(() => lines.length).toBe(4);
+    lines.splice(1);
+    finished.splice(1);
   });
 
   it("gives a request without a traceparent a fresh trace id, and labels failures by status", async () => {

@@ -14,6 +14,7 @@ import { join } from "node:path";
 import type { Logger } from "../../application/shared";
 import { randomBytes } from "node:crypto";
 import { isSpanContextValid } from "@opentelemetry/api";
+import { CLIENT_ADDRESS_HEADER, resolveClientAddress } from "./client-address";
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, tracer } from "./tracing";
 
 /** What a request's handlers may add to its access log line. */
@@ -104,6 +105,17 @@ export interface FinishedRequest {
 export interface HttpRequestsOptions {
   log: Logger;
   classify: RouteClassifier;
+  /**
+   * Requests declaring a larger body than these are answered 413 here, unread,
+   * before Next.js sees them: `action` for server actions (a Next-Action header;
+   * Next.js itself counts an action's body but answers 500 at its limit),
+   * `any` for every other request (the largest body any route accepts).
+   */
+  bodyLimits?: { action: number; any: number };
+  /** Proxies in front that append to X-Forwarded-For (TRUSTED_PROXY_HOPS): who the client is (client-address.ts). */
+  trustedProxyHops?: number;
+  /** Called when a body is refused for its declared size, e.g. to count it. */
+  onBodyRefused?: () => void;
   /** Called once per answered (or abandoned) request, e.g. to observe a histogram. */
   onFinished?: (request: FinishedRequest) => void;
 }
@@ -125,6 +137,8 @@ export function observeHttpRequests(options: HttpRequestsOptions): void {
 
 function handle(options: HttpRequestsOptions, req: IncomingMessage, res: ServerResponse, next: () => boolean): boolean {
   const started = performance.now();
+  // Read now: by "close" a destroyed request's socket is gone (req.socket is null), and reading it then threw out of the process.
+  const peer = req.socket?.remoteAddress;
   const method = METHODS.has(req.method ?? "") ? req.method! : "OTHER";
   const url = req.url ?? "/";
   const q = url.indexOf("?");
@@ -133,7 +147,7 @@ function handle(options: HttpRequestsOptions, req: IncomingMessage, res: ServerR
   const parent = propagation.extract(ROOT_CONTEXT, req.headers);
   const span = tracer().startSpan(
     method,
-    { kind: SpanKind.SERVER, attributes: { "http.request.method": method, "url.path": path, "client.address": req.socket.remoteAddress ?? "" } },
+    { kind: SpanKind.SERVER, attributes: { "http.request.method": method, "url.path": path, "client.address": peer ?? "" } },
     parent,
   );
   const record: RequestRecord = {};
@@ -149,6 +163,15 @@ function handle(options: HttpRequestsOptions, req: IncomingMessage, res: ServerR
   req.headers["x-trace-id"] = traceId;
   // Read now: Next.js adds its own x-forwarded-* headers to the request as it handles it.
   const forwardedFor = headerValue(req.headers["x-forwarded-for"]);
+  // The routes learn the client's address only from here (they never see the socket): whatever
+  // a client sent under this name is replaced, so it cannot pick its own rate-limit bucket.
+  const client = resolveClientAddress(peer, req.headers["x-forwarded-for"], options.trustedProxyHops ?? 0);
+  delete req.headers[CLIENT_ADDRESS_HEADER];
+  if (client) req.headers[CLIENT_ADDRESS_HEADER] = client;
+  // A raw header pair list is also kept by Node: drop the client's copy there too, for code that reads rawHeaders.
+  for (let i = req.rawHeaders.length - 2; i >= 0; i -= 2) {
+    if (req.rawHeaders[i]!.toLowerCase() === CLIENT_ADDRESS_HEADER) req.rawHeaders.splice(i, 2);
+  }
   let done = false;
   const finish = () => {
     if (done) return;
@@ -170,7 +193,8 @@ function handle(options: HttpRequestsOptions, req: IncomingMessage, res: ServerR
         path,
         status,
         duration_ms: Math.round(seconds * 10_000) / 10,
-        client: req.socket.remoteAddress,
+        client: client ?? undefined,
+        peer,
         forwarded_for: forwardedFor,
         user_id: record.userId,
         trace_id: traceId,
@@ -182,6 +206,18 @@ function handle(options: HttpRequestsOptions, req: IncomingMessage, res: ServerR
   // rather than trip the leak warning.
   res.setMaxListeners(res.getMaxListeners() + 1);
   res.once("close", finish);
+  const limit = options.bodyLimits && (req.headers["next-action"] !== undefined ? options.bodyLimits.action : options.bodyLimits.any);
+  const declared = Number(req.headers["content-length"] ?? 0);
+  if (limit !== undefined && declared > limit) {
+    context.with(spanContext, () => options.log.warn("request body over the limit refused", { method, path, limit, declared }));
+    options.onBodyRefused?.();
+    const detail = `The request body is larger than ${limit} bytes.`;
+    // Not Connection: close: closing a socket with unread bytes in it resets the connection, and the client may
+    // lose this answer. Node discards the rest of the body as it arrives (nothing is held); requestTimeout ends a stalling one.
+    res.writeHead(413, { "content-type": "application/problem+json", "cache-control": "no-store" });
+    res.end(JSON.stringify({ type: "about:blank", title: "payload too large", status: 413, code: "payload_too_large", detail }));
+    return true;
+  }
   return context.with(spanContext, next);
 }
 

@@ -307,6 +307,7 @@ describe("createWebMetrics", () => {
     m.payments.inc({ outcome: "declined" });
     m.cacheRequests.inc({ cache: "catalog", result: "hit" });
     m.cspViolations.inc({ directive: "script-src-elem" });
+    m.requestBodiesRefused.inc({ route: "/api/v1" });
 
     const text = await m.registry.render();
     expect(samplesOf(text)).toEqual(
@@ -321,6 +322,7 @@ describe("createWebMetrics", () => {
         'storefront_payments_total{outcome="declined"} 1',
         'storefront_cache_requests_total{cache="catalog",result="hit"} 1',
         'storefront_csp_violations_total{directive="script-src-elem"} 1',
+        'storefront_request_bodies_refused_total{route="/api/v1"} 1',
       ]),
     );
     expect(typesOf(text)).toEqual([
@@ -332,6 +334,7 @@ describe("createWebMetrics", () => {
       "storefront_payments_total counter",
       "storefront_cache_requests_total counter",
       "storefront_csp_violations_total counter",
+      "storefront_request_bodies_refused_total counter",
     ]);
     const bounds = [...text.matchAll(/^storefront_http_request_duration_seconds_bucket\{le="([^"]+)"/gm)].map((x) => x[1]);
     expect(bounds[0]).toBe("0.005");

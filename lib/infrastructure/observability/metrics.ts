@@ -407,6 +407,8 @@ export interface WebMetrics extends RateLimitMetrics {
   readonly cacheRequests: Counter;
   /** storefront_csp_violations_total{directive}: what browsers reported the Content-Security-Policy blocked (app/api/csp-reports). */
   readonly cspViolations: Counter;
+  /** storefront_request_bodies_refused_total{route}: bodies over their limit answered 413 unread (a steady stream is someone filling the heap). */
+  readonly requestBodiesRefused: Counter;
 }
 
 export function createWebMetrics(registry: MetricsRegistry = new MetricsRegistry()): WebMetrics {
@@ -429,6 +431,11 @@ export function createWebMetrics(registry: MetricsRegistry = new MetricsRegistry
       "storefront_csp_violations_total",
       'What browsers reported the Content-Security-Policy blocked, by directive ("other" for one our policies do not name). A rise means an injection attempt or a page the policy does not fit.',
       ["directive"],
+    ),
+    requestBodiesRefused: registry.counter(
+      "storefront_request_bodies_refused_total",
+      "Request bodies over their limit (JSON_BODY_LIMIT_BYTES, UPLOAD_BODY_LIMIT_BYTES) answered 413 before being read, by route group.",
+      ["route"],
     ),
   };
 }

@@ -5,7 +5,12 @@ const Check = z.union([
   z.object({ ok: z.literal(true), latencyMs: z.number().int() }),
   z.object({ ok: z.literal(false), error: z.string() }),
 ]);
-const Readiness = z.object({ status: z.enum(["ready", "unavailable"]), checks: z.object({ postgres: Check, kafka: Check }) }).meta({ id: "Readiness" });
+const Readiness = z
+  .object({
+    status: z.enum(["ready", "unavailable"]),
+    checks: z.object({ postgres: Check, kafka: Check }).optional().describe("Each dependency's check: only for an admin's bearer token"),
+  })
+  .meta({ id: "Readiness" });
 
 export const health = defineEndpoint({
   method: "GET",
@@ -22,11 +27,12 @@ export const ready = defineEndpoint({
   path: "/ready",
   operationId: "ready",
   summary: "Readiness: PostgreSQL and Kafka are reachable.",
+  description: "Anyone learns ready or unavailable; an admin (bearer token) also gets each dependency's check.",
   tag: "system",
   access: "none",
   responses: {
     200: { description: "Every dependency answered", schema: Readiness },
-    503: { description: "A dependency did not answer (which one is in checks)", schema: Readiness },
+    503: { description: "A dependency did not answer (which one is in checks, for an admin)", schema: Readiness },
   },
 });
 

@@ -73,6 +73,7 @@ export const cursorQuery = {
 export function commonResponses(endpoint: Endpoint): Record<number, ResponseSpec> {
   const out: Record<number, ResponseSpec> = {};
   if (endpoint.body) out[400] = { description: "The body is not valid JSON, or a required header is missing", schema: ProblemSchema };
+  if (endpoint.body) out[413] = { description: "The body is larger than the limit (JSON_BODY_LIMIT_BYTES, 64 KB by default); refused before it is read", schema: ProblemSchema };
   if (endpoint.idempotent) out[400] = { description: "Malformed JSON, or the Idempotency-Key header is missing or malformed", schema: ProblemSchema };
   if (endpoint.access !== "none") out[401] = { description: "No valid bearer token or session", schema: ProblemSchema };
   // handle() authenticates any Authorization header it is sent, also on public routes.

@@ -14,6 +14,8 @@ import type { User } from "@/lib/domain/user";
 import { getServices } from "@/lib/composition/root";
 import { clientIp } from "@/app/_lib/client-ip";
 import { problemBody, sameOrigin, STATUS } from "@/app/_lib/http";
+import { BodyTooLargeError, formatBytes, readBoundedText, refuseDeclaredOver } from "@/app/_lib/body";
+import { edgeSettings, noteBodyRefused } from "@/lib/composition/request-context";
 import type { Endpoint } from "./endpoint";
 
 export interface ApiResult {
@@ -124,7 +126,10 @@ export type ApiRouteHandler = ((request: Request, context: RouteContext) => Prom
 export function handle<const E extends Endpoint>(endpoint: E, handler: (ctx: ApiContext<E>) => Promise<ApiResult>): ApiRouteHandler {
   const fn = async (request: Request, context: RouteContext): Promise<Response> => {
     const signal = request.signal;
+    const bodyLimit = edgeSettings().JSON_BODY_LIMIT_BYTES;
     try {
+      // Before anything else: refusing a declared size costs nothing and reads nothing.
+      if (endpoint.body) refuseDeclaredOver(request, bodyLimit);
       const services = getServices();
       const ip = clientIp(request.headers) ?? "unknown";
       await limit(endpoint.rateLimit === "auth" ? services.apiRateLimits.authPerIp : services.apiRateLimits.perIp, ip);
@@ -148,7 +153,7 @@ export function handle<const E extends Endpoint>(endpoint: E, handler: (ctx: Api
       const query = parse(endpoint.query, Object.fromEntries(url.searchParams), "query");
       let body: unknown = undefined;
       if (endpoint.body) {
-        const text = await request.text();
+        const text = await readBoundedText(request, bodyLimit);
         let json: unknown;
         try {
           json = text.trim() === "" ? undefined : JSON.parse(text);
@@ -181,6 +186,10 @@ export function handle<const E extends Endpoint>(endpoint: E, handler: (ctx: Api
       );
       return toResponse({ status: result.status, body: result.body ?? undefined, headers: result.replayed ? { "idempotent-replayed": "true" } : {} });
     } catch (error) {
+      if (error instanceof BodyTooLargeError) {
+        noteBodyRefused("/api/v1", request, error.limit, error.declared);
+        return respond(problemBody(413, "payload_too_large", `The request body is larger than ${formatBytes(error.limit)}.`), true);
+      }
       if (error instanceof Refusal) return respond({ ...problemBody(error.status, error.code, error.detail, error.errors), headers: error.headers }, true);
       if (isAppError(error) && error.code !== "internal") return respond(appProblem(error), true);
       webLogger().error(`api ${request.method} ${new URL(request.url).pathname} failed`, { err: error });

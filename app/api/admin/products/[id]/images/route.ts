@@ -3,13 +3,11 @@ import { z } from "zod";
 import { adminRoute } from "@/app/_lib/admin";
 import { problem } from "@/app/_lib/http";
 import { getServices } from "@/lib/composition/root";
-import { IMAGE_MAX_BYTES } from "@/lib/application/admin/products";
+import { BodyTooLargeError, formatBytes, readBoundedBody, withBody } from "@/app/_lib/body";
+import { edgeSettings, noteBodyRefused } from "@/lib/composition/request-context";
 import { isAppError } from "@/lib/domain/errors";
 
 const params = z.object({ id: z.string().uuid() });
-
-/** Multipart bodies above this are refused before they are read (the image limit plus room for the other fields). */
-const MAX_BODY_BYTES = IMAGE_MAX_BYTES + 64 * 1024;
 
 function wantsJson(request: Request): boolean {
   const accept = request.headers.get("accept") ?? "";
@@ -32,15 +30,20 @@ export const POST = adminRoute({ params }, async ({ params: { id }, request, adm
   const refuse = (status: number, code: string, message: string) =>
     json ? problem(status, code, message, [{ path: "file", message }]) : back(message);
 
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > MAX_BODY_BYTES) return refuse(413, "validation", "The image is larger than 5 MB");
   if (!(request.headers.get("content-type") ?? "").startsWith("multipart/form-data")) {
     return refuse(415, "validation", "Send the image as multipart/form-data");
   }
+  // Multipart bodies over UPLOAD_BODY_LIMIT_BYTES (the image limit plus room for the other fields) are
+  // refused unread: from Content-Length when declared, else counted as they stream (formData() would buffer any size).
+  const limit = edgeSettings().UPLOAD_BODY_LIMIT_BYTES;
   let form: FormData;
   try {
-    form = await request.formData();
-  } catch {
+    form = await withBody(request, await readBoundedBody(request, limit)).formData();
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) {
+      noteBodyRefused("/api/admin/products/images", request, error.limit, error.declared);
+      return refuse(413, "validation", `The upload is larger than ${formatBytes(limit)}`);
+    }
     return refuse(400, "validation", "The upload could not be read. Try again.");
   }
   const file = form.get("file");
