@@ -305,3 +305,33 @@ describe("access tokens", () => {
     expect((await me(pair.accessToken)).status).toBe(200);
   });
 });
+
+describe("refresh token families", () => {
+  it("presenting any earlier refresh token of the session, not only the last one, revokes it: t0 after t0→t1→t2→t3 ends t3", async () => {
+    const t0 = await signedIn();
+    const chain = [t0];
+    for (let i = 0; i < 3; i++) {
+      const res = await api.call<Pair>("POST", "/auth/refresh", { body: { refreshToken: chain.at(-1)!.refreshToken } });
+      expect(res.status).toBe(200);
+      chain.push(res.body);
+    }
+    const t3 = chain[3]!;
+    expect((await me(t3.accessToken)).status).toBe(200);
+
+    const replay = await api.call<Problem>("POST", "/auth/refresh", { body: { refreshToken: t0.refreshToken } });
+    expect(replay.status).toBe(401);
+    expect((await me(t3.accessToken)).status).toBe(401);
+    expect((await api.call("POST", "/auth/refresh", { body: { refreshToken: t3.refreshToken } })).status).toBe(401);
+    const { rows } = await pool.query("SELECT revoked_at FROM api_sessions WHERE id = $1", [decodeJwt(t3.accessToken).sid]);
+    expect(rows[0].revoked_at).not.toBeNull();
+  });
+
+  it("a middle token of the chain (t1 after t0→t1→t2) revokes the session too", async () => {
+    const t0 = await signedIn();
+    const t1 = (await api.call<Pair>("POST", "/auth/refresh", { body: { refreshToken: t0.refreshToken } })).body;
+    const t2 = (await api.call<Pair>("POST", "/auth/refresh", { body: { refreshToken: t1.refreshToken } })).body;
+    const t3 = (await api.call<Pair>("POST", "/auth/refresh", { body: { refreshToken: t2.refreshToken } })).body;
+    expect((await api.call("POST", "/auth/refresh", { body: { refreshToken: t1.refreshToken } })).status).toBe(401);
+    expect((await me(t3.accessToken)).status).toBe(401);
+  });
+});

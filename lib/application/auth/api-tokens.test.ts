@@ -6,21 +6,21 @@ import { makeApiTokens, type AccessTokenSigner, type ApiSessionStore } from "./a
 const user: User = { id: "user-1", email: "a@example.com", name: "A", role: "customer" };
 
 function fakes() {
-  const sessions = new Map<string, { userId: string; hash: string; previous: string | null; expiresAt: Date; revokedAt: Date | null }>();
+  const sessions = new Map<string, { userId: string; hash: string; used: Set<string>; expiresAt: Date; revokedAt: Date | null }>();
   const store: ApiSessionStore = {
     async create(s) {
-      sessions.set(s.id, { userId: s.userId, hash: s.refreshTokenHash, previous: null, expiresAt: s.expiresAt, revokedAt: null });
+      sessions.set(s.id, { userId: s.userId, hash: s.refreshTokenHash, used: new Set(), expiresAt: s.expiresAt, revokedAt: null });
     },
     async findByRefreshHash(hash) {
       for (const [id, s] of sessions) {
-        if (s.hash === hash || s.previous === hash) return { id, userId: s.userId, current: s.hash === hash, expiresAt: s.expiresAt, revokedAt: s.revokedAt };
+        if (s.hash === hash || s.used.has(hash)) return { id, userId: s.userId, current: s.hash === hash, expiresAt: s.expiresAt, revokedAt: s.revokedAt };
       }
       return null;
     },
     async rotate(id, from, to) {
       const s = sessions.get(id)!;
       if (s.hash !== from || s.revokedAt) return false;
-      s.previous = from;
+      s.used.add(from);
       s.hash = to;
       return true;
     },

@@ -7,9 +7,9 @@ import type { Credentials, AuthenticationResult } from "./authenticate";
 /** Port: API sessions (api_sessions). Refresh tokens are stored as SHA-256 only. */
 export interface ApiSessionStore {
   create(session: { id: string; userId: string; refreshTokenHash: string; expiresAt: Date }, signal?: AbortSignal): Promise<void>;
-  /** The session whose current or previous refresh hash this is. */
+  /** The session whose current refresh hash this is, or which ever issued it before (current: false). */
   findByRefreshHash(hash: string, signal?: AbortSignal): Promise<{ id: string; userId: string; current: boolean; expiresAt: Date; revokedAt: Date | null } | null>;
-  /** Compare-and-set: replaces `from` with `to` (keeping `from` as the previous hash); false when `from` is no longer current. */
+  /** Compare-and-set: replaces `from` with `to`, remembering `from` for the session's life; false when `from` is no longer current. */
   rotate(id: string, from: string, to: string, at: Date, signal?: AbortSignal): Promise<boolean>;
   revoke(id: string, at: Date, signal?: AbortSignal): Promise<void>;
   /** The session's user when it exists, is not revoked and has not expired. */
@@ -39,8 +39,9 @@ const newRefreshToken = () => `rt_${randomBytes(32).toString("base64url")}`;
 
 /**
  * Bearer tokens for API clients: email + password → a short-lived signed access
- * token and a refresh token. Every refresh rotates the refresh token; a reused
- * (old) one revokes the whole session. Revoking ends the session, and with it
+ * token and a refresh token. Every refresh rotates the refresh token; any
+ * earlier one of the session presented again revokes the whole session (the
+ * token family). Revoking ends the session, and with it
  * every access token naming it, at once.
  */
 export function makeApiTokens(deps: {
