@@ -15,6 +15,7 @@ import { PrismaDeadLetterRepository } from "../infrastructure/db/prisma-dead-let
 import { JoseAccessTokenSigner } from "../infrastructure/security/jose-access-token-signer";
 import { makeReadiness } from "../infrastructure/health/readiness";
 import { makeSessions } from "../application/auth/sessions";
+import { makeAccountSecurity } from "../application/auth/account-security";
 import { makeCart } from "../application/cart/cart";
 import { makeMergeGuestCart } from "../application/cart/merge-guest-cart";
 import { makeCatalog } from "../application/catalog/catalog";
@@ -143,7 +144,19 @@ export function createServices(env: Env = loadEnv(), overrides: { clock?: Clock;
     registerUser: makeRegisterUser({ uow, hasher, ids, clock }),
     authenticate,
     /** Bearer tokens for API clients. */
-    apiTokens: makeApiTokens({ sessions: new PrismaApiSessionRepository(prisma), signer: new JoseAccessTokenSigner(tokenSecret), authenticate, ids, clock }),
+    apiTokens: makeApiTokens({
+      sessions: new PrismaApiSessionRepository(prisma),
+      signer: new JoseAccessTokenSigner(tokenSecret),
+      authenticate,
+      ids,
+      clock,
+      onReuse: (session) => {
+        metrics.authEvents.inc({ event: "refresh_token_reuse" });
+        log.warn("a used API refresh token was presented again; its session is revoked", { apiSessionId: session.id, userId: session.userId });
+      },
+    }),
+    /** Password change and "sign out everywhere" for a signed-in shopper. */
+    accountSecurity: makeAccountSecurity({ uow, authenticate, hasher, clock, log, onEvent: (event) => metrics.authEvents.inc({ event }) }),
     /** Where the worker records the events it dead-letters (over this pool: dead letters are rare). */
     deadLetters: new PrismaDeadLetterRepository(prisma),
     /** Whether PostgreSQL and Kafka answer (GET /api/v1/ready). */
@@ -166,7 +179,17 @@ export function createServices(env: Env = loadEnv(), overrides: { clock?: Clock;
     },
     /** The web's metrics: rate-limit refusals and Redis fallbacks, orders, payments, cache hits; /api/metrics renders them. */
     metrics,
-    sessions: makeSessions({ sessions: new PrismaSessionRepository(prisma), ids, clock }),
+    sessions: makeSessions({
+      sessions: new PrismaSessionRepository(prisma),
+      ids,
+      clock,
+      policies: {
+        customer: { idleMs: env.SESSION_IDLE_MINUTES * minute, absoluteMs: env.SESSION_ABSOLUTE_HOURS * 60 * minute },
+        admin: { idleMs: env.ADMIN_SESSION_IDLE_MINUTES * minute, absoluteMs: env.ADMIN_SESSION_ABSOLUTE_HOURS * 60 * minute },
+      },
+      log,
+      onEnded: (reason) => metrics.authEvents.inc({ event: `session_${reason}` }),
+    }),
     catalog: makeCatalog({
       products: new PrismaProductRepository(prisma),
       categories: new PrismaCategoryRepository(prisma),

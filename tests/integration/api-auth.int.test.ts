@@ -335,3 +335,64 @@ describe("refresh token families", () => {
     expect((await me(t3.accessToken)).status).toBe(401);
   });
 });
+
+/** A browser session row of the user, as a sign-in in the shop would write it. */
+async function browserSession(email: string): Promise<string> {
+  const id = randomUUID();
+  await pool.query(`INSERT INTO auth_sessions (id, user_id, expires_at) SELECT $1, id, now() + interval '1 day' FROM users WHERE email = $2`, [id, email]);
+  return id;
+}
+const browserSessionsOf = async (email: string) =>
+  (await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM auth_sessions s JOIN users u ON u.id = s.user_id WHERE u.email = $1`, [email])).rows[0]!.n;
+
+describe("POST /auth/password", () => {
+  it("changes the password with the current one, and ends every API and browser session of the account, no one else's", async () => {
+    const email = await registered();
+    const caller = await signedIn(email);
+    const other = await signedIn(email);
+    await browserSession(email);
+    await browserSession(email);
+    const stranger = await signedIn();
+
+    const res = await api.call("POST", "/auth/password", { token: caller.accessToken, body: { currentPassword: PASSWORD, newPassword: "a brand new password" } });
+    expect(res.status).toBe(204);
+    for (const pair of [caller, other]) {
+      expect((await me(pair.accessToken)).status).toBe(401);
+      expect((await api.call("POST", "/auth/refresh", { body: { refreshToken: pair.refreshToken } })).status).toBe(401);
+    }
+    expect(await browserSessionsOf(email)).toBe(0);
+    expect((await me(stranger.accessToken)).status).toBe(200);
+    expect((await api.call("POST", "/auth/token", { body: { email, password: PASSWORD } })).status).toBe(401);
+    expect((await api.call("POST", "/auth/token", { body: { email, password: "a brand new password" } })).status).toBe(200);
+  });
+
+  it("refuses a wrong current password with 422 on body.currentPassword and changes nothing", async () => {
+    const email = await registered();
+    const caller = await signedIn(email);
+    const res = await api.call<Problem>("POST", "/auth/password", { token: caller.accessToken, body: { currentPassword: "not-the-password", newPassword: "a brand new password" } });
+    expect(res.status).toBe(422);
+    expect(res.body.errors!.map((e) => e.path)).toEqual(["body.currentPassword"]);
+    expect((await me(caller.accessToken)).status).toBe(200);
+    const short = await api.call<Problem>("POST", "/auth/password", { token: caller.accessToken, body: { currentPassword: PASSWORD, newPassword: "short" } });
+    expect(short.status).toBe(422);
+    expect(short.body.errors!.map((e) => e.path)).toEqual(["body.newPassword"]);
+    expect((await api.call("POST", "/auth/password", { body: { currentPassword: PASSWORD, newPassword: "a brand new password" } })).status).toBe(401);
+  });
+});
+
+describe("POST /auth/sign-out-everywhere", () => {
+  it("revokes every API session and ends every browser session of the caller's account, and says how many", async () => {
+    const email = await registered();
+    const caller = await signedIn(email);
+    const other = await signedIn(email);
+    await browserSession(email);
+    const stranger = await signedIn();
+    const res = await api.call<{ browserSessions: number; apiSessions: number }>("POST", "/auth/sign-out-everywhere", { token: caller.accessToken });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ browserSessions: 1, apiSessions: 2 });
+    expect((await me(caller.accessToken)).status).toBe(401);
+    expect((await me(other.accessToken)).status).toBe(401);
+    expect(await browserSessionsOf(email)).toBe(0);
+    expect((await me(stranger.accessToken)).status).toBe(200);
+  });
+});

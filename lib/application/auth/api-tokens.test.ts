@@ -28,6 +28,14 @@ function fakes() {
       const s = sessions.get(id);
       if (s && !s.revokedAt) s.revokedAt = at;
     },
+    async revokeAllForUser(userId, at) {
+      let n = 0;
+      for (const s of sessions.values()) if (s.userId === userId && !s.revokedAt) {
+          s.revokedAt = at;
+          n++;
+        }
+      return n;
+    },
     async findActiveUser(id, now) {
       const s = sessions.get(id);
       return s && !s.revokedAt && s.expiresAt > now ? user : null;
@@ -46,6 +54,7 @@ function fakes() {
   let n = 0;
   const clock = { t: 0, now: () => new Date(clock.t) };
   let password = "right";
+  const reused: string[] = [];
   const tokens = makeApiTokens({
     sessions: store,
     signer,
@@ -53,8 +62,9 @@ function fakes() {
       input.password === password ? { ok: true as const, user } : { ok: false as const, reason: "invalid" as const },
     ids: { uuid: () => `s${++n}` },
     clock,
+    onReuse: (s) => reused.push(s.id),
   });
-  return { tokens, sessions, clock, setPassword: (p: string) => (password = p) };
+  return { tokens, sessions, clock, reused, setPassword: (p: string) => (password = p) };
 }
 
 const code = (e: unknown) => (isAppError(e) ? e.code : String(e));
@@ -81,6 +91,18 @@ describe("API tokens", () => {
     expect(await tokens.refresh(first.refreshToken).catch(code)).toBe("unauthenticated");
     expect(await tokens.refresh(second.refreshToken).catch(code)).toBe("unauthenticated");
     expect(await tokens.resolve(second.accessToken)).toBeNull();
+  });
+
+  it("presenting the first refresh token after three rotations revokes the session and tells whoever watches", async () => {
+    const { tokens, reused } = fakes();
+    const t0 = (await tokens.issue({ email: user.email, password: "right" })) as { refreshToken: string };
+    const t1 = await tokens.refresh(t0.refreshToken);
+    const t2 = await tokens.refresh(t1.refreshToken);
+    const t3 = await tokens.refresh(t2.refreshToken);
+    expect(await tokens.refresh(t0.refreshToken).catch(code)).toBe("unauthenticated");
+    expect(await tokens.resolve(t3.accessToken)).toBeNull();
+    expect(await tokens.refresh(t3.refreshToken).catch(code)).toBe("unauthenticated");
+    expect(reused).toEqual(["s1"]);
   });
 
   it("revokes by access or refresh token, at once, and ignores unknown tokens", async () => {

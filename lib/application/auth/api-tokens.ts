@@ -12,6 +12,8 @@ export interface ApiSessionStore {
   /** Compare-and-set: replaces `from` with `to`, remembering `from` for the session's life; false when `from` is no longer current. */
   rotate(id: string, from: string, to: string, at: Date, signal?: AbortSignal): Promise<boolean>;
   revoke(id: string, at: Date, signal?: AbortSignal): Promise<void>;
+  /** Revokes every live session of the user; returns how many. */
+  revokeAllForUser(userId: string, at: Date, signal?: AbortSignal): Promise<number>;
   /** The session's user when it exists, is not revoked and has not expired. */
   findActiveUser(id: string, now: Date, signal?: AbortSignal): Promise<User | null>;
 }
@@ -51,6 +53,8 @@ export function makeApiTokens(deps: {
   ids: IdGenerator;
   clock: Clock;
   lifetimes?: typeof API_TOKEN_LIFETIMES;
+  /** A used refresh token came back: someone holds a copy. Operators watch this (log and metric). */
+  onReuse?: (session: { id: string; userId: string }) => void;
 }) {
   const lifetimes = deps.lifetimes ?? API_TOKEN_LIFETIMES;
 
@@ -89,6 +93,7 @@ export function makeApiTokens(deps: {
       if (!found.current) {
         // The token was already exchanged: whoever presents it again holds a copy.
         await deps.sessions.revoke(found.id, now, signal);
+        deps.onReuse?.({ id: found.id, userId: found.userId });
         throw invalid();
       }
       const next = newRefreshToken();

@@ -39,6 +39,11 @@ export class PrismaApiSessionRepository implements ApiSessionStore {
     await this.db.apiSession.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: at } });
   }
 
+  async revokeAllForUser(userId: string, at: Date): Promise<number> {
+    const { count } = await this.db.apiSession.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: at } });
+    return count;
+  }
+
   async findActiveUser(id: string, now: Date): Promise<User | null> {
     // A session id comes from a token we signed, but is text to this query.
     if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return null;

@@ -399,6 +399,8 @@ export interface WebMetrics extends RateLimitMetrics {
   readonly payments: Counter;
   /** storefront_cache_requests_total{cache,result}: result "hit" | "miss". */
   readonly cacheRequests: Counter;
+  /** storefront_auth_events_total{event}: AuthEvent in lib/application/auth/account-security.ts; refresh_token_reuse is a stolen token. */
+  readonly authEvents: Counter;
 }
 
 export function createWebMetrics(registry: MetricsRegistry = new MetricsRegistry()): WebMetrics {
@@ -417,6 +419,11 @@ export function createWebMetrics(registry: MetricsRegistry = new MetricsRegistry
       ["outcome"],
     ),
     cacheRequests: registry.counter("storefront_cache_requests_total", 'Reads through an in-process cache, by cache and result ("hit" or "miss").', ["cache", "result"]),
+    authEvents: registry.counter(
+      "storefront_auth_events_total",
+      'Security events of accounts and sessions, by event: "refresh_token_reuse" (an already used API refresh token was presented: a stolen copy; its session was revoked), "session_idle" and "session_absolute" (a browser session timed out), "password_changed", "signed_out_everywhere", "registration_existing_email" (someone tried to register an email that has an account).',
+      ["event"],
+    ),
   };
 }
 

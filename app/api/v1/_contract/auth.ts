@@ -109,5 +109,50 @@ export const me = defineEndpoint({
   },
 });
 
+export const changePassword = defineEndpoint({
+  method: "POST",
+  path: "/auth/password",
+  operationId: "changePassword",
+  summary: "Change the caller's password; every other session of the account ends.",
+  description:
+    "Needs the current password (a wrong one counts as a failed sign-in, and is throttled like one). On success every API session " +
+    "of the account is revoked, including the caller's own when it called with a bearer token (sign in again with the new password), " +
+    "and every browser session but the one the call came from (when it came with the shop's session cookie).",
+  tag: "auth",
+  access: "user",
+  rateLimit: "auth",
+  body: z
+    .object({
+      currentPassword: z.string().min(1, "Enter your current password").max(200, "At most 200 characters"),
+      newPassword: NewPassword,
+    })
+    .strict()
+    .meta({ id: "ChangePasswordRequest" }),
+  responses: {
+    204: { description: "The password is changed and the other sessions have ended" },
+  },
+});
+
+export const signOutEverywhere = defineEndpoint({
+  method: "POST",
+  path: "/auth/sign-out-everywhere",
+  operationId: "signOutEverywhere",
+  summary: "End every session of the caller's account: all API sessions and all browser sessions but the calling one.",
+  description:
+    "Every API session is revoked, the caller's own too when it called with a bearer token. A call made with the shop's " +
+    "session cookie keeps that browser signed in.",
+  tag: "auth",
+  access: "user",
+  rateLimit: "auth",
+  responses: {
+    200: {
+      description: "How many sessions ended",
+      schema: z
+        .object({ browserSessions: z.number().int().describe("Browser sessions ended"), apiSessions: z.number().int().describe("API sessions revoked") })
+        .meta({ id: "SessionsEnded" }),
+    },
+  },
+});
+
 /** The auth endpoints of /api/v1 (see ../_lib/endpoint.ts). */
-export const AUTH_ENDPOINTS: readonly Endpoint[] = [register, token, refresh, revoke, me];
+export const AUTH_ENDPOINTS: readonly Endpoint[] = [register, token, refresh, revoke, me, changePassword, signOutEverywhere];
