@@ -97,6 +97,7 @@ export function createServices(env: Env = loadEnv(), overrides: { clock?: Clock;
   // the worker, which counts nothing, opens no connection.
   const redis = new RedisConnection(env.REDIS_URL, { log });
   const keyPrefix = env.REDIS_KEY_PREFIX ?? `storefront:${databaseName(env.DATABASE_URL)}:`;
+  const minute = 60_000;
   const rateLimit = (name: string, limit: { attempts: number; windowMs: number }, whenRedisFails: WhenRedisFails) =>
     new RedisAttemptCounter(redis, { name, ...limit, whenRedisFails, keyPrefix, metrics });
 
@@ -137,11 +138,22 @@ export function createServices(env: Env = loadEnv(), overrides: { clock?: Clock;
     onError: (what, error) => log.warn(`payments: ${what} failed, will retry`, { err: error }),
   });
   const tokenSecret = env.API_TOKEN_SECRET ?? env.AUTH_SECRET ?? processSecret(log);
-  const minute = 60_000;
 
   return {
     env,
-    registerUser: makeRegisterUser({ uow, hasher, ids, clock }),
+    registerUser: makeRegisterUser({
+      uow,
+      hasher,
+      ids,
+      clock,
+      // Counted in this instance's memory while Redis is away: registration stays up, limited per instance.
+      attempts: {
+        perIp: rateLimit("register_ip", { attempts: env.REGISTRATION_LIMIT_PER_IP_PER_HOUR, windowMs: 60 * minute }, "count-here"),
+        global: rateLimit("register_all", { attempts: env.REGISTRATION_LIMIT_PER_MINUTE, windowMs: minute }, "count-here"),
+      },
+      log,
+      onTakenEmail: () => metrics.authEvents.inc({ event: "registration_existing_email" }),
+    }),
     authenticate,
     /** Bearer tokens for API clients. */
     apiTokens: makeApiTokens({

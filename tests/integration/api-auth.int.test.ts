@@ -43,7 +43,7 @@ const newEmail = () => `api-${randomUUID().slice(0, 8)}@example.com`;
 
 async function registered(email = newEmail()): Promise<string> {
   const res = await api.call("POST", "/auth/register", { body: { email, name: "Api User", password: PASSWORD } });
-  expect(res.status).toBe(201);
+  expect(res.status).toBe(202);
   return email;
 }
 
@@ -69,23 +69,40 @@ function mint(claims: { sid: string; sub: string }, secret: string, exp: number)
 }
 
 describe("POST /auth/register", () => {
-  it("creates a customer with a normalised email, and refuses the same email again with 409 on body.email", async () => {
+  it("creates a customer with a normalised email, and answers the same email again exactly alike, telling its owner instead", async () => {
     const local = `Mixed-${randomUUID().slice(0, 8)}`;
-    const res = await api.call<{ user: { id: string; email: string; name: string; role: string } }>("POST", "/auth/register", {
+    const email = `${local.toLowerCase()}@example.com`;
+    const res = await api.call<{ detail: string }>("POST", "/auth/register", {
       body: { email: `  ${local}@Example.COM `, name: "  Ada  ", password: PASSWORD },
     });
-    expect(res.status).toBe(201);
-    expect(res.body.user).toMatchObject({ email: `${local.toLowerCase()}@example.com`, name: "Ada", role: "customer" });
-    const { rows } = await pool.query("SELECT email, role FROM users WHERE id = $1", [res.body.user.id]);
-    expect(rows).toEqual([{ email: `${local.toLowerCase()}@example.com`, role: "customer" }]);
+    expect(res.status).toBe(202);
+    const { rows } = await pool.query("SELECT id, email, name, role FROM users WHERE email = $1", [email]);
+    expect(rows).toEqual([{ id: expect.any(String), email, name: "Ada", role: "customer" }]);
 
-    const again = await api.call<Problem>("POST", "/auth/register", { body: { email: `${local.toUpperCase()}@example.com`, name: "Other", password: PASSWORD } });
-    expect(again.status).toBe(409);
-    expect(again.headers.get("content-type")).toContain("application/problem+json");
-    expect(again.body.code).toBe("conflict");
-    expect(again.body.errors?.map((e) => e.path)).toEqual(["body.email"]);
-    const count = await pool.query("SELECT count(*)::int AS n FROM users WHERE lower(email) = $1", [`${local.toLowerCase()}@example.com`]);
-    expect(count.rows[0].n).toBe(1);
+    const again = await api.call<{ detail: string }>("POST", "/auth/register", { body: { email: `${local.toUpperCase()}@example.com`, name: "Other", password: "another-password" } });
+    // Nothing in the answer tells a taken email from a new one.
+    expect(again.status).toBe(res.status);
+    expect(again.body).toEqual(res.body);
+    expect(again.headers.get("content-type")).toBe(res.headers.get("content-type"));
+    const count = await pool.query("SELECT count(*)::int AS n, min(name) AS name FROM users WHERE lower(email) = $1", [email]);
+    expect(count.rows[0]).toEqual({ n: 1, name: "Ada" });
+    const events = await pool.query("SELECT type, payload FROM outbox_events WHERE aggregate_id = $1 ORDER BY seq", [rows[0].id]);
+    expect(events.rows.map((r) => r.type)).toEqual(["user.registered", "user.registration_attempted"]);
+    expect(events.rows[1].payload).toEqual({ userId: rows[0].id, email });
+    // The second password did not replace the first.
+    expect((await api.call("POST", "/auth/token", { body: { email, password: "another-password" } })).status).toBe(401);
+    expect((await api.call("POST", "/auth/token", { body: { email, password: PASSWORD } })).status).toBe(200);
+  });
+
+  it("refuses a name that could carry markup, a link or control characters, by body.name", async () => {
+    for (const name of ['<a href="http://evil">x</a>', "http://evil.example", "Visit www.evil.example", "Ann\u0007", "Ann\nBob", "Ann\u202eevil"]) {
+      const email = newEmail();
+      const res = await api.call<Problem>("POST", "/auth/register", { body: { email, name, password: PASSWORD } });
+      expect(res.status, JSON.stringify(name)).toBe(422);
+      expect([...new Set(res.body.errors!.map((e) => e.path))]).toEqual(["body.name"]);
+      const { rows } = await pool.query("SELECT 1 FROM users WHERE email = $1", [email]);
+      expect(rows).toHaveLength(0);
+    }
   });
 
   it("answers 422 with every invalid field's path, and writes nothing", async () => {

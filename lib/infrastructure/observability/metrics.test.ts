@@ -300,6 +300,7 @@ describe("createWebMetrics", () => {
     m.ordersPlaced.inc();
     m.payments.inc({ outcome: "declined" });
     m.cacheRequests.inc({ cache: "catalog", result: "hit" });
+    m.authEvents.inc({ event: "refresh_token_reuse" });
 
     const text = await m.registry.render();
     expect(samplesOf(text)).toEqual(
@@ -313,6 +314,7 @@ describe("createWebMetrics", () => {
         "storefront_orders_placed_total 1",
         'storefront_payments_total{outcome="declined"} 1',
         'storefront_cache_requests_total{cache="catalog",result="hit"} 1',
+        'storefront_auth_events_total{event="refresh_token_reuse"} 1',
       ]),
     );
     expect(typesOf(text)).toEqual([
@@ -323,6 +325,7 @@ describe("createWebMetrics", () => {
       "storefront_orders_placed_total counter",
       "storefront_payments_total counter",
       "storefront_cache_requests_total counter",
+      "storefront_auth_events_total counter",
     ]);
     const bounds = [...text.matchAll(/^storefront_http_request_duration_seconds_bucket\{le="([^"]+)"/gm)].map((x) => x[1]);
     expect(bounds[0]).toBe("0.005");

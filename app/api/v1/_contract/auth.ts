@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { personName } from "@/lib/domain/user";
 import { defineEndpoint, ProblemSchema, type Endpoint } from "../_lib/endpoint";
 
 /** Trimmed and lower-cased before it is checked, as the shop's forms and the users table do. */
@@ -26,22 +27,28 @@ export const register = defineEndpoint({
   method: "POST",
   path: "/auth/register",
   operationId: "register",
-  summary: "Create a customer account.",
-  description: "The account can then sign in with POST /auth/token. A welcome email is sent.",
+  summary: "Register a customer account; the answer is the same whether or not the email already has one.",
+  description:
+    "So that nobody can find out which emails have accounts, a new email and a taken one get the same answer (202). " +
+    "A new email gets a customer account and a welcome email; a taken one gets nothing created, and the account's owner " +
+    "gets an email saying someone tried to register with their address. The account can then sign in with POST /auth/token. " +
+    "Throttled per client address and for everyone together (429 with Retry-After).",
   tag: "auth",
   access: "none",
   rateLimit: "auth",
   body: z
     .object({
       email: Email,
-      name: z.string().trim().min(1, "Enter your name").max(100, "At most 100 characters"),
+      name: personName.describe("One line of plain text: no control characters, < > or web addresses"),
       password: NewPassword,
     })
     .strict()
     .meta({ id: "RegisterRequest" }),
   responses: {
-    201: { description: "The account was created", schema: z.object({ user: ApiUser }) },
-    409: { description: "An account with this email already exists (code conflict, errors[0].path body.email)", schema: ProblemSchema },
+    202: {
+      description: "Accepted: check the mailbox of the email (whether an account was created is not said)",
+      schema: z.object({ detail: z.string() }).meta({ id: "RegistrationAccepted" }),
+    },
   },
 });
 
