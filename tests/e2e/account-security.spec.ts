@@ -81,10 +81,11 @@ test("the session id stays on the server: /api/auth/session does not show it, an
 
   // Signing in again from the same browser rotates the session: a copy of the earlier cookie is worth nothing.
   const before = await context.cookies();
+  const sessionsOf = async () => (await queryDb<{ id: string }>(`SELECT s.id FROM auth_sessions s JOIN users u ON u.id = s.user_id WHERE u.email = $1`, [email])).map((r) => r.id);
+  // The page shows the shopper signed in before and after: wait for the server's side of the new sign-in.
   await signInShopper(page, email);
-  const rows = await queryDb<{ id: string }>(`SELECT s.id FROM auth_sessions s JOIN users u ON u.id = s.user_id WHERE u.email = $1`, [email]);
-  expect(rows.map((r) => r.id)).not.toContain(sid);
-  expect(rows).toHaveLength(1);
+  await expect.poll(sessionsOf, { timeout: 10_000 }).not.toContain(sid);
+  expect(await sessionsOf()).toHaveLength(1);
   const copy = await browser.newContext({ baseURL: test.info().project.use.baseURL });
   await copy.addCookies(before);
   await expectSignedOut(await copy.newPage());
