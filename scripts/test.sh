@@ -93,6 +93,8 @@ export E2E_WORKER_METRICS_URL="http://127.0.0.1:${WORKER_HTTP_PORT:-9464}/metric
 export KAFKA_TOPIC_PREFIX="e2e-$(date +%s)."
 # Own rate-limit counts: the e2e database is new each run, but Redis keeps counts for their window.
 export REDIS_KEY_PREFIX="e2e-$(date +%s):"
+# Every journey registers its shoppers from 127.0.0.1: the per-address registration limit would stop the suite.
+export REGISTRATION_LIMIT_PER_IP_PER_HOUR=100000 REGISTRATION_LIMIT_PER_MINUTE=100000
 # Short payment windows so the expiry journey finishes in seconds.
 export RESERVATION_TTL_SECONDS=20 EXPIRY_INTERVAL_MS=1000
 # The journeys act as the proxy in front of the shop: each sends its own X-Forwarded-For, so that

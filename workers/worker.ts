@@ -8,6 +8,7 @@ import { orderConfirmationEmailHandler } from "./handlers/order-confirmation-ema
 import { releaseStockHandler } from "./handlers/release-stock.handler";
 import { reserveStockHandler } from "./handlers/reserve-stock.handler";
 import { welcomeEmailHandler } from "./handlers/welcome-email.handler";
+import { registrationAttemptEmailHandler } from "./handlers/registration-attempt-email.handler";
 import { receiptEmailHandler } from "./handlers/receipt-email.handler";
 import { shippedEmailHandler } from "./handlers/shipped-email.handler";
 import { refundEmailHandler } from "./handlers/refund-email.handler";
@@ -48,6 +49,7 @@ export async function startWorker(services: Services, adapters: Adapters, log: L
           shippedEmailHandler(services.notifications),
           refundEmailHandler(services.notifications),
           welcomeEmailHandler(services.notifications),
+          registrationAttemptEmailHandler(services.notifications),
         ],
       }
     : {};

@@ -36,7 +36,7 @@ function zodFieldErrors(error: z.ZodError): Record<string, string> {
 }
 
 // Never echoed back into a form: secrets and card numbers.
-const SECRET_FIELDS = new Set(["password", "confirmPassword", "cardNumber"]);
+const SECRET_FIELDS = new Set(["password", "confirmPassword", "currentPassword", "newPassword", "cardNumber"]);
 
 /**
  * The one wrapper for server actions: parses FormData with zod, resolves the

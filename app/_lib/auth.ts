@@ -16,9 +16,6 @@ declare module "next-auth" {
   interface User {
     sessionId?: string;
   }
-  interface Session {
-    sid?: string;
-  }
 }
 
 // Not .strict(): next-auth hands authorize the whole form body (callbackUrl, ...).
@@ -105,7 +102,10 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
           return null;
         }
         const { user } = result;
-        const { sessionId } = await services.sessions.start(user.id);
+        // A new server-side session on every sign-in, and the one this browser
+        // had (if any) ends: a session id never outlives the sign-in it was made for.
+        const replacing = await currentSessionId();
+        const { sessionId } = await services.sessions.start(user, { replacing });
         await mergeGuestCartInto(user.id);
         return { id: user.id, email: user.email, name: user.name, sessionId };
       },
@@ -116,9 +116,16 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
       if (user?.sessionId) token.sid = user.sessionId;
       return token;
     },
-    session({ session, token }) {
-      if (typeof token.sid === "string") session.sid = token.sid;
-      return session;
+    /**
+     * What GET /api/auth/session shows to the browser's JavaScript: when the
+     * session ends, and nothing else. Not the sid (a script must not be able
+     * to read it) and no user key: server-side, auth() puts the decoded JWT in
+     * `user` when the callback returns none (next-auth's getSession in
+     * node_modules/next-auth/lib/index.js: `{ user: token, ...session }`),
+     * which is where currentSessionId() reads the sid.
+     */
+    session({ session }) {
+      return { expires: session.expires } as typeof session;
     },
   },
   events: {
@@ -129,11 +136,23 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
   },
 });
 
+/**
+ * The server-side session id in this request's session cookie, or null. Read
+ * from the decoded JWT that auth() hands server code, never from what the
+ * session callback shows the browser.
+ */
+export const currentSessionId = cache(async (): Promise<string | null> => sidOf(await auth()));
+
+export function sidOf(serverSession: unknown): string | null {
+  const sid = (serverSession as { user?: { sid?: unknown } } | null)?.user?.sid;
+  return typeof sid === "string" && sid.length > 0 ? sid : null;
+}
+
 /** The signed-in user for this request, or null. Checked against the session table. */
 export const getCurrentUser = cache(async (): Promise<User | null> => {
-  const session = await auth();
-  if (!session?.sid) return null;
-  const user = await getServices().sessions.resolve(session.sid);
+  const sid = await currentSessionId();
+  if (!sid) return null;
+  const user = await getServices().sessions.resolve(sid);
   // auth() has read the cookies already: reading the headers makes nothing dynamic that was not.
   if (user) noteRequestUser(user.id, await headers());
   return user;

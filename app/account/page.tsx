@@ -4,6 +4,7 @@ import { redirect } from "next/navigation";
 import { getServices } from "@/lib/composition/root";
 import { getCurrentUser } from "@/app/_lib/auth";
 import { OrderList } from "@/components/order-list";
+import { ChangePasswordForm, SignOutEverywhereForm } from "./security-forms";
 
 export const metadata: Metadata = { title: "Your account" };
 export const dynamic = "force-dynamic";
@@ -30,6 +31,8 @@ export default async function AccountPage() {
           </Link>
         ) : null}
       </div>
+      <ChangePasswordForm />
+      <SignOutEverywhereForm />
     </section>
   );
 }

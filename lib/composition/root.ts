@@ -18,6 +18,7 @@ import { JoseAccessTokenSigner } from "../infrastructure/security/jose-access-to
 import { makeReadiness } from "../infrastructure/health/readiness";
 import { kafkaConnection } from "../infrastructure/kafka/connection";
 import { makeSessions } from "../application/auth/sessions";
+import { makeAccountSecurity } from "../application/auth/account-security";
 import { makeCart } from "../application/cart/cart";
 import { makeMergeGuestCart } from "../application/cart/merge-guest-cart";
 import { makeCatalog } from "../application/catalog/catalog";
@@ -101,6 +102,7 @@ export function createServices(env: Env = loadEnv(), overrides: { clock?: Clock;
   // the worker, which counts nothing, opens no connection.
   const redis = new RedisConnection(env.REDIS_URL, { log });
   const keyPrefix = env.REDIS_KEY_PREFIX ?? `storefront:${databaseName(env.DATABASE_URL)}:`;
+  const minute = 60_000;
   const rateLimit = (name: string, limit: { attempts: number; windowMs: number }, whenRedisFails: WhenRedisFails) =>
     new RedisAttemptCounter(redis, { name, ...limit, whenRedisFails, keyPrefix, metrics });
 
@@ -143,16 +145,39 @@ export function createServices(env: Env = loadEnv(), overrides: { clock?: Clock;
   // Production requires each of these, distinct (env.ts); elsewhere they fall back to one another.
   const tokenSecret = env.API_TOKEN_SECRET ?? env.AUTH_SECRET ?? processSecret(log);
   const fingerprintSecret = env.REQUEST_FINGERPRINT_SECRET ?? tokenSecret;
-  const minute = 60_000;
 
   return {
     env,
     /** Admins whose password is still a documented default: production refuses to start while there are any (startup.ts). */
     findAdminsWithDefaultPassword: makeFindAdminsWithDefaultPassword({ admins: users, hasher, defaults: KNOWN_DEFAULT_ADMIN_PASSWORDS }),
-    registerUser: makeRegisterUser({ uow, hasher, ids, clock }),
+    registerUser: makeRegisterUser({
+      uow,
+      hasher,
+      ids,
+      clock,
+      // Counted in this instance's memory while Redis is away: registration stays up, limited per instance.
+      attempts: {
+        perIp: rateLimit("register_ip", { attempts: env.REGISTRATION_LIMIT_PER_IP_PER_HOUR, windowMs: 60 * minute }, "count-here"),
+        global: rateLimit("register_all", { attempts: env.REGISTRATION_LIMIT_PER_MINUTE, windowMs: minute }, "count-here"),
+      },
+      log,
+      onTakenEmail: () => metrics.authEvents.inc({ event: "registration_existing_email" }),
+    }),
     authenticate,
     /** Bearer tokens for API clients. */
-    apiTokens: makeApiTokens({ sessions: new PrismaApiSessionRepository(prisma), signer: new JoseAccessTokenSigner(tokenSecret), authenticate, ids, clock }),
+    apiTokens: makeApiTokens({
+      sessions: new PrismaApiSessionRepository(prisma),
+      signer: new JoseAccessTokenSigner(tokenSecret),
+      authenticate,
+      ids,
+      clock,
+      onReuse: (session) => {
+        metrics.authEvents.inc({ event: "refresh_token_reuse" });
+        log.warn("a used API refresh token was presented again; its session is revoked", { apiSessionId: session.id, userId: session.userId });
+      },
+    }),
+    /** Password change and "sign out everywhere" for a signed-in shopper. */
+    accountSecurity: makeAccountSecurity({ uow, authenticate, hasher, clock, log, onEvent: (event) => metrics.authEvents.inc({ event }) }),
     /** Where the worker records the events it dead-letters (over this pool: dead letters are rare). */
     deadLetters: new PrismaDeadLetterRepository(prisma),
     /** Whether PostgreSQL and Kafka answer (GET /api/v1/ready). */
@@ -177,7 +202,17 @@ export function createServices(env: Env = loadEnv(), overrides: { clock?: Clock;
     },
     /** The web's metrics: rate-limit refusals and Redis fallbacks, orders, payments, cache hits; /api/metrics renders them. */
     metrics,
-    sessions: makeSessions({ sessions: new PrismaSessionRepository(prisma), ids, clock }),
+    sessions: makeSessions({
+      sessions: new PrismaSessionRepository(prisma),
+      ids,
+      clock,
+      policies: {
+        customer: { idleMs: env.SESSION_IDLE_MINUTES * minute, absoluteMs: env.SESSION_ABSOLUTE_HOURS * 60 * minute },
+        admin: { idleMs: env.ADMIN_SESSION_IDLE_MINUTES * minute, absoluteMs: env.ADMIN_SESSION_ABSOLUTE_HOURS * 60 * minute },
+      },
+      log,
+      onEnded: (reason) => metrics.authEvents.inc({ event: `session_${reason}` }),
+    }),
     catalog: makeCatalog({
       products: new PrismaProductRepository(prisma),
       categories: new PrismaCategoryRepository(prisma),

@@ -16,6 +16,7 @@ export const TOPICS = {
   orderRefunded: "order.refunded",
   inventoryUpdated: "inventory.updated",
   userRegistered: "user.registered",
+  userRegistrationAttempted: "user.registration_attempted",
 } as const;
 export type Topic = (typeof TOPICS)[keyof typeof TOPICS];
 
@@ -108,6 +109,13 @@ export const inventoryUpdatedV1 = z
 
 export const userRegisteredV1 = z.object({ userId: uuid, email: z.email(), name: z.string().min(1) }).strict();
 
+/**
+ * Someone tried to register an email that already has an account. Only the
+ * account and its address: nothing the registrant typed may reach the owner's
+ * mailbox.
+ */
+export const userRegistrationAttemptedV1 = z.object({ userId: uuid, email: z.email() }).strict();
+
 /** Current schema version per topic, and the schema for each version a consumer accepts. */
 export const EVENT_SCHEMAS = {
   "order.created": { version: 2, schemas: { 1: orderCreatedV1, 2: orderCreatedV2 } },
@@ -118,6 +126,7 @@ export const EVENT_SCHEMAS = {
   "order.refunded": { version: 1, schemas: { 1: orderRefundedV1 } },
   "inventory.updated": { version: 1, schemas: { 1: inventoryUpdatedV1 } },
   "user.registered": { version: 1, schemas: { 1: userRegisteredV1 } },
+  "user.registration_attempted": { version: 1, schemas: { 1: userRegistrationAttemptedV1 } },
 } as const satisfies Record<Topic, { version: number; schemas: Record<number, z.ZodType> }>;
 
 type Schemas = typeof EVENT_SCHEMAS;

@@ -37,16 +37,31 @@ export async function processorOperations(orderId: string, kind: "charge" | "dec
   return rows[0]!.n;
 }
 
-/** Registers a new shopper through the form and returns their email; the page ends signed in. */
-export async function registerShopper(page: Page, name = "E2E Shopper"): Promise<string> {
+/**
+ * Registers a new shopper through the form and signs them in, and returns their
+ * email; the page ends signed in. Registration itself does not sign in (its
+ * answer must not tell a new email from a taken one), so the fixture signs in
+ * the way the new shopper would.
+ */
+export async function registerShopper(page: Page, name = "E2E Shopper", password = "a-long-password"): Promise<string> {
   const email = `e2e-${randomUUID().slice(0, 8)}@example.com`;
   await page.goto("/register");
   await page.getByLabel("Name").fill(name);
   await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill("a-long-password");
+  await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page.getByTestId("signed-in-as")).toHaveText(email);
+  await expect(page.getByText("Check your email")).toBeVisible();
+  await signInShopper(page, email, password);
   return email;
+}
+
+/** Signs in through the form; the page ends signed in. */
+export async function signInShopper(page: Page, email: string, password = "a-long-password"): Promise<void> {
+  await page.goto("/signin");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByTestId("signed-in-as")).toHaveText(email);
 }
 
 /** Opens the n-th in-stock product of the first catalog page and returns its name and slug. */

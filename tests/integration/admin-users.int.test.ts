@@ -96,7 +96,7 @@ describe("admin users", () => {
     const boss = await newUser("admin", "Boss");
     const other = await newUser("admin", "Other");
     const shopper = await newUser("customer", "Shopper");
-    const { sessionId } = await services.sessions.start(other);
+    const { sessionId } = await services.sessions.start({ id: other, role: "admin" });
     const before = await actorOf(sessionId);
     expect(before).toEqual({ id: other, role: "admin" });
     expect((await services.admin.users.list(before, { query: "shopper" })).users.map((u) => u.id)).toContain(shopper);

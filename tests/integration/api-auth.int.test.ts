@@ -43,7 +43,7 @@ const newEmail = () => `api-${randomUUID().slice(0, 8)}@example.com`;
 
 async function registered(email = newEmail()): Promise<string> {
   const res = await api.call("POST", "/auth/register", { body: { email, name: "Api User", password: PASSWORD } });
-  expect(res.status).toBe(201);
+  expect(res.status).toBe(202);
   return email;
 }
 
@@ -69,23 +69,40 @@ function mint(claims: { sid: string; sub: string }, secret: string, exp: number)
 }
 
 describe("POST /auth/register", () => {
-  it("creates a customer with a normalised email, and refuses the same email again with 409 on body.email", async () => {
+  it("creates a customer with a normalised email, and answers the same email again exactly alike, telling its owner instead", async () => {
     const local = `Mixed-${randomUUID().slice(0, 8)}`;
-    const res = await api.call<{ user: { id: string; email: string; name: string; role: string } }>("POST", "/auth/register", {
+    const email = `${local.toLowerCase()}@example.com`;
+    const res = await api.call<{ detail: string }>("POST", "/auth/register", {
       body: { email: `  ${local}@Example.COM `, name: "  Ada  ", password: PASSWORD },
     });
-    expect(res.status).toBe(201);
-    expect(res.body.user).toMatchObject({ email: `${local.toLowerCase()}@example.com`, name: "Ada", role: "customer" });
-    const { rows } = await pool.query("SELECT email, role FROM users WHERE id = $1", [res.body.user.id]);
-    expect(rows).toEqual([{ email: `${local.toLowerCase()}@example.com`, role: "customer" }]);
+    expect(res.status).toBe(202);
+    const { rows } = await pool.query("SELECT id, email, name, role FROM users WHERE email = $1", [email]);
+    expect(rows).toEqual([{ id: expect.any(String), email, name: "Ada", role: "customer" }]);
 
-    const again = await api.call<Problem>("POST", "/auth/register", { body: { email: `${local.toUpperCase()}@example.com`, name: "Other", password: PASSWORD } });
-    expect(again.status).toBe(409);
-    expect(again.headers.get("content-type")).toContain("application/problem+json");
-    expect(again.body.code).toBe("conflict");
-    expect(again.body.errors?.map((e) => e.path)).toEqual(["body.email"]);
-    const count = await pool.query("SELECT count(*)::int AS n FROM users WHERE lower(email) = $1", [`${local.toLowerCase()}@example.com`]);
-    expect(count.rows[0].n).toBe(1);
+    const again = await api.call<{ detail: string }>("POST", "/auth/register", { body: { email: `${local.toUpperCase()}@example.com`, name: "Other", password: "another-password" } });
+    // Nothing in the answer tells a taken email from a new one.
+    expect(again.status).toBe(res.status);
+    expect(again.body).toEqual(res.body);
+    expect(again.headers.get("content-type")).toBe(res.headers.get("content-type"));
+    const count = await pool.query("SELECT count(*)::int AS n, min(name) AS name FROM users WHERE lower(email) = $1", [email]);
+    expect(count.rows[0]).toEqual({ n: 1, name: "Ada" });
+    const events = await pool.query("SELECT type, payload FROM outbox_events WHERE aggregate_id = $1 ORDER BY seq", [rows[0].id]);
+    expect(events.rows.map((r) => r.type)).toEqual(["user.registered", "user.registration_attempted"]);
+    expect(events.rows[1].payload).toEqual({ userId: rows[0].id, email });
+    // The second password did not replace the first.
+    expect((await api.call("POST", "/auth/token", { body: { email, password: "another-password" } })).status).toBe(401);
+    expect((await api.call("POST", "/auth/token", { body: { email, password: PASSWORD } })).status).toBe(200);
+  });
+
+  it("refuses a name that could carry markup, a link or control characters, by body.name", async () => {
+    for (const name of ['<a href="http://evil">x</a>', "http://evil.example", "Visit www.evil.example", "Ann\u0007", "Ann\nBob", "Ann\u202eevil"]) {
+      const email = newEmail();
+      const res = await api.call<Problem>("POST", "/auth/register", { body: { email, name, password: PASSWORD } });
+      expect(res.status, JSON.stringify(name)).toBe(422);
+      expect([...new Set(res.body.errors!.map((e) => e.path))]).toEqual(["body.name"]);
+      const { rows } = await pool.query("SELECT 1 FROM users WHERE email = $1", [email]);
+      expect(rows).toHaveLength(0);
+    }
   });
 
   it("answers 422 with every invalid field's path, and writes nothing", async () => {
@@ -303,5 +320,96 @@ describe("access tokens", () => {
     const none = await api.call<Problem>("GET", "/auth/me", {});
     expect(none.status).toBe(401);
     expect((await me(pair.accessToken)).status).toBe(200);
+  });
+});
+
+describe("refresh token families", () => {
+  it("presenting any earlier refresh token of the session, not only the last one, revokes it: t0 after t0→t1→t2→t3 ends t3", async () => {
+    const t0 = await signedIn();
+    const chain = [t0];
+    for (let i = 0; i < 3; i++) {
+      const res = await api.call<Pair>("POST", "/auth/refresh", { body: { refreshToken: chain.at(-1)!.refreshToken } });
+      expect(res.status).toBe(200);
+      chain.push(res.body);
+    }
+    const t3 = chain[3]!;
+    expect((await me(t3.accessToken)).status).toBe(200);
+
+    const replay = await api.call<Problem>("POST", "/auth/refresh", { body: { refreshToken: t0.refreshToken } });
+    expect(replay.status).toBe(401);
+    expect((await me(t3.accessToken)).status).toBe(401);
+    expect((await api.call("POST", "/auth/refresh", { body: { refreshToken: t3.refreshToken } })).status).toBe(401);
+    const { rows } = await pool.query("SELECT revoked_at FROM api_sessions WHERE id = $1", [decodeJwt(t3.accessToken).sid]);
+    expect(rows[0].revoked_at).not.toBeNull();
+  });
+
+  it("a middle token of the chain (t1 after t0→t1→t2) revokes the session too", async () => {
+    const t0 = await signedIn();
+    const t1 = (await api.call<Pair>("POST", "/auth/refresh", { body: { refreshToken: t0.refreshToken } })).body;
+    const t2 = (await api.call<Pair>("POST", "/auth/refresh", { body: { refreshToken: t1.refreshToken } })).body;
+    const t3 = (await api.call<Pair>("POST", "/auth/refresh", { body: { refreshToken: t2.refreshToken } })).body;
+    expect((await api.call("POST", "/auth/refresh", { body: { refreshToken: t1.refreshToken } })).status).toBe(401);
+    expect((await me(t3.accessToken)).status).toBe(401);
+  });
+});
+
+/** A browser session row of the user, as a sign-in in the shop would write it. */
+async function browserSession(email: string): Promise<string> {
+  const id = randomUUID();
+  await pool.query(`INSERT INTO auth_sessions (id, user_id, expires_at) SELECT $1, id, now() + interval '1 day' FROM users WHERE email = $2`, [id, email]);
+  return id;
+}
+const browserSessionsOf = async (email: string) =>
+  (await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM auth_sessions s JOIN users u ON u.id = s.user_id WHERE u.email = $1`, [email])).rows[0]!.n;
+
+describe("POST /auth/password", () => {
+  it("changes the password with the current one, and ends every API and browser session of the account, no one else's", async () => {
+    const email = await registered();
+    const caller = await signedIn(email);
+    const other = await signedIn(email);
+    await browserSession(email);
+    await browserSession(email);
+    const stranger = await signedIn();
+
+    const res = await api.call("POST", "/auth/password", { token: caller.accessToken, body: { currentPassword: PASSWORD, newPassword: "a brand new password" } });
+    expect(res.status).toBe(204);
+    for (const pair of [caller, other]) {
+      expect((await me(pair.accessToken)).status).toBe(401);
+      expect((await api.call("POST", "/auth/refresh", { body: { refreshToken: pair.refreshToken } })).status).toBe(401);
+    }
+    expect(await browserSessionsOf(email)).toBe(0);
+    expect((await me(stranger.accessToken)).status).toBe(200);
+    expect((await api.call("POST", "/auth/token", { body: { email, password: PASSWORD } })).status).toBe(401);
+    expect((await api.call("POST", "/auth/token", { body: { email, password: "a brand new password" } })).status).toBe(200);
+  });
+
+  it("refuses a wrong current password with 422 on body.currentPassword and changes nothing", async () => {
+    const email = await registered();
+    const caller = await signedIn(email);
+    const res = await api.call<Problem>("POST", "/auth/password", { token: caller.accessToken, body: { currentPassword: "not-the-password", newPassword: "a brand new password" } });
+    expect(res.status).toBe(422);
+    expect(res.body.errors!.map((e) => e.path)).toEqual(["body.currentPassword"]);
+    expect((await me(caller.accessToken)).status).toBe(200);
+    const short = await api.call<Problem>("POST", "/auth/password", { token: caller.accessToken, body: { currentPassword: PASSWORD, newPassword: "short" } });
+    expect(short.status).toBe(422);
+    expect(short.body.errors!.map((e) => e.path)).toEqual(["body.newPassword"]);
+    expect((await api.call("POST", "/auth/password", { body: { currentPassword: PASSWORD, newPassword: "a brand new password" } })).status).toBe(401);
+  });
+});
+
+describe("POST /auth/sign-out-everywhere", () => {
+  it("revokes every API session and ends every browser session of the caller's account, and says how many", async () => {
+    const email = await registered();
+    const caller = await signedIn(email);
+    const other = await signedIn(email);
+    await browserSession(email);
+    const stranger = await signedIn();
+    const res = await api.call<{ browserSessions: number; apiSessions: number }>("POST", "/auth/sign-out-everywhere", { token: caller.accessToken });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ browserSessions: 1, apiSessions: 2 });
+    expect((await me(caller.accessToken)).status).toBe(401);
+    expect((await me(other.accessToken)).status).toBe(401);
+    expect(await browserSessionsOf(email)).toBe(0);
+    expect((await me(stranger.accessToken)).status).toBe(200);
   });
 });

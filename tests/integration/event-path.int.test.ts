@@ -65,7 +65,7 @@ describe("event path: outbox → relay → Kafka → worker", () => {
 
   it("reserves stock for a placed order, emails one confirmation, and keys every message by order id", async () => {
     const email = `buyer-${randomUUID().slice(0, 8)}@example.com`;
-    const user = await services.registerUser({ email, name: "Bea", password: "a-long-password" });
+    const user = (await services.registerUser({ email, name: "Bea", password: "a-long-password" }))!;
     const a = await insertProduct(pool, { stock: 5, priceMinor: 1500, name: "Event Lamp" });
     const b = await insertProduct(pool, { stock: 5, priceMinor: 250, name: "Event Mug" });
     await services.cart.addItem(userCartOwner(user.id), { productId: a, quantity: 2 });
@@ -105,7 +105,7 @@ describe("event path: outbox → relay → Kafka → worker", () => {
     const buyers = [];
     for (let i = 0; i < 20; i++) {
       const email = `rush-${i}-${randomUUID().slice(0, 6)}@example.com`;
-      const user = await services.registerUser({ email, name: `Rush ${i}`, password: "a-long-password" });
+      const user = (await services.registerUser({ email, name: `Rush ${i}`, password: "a-long-password" }))!;
       await services.cart.addItem(userCartOwner(user.id), { productId: product, quantity: 1 });
       buyers.push({ user, email });
     }
@@ -126,7 +126,7 @@ describe("event path: outbox → relay → Kafka → worker", () => {
 
   it("releases the stock of a reserved order the shopper cancels, once", async () => {
     const email = `cancel-${randomUUID().slice(0, 8)}@example.com`;
-    const user = await services.registerUser({ email, name: "Cleo", password: "a-long-password" });
+    const user = (await services.registerUser({ email, name: "Cleo", password: "a-long-password" }))!;
     const product = await insertProduct(pool, { stock: 4 });
     await services.cart.addItem(userCartOwner(user.id), { productId: product, quantity: 3 });
     const { order } = await services.placeOrder({ userId: user.id, email, checkoutKey: randomUUID(), shipTo: SHIP_TO });

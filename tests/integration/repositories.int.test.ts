@@ -49,18 +49,45 @@ describe("PrismaUserRepository", () => {
 });
 
 describe("PrismaSessionRepository", () => {
-  it("resolves a live session, not an expired or deleted one", async () => {
+  it("resolves a live session with its times, not an expired or deleted one", async () => {
     const sessions = new PrismaSessionRepository(prisma);
     const u = await insertUser(pool);
     const live = randomUUID();
     const expired = randomUUID();
     const now = new Date();
-    await sessions.create({ id: live, userId: u.id, expiresAt: new Date(now.getTime() + 60_000) });
-    await sessions.create({ id: expired, userId: u.id, expiresAt: new Date(now.getTime() - 1) });
-    expect((await sessions.findActiveUser(live, now))?.id).toBe(u.id);
-    expect(await sessions.findActiveUser(expired, now)).toBeNull();
+    await sessions.create({ id: live, userId: u.id, createdAt: now, expiresAt: new Date(now.getTime() + 60_000) });
+    await sessions.create({ id: expired, userId: u.id, createdAt: now, expiresAt: new Date(now.getTime() - 1) });
+    expect(await sessions.findActive(live, now)).toMatchObject({ user: { id: u.id }, createdAt: now, lastSeenAt: now });
+    expect(await sessions.findActive(expired, now)).toBeNull();
     await sessions.delete(live);
-    expect(await sessions.findActiveUser(live, now)).toBeNull();
+    expect(await sessions.findActive(live, now)).toBeNull();
+  });
+
+  it("moves last_seen_at forwards only", async () => {
+    const sessions = new PrismaSessionRepository(prisma);
+    const u = await insertUser(pool);
+    const id = randomUUID();
+    const t0 = new Date();
+    await sessions.create({ id, userId: u.id, createdAt: t0, expiresAt: new Date(t0.getTime() + 3_600_000) });
+    const later = new Date(t0.getTime() + 120_000);
+    await sessions.touch(id, later);
+    await sessions.touch(id, new Date(t0.getTime() + 60_000));
+    expect((await sessions.findActive(id, t0))?.lastSeenAt).toEqual(later);
+  });
+
+  it("ends every session of a user but the one kept, and no other user's", async () => {
+    const sessions = new PrismaSessionRepository(prisma);
+    const [a, b] = [await insertUser(pool), await insertUser(pool)];
+    const now = new Date();
+    const expiresAt = new Date(now.getTime() + 3_600_000);
+    const [keep, other1, other2, bs] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    for (const [id, userId] of [[keep, a.id], [other1, a.id], [other2, a.id], [bs, b.id]] as const) await sessions.create({ id, userId, createdAt: now, expiresAt });
+    expect(await sessions.deleteAllForUser(a.id, keep)).toBe(2);
+    expect(await sessions.findActive(keep, now)).not.toBeNull();
+    expect(await sessions.findActive(other1, now)).toBeNull();
+    expect(await sessions.findActive(bs, now)).not.toBeNull();
+    expect(await sessions.deleteAllForUser(a.id)).toBe(1);
+    expect(await sessions.findActive(keep, now)).toBeNull();
   });
 });
 

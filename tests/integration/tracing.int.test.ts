@@ -59,7 +59,7 @@ afterAll(async () => {
 /** Registers a user inside a span standing in for the request; returns the trace id and the user.registered event's id. */
 async function registerTraced(email: string): Promise<{ traceId: string; userId: string }> {
   return inSpan("test request", { kind: SpanKind.SERVER }, async (span) => {
-    const user = await services.registerUser({ email, name: "Traced", password: "a-long-password" });
+    const user = (await services.registerUser({ email, name: "Traced", password: "a-long-password" }))!;
     return { traceId: span.spanContext().traceId, userId: user.id };
   });
 }

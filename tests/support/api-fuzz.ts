@@ -55,7 +55,7 @@ export async function apiCaller(pool: pg.Pool, role: "customer" | "admin", label
   const services = getServices();
   const email = `${label}-${randomUUID().slice(0, 8)}@example.com`;
   const password = `pw-${randomUUID()}`;
-  const user = await services.registerUser({ email, name: `Api ${label}`, password });
+  const user = (await services.registerUser({ email, name: `Api ${label}`, password }))!;
   if (role === "admin") await pool.query(`UPDATE users SET role = 'admin' WHERE id = $1`, [user.id]);
   return { id: user.id, email, password, token: await tokenFor(email, password) };
 }

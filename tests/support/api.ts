@@ -138,6 +138,8 @@ export async function useApiDatabase(url: string, env: Record<string, string> = 
     API_RATE_LIMIT_PER_MINUTE: "1000000",
     API_USER_RATE_LIMIT_PER_MINUTE: "1000000",
     API_AUTH_RATE_LIMIT_PER_MINUTE: "1000000",
+    REGISTRATION_LIMIT_PER_IP_PER_HOUR: "1000000",
+    REGISTRATION_LIMIT_PER_MINUTE: "1000000",
     CATALOG_CACHE_TTL_SECONDS: "0",
     ...env,
   });

@@ -16,7 +16,12 @@ import type { Client } from "pg";
 import { DEFAULT_ADMIN_URL, quoteIdent, withDatabase } from "../../scripts/db/lib/database-url";
 import { applyMigrations, migrationsFingerprint } from "../../scripts/db/migrate";
 
-export const TEMPLATE_DATABASE = "storefront_test_template";
+/**
+ * TEST_TEMPLATE_DATABASE names another template: two checkouts with different
+ * migrations (branches worked on side by side) would otherwise rebuild one
+ * template back and forth under each other's running tests.
+ */
+export const TEMPLATE_DATABASE = process.env.TEST_TEMPLATE_DATABASE ?? "storefront_test_template";
 /** Test databases are named storefront_test_<pid>_<random>; leftovers of killed runs can be dropped by that prefix. */
 export const TEST_DATABASE_PREFIX = "storefront_test_";
 // Any constant distinct from Prisma's 72707369; advisory locks are per database,

@@ -146,6 +146,10 @@ export class InMemoryStore {
           s().users.set(user.id, user);
           return { id: user.id, email: user.email, name: user.name, role: user.role };
         },
+        async findByEmail(email: string): Promise<User | null> {
+          const u = [...s().users.values()].find((x) => x.email === email);
+          return u ? { id: u.id, email: u.email, name: u.name, role: u.role } : null;
+        },
         async findCredentials(email: string) {
           const u = [...s().users.values()].find((x) => x.email === email);
           return u ? { user: { id: u.id, email: u.email, name: u.name, role: u.role }, passwordHash: u.passwordHash } : null;

@@ -6,27 +6,35 @@ import { makeApiTokens, type AccessTokenSigner, type ApiSessionStore } from "./a
 const user: User = { id: "user-1", email: "a@example.com", name: "A", role: "customer" };
 
 function fakes() {
-  const sessions = new Map<string, { userId: string; hash: string; previous: string | null; expiresAt: Date; revokedAt: Date | null }>();
+  const sessions = new Map<string, { userId: string; hash: string; used: Set<string>; expiresAt: Date; revokedAt: Date | null }>();
   const store: ApiSessionStore = {
     async create(s) {
-      sessions.set(s.id, { userId: s.userId, hash: s.refreshTokenHash, previous: null, expiresAt: s.expiresAt, revokedAt: null });
+      sessions.set(s.id, { userId: s.userId, hash: s.refreshTokenHash, used: new Set(), expiresAt: s.expiresAt, revokedAt: null });
     },
     async findByRefreshHash(hash) {
       for (const [id, s] of sessions) {
-        if (s.hash === hash || s.previous === hash) return { id, userId: s.userId, current: s.hash === hash, expiresAt: s.expiresAt, revokedAt: s.revokedAt };
+        if (s.hash === hash || s.used.has(hash)) return { id, userId: s.userId, current: s.hash === hash, expiresAt: s.expiresAt, revokedAt: s.revokedAt };
       }
       return null;
     },
     async rotate(id, from, to) {
       const s = sessions.get(id)!;
       if (s.hash !== from || s.revokedAt) return false;
-      s.previous = from;
+      s.used.add(from);
       s.hash = to;
       return true;
     },
     async revoke(id, at) {
       const s = sessions.get(id);
       if (s && !s.revokedAt) s.revokedAt = at;
+    },
+    async revokeAllForUser(userId, at) {
+      let n = 0;
+      for (const s of sessions.values()) if (s.userId === userId && !s.revokedAt) {
+          s.revokedAt = at;
+          n++;
+        }
+      return n;
     },
     async findActiveUser(id, now) {
       const s = sessions.get(id);
@@ -46,6 +54,7 @@ function fakes() {
   let n = 0;
   const clock = { t: 0, now: () => new Date(clock.t) };
   let password = "right";
+  const reused: string[] = [];
   const tokens = makeApiTokens({
     sessions: store,
     signer,
@@ -53,8 +62,9 @@ function fakes() {
       input.password === password ? { ok: true as const, user } : { ok: false as const, reason: "invalid" as const },
     ids: { uuid: () => `s${++n}` },
     clock,
+    onReuse: (s) => reused.push(s.id),
   });
-  return { tokens, sessions, clock, setPassword: (p: string) => (password = p) };
+  return { tokens, sessions, clock, reused, setPassword: (p: string) => (password = p) };
 }
 
 const code = (e: unknown) => (isAppError(e) ? e.code : String(e));
@@ -81,6 +91,18 @@ describe("API tokens", () => {
     expect(await tokens.refresh(first.refreshToken).catch(code)).toBe("unauthenticated");
     expect(await tokens.refresh(second.refreshToken).catch(code)).toBe("unauthenticated");
     expect(await tokens.resolve(second.accessToken)).toBeNull();
+  });
+
+  it("presenting the first refresh token after three rotations revokes the session and tells whoever watches", async () => {
+    const { tokens, reused } = fakes();
+    const t0 = (await tokens.issue({ email: user.email, password: "right" })) as { refreshToken: string };
+    const t1 = await tokens.refresh(t0.refreshToken);
+    const t2 = await tokens.refresh(t1.refreshToken);
+    const t3 = await tokens.refresh(t2.refreshToken);
+    expect(await tokens.refresh(t0.refreshToken).catch(code)).toBe("unauthenticated");
+    expect(await tokens.resolve(t3.accessToken)).toBeNull();
+    expect(await tokens.refresh(t3.refreshToken).catch(code)).toBe("unauthenticated");
+    expect(reused).toEqual(["s1"]);
   });
 
   it("revokes by access or refresh token, at once, and ignores unknown tokens", async () => {

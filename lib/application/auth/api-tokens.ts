@@ -7,11 +7,13 @@ import type { Credentials, AuthenticationResult } from "./authenticate";
 /** Port: API sessions (api_sessions). Refresh tokens are stored as SHA-256 only. */
 export interface ApiSessionStore {
   create(session: { id: string; userId: string; refreshTokenHash: string; expiresAt: Date }, signal?: AbortSignal): Promise<void>;
-  /** The session whose current or previous refresh hash this is. */
+  /** The session whose current refresh hash this is, or which ever issued it before (current: false). */
   findByRefreshHash(hash: string, signal?: AbortSignal): Promise<{ id: string; userId: string; current: boolean; expiresAt: Date; revokedAt: Date | null } | null>;
-  /** Compare-and-set: replaces `from` with `to` (keeping `from` as the previous hash); false when `from` is no longer current. */
+  /** Compare-and-set: replaces `from` with `to`, remembering `from` for the session's life; false when `from` is no longer current. */
   rotate(id: string, from: string, to: string, at: Date, signal?: AbortSignal): Promise<boolean>;
   revoke(id: string, at: Date, signal?: AbortSignal): Promise<void>;
+  /** Revokes every live session of the user; returns how many. */
+  revokeAllForUser(userId: string, at: Date, signal?: AbortSignal): Promise<number>;
   /** The session's user when it exists, is not revoked and has not expired. */
   findActiveUser(id: string, now: Date, signal?: AbortSignal): Promise<User | null>;
 }
@@ -39,8 +41,9 @@ const newRefreshToken = () => `rt_${randomBytes(32).toString("base64url")}`;
 
 /**
  * Bearer tokens for API clients: email + password → a short-lived signed access
- * token and a refresh token. Every refresh rotates the refresh token; a reused
- * (old) one revokes the whole session. Revoking ends the session, and with it
+ * token and a refresh token. Every refresh rotates the refresh token; any
+ * earlier one of the session presented again revokes the whole session (the
+ * token family). Revoking ends the session, and with it
  * every access token naming it, at once.
  */
 export function makeApiTokens(deps: {
@@ -50,6 +53,8 @@ export function makeApiTokens(deps: {
   ids: IdGenerator;
   clock: Clock;
   lifetimes?: typeof API_TOKEN_LIFETIMES;
+  /** A used refresh token came back: someone holds a copy. Operators watch this (log and metric). */
+  onReuse?: (session: { id: string; userId: string }) => void;
 }) {
   const lifetimes = deps.lifetimes ?? API_TOKEN_LIFETIMES;
 
@@ -88,6 +93,7 @@ export function makeApiTokens(deps: {
       if (!found.current) {
         // The token was already exchanged: whoever presents it again holds a copy.
         await deps.sessions.revoke(found.id, now, signal);
+        deps.onReuse?.({ id: found.id, userId: found.userId });
         throw invalid();
       }
       const next = newRefreshToken();

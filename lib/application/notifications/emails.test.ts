@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { makeEvent, parseEventPayload, type DomainEvent } from "@/lib/domain/events";
-import { orderConfirmationEmail, shippedEmail } from "./emails";
+import { orderConfirmationEmail, registrationAttemptEmail, shippedEmail, welcomeEmail } from "./emails";
 
 const id = "7d1f1b8e-7f0e-4a8e-9c57-3c0f8f3a1d11";
 const line = { productId: id, sku: "S", name: "Oak Mug", unitPriceMinor: 1587, quantity: 2 };
@@ -57,5 +57,41 @@ describe("shipped email", () => {
     expect(email.text).toContain(`https://shop.example/orders/${id}`);
     expect(email.html).toContain("1Z&lt;999&gt;");
     expect(email.html).not.toContain("1Z<999>");
+  });
+});
+
+function registered(name: string): DomainEvent<"user.registered"> {
+  return makeEvent("user.registered", { id, aggregateType: "user", aggregateId: id, occurredAt: new Date(), payload: { userId: id, email: "new@example.com", name } });
+}
+
+/** Every link of an HTML part: the targets of its <a> elements. */
+const links = (html: string) => [...html.matchAll(/<a\b[^>]*href="([^"]*)"/gi)].map((m) => m[1]);
+
+describe("welcome email", () => {
+  it("greets by name, as text: escaped in the HTML part", () => {
+    const email = welcomeEmail(registered("Tom & Jerry's"), "https://shop.example");
+    expect(email.text).toContain("Hello Tom & Jerry's,");
+    expect(email.html).toContain("Hello Tom &amp; Jerry&#39;s,");
+    expect(links(email.html)).toEqual(["https://shop.example"]);
+  });
+
+  it("cannot carry markup or a link in the name: such a name is left out, and only the shop's own link remains", () => {
+    for (const name of ['<a href="http://evil">x</a>', "http://evil.example", "Win cash at evil.example now", "www.evil.example", "Mail me: x@evil.example"]) {
+      const email = welcomeEmail(registered(name), "https://shop.example");
+      expect(email.html, name).not.toMatch(/evil/);
+      expect(email.text, name).not.toMatch(/evil/);
+      expect(links(email.html), name).toEqual(["https://shop.example"]);
+      expect(email.text).toContain("Hello,");
+    }
+  });
+});
+
+describe("registration attempt email", () => {
+  it("tells the owner someone tried to register their address, with nothing the registrant typed", () => {
+    const event = makeEvent("user.registration_attempted", { id, aggregateType: "user", aggregateId: id, occurredAt: new Date(), payload: { userId: id, email: "owner@example.com" } });
+    const email = registrationAttemptEmail(event, "https://shop.example");
+    expect(email.to).toBe("owner@example.com");
+    expect(email.text).toContain("already has an account");
+    expect(links(email.html)).toEqual(["https://shop.example/signin"]);
   });
 });

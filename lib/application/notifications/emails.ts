@@ -90,17 +90,51 @@ export function shippedEmail(event: DomainEvent<"order.shipped">, shopUrl: strin
   };
 }
 
+/**
+ * Anything in a name that a mail client could turn into a link or markup: a
+ * scheme, www., an address, a host name (word.tld), angle brackets, control
+ * characters. Registration refuses most of these already; a stored name from
+ * before that, or one that slips past it, is left out of the email rather than
+ * shown: the welcome email goes to whatever address the registrant typed, so
+ * its name must not become someone else's spam.
+ */
+const LINK_OR_MARKUP = /[<>@\u0000-\u001f\u007f-\u009f\u2028\u2029]|:\/\/|www\.|[\p{L}\p{N}-]\.[\p{L}]{2,}/iu;
+
+/** The name to greet with, or null when it is not plainly a name. */
+export function greetingName(name: string): string | null {
+  const trimmed = name.trim();
+  return trimmed.length > 0 && trimmed.length <= 100 && !LINK_OR_MARKUP.test(trimmed) ? trimmed : null;
+}
+
 export function welcomeEmail(event: DomainEvent<"user.registered">, shopUrl: string): EmailMessage {
   const { name, email } = event.payload;
+  const greeting = greetingName(name);
   return {
     to: email,
     subject: "Welcome to the shop",
-    text: `Hello ${name},\n\nyour account is ready. Start shopping at ${shopUrl}\n`,
-    html: `<p>Hello ${escapeHtml(name)},</p><p>your account is ready. <a href="${escapeHtml(shopUrl)}">Start shopping</a>.</p>`,
+    text: `Hello${greeting ? ` ${greeting}` : ""},\n\nyour account is ready. Start shopping at ${shopUrl}\n`,
+    html: `<p>Hello${greeting ? ` ${escapeHtml(greeting)}` : ""},</p><p>your account is ready. <a href="${escapeHtml(shopUrl)}">Start shopping</a>.</p>`,
   };
 }
 
-export const EMAIL_KINDS = ["order_confirmation", "receipt", "refund", "shipped", "welcome"] as const;
+/** To an account's owner when someone registers with its email: nothing the registrant typed is in it. */
+export function registrationAttemptEmail(event: DomainEvent<"user.registration_attempted">, shopUrl: string): EmailMessage {
+  const signIn = `${shopUrl}/signin`;
+  return {
+    to: event.payload.email,
+    subject: "Someone tried to create an account with your email",
+    text:
+      "Someone tried to create a new account at the shop with this email address, which already has an account.\n\n" +
+      `If it was you: sign in at ${signIn} with the password you chose before.\n` +
+      "If it was not you: nothing has changed and you need not do anything. Your account and password are as they were.\n",
+    html:
+      "<p>Someone tried to create a new account at the shop with this email address, which already has an account.</p>" +
+      `<p>If it was you: <a href="${escapeHtml(signIn)}">sign in</a> with the password you chose before.</p>` +
+      "<p>If it was not you: nothing has changed and you need not do anything. Your account and password are as they were.</p>",
+  };
+}
+
+export const EMAIL_KINDS = ["order_confirmation", "receipt", "refund", "shipped", "welcome", "registration_attempt"] as const;
 export type EmailKind = (typeof EMAIL_KINDS)[number];
 
 /** A rendered email waiting in the outgoing queue. */
@@ -151,6 +185,8 @@ export function makeNotifications(deps: { uow: UnitOfWork<NotificationsRepos>; i
       enqueueOnce(event.id, "shipped", () => shippedEmail(event, deps.shopUrl), signal),
     sendWelcome: (event: DomainEvent<"user.registered">, signal?: AbortSignal) =>
       enqueueOnce(event.id, "welcome", () => welcomeEmail(event, deps.shopUrl), signal),
+    sendRegistrationAttempt: (event: DomainEvent<"user.registration_attempted">, signal?: AbortSignal) =>
+      enqueueOnce(event.id, "registration_attempt", () => registrationAttemptEmail(event, deps.shopUrl), signal),
   };
 }
 

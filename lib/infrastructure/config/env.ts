@@ -236,6 +236,22 @@ const schema = z.object({
   API_USER_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   API_AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(30),
   /**
+   * Browser sessions (lib/application/auth/sessions.ts): a shopper's session
+   * ends after this long without a request (idle) and this long after sign-in
+   * (absolute); an admin's much sooner. At most 30 days: the cookie's own lifetime.
+   */
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(30 * 24 * 60).default(7 * 24 * 60),
+  SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(30 * 24).default(30 * 24),
+  ADMIN_SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(30 * 24 * 60).default(30),
+  ADMIN_SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(30 * 24).default(12),
+  /**
+   * Registrations (form and API) per client address per hour, and from
+   * everywhere together per minute: against mass account creation and against
+   * using registration to send the shop's emails to strangers.
+   */
+  REGISTRATION_LIMIT_PER_IP_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(10),
+  REGISTRATION_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(60),
+  /**
    * Where rate limits are counted (sign-in and API), shared by every web
    * instance. redis:// or rediss:// (TLS); a password goes in the URL.
    */

@@ -11,23 +11,37 @@ export class PrismaApiSessionRepository implements ApiSessionStore {
   }
 
   async findByRefreshHash(hash: string) {
-    const row = await this.db.apiSession.findFirst({
-      where: { OR: [{ refreshTokenHash: hash }, { previousRefreshTokenHash: hash }] },
-      select: { id: true, userId: true, refreshTokenHash: true, expiresAt: true, revokedAt: true },
-    });
-    return row ? { id: row.id, userId: row.userId, current: row.refreshTokenHash === hash, expiresAt: row.expiresAt, revokedAt: row.revokedAt } : null;
+    const select = { id: true, userId: true, expiresAt: true, revokedAt: true } as const;
+    const current = await this.db.apiSession.findUnique({ where: { refreshTokenHash: hash }, select });
+    if (current) return { ...current, current: true };
+    // Any token the session ever exchanged, not only the last: a copy taken
+    // several refreshes ago is as much a theft as one taken just before.
+    const used = await this.db.apiUsedRefreshToken.findUnique({ where: { hash }, select: { session: { select } } });
+    return used ? { ...used.session, current: false } : null;
   }
 
   async rotate(id: string, from: string, to: string, at: Date): Promise<boolean> {
-    const { count } = await this.db.apiSession.updateMany({
-      where: { id, refreshTokenHash: from, revokedAt: null },
-      data: { refreshTokenHash: to, previousRefreshTokenHash: from, refreshedAt: at },
-    });
-    return count === 1;
+    // One statement: the compare-and-set and the record of the used token
+    // commit together, so no used token is ever forgotten.
+    const rows = await this.db.$queryRaw<{ session_id: string }[]>`
+      WITH rotated AS (
+        UPDATE api_sessions SET refresh_token_hash = ${to}, refreshed_at = ${at}
+        WHERE id = ${id}::uuid AND refresh_token_hash = ${from} AND revoked_at IS NULL
+        RETURNING id
+      )
+      INSERT INTO api_used_refresh_tokens (hash, session_id, used_at)
+      SELECT ${from}, id, ${at} FROM rotated
+      RETURNING session_id`;
+    return rows.length === 1;
   }
 
   async revoke(id: string, at: Date): Promise<void> {
     await this.db.apiSession.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: at } });
+  }
+
+  async revokeAllForUser(userId: string, at: Date): Promise<number> {
+    const { count } = await this.db.apiSession.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: at } });
+    return count;
   }
 
   async findActiveUser(id: string, now: Date): Promise<User | null> {

@@ -6,19 +6,29 @@ import type { Db } from "./prisma-client";
 export class PrismaSessionRepository implements SessionStore {
   constructor(private readonly db: Db) {}
 
-  async create(session: { id: string; userId: string; expiresAt: Date }): Promise<void> {
-    await this.db.authSession.create({ data: session, select: { id: true } });
+  async create(session: { id: string; userId: string; createdAt: Date; expiresAt: Date }): Promise<void> {
+    await this.db.authSession.create({ data: { ...session, lastSeenAt: session.createdAt }, select: { id: true } });
   }
 
-  async findActiveUser(sessionId: string, now: Date): Promise<User | null> {
+  async findActive(sessionId: string, now: Date): Promise<{ user: User; createdAt: Date; lastSeenAt: Date } | null> {
     const row = await this.db.authSession.findFirst({
       where: { id: sessionId, expiresAt: { gt: now } },
-      select: { user: { select: userSelect } },
+      select: { createdAt: true, lastSeenAt: true, user: { select: userSelect } },
     });
-    return row ? toUser(row.user) : null;
+    return row ? { user: toUser(row.user), createdAt: row.createdAt, lastSeenAt: row.lastSeenAt } : null;
+  }
+
+  async touch(sessionId: string, at: Date): Promise<void> {
+    // Only forwards: two requests touching at once never move it back.
+    await this.db.authSession.updateMany({ where: { id: sessionId, lastSeenAt: { lt: at } }, data: { lastSeenAt: at } });
   }
 
   async delete(sessionId: string): Promise<void> {
     await this.db.authSession.deleteMany({ where: { id: sessionId } });
+  }
+
+  async deleteAllForUser(userId: string, exceptSessionId?: string): Promise<number> {
+    const { count } = await this.db.authSession.deleteMany({ where: { userId, ...(exceptSessionId ? { id: { not: exceptSessionId } } : {}) } });
+    return count;
   }
 }

@@ -11,6 +11,8 @@ import { PrismaPaymentRepository, PrismaRefundRepository } from "./prisma-paymen
 import { PrismaProcessedEventRepository } from "./prisma-processed-event-repository";
 import { PrismaProductRepository } from "./prisma-product-repository";
 import { PrismaUserRepository } from "./prisma-user-repository";
+import { PrismaSessionRepository } from "./prisma-session-repository";
+import { PrismaApiSessionRepository } from "./prisma-api-session-repository";
 import { PrismaOrderAdminRepository } from "./prisma-order-admin-repository";
 import { PrismaProductAdminRepository } from "./prisma-product-admin-repository";
 import { PrismaStockLedgerRepository } from "./prisma-stock-ledger-repository";
@@ -33,6 +35,8 @@ export function transactionalRepositories(tx: Db) {
     stockLedger: new PrismaStockLedgerRepository(tx),
     orderAdmin: new PrismaOrderAdminRepository(tx),
     userAdmin: new PrismaUserAdminRepository(tx),
+    authSessions: new PrismaSessionRepository(tx),
+    apiSessions: new PrismaApiSessionRepository(tx),
   };
 }
 

@@ -40,6 +40,10 @@ export class PrismaUserRepository {
     });
   }
 
+  async setPasswordHash(userId: string, passwordHash: string): Promise<void> {
+    await this.db.user.update({ where: { id: userId }, data: { passwordHash }, select: { id: true } });
+  }
+
   async findByEmail(email: string): Promise<User | null> {
     const row = await this.db.user.findUnique({ where: { email }, select: userSelect });
     return row ? toUser(row) : null;

@@ -32,6 +32,7 @@ export const TOPIC_SPECS: readonly TopicSpec[] = Object.freeze([
   { topic: TOPICS.orderRefunded, numPartitions: 6 },
   { topic: TOPICS.inventoryUpdated, numPartitions: 3 },
   { topic: TOPICS.userRegistered, numPartitions: 3 },
+  { topic: TOPICS.userRegistrationAttempted, numPartitions: 3 },
 ] satisfies TopicSpec[]);
 
 /**

@@ -308,6 +308,7 @@ describe("createWebMetrics", () => {
     m.cacheRequests.inc({ cache: "catalog", result: "hit" });
     m.cspViolations.inc({ directive: "script-src-elem" });
     m.requestBodiesRefused.inc({ route: "/api/v1" });
+    m.authEvents.inc({ event: "refresh_token_reuse" });
 
     const text = await m.registry.render();
     expect(samplesOf(text)).toEqual(
@@ -323,6 +324,7 @@ describe("createWebMetrics", () => {
         'storefront_cache_requests_total{cache="catalog",result="hit"} 1',
         'storefront_csp_violations_total{directive="script-src-elem"} 1',
         'storefront_request_bodies_refused_total{route="/api/v1"} 1',
+        'storefront_auth_events_total{event="refresh_token_reuse"} 1',
       ]),
     );
     expect(typesOf(text)).toEqual([
@@ -335,6 +337,7 @@ describe("createWebMetrics", () => {
       "storefront_cache_requests_total counter",
       "storefront_csp_violations_total counter",
       "storefront_request_bodies_refused_total counter",
+      "storefront_auth_events_total counter",
     ]);
     const bounds = [...text.matchAll(/^storefront_http_request_duration_seconds_bucket\{le="([^"]+)"/gm)].map((x) => x[1]);
     expect(bounds[0]).toBe("0.005");

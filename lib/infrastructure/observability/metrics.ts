@@ -409,6 +409,8 @@ export interface WebMetrics extends RateLimitMetrics {
   readonly cspViolations: Counter;
   /** storefront_request_bodies_refused_total{route}: bodies over their limit answered 413 unread (a steady stream is someone filling the heap). */
   readonly requestBodiesRefused: Counter;
+  /** storefront_auth_events_total{event}: AuthEvent in lib/application/auth/account-security.ts; refresh_token_reuse is a stolen token. */
+  readonly authEvents: Counter;
 }
 
 export function createWebMetrics(registry: MetricsRegistry = new MetricsRegistry()): WebMetrics {
@@ -436,6 +438,11 @@ export function createWebMetrics(registry: MetricsRegistry = new MetricsRegistry
       "storefront_request_bodies_refused_total",
       "Request bodies over their limit (JSON_BODY_LIMIT_BYTES, UPLOAD_BODY_LIMIT_BYTES) answered 413 before being read, by route group.",
       ["route"],
+    ),
+    authEvents: registry.counter(
+      "storefront_auth_events_total",
+      'Security events of accounts and sessions, by event: "refresh_token_reuse" (an already used API refresh token was presented: a stolen copy; its session was revoked), "session_idle" and "session_absolute" (a browser session timed out), "password_changed", "signed_out_everywhere", "registration_existing_email" (someone tried to register an email that has an account).',
+      ["event"],
     ),
   };
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { personName } from "@/lib/domain/user";
 import { defineEndpoint, ProblemSchema, type Endpoint } from "../_lib/endpoint";
 
 /** Trimmed and lower-cased before it is checked, as the shop's forms and the users table do. */
@@ -26,22 +27,28 @@ export const register = defineEndpoint({
   method: "POST",
   path: "/auth/register",
   operationId: "register",
-  summary: "Create a customer account.",
-  description: "The account can then sign in with POST /auth/token. A welcome email is sent.",
+  summary: "Register a customer account; the answer is the same whether or not the email already has one.",
+  description:
+    "So that nobody can find out which emails have accounts, a new email and a taken one get the same answer (202). " +
+    "A new email gets a customer account and a welcome email; a taken one gets nothing created, and the account's owner " +
+    "gets an email saying someone tried to register with their address. The account can then sign in with POST /auth/token. " +
+    "Throttled per client address and for everyone together (429 with Retry-After).",
   tag: "auth",
   access: "none",
   rateLimit: "auth",
   body: z
     .object({
       email: Email,
-      name: z.string().trim().min(1, "Enter your name").max(100, "At most 100 characters"),
+      name: personName.describe("One line of plain text: no control characters, < > or web addresses"),
       password: NewPassword,
     })
     .strict()
     .meta({ id: "RegisterRequest" }),
   responses: {
-    201: { description: "The account was created", schema: z.object({ user: ApiUser }) },
-    409: { description: "An account with this email already exists (code conflict, errors[0].path body.email)", schema: ProblemSchema },
+    202: {
+      description: "Accepted: check the mailbox of the email (whether an account was created is not said)",
+      schema: z.object({ detail: z.string() }).meta({ id: "RegistrationAccepted" }),
+    },
   },
 });
 
@@ -109,5 +116,50 @@ export const me = defineEndpoint({
   },
 });
 
+export const changePassword = defineEndpoint({
+  method: "POST",
+  path: "/auth/password",
+  operationId: "changePassword",
+  summary: "Change the caller's password; every other session of the account ends.",
+  description:
+    "Needs the current password (a wrong one counts as a failed sign-in, and is throttled like one). On success every API session " +
+    "of the account is revoked, including the caller's own when it called with a bearer token (sign in again with the new password), " +
+    "and every browser session but the one the call came from (when it came with the shop's session cookie).",
+  tag: "auth",
+  access: "user",
+  rateLimit: "auth",
+  body: z
+    .object({
+      currentPassword: z.string().min(1, "Enter your current password").max(200, "At most 200 characters"),
+      newPassword: NewPassword,
+    })
+    .strict()
+    .meta({ id: "ChangePasswordRequest" }),
+  responses: {
+    204: { description: "The password is changed and the other sessions have ended" },
+  },
+});
+
+export const signOutEverywhere = defineEndpoint({
+  method: "POST",
+  path: "/auth/sign-out-everywhere",
+  operationId: "signOutEverywhere",
+  summary: "End every session of the caller's account: all API sessions and all browser sessions but the calling one.",
+  description:
+    "Every API session is revoked, the caller's own too when it called with a bearer token. A call made with the shop's " +
+    "session cookie keeps that browser signed in.",
+  tag: "auth",
+  access: "user",
+  rateLimit: "auth",
+  responses: {
+    200: {
+      description: "How many sessions ended",
+      schema: z
+        .object({ browserSessions: z.number().int().describe("Browser sessions ended"), apiSessions: z.number().int().describe("API sessions revoked") })
+        .meta({ id: "SessionsEnded" }),
+    },
+  },
+});
+
 /** The auth endpoints of /api/v1 (see ../_lib/endpoint.ts). */
-export const AUTH_ENDPOINTS: readonly Endpoint[] = [register, token, refresh, revoke, me];
+export const AUTH_ENDPOINTS: readonly Endpoint[] = [register, token, refresh, revoke, me, changePassword, signOutEverywhere];

@@ -1,0 +1,11 @@
+import { getServices } from "@/lib/composition/root";
+import { signOutEverywhere } from "../../_contract/auth";
+import { handle } from "../../_lib/handle";
+import { callingBrowserSession } from "../browser-session";
+
+export const dynamic = "force-dynamic";
+
+export const POST = handle(signOutEverywhere, async ({ user, request, signal }) => ({
+  status: 200,
+  body: await getServices().accountSecurity.signOutEverywhere({ user, keepSessionId: await callingBrowserSession(request) }, signal),
+}));
