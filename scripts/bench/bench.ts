@@ -22,7 +22,10 @@
  *                      worker's drain rate, see scripts/bench/drain.ts for its other knobs
  *
  * Every request carries its own client address (X-Forwarded-For), as behind a
- * load balancer, so per-address limits see many clients. On a 2-core machine
+ * load balancer, so per-address limits see many clients: start the shop with
+ * TRUSTED_PROXY_HOPS=1 (it believes the header's right-most entry; with 0 every
+ * request counts for 127.0.0.1) and REGISTRATION_LIMIT_PER_IP_PER_HOUR and
+ * REGISTRATION_LIMIT_PER_MINUTE high enough for the shoppers it registers. On a 2-core machine
  * the load generator competes with the shop: compare ratios, not req/s.
  */
 import { execFileSync } from "node:child_process";
@@ -372,7 +375,8 @@ async function registerShoppers(count: number, label: string): Promise<{ email: 
   const { errors } = await pool(Array.from({ length: count }, (_, i) => i), 8, async (i) => {
     const email = `bench-${label}-${run}-${i}@example.com`;
     const reg = await api("POST", "/auth/register", { body: { email, name: `Bench ${i}`, password } });
-    if (reg.status !== 201) throw new Error(`register answered ${reg.status}`);
+    // 202 for a new email and a taken one alike (ADR 014); 429: the shop's registration limits (see the header).
+    if (reg.status !== 202) throw new Error(`register answered ${reg.status}${reg.status === 429 ? ": raise REGISTRATION_LIMIT_PER_IP_PER_HOUR on the shop" : ""}`);
     const tok = await api<{ accessToken: string }>("POST", "/auth/token", { body: { email, password } });
     if (tok.status !== 200) throw new Error(`token answered ${tok.status}`);
     shoppers.push({ email, password, token: tok.body.accessToken });
