@@ -1,4 +1,4 @@
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { expect, test, type Browser, type Page } from "./fixtures";
 import { queryDb, registerShopper, signInShopper } from "./support";
 
 const PASSWORD = "a-long-password"; // what registerShopper uses

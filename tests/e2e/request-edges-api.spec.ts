@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { request as httpRequest, type IncomingMessage } from "node:http";
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { signInAsAdmin } from "./admin-support";
 
 // The web's edge against `next start` (scripts/test.sh runs it with TRUSTED_PROXY_HOPS=1:
