@@ -44,7 +44,7 @@ function expectRateLimited(res: ApiResponse) {
 /** Registers and signs in, each from its own address (the auth limit is 3 per address). */
 async function accessToken(): Promise<string> {
   const email = `limits-${randomUUID().slice(0, 8)}@example.com`;
-  expect((await api.call("POST", "/auth/register", { body: { email, name: "Limited", password: PASSWORD }, ip: newIp() })).status).toBe(201);
+  expect((await api.call("POST", "/auth/register", { body: { email, name: "Limited", password: PASSWORD }, ip: newIp() })).status).toBe(202);
   const res = await api.call<{ accessToken: string }>("POST", "/auth/token", { body: { email, password: PASSWORD }, ip: newIp() });
   expect(res.status).toBe(200);
   return res.body.accessToken;
