@@ -3,6 +3,7 @@
  * deleted once past their retention period (OWASP ASVS V14.2, data retention).
  * The worker's jobs role runs this every few minutes.
  */
+import { setTimeout as delay } from "node:timers/promises";
 
 /** What is pruned, each by its own rule (see RetentionStore.deleteBatch). */
 export const PRUNABLE = [
@@ -30,18 +31,11 @@ export interface RetentionStore {
   deleteBatch(what: Prunable, cutoff: Date, limit: number, signal?: AbortSignal): Promise<number>;
 }
 
+/** Node's abortable timer, failing with the signal's own reason (as the rest of a pass does). */
 const pause = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
+  delay(ms, undefined, { signal }).catch((error: unknown) => {
+    signal?.throwIfAborted();
+    throw error;
   });
 
 export function makePruneExpired(deps: {
