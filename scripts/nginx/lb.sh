@@ -8,6 +8,9 @@
 #   bash scripts/nginx/lb.sh status   # exit 0 running and healthy, 3 not running, 1 running but not answering
 #   bash scripts/nginx/lb.sh reload   # rewrite the config (e.g. new LB_UPSTREAMS), check it, SIGHUP
 #
+# It runs as the user who starts it. Started as root, nginx's own rule applies: the master stays
+# root and the worker that handles requests runs as nobody (nginx hands it the temp dirs).
+#
 # The web instances behind it must run with TRUSTED_PROXY_HOPS=1: nginx appends its peer (the
 # client) to X-Forwarded-For, and the web takes the right-most entry as the client's address.
 #
