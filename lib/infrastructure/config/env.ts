@@ -149,8 +149,11 @@ const schema = z.object({
   /**
    * How long the group waits for a silent consumer before giving its partitions
    * to another (Kafka's session.timeout.ms; the broker allows 6 s and up by default).
+   * 6 s: a killed worker's partitions move within seconds. Members heartbeat every
+   * sixth of it, so a handler (or a GC pause) must stall for the whole 6 s before its
+   * member is dropped (ADR 015).
    */
-  KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(300_000).default(30_000),
+  KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(300_000).default(6_000),
   /** Attempts per event before it goes to its topic's dead-letter topic. */
   CONSUMER_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
   CONSUMER_BACKOFF_MS: z.coerce.number().int().min(1).max(60_000).default(200),

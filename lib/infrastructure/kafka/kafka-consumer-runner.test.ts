@@ -3,7 +3,7 @@ import type { EachMessagePayload, Kafka, KafkaMessage } from "kafkajs";
 import type { EventHandler } from "@/lib/application/shared";
 import { makeEvent } from "@/lib/domain/events";
 import type { Topic } from "@/lib/domain/events";
-import { DeadLetterQueue, KafkaConsumerRunner } from "./kafka-consumer-runner";
+import { consumerTimings, DeadLetterQueue, KafkaConsumerRunner } from "./kafka-consumer-runner";
 import { encodeEvent } from "./envelope";
 
 const ORDER = "7d1f1b8e-7f0e-4a8e-9c57-3c0f8f3a1d11";
@@ -175,5 +175,18 @@ describe("KafkaConsumerRunner", () => {
     await new Promise((r) => setTimeout(r, 1_200));
     expect(h.created()).toBe(2);
     await h.runner.stop();
+  });
+});
+
+describe("consumerTimings", () => {
+  it("heartbeats and ends idle fetches at a sixth of the session timeout, so a live member is never dropped for waiting on data", () => {
+    expect(consumerTimings(6_000)).toMatchObject({ sessionTimeout: 6_000, heartbeatInterval: 1_000, maxWaitTimeInMs: 1_000, rebalanceTimeout: 12_000 });
+    // Long sessions keep heartbeats at most 3 s apart; short ones at least 300 ms apart.
+    expect(consumerTimings(60_000)).toMatchObject({ heartbeatInterval: 3_000, maxWaitTimeInMs: 3_000, rebalanceTimeout: 120_000 });
+    expect(consumerTimings(1_000)).toMatchObject({ heartbeatInterval: 300, rebalanceTimeout: 10_000 });
+    for (const session of [1_000, 6_000, 10_000, 30_000, 300_000]) {
+      const t = consumerTimings(session);
+      expect(t.heartbeatInterval * 3).toBeLessThanOrEqual(session);
+    }
   });
 });

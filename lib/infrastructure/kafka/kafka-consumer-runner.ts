@@ -47,6 +47,32 @@ export interface ConsumerOptions {
   keyConcurrency?: number;
 }
 
+/**
+ * How quickly a group notices a dead member and hands its partitions over (ADR 015).
+ *
+ * kafkajs heartbeats only between fetches and when a handler calls heartbeat(),
+ * and an idle fetch waits up to maxWaitTimeInMs (5 s by default) for data. So the
+ * fetch wait is held to the heartbeat interval: an idle member then heartbeats,
+ * and hears of a rebalance, about once a second, and a session timeout of a few
+ * seconds is safe. A SIGKILLed member is dropped after `sessionTimeout`; the
+ * others rejoin at their next heartbeat.
+ */
+export function consumerTimings(sessionTimeout: number) {
+  const heartbeatInterval = Math.min(3_000, Math.max(300, Math.floor(sessionTimeout / 6)));
+  return {
+    sessionTimeout,
+    heartbeatInterval,
+    maxWaitTimeInMs: heartbeatInterval,
+    // How long a rebalance waits for members to rejoin; a member that died
+    // without leaving is dropped after its session timeout anyway.
+    rebalanceTimeout: Math.max(sessionTimeout * 2, 10_000),
+    // Short waits between retries: after a broker restart the coordinator
+    // refuses this member's heartbeats and commits until it rejoins; a long
+    // backoff there only delays the rejoin (uncommitted messages come again).
+    retry: { initialRetryTime: 100, maxRetryTime: 2_000, retries: 10 },
+  };
+}
+
 /** Headers a dead-lettered message carries besides its own. */
 export const DEAD_LETTER_HEADERS = {
   error: "dlq-error",
@@ -196,20 +222,7 @@ export class KafkaConsumerRunner {
   }
 
   private newConsumer(): Consumer {
-    const sessionTimeout = this.options.sessionTimeoutMs ?? 30_000;
-    return this.kafka.consumer({
-      groupId: this.group,
-      allowAutoTopicCreation: false,
-      sessionTimeout,
-      // How long a rebalance waits for members to rejoin; a member that died
-      // without leaving is dropped after its session timeout anyway.
-      rebalanceTimeout: Math.max(sessionTimeout * 2, 10_000),
-      heartbeatInterval: Math.max(500, Math.floor(sessionTimeout / 10)),
-      // Short waits between retries: after a broker restart the coordinator
-      // refuses this member's heartbeats and commits until it rejoins; a long
-      // backoff there only delays the rejoin (uncommitted messages come again).
-      retry: { initialRetryTime: 100, maxRetryTime: 2_000, retries: 10 },
-    });
+    return this.kafka.consumer({ groupId: this.group, allowAutoTopicCreation: false, ...consumerTimings(this.options.sessionTimeoutMs ?? 6_000) });
   }
 
   /** The group id (with prefix) and its topics, for lag metrics. */
