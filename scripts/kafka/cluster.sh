@@ -91,19 +91,24 @@ cluster_id() {
   cat "$f"
 }
 
+# node_cmd N: sets NODE_CMD to the kafka.sh command line for node N (arguments follow).
+NODE_CMD=()
+node_cmd() {
+  local n="$1"
+  NODE_CMD=(env KAFKA_HOME="$(node_home "$n")" KAFKA_HOST="$HOST"
+    KAFKA_PORT="$(broker_port "$n")" KAFKA_CONTROLLER_PORT="$(controller_port "$n")"
+    KAFKA_NODE_ID="$n" KAFKA_QUORUM_VOTERS="$VOTERS" KAFKA_CLUSTER_ID="$CLUSTER_ID"
+    KAFKA_DEFAULT_REPLICATION=3 KAFKA_SKIP_TOPICS=1
+    KAFKA_EXTRA_CONFIG="$CLUSTER_HOME/failover.properties" KAFKA_EXTRA_LISTENERS= KAFKA_FORMAT_ARGS=
+    KAFKA_HEAP_OPTS="$HEAP_OPTS" KAFKA_READY_TIMEOUT="$KAFKA_READY_TIMEOUT"
+    KAFKA_STOP_TIMEOUT="$KAFKA_STOP_TIMEOUT"
+    bash "$SCRIPT_DIR/kafka.sh")
+}
+
 # node_sh N ARGS...: runs kafka.sh for node N.
 node_sh() {
-  local n="$1" home
-  shift
-  home="$(node_home "$n")"
-  env KAFKA_HOME="$home" KAFKA_HOST="$HOST" \
-    KAFKA_PORT="$(broker_port "$n")" KAFKA_CONTROLLER_PORT="$(controller_port "$n")" \
-    KAFKA_NODE_ID="$n" KAFKA_QUORUM_VOTERS="$VOTERS" KAFKA_CLUSTER_ID="$CLUSTER_ID" \
-    KAFKA_DEFAULT_REPLICATION=3 KAFKA_SKIP_TOPICS=1 \
-    KAFKA_EXTRA_CONFIG="$CLUSTER_HOME/failover.properties" KAFKA_EXTRA_LISTENERS= KAFKA_FORMAT_ARGS= \
-    KAFKA_HEAP_OPTS="$HEAP_OPTS" KAFKA_READY_TIMEOUT="$KAFKA_READY_TIMEOUT" \
-    KAFKA_STOP_TIMEOUT="$KAFKA_STOP_TIMEOUT" \
-    bash "$SCRIPT_DIR/kafka.sh" "$@"
+  node_cmd "$1"
+  "${NODE_CMD[@]}" "${@:2}"
 }
 
 node_pid() { local f; f="$(node_home "$1")/kafka.pid"; [[ -f "$f" ]] && tr -dc "0-9" <"$f"; true; }
@@ -172,7 +177,10 @@ cmd_start() {
       continue
     fi
     STARTED+=("$n")
-    node_sh "$n" start & STARTERS+=($!)
+    # A plain command, not a function, in the background: $! is kafka.sh itself, so a
+    # SIGTERM from on_interrupt reaches its own trap, which stops its broker.
+    node_cmd "$n"
+    "${NODE_CMD[@]}" start & STARTERS+=($!)
   done
   if ! wait_all "${STARTERS[@]}"; then
     err "a node did not start; stopping the nodes this start launched: ${STARTED[*]}"
