@@ -8,6 +8,8 @@
  *   KAFKA_BROKERS            comma separated host:port list (default 127.0.0.1:9092)
  *   KAFKA_READY_TIMEOUT_MS   how long to wait for the brokers (default 90000)
  *   KAFKA_REPLICATION_FACTOR replication factor for new topics (default 1)
+ *   KAFKA_MIN_INSYNC_REPLICAS optional min.insync.replicas topic config for new topics
+ *                            (unset: none, the broker default applies)
  *   KAFKA_TOPIC_PREFIX       prepended to every topic name (default "", as the app's env)
  *   KAFKA_READY_SINCE_MS     optional epoch ms the broker was launched at; only used to
  *                            report how long the broker took to become ready
@@ -39,6 +41,7 @@ const envSchema = z.object({
     .pipe(z.array(brokerSchema).min(1, "KAFKA_BROKERS is empty")),
   KAFKA_READY_TIMEOUT_MS: z.coerce.number().int().positive().default(90_000),
   KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(32767).default(1),
+  KAFKA_MIN_INSYNC_REPLICAS: z.coerce.number().int().min(1).max(32767).optional(),
   KAFKA_TOPIC_PREFIX: z
     .string()
     .regex(/^[a-zA-Z0-9._-]*$/, "letters, digits, '.', '_' and '-' only")
@@ -173,6 +176,7 @@ async function main(): Promise<number> {
     const result = await ensureTopics(admin, controller.signal, {
       replicationFactor: env.KAFKA_REPLICATION_FACTOR,
       prefix: env.KAFKA_TOPIC_PREFIX,
+      minInsyncReplicas: env.KAFKA_MIN_INSYNC_REPLICAS,
     });
     const meta = await admin.fetchTopicMetadata({
       topics: TOPIC_SPECS.map((s) => env.KAFKA_TOPIC_PREFIX + s.topic),

@@ -84,6 +84,11 @@ export interface EnsureTopicsOptions {
   readonly prefix?: string;
   /** For specs without their own. Default: env KAFKA_REPLICATION_FACTOR, else 1. */
   readonly replicationFactor?: number;
+  /**
+   * Topic-level min.insync.replicas for the topics this call creates (existing topics are
+   * left as they are). Unset: no topic config, the broker's default applies.
+   */
+  readonly minInsyncReplicas?: number;
   /** How long to wait for partition leaders after creation (ms). Default 30 000. */
   readonly leaderTimeoutMs?: number;
   readonly signal?: AbortSignal;
@@ -123,6 +128,12 @@ export async function ensureTopics(
   const prefix = options.prefix ?? "";
   const defaultReplication = options.replicationFactor ?? replicationFactorFromEnv();
   const leaderTimeoutMs = options.leaderTimeoutMs ?? 30_000;
+  const { minInsyncReplicas } = options;
+  if (minInsyncReplicas !== undefined && (!Number.isInteger(minInsyncReplicas) || minInsyncReplicas < 1)) {
+    throw new Error(`minInsyncReplicas must be a positive integer, got ${minInsyncReplicas}`);
+  }
+  const configEntries =
+    minInsyncReplicas === undefined ? undefined : [{ name: "min.insync.replicas", value: String(minInsyncReplicas) }];
   const named = specs.flatMap((s) => [
     { numPartitions: s.numPartitions, replicationFactor: s.replicationFactor, name: prefix + s.topic },
     { numPartitions: DEAD_LETTER_PARTITIONS, replicationFactor: s.replicationFactor, name: deadLetterTopic(prefix + s.topic) },
@@ -138,17 +149,20 @@ export async function ensureTopics(
       topic: s.name,
       numPartitions: s.numPartitions,
       replicationFactor: s.replicationFactor ?? defaultReplication,
+      ...(configEntries ? { configEntries } : {}),
     }));
     // Resolves false when every topic already exists (a concurrent creator won the race);
-    // any other error is thrown.
+    // any other error is thrown. Leaders are waited for below, not by kafkajs: on a
+    // multi-broker cluster the broker it asks may not know a topic a few ms old yet, and
+    // kafkajs gives up on that answer (UNKNOWN_TOPIC_OR_PARTITION) instead of retrying.
     const didCreate = await abortable(
-      admin.createTopics({ waitForLeaders: true, timeout: leaderTimeoutMs, topics }),
+      admin.createTopics({ waitForLeaders: false, timeout: leaderTimeoutMs, topics }),
       signal,
     );
     if (didCreate) created.push(...missing.map((s) => s.name));
   }
 
-  // createTopics skips waitForLeaders when some topics already existed: check ourselves.
+  // Every partition of every topic, new or already there, must have a leader.
   const deadline = Date.now() + leaderTimeoutMs;
   let metadata: Awaited<ReturnType<Admin["fetchTopicMetadata"]>>;
   for (;;) {
