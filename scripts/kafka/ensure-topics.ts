@@ -178,9 +178,18 @@ async function main(): Promise<number> {
       prefix: env.KAFKA_TOPIC_PREFIX,
       minInsyncReplicas: env.KAFKA_MIN_INSYNC_REPLICAS,
     });
-    const meta = await admin.fetchTopicMetadata({
-      topics: TOPIC_SPECS.map((s) => env.KAFKA_TOPIC_PREFIX + s.topic),
-    });
+    // On a cluster, a broker may not know a topic another one created a few ms ago yet:
+    // asked again, it does (ensureTopics already saw every leader).
+    const summaryTopics = TOPIC_SPECS.map((s) => env.KAFKA_TOPIC_PREFIX + s.topic);
+    let meta: Awaited<ReturnType<Admin["fetchTopicMetadata"]>> | undefined;
+    for (let attempt = 1; !meta; attempt++) {
+      try {
+        meta = await admin.fetchTopicMetadata({ topics: summaryTopics });
+      } catch (error) {
+        if (attempt >= 20) throw error;
+        await sleep(250);
+      }
+    }
     const summary = meta.topics
       .map((t) => `${t.name}(${t.partitions.length})`)
       .sort()
