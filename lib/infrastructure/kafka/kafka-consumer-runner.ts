@@ -126,7 +126,7 @@ export class DeadLetterQueue {
     kafka: Kafka,
     private readonly store: DeadLetters,
   ) {
-    this.producer = new LazyProducer(kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false }));
+    this.producer = new LazyProducer(() => kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false }));
   }
 
   /** Resolves once the message is on the dead-letter topic and recorded; throws otherwise (the caller must not commit then). */

@@ -9,8 +9,8 @@ import type { Producer } from "kafkajs";
  * back, even when the broker did store the batch (its answer was lost with a
  * dying leader). The next send would then reuse those numbers for other
  * messages, which the broker drops as duplicates of the stored batch while
- * answering success: events lost with no error. The scale drill saw exactly
- * that (ADR 015). A new producer gets a new producer id from the broker, so
+ * answering success: events lost with no error (kafkajs's sendMessages.js;
+ * ADR 015). A new producer gets a new producer id from the broker, so
  * its numbering starts afresh and nothing it sends can be mistaken for an
  * older batch. A batch the relay sends again is then a true duplicate, which
  * consumers skip by event id.
