@@ -45,6 +45,20 @@ export default defineConfig({
       {
         resolve: { alias },
         test: {
+          name: "scale",
+          // The scale drill (tests/scale): a 3-broker cluster, two web instances behind nginx and two
+          // workers of its own, under faults. scripts/test.sh runs it after the journeys, on their build.
+          include: ["tests/scale/**/*.scale.test.ts"],
+          setupFiles: ["tests/support/fail-on-console-error.ts"],
+          fileParallelism: false,
+          maxWorkers: 1,
+          testTimeout: 600_000,
+          hookTimeout: 300_000,
+        },
+      },
+      {
+        resolve: { alias },
+        test: {
           name: "logs",
           // Reads the logs an end-to-end run left in .local/test-reports (scripts/test.sh runs it after the journeys).
           include: ["tests/logs/**/*.test.ts"],

@@ -3,7 +3,8 @@
 #   lint (dependency rule) · types · production dependencies' advisories (npm audit) ·
 #   schema/migration drift · unit · integration
 #   (PostgreSQL, Redis, Kafka, SMTP) · fault tests (a broker of their own, stopped and
-#   restarted; worker processes killed) · end-to-end in Chromium (app + worker + broker).
+#   restarted; worker processes killed) · end-to-end in Chromium (app + worker + broker) ·
+#   the scale drill (3 brokers, 2 web instances behind nginx, 2 workers, under faults).
 # Ends with one line "tests: N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -121,6 +122,17 @@ E2E_BASE_URL="http://127.0.0.1:$E2E_PORT" E2E_SECOND_BASE_URL="http://127.0.0.1:
 
 step "benchmark, smoke mode (proves npm run bench works; figures printed, nothing asserted)"
 BENCH_SMOKE=1 BENCH_URL="http://127.0.0.1:$E2E_PORT" npx tsx scripts/bench/bench.ts
+# The journeys' web instances and worker stop here (their logs are complete for the logs check);
+# Redis and PostgreSQL stay for the drill.
+stop_background
+
+step "scale drill (3 brokers, 2 web instances behind nginx, 2 workers; a broker, a worker and a web instance killed)"
+# On the journeys' build. Its own database, topics, ports and SMTP server; it starts and stops the
+# cluster (scripts/kafka/cluster.sh) and nginx (scripts/nginx/lb.sh) itself.
+rm -f "$REPORTS/scale-figures.json"
+# Stopped with the rest (a no-op when the drill stopped them), also when the drill dies.
+STARTED_SERVICES+=("kafka-cluster:scripts/kafka/cluster.sh" "nginx:scripts/nginx/lb.sh")
+npx vitest run --project scale --reporter=default --reporter=json --outputFile="$REPORTS/scale.json" || scale_failed=1
 stop_everything
 
 step "the journeys' logs: structured, and free of the secrets the journeys used"
@@ -130,7 +142,7 @@ npx vitest run --project logs --reporter=default --reporter=json --outputFile="$
 summary="$(node -e '
   const fs = require("fs");
   let passed = 0, failed = 0, skipped = 0;
-  for (const f of ["unit", "integration", "fault", "logs"]) {
+  for (const f of ["unit", "integration", "fault", "scale", "logs"]) {
     const r = JSON.parse(fs.readFileSync(`${process.argv[1]}/${f}.json`, "utf8"));
     passed += r.numPassedTests; failed += r.numFailedTests; skipped += r.numPendingTests + (r.numTodoTests ?? 0);
   }
@@ -142,4 +154,4 @@ if grep -q "WARNING" "$REPORTS/npm-audit.log"; then
   printf '\nnpm audit: NOT RUN, the registry did not answer; production dependencies unchecked for advisories\n'
 fi
 printf '\n(all tests took %ss)\n%s\n' "$((SECONDS - t0))" "$summary"
-[[ -z "${e2e_failed:-}" && -z "${logs_failed:-}" ]]
+[[ -z "${e2e_failed:-}" && -z "${logs_failed:-}" && -z "${scale_failed:-}" ]]

@@ -109,7 +109,8 @@ wait_for_url() {
   done
 }
 
-stop_everything() {
+# Stops what start_background started (newest first), leaving services and Redis running.
+stop_background() {
   local entry name pid i
   for ((i = ${#BACKGROUND_PIDS[@]} - 1; i >= 0; i--)); do
     entry="${BACKGROUND_PIDS[$i]}"; name="${entry%%:*}"; pid="${entry#*:}"
@@ -127,6 +128,11 @@ stop_everything() {
     fi
   done
   BACKGROUND_PIDS=()
+}
+
+stop_everything() {
+  local entry name pid i
+  stop_background
   # After the web and the worker, which count in it. Only a pid that is still a
   # redis-server (not one reused by another process since) is signalled.
   for pid in "${STARTED_REDIS[@]}"; do

@@ -147,7 +147,7 @@ const WORKER_BUNDLE = ".local/test-worker/main.mjs";
 let bundled: Promise<void> | undefined;
 
 /** Runs the worker as its own process, as production does (the bundle of npm run build), with its output in .local/test-reports. */
-async function spawnWorker(label: string, env: Record<string, string>): Promise<WorkerProcess> {
+export async function spawnWorker(label: string, env: Record<string, string>): Promise<WorkerProcess> {
   mkdirSync(REPORTS, { recursive: true });
   await (bundled ??= buildWorker(WORKER_BUNDLE));
   const log = createWriteStream(path.join(REPORTS, `fault-worker-${label}.log`), { flags: "a" });
