@@ -85,6 +85,34 @@ it("a shopper moving between the two instances notices nothing, and an admin's p
   const cartOnB = await b.send<{ lines: { productId: string; quantity: number }[] }>("GET", "/api/v1/cart", { token: bearer, address: addr });
   expect(cartOnB.body.lines).toEqual([expect.objectContaining({ productId, quantity: 2 })]);
 
+  // A browser session made on one instance is the other's too (sessions live in PostgreSQL).
+  const browser = { "x-forwarded-for": "10.9.0.4", "user-agent": "scale-drill-browser" };
+  const csrf = await fetch(`${direct(0)}/api/auth/csrf`, { headers: browser });
+  const jar = new Map<string, string>();
+  const keep = (res: Response) => {
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(";");
+      const at = pair!.indexOf("=");
+      jar.set(pair!.slice(0, at), pair!.slice(at + 1));
+    }
+  };
+  const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
+  keep(csrf);
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  const signIn = await fetch(`${direct(0)}/api/auth/callback/credentials`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { ...browser, cookie: cookie(), "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ csrfToken, email: shopper!.email, password: SHOPPER_PASSWORD, callbackUrl: "/account" }),
+  });
+  keep(signIn);
+  expect([...jar.keys()].some((k) => k.endsWith("session-token")), `cookies after sign-in: ${[...jar.keys()].join(", ")}`).toBe(true);
+  for (const base of [direct(1), direct(0)]) {
+    const account = await fetch(`${base}/account`, { redirect: "manual", headers: { ...browser, cookie: cookie() } });
+    expect(account.status, `GET /account on ${base}`).toBe(200);
+    expect(await account.text()).toContain(shopper!.email);
+  }
+
   // Sign-in failures are counted in Redis: alternating instances does not double the allowance.
   const wrong = { email: victim!.email, password: "not-the-password" };
   const statuses: number[] = [];
