@@ -17,7 +17,7 @@ import type { AttemptCounter } from "@/lib/application/auth/authenticate";
 import type { NewOrder } from "@/lib/application/orders/place-order";
 import type { ReservationResult } from "@/lib/application/inventory/reserve-stock";
 import type { Clock, IdGenerator, UnitOfWork } from "@/lib/application/shared";
-import type { CategoryDirectory, ProductCatalog, ProductCriteria } from "@/lib/application/catalog/catalog";
+import type { CategoryDirectory, ProductBrowser, ProductCatalog, ProductCriteria, ProductPosition } from "@/lib/application/catalog/catalog";
 
 /** A cart row: exactly one of userId and guestTokenHash is set, as the database's CHECK demands. */
 interface StoredCart {
@@ -422,11 +422,26 @@ export class InMemoryAttemptCounter implements AttemptCounter {
  * or starting with the query word. Good enough to test the use case's logic,
  * not the database's search (tests/integration/catalog*.int.test.ts does that).
  */
-export class InMemoryCatalog implements ProductCatalog, CategoryDirectory {
+export class InMemoryCatalog implements ProductCatalog, ProductBrowser, CategoryDirectory {
   readonly products: (Product & { createdAt: Date; categoryIds: string[] })[] = [];
   readonly categories: (Category & { position: number })[] = [];
   /** Every criteria passed to search, in order: lets tests see the fallback happen. */
   readonly searches: ProductCriteria[] = [];
+  /** Every keyset page asked for, in order. */
+  readonly afters: { criteria: ProductCriteria; after: ProductPosition | null; limit: number }[] = [];
+
+  /** Keyset pages over search's own order (offset pages): enough to test the use case's rules. */
+  async searchAfter(criteria: ProductCriteria, after: ProductPosition | null, limit: number) {
+    this.afters.push({ criteria, after, limit });
+    const all = (await this.search(criteria, { offset: 0, limit: 1000 })).items;
+    const start = after ? all.findIndex((p) => p.id === after.id) + 1 : 0;
+    return all.slice(start, start + limit).map((product: Product) => ({ product, position: { sort: "name" as const, id: product.id, name: product.name } }));
+  }
+
+  async findDetailsById(id: string) {
+    const p = this.products.find((x) => x.id === id);
+    return p ? this.findDetailsBySlug(p.slug) : null;
+  }
 
   addCategory(c: Partial<Category> & { slug: string; position?: number }): Category {
     const category = { id: `c0000000-0000-4000-8000-${String(this.categories.length + 1).padStart(12, "0")}`, name: c.slug, description: "", position: 0, ...c };

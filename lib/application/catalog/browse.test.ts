@@ -1,28 +1,10 @@
 import { describe, expect, it } from "vitest";
-import type { Product } from "@/lib/domain/catalog";
 import { isAppError } from "@/lib/domain/errors";
 import { InMemoryCatalog } from "@/tests/support/in-memory";
-import { makeCatalog, type ProductBrowser, type ProductCriteria, type ProductPosition } from "./catalog";
-
-/** The shop's in-memory catalog plus keyset pages over its own (offset) order: enough to test the use case's rules. */
-class BrowsableCatalog extends InMemoryCatalog implements ProductBrowser {
-  readonly afters: { criteria: ProductCriteria; after: ProductPosition | null; limit: number }[] = [];
-
-  async searchAfter(criteria: ProductCriteria, after: ProductPosition | null, limit: number) {
-    this.afters.push({ criteria, after, limit });
-    const all = (await this.search(criteria, { offset: 0, limit: 1000 })).items;
-    const start = after ? all.findIndex((p) => p.id === after.id) + 1 : 0;
-    return all.slice(start, start + limit).map((product: Product) => ({ product, position: { sort: "name" as const, id: product.id, name: product.name } }));
-  }
-
-  async findDetailsById(id: string) {
-    const p = this.products.find((x) => x.id === id);
-    return p ? this.findDetailsBySlug(p.slug) : null;
-  }
-}
+import { makeCatalog, type ProductCatalog } from "./catalog";
 
 function setup() {
-  const store = new BrowsableCatalog();
+  const store = new InMemoryCatalog();
   for (const name of ["Oak Lamp", "Oak Mug", "Walnut Bowl", "Walnut Lamp", "Walnut Tray"]) store.addProduct({ name });
   return { store, catalog: makeCatalog({ products: store, categories: store }) };
 }
@@ -107,5 +89,14 @@ describe("getProductByIdOrSlug", () => {
     expect((await catalog.getProductByIdOrSlug(odd.slug)).id).toBe(odd.id);
     // Slugs are lowercase: the upper-case form names no product.
     expect(isAppError(await failure(catalog.getProductByIdOrSlug(odd.slug.toUpperCase())), "not_found")).toBe(true);
+  });
+});
+
+describe("makeCatalog's product repository", () => {
+  it("must be complete: one without keyset browsing does not compile (tsc checks the expectation below in npm test)", () => {
+    const searchOnly: ProductCatalog = new InMemoryCatalog();
+    // @ts-expect-error searchAfter and findDetailsById (ProductBrowser) are missing
+    const make = () => makeCatalog({ products: searchOnly, categories: new InMemoryCatalog() });
+    expect(make).toBeTypeOf("function");
   });
 });

@@ -155,14 +155,9 @@ function checkPrice(value: number | undefined, path: string): void {
  * The shop's catalog reads, cache-aside: each read is keyed by its whole input
  * and served from the cache until a catalog write (any process) invalidates it.
  */
-export function makeCatalog(deps: { products: ProductCatalog & Partial<ProductBrowser>; categories: CategoryDirectory; cache?: CatalogCache }) {
+export function makeCatalog(deps: { products: ProductCatalog & ProductBrowser; categories: CategoryDirectory; cache?: CatalogCache }) {
   const cache = deps.cache ?? noCatalogCache;
-
-  function browser(): ProductBrowser {
-    const { searchAfter, findDetailsById } = deps.products;
-    if (!searchAfter || !findDetailsById) throw new AppError("internal", "The product repository does not support keyset browsing");
-    return { searchAfter: searchAfter.bind(deps.products), findDetailsById: findDetailsById.bind(deps.products) };
-  }
+  const browser = () => deps.products;
 
   async function resolveCategory(slug: string | undefined, signal?: AbortSignal): Promise<Category | null> {
     if (slug === undefined) return null;
