@@ -15,7 +15,9 @@
 #
 # After it runs: read the SQL (Prisma's warnings about data loss are not shown
 # here), append hand-written SQL at the end if needed, then run
-# `npm run db:check-drift` and commit the folder together with the snapshot.
+# `npm run db:check-drift`, record its checksum with `npm run db:record-checksums`
+# (an applied migration is never edited: tests/unit/migration-checksums.test.ts) and
+# commit the folder together with the snapshot and prisma/migrations/checksums.txt.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
