@@ -21,6 +21,26 @@ test.describe("REST API v1", () => {
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/auth/register", "/auth/token", "/auth/refresh", "/auth/revoke", "/health"]));
   });
 
+  test("answers a path it does not have with a 404 problem naming it, for every method, not the HTML 404 page", async ({ request }) => {
+    for (const method of ["GET", "POST", "DELETE"] as const) {
+      const res = await request.fetch("/api/v1/no-such/thing", { method, headers: { "x-forwarded-for": clientAddress() } });
+      expect(res.status(), method).toBe(404);
+      expect(res.headers()["content-type"], method).toContain("application/problem+json");
+      expect(await res.json()).toMatchObject({ status: 404, code: "not_found", detail: expect.stringContaining("/api/v1/no-such/thing") });
+    }
+    // A route that exists still answers: the catch-all only takes what nothing else does.
+    expect((await request.get("/api/v1/health")).status()).toBe(200);
+  });
+
+  test("pages name an icon the shop serves, so browsers do not fetch a missing /favicon.ico", async ({ request }) => {
+    const html = await (await request.get("/")).text();
+    const href = /<link rel="icon" href="([^"]+)"/.exec(html)?.[1];
+    expect(href).toBeDefined();
+    const icon = await request.get(href!);
+    expect(icon.status()).toBe(200);
+    expect(icon.headers()["content-type"]).toContain("image/svg+xml");
+  });
+
   test("shows a browsable reference at /api/docs", async ({ page }) => {
     await page.goto("/api/docs");
     await expect(page.getByRole("heading", { level: 1, name: "Storefront API v1" })).toBeVisible();

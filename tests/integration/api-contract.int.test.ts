@@ -12,7 +12,8 @@ import { sqlPool } from "../support/fixtures";
 const API_DIR = path.resolve(import.meta.dirname, "../../app/api/v1");
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"] as const;
 /** Routes that serve the contract itself rather than being part of it. */
-const META_ROUTES = new Set(["/openapi.json"]);
+// The document itself, and the catch-all that answers unknown paths with a 404 problem.
+const META_ROUTES = new Set(["/openapi.json", "/[...unknown]"]);
 
 async function routeFiles(dir: string): Promise<string[]> {
   const out: string[] = [];
