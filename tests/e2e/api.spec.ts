@@ -32,6 +32,17 @@ test.describe("REST API v1", () => {
     expect((await request.get("/api/v1/health")).status()).toBe(200);
   });
 
+  test("answers a method a path does not serve with a 405 problem and the methods it does serve", async ({ request }) => {
+    const res = await request.fetch("/api/v1/products", { method: "DELETE", headers: { "x-forwarded-for": clientAddress() } });
+    expect(res.status()).toBe(405);
+    expect(res.headers()["content-type"]).toContain("application/problem+json");
+    expect(res.headers()["allow"]).toBe("GET, HEAD, OPTIONS");
+    expect(await res.json()).toMatchObject({ status: 405, code: "method_not_allowed", detail: expect.stringContaining("DELETE is not served at /api/v1/products") });
+    const cartItem = await request.fetch(`/api/v1/cart/items/${randomUUID()}`, { method: "GET", headers: { "x-forwarded-for": clientAddress() } });
+    expect(cartItem.status()).toBe(405);
+    expect(cartItem.headers()["allow"]).toBe("PATCH, DELETE, OPTIONS");
+  });
+
   test("pages name an icon the shop serves, so browsers do not fetch a missing /favicon.ico", async ({ request }) => {
     const html = await (await request.get("/")).text();
     const href = /<link rel="icon" href="([^"]+)"/.exec(html)?.[1];

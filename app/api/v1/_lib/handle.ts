@@ -228,3 +228,27 @@ function toResponse(result: ApiResult): Response {
   const isProblem = typeof result.body === "object" && result.body !== null && result.status >= 400 && "code" in result.body;
   return respond(result, isProblem);
 }
+
+const WRITE_AND_READ_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
+type RouteMethod = (typeof WRITE_AND_READ_METHODS)[number];
+
+/** A route file's answer to a method it does not serve: marked, so the contract check can tell it from an endpoint. */
+export type NotAllowedHandler = ((request: Request) => Promise<Response>) & { notAllowed: true };
+
+/**
+ * The methods a route file does not serve, each answering 405 problem+json
+ * with an Allow header (Next.js would send an empty 405). Spread into the
+ * file's exports: `export const { POST, PUT, PATCH, DELETE } = otherMethods({ GET });`
+ */
+export function otherMethods(served: Partial<Record<RouteMethod, ApiRouteHandler>>): Record<RouteMethod, NotAllowedHandler> {
+  const allow = [...Object.keys(served), ...(served.GET ? ["HEAD"] : []), "OPTIONS"].join(", ");
+  const refuse = Object.assign(
+    async (request: Request) => {
+      const { pathname } = new URL(request.url);
+      const { status, body } = problemBody(405, "method_not_allowed", `${request.method} is not served at ${pathname}; it serves ${allow}.`);
+      return Response.json(body, { status, headers: { "content-type": "application/problem+json", allow } });
+    },
+    { notAllowed: true as const },
+  );
+  return Object.fromEntries(WRITE_AND_READ_METHODS.map((m) => [m, refuse])) as Record<RouteMethod, NotAllowedHandler>;
+}

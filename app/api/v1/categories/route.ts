@@ -1,6 +1,6 @@
 import { getServices } from "@/lib/composition/root";
 import { listCategories } from "../_contract/catalog";
-import { handle } from "../_lib/handle";
+import { handle, otherMethods } from "../_lib/handle";
 
 export const dynamic = "force-dynamic";
 
@@ -12,3 +12,5 @@ export const GET = handle(listCategories, async ({ signal }) => {
     body: { items: categories.map((c) => ({ id: c.id, slug: c.slug, name: c.name, description: c.description, productCount: c.productCount })) },
   };
 });
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods({ GET });

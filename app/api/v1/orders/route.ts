@@ -1,7 +1,7 @@
 import { getServices } from "@/lib/composition/root";
 import { listOrdersEndpoint, placeOrderEndpoint } from "../_contract/orders";
 import { withRequestPaths } from "../_lib/field-paths";
-import { handle } from "../_lib/handle";
+import { handle, otherMethods } from "../_lib/handle";
 import { derivedKey, orderJson } from "./order-json";
 
 export const dynamic = "force-dynamic";
@@ -31,3 +31,5 @@ export const GET = handle(listOrdersEndpoint, async ({ query, user, signal }) =>
   const page = await getServices().orders.pageForUser(user.id, { limit: query.limit, cursor: query.cursor }, signal);
   return { status: 200, body: { items: page.items.map(orderJson), next: page.next } };
 });
+
+export const { PUT, PATCH, DELETE } = otherMethods({ POST, GET });

@@ -1,6 +1,6 @@
 import { getServices } from "@/lib/composition/root";
 import { listProducts } from "../_contract/catalog";
-import { handle } from "../_lib/handle";
+import { handle, otherMethods } from "../_lib/handle";
 import { encodeCursor } from "./cursor";
 import { productJson, withFieldPrefix } from "./product-json";
 
@@ -33,3 +33,5 @@ export const GET = handle(listProducts, async ({ query, signal }) => {
     },
   };
 });
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods({ GET });

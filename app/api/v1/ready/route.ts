@@ -1,6 +1,6 @@
 import { getServices } from "@/lib/composition/root";
 import { ready } from "../_contract/system";
-import { handle } from "../_lib/handle";
+import { handle, otherMethods } from "../_lib/handle";
 
 export const dynamic = "force-dynamic";
 
@@ -15,3 +15,5 @@ export const GET = handle(ready, async ({ user }) => {
   const status = ok ? "ready" : "unavailable";
   return { status: ok ? 200 : 503, body: user?.role === "admin" ? { status, checks } : { status } };
 });
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods({ GET });

@@ -1,6 +1,6 @@
 import { getServices } from "@/lib/composition/root";
 import { listOrders } from "../../_contract/admin";
-import { handle } from "../../_lib/handle";
+import { handle, otherMethods } from "../../_lib/handle";
 import { actorOf, withFieldPaths } from "../_lib/admin-json";
 
 export const dynamic = "force-dynamic";
@@ -31,3 +31,5 @@ export const GET = handle(listOrders, async ({ query, user, signal }) => {
     },
   };
 });
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods({ GET });

@@ -1,7 +1,7 @@
 import { formatPriceInput } from "@/lib/application/admin/products";
 import { getServices } from "@/lib/composition/root";
 import { createProduct } from "../../_contract/admin";
-import { handle } from "../../_lib/handle";
+import { handle, otherMethods } from "../../_lib/handle";
 import { actorOf, productJson, withFieldPaths } from "../_lib/admin-json";
 
 export const dynamic = "force-dynamic";
@@ -28,3 +28,5 @@ export const POST = handle(createProduct, async ({ body, user, signal }) => {
   );
   return { status: 201, body: productJson(await products.get(actor, id, signal)) };
 });
+
+export const { GET, PUT, PATCH, DELETE } = otherMethods({ POST });

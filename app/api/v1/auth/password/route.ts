@@ -2,7 +2,7 @@ import { clientIp } from "@/app/_lib/client-ip";
 import { AppError, isAppError } from "@/lib/domain/errors";
 import { getServices } from "@/lib/composition/root";
 import { changePassword } from "../../_contract/auth";
-import { handle } from "../../_lib/handle";
+import { handle, otherMethods } from "../../_lib/handle";
 import { callingBrowserSession } from "../browser-session";
 
 export const dynamic = "force-dynamic";
@@ -20,3 +20,5 @@ export const POST = handle(changePassword, async ({ body, user, request, signal 
   }
   return { status: 204 };
 });
+
+export const { GET, PUT, PATCH, DELETE } = otherMethods({ POST });

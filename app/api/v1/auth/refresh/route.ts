@@ -1,7 +1,9 @@
 import { getServices } from "@/lib/composition/root";
 import { refresh } from "../../_contract/auth";
-import { handle } from "../../_lib/handle";
+import { handle, otherMethods } from "../../_lib/handle";
 
 export const dynamic = "force-dynamic";
 
 export const POST = handle(refresh, async ({ body, signal }) => ({ status: 200, body: await getServices().apiTokens.refresh(body.refreshToken, signal) }));
+
+export const { GET, PUT, PATCH, DELETE } = otherMethods({ POST });

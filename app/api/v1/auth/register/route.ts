@@ -1,7 +1,7 @@
 import { clientIp } from "@/app/_lib/client-ip";
 import { getServices } from "@/lib/composition/root";
 import { register } from "../../_contract/auth";
-import { handle } from "../../_lib/handle";
+import { handle, otherMethods } from "../../_lib/handle";
 
 export const dynamic = "force-dynamic";
 
@@ -10,3 +10,5 @@ export const POST = handle(register, async ({ body, request, signal }) => {
   // One answer for a new email and a taken one: what happened is told by email, to the address's owner.
   return { status: 202, body: { detail: "Check your email to continue." } };
 });
+
+export const { GET, PUT, PATCH, DELETE } = otherMethods({ POST });

@@ -1,6 +1,6 @@
 import { getServices } from "@/lib/composition/root";
 import { revoke } from "../../_contract/auth";
-import { handle } from "../../_lib/handle";
+import { handle, otherMethods } from "../../_lib/handle";
 
 export const dynamic = "force-dynamic";
 
@@ -8,3 +8,5 @@ export const POST = handle(revoke, async ({ body, signal }) => {
   await getServices().apiTokens.revoke(body.token, signal);
   return { status: 204 };
 });
+
+export const { GET, PUT, PATCH, DELETE } = otherMethods({ POST });

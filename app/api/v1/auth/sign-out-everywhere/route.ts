@@ -1,6 +1,6 @@
 import { getServices } from "@/lib/composition/root";
 import { signOutEverywhere } from "../../_contract/auth";
-import { handle } from "../../_lib/handle";
+import { handle, otherMethods } from "../../_lib/handle";
 import { callingBrowserSession } from "../browser-session";
 
 export const dynamic = "force-dynamic";
@@ -9,3 +9,5 @@ export const POST = handle(signOutEverywhere, async ({ user, request, signal }) 
   status: 200,
   body: await getServices().accountSecurity.signOutEverywhere({ user, keepSessionId: await callingBrowserSession(request) }, signal),
 }));
+
+export const { GET, PUT, PATCH, DELETE } = otherMethods({ POST });

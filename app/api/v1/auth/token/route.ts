@@ -1,7 +1,7 @@
 import { getServices } from "@/lib/composition/root";
 import { clientIp } from "@/app/_lib/client-ip";
 import { token } from "../../_contract/auth";
-import { handle } from "../../_lib/handle";
+import { handle, otherMethods } from "../../_lib/handle";
 import { problemBody } from "@/app/_lib/http";
 
 export const dynamic = "force-dynamic";
@@ -14,3 +14,5 @@ export const POST = handle(token, async ({ body, request, signal }) => {
   }
   return { status: 200, body: result };
 });
+
+export const { GET, PUT, PATCH, DELETE } = otherMethods({ POST });

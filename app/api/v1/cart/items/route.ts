@@ -1,7 +1,7 @@
 import { getServices } from "@/lib/composition/root";
 import { userCartOwner } from "@/lib/domain/cart";
 import { addCartItem } from "../../_contract/cart";
-import { handle } from "../../_lib/handle";
+import { handle, otherMethods } from "../../_lib/handle";
 import { cartJson, withCartPaths } from "../cart-json";
 
 export const dynamic = "force-dynamic";
@@ -12,3 +12,5 @@ export const POST = handle(addCartItem, async ({ user, body, signal }) => {
   );
   return { status: 201, body: cartJson(view) };
 });
+
+export const { GET, PUT, PATCH, DELETE } = otherMethods({ POST });

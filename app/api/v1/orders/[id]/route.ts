@@ -1,6 +1,6 @@
 import { getServices } from "@/lib/composition/root";
 import { getOrderEndpoint } from "../../_contract/orders";
-import { handle } from "../../_lib/handle";
+import { handle, otherMethods } from "../../_lib/handle";
 import { orderJson } from "../order-json";
 
 export const dynamic = "force-dynamic";
@@ -9,3 +9,5 @@ export const GET = handle(getOrderEndpoint, async ({ params, user, signal }) => 
   const order = await getServices().orders.getForUser(user.id, params.id, signal);
   return { status: 200, body: orderJson(order) };
 });
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods({ GET });

@@ -1,6 +1,6 @@
 import { getServices } from "@/lib/composition/root";
 import { reconcilePayments } from "../../../_contract/admin";
-import { handle } from "../../../_lib/handle";
+import { handle, otherMethods } from "../../../_lib/handle";
 import { actorOf } from "../../_lib/admin-json";
 
 export const dynamic = "force-dynamic";
@@ -18,3 +18,5 @@ export const GET = handle(reconcilePayments, async ({ query, user, signal }) => 
     },
   };
 });
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods({ GET });

@@ -2,7 +2,7 @@ import { AppError } from "@/lib/domain/errors";
 import { STALE_EDIT_MESSAGE, formatPriceInput } from "@/lib/application/admin/products";
 import { getServices } from "@/lib/composition/root";
 import { updateProduct } from "../../../_contract/admin";
-import { handle } from "../../../_lib/handle";
+import { handle, otherMethods } from "../../../_lib/handle";
 import { actorOf, productJson, withFieldPaths } from "../../_lib/admin-json";
 
 export const dynamic = "force-dynamic";
@@ -38,3 +38,5 @@ export const PATCH = handle(updateProduct, async ({ params, body, user, signal }
   );
   return { status: 200, body: productJson(await products.get(actor, params.id, signal)) };
 });
+
+export const { GET, POST, PUT, DELETE } = otherMethods({ PATCH });

@@ -1,7 +1,7 @@
 import { getServices } from "@/lib/composition/root";
 import { userCartOwner } from "@/lib/domain/cart";
 import { removeCartItem, updateCartItem } from "../../../_contract/cart";
-import { handle } from "../../../_lib/handle";
+import { handle, otherMethods } from "../../../_lib/handle";
 import { cartJson, withCartPaths } from "../../cart-json";
 
 export const dynamic = "force-dynamic";
@@ -18,3 +18,5 @@ export const DELETE = handle(removeCartItem, async ({ user, params, signal }) =>
   status: 200,
   body: cartJson(await getServices().cart.removeItem(userCartOwner(user.id), params.itemId, signal)),
 }));
+
+export const { GET, POST, PUT } = otherMethods({ PATCH, DELETE });

@@ -1,6 +1,6 @@
 import { getServices } from "@/lib/composition/root";
 import { cancelOrderEndpoint } from "../../../_contract/orders";
-import { handle } from "../../../_lib/handle";
+import { handle, otherMethods } from "../../../_lib/handle";
 import { orderJson } from "../../order-json";
 
 export const dynamic = "force-dynamic";
@@ -11,3 +11,5 @@ export const POST = handle(cancelOrderEndpoint, async ({ params, user, signal })
   // Read back, so the answer has the timeline entry the cancellation wrote.
   return { status: 200, body: orderJson(await services.orders.getForUser(user.id, params.id, signal)) };
 });
+
+export const { GET, PUT, PATCH, DELETE } = otherMethods({ POST });

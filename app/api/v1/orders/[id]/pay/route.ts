@@ -1,7 +1,7 @@
 import { getServices } from "@/lib/composition/root";
 import { declineMessage } from "@/lib/application/payments/pay-order";
 import { payOrderEndpoint } from "../../../_contract/orders";
-import { handle } from "../../../_lib/handle";
+import { handle, otherMethods } from "../../../_lib/handle";
 import { problemBody } from "@/app/_lib/http";
 import { derivedKey, orderJson } from "../../order-json";
 
@@ -23,3 +23,5 @@ export const POST = handle(payOrderEndpoint, async ({ params, body, user, reques
   // Read back, so the answer has the timeline entry the payment wrote.
   return { status: 200, body: orderJson(await services.orders.getForUser(user.id, result.order.id, signal)) };
 });
+
+export const { GET, PUT, PATCH, DELETE } = otherMethods({ POST });

@@ -1,6 +1,6 @@
 import { getServices } from "@/lib/composition/root";
 import { adjustStock } from "../../../../_contract/admin";
-import { handle } from "../../../../_lib/handle";
+import { handle, otherMethods } from "../../../../_lib/handle";
 import { actorOf, withFieldPaths } from "../../../_lib/admin-json";
 
 export const dynamic = "force-dynamic";
@@ -16,3 +16,5 @@ export const POST = handle(adjustStock, async ({ params, body, user, signal }) =
     body: { productId: params.productId, delta: body.delta, reason: body.reason, note, stock },
   };
 });
+
+export const { GET, PUT, PATCH, DELETE } = otherMethods({ POST });

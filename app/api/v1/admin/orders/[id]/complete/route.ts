@@ -1,6 +1,6 @@
 import { getServices } from "@/lib/composition/root";
 import { completeOrder } from "../../../../_contract/admin";
-import { handle } from "../../../../_lib/handle";
+import { handle, otherMethods } from "../../../../_lib/handle";
 import { ORDER_PATHS, actorOf, orderJson, withFieldPaths } from "../../../_lib/admin-json";
 
 export const dynamic = "force-dynamic";
@@ -11,3 +11,5 @@ export const POST = handle(completeOrder, async ({ params, body, user, signal })
   );
   return { status: 200, body: orderJson(order) };
 });
+
+export const { GET, PUT, PATCH, DELETE } = otherMethods({ POST });

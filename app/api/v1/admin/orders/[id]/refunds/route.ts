@@ -1,6 +1,6 @@
 import { getServices } from "@/lib/composition/root";
 import { refundOrder } from "../../../../_contract/admin";
-import { handle } from "../../../../_lib/handle";
+import { handle, otherMethods } from "../../../../_lib/handle";
 import { derivedKey } from "../../../../orders/order-json";
 import { ORDER_PATHS, actorOf, refundJson, withFieldPaths } from "../../../_lib/admin-json";
 
@@ -16,3 +16,5 @@ export const POST = handle(refundOrder, async ({ params, body, user, request, si
   );
   return { status: 201, body: refundJson(params.id, refund) };
 });
+
+export const { GET, PUT, PATCH, DELETE } = otherMethods({ POST });

@@ -1,6 +1,6 @@
 import { getServices } from "@/lib/composition/root";
 import { archiveProduct } from "../../../../_contract/admin";
-import { handle } from "../../../../_lib/handle";
+import { handle, otherMethods } from "../../../../_lib/handle";
 import { actorOf, productJson } from "../../../_lib/admin-json";
 
 export const dynamic = "force-dynamic";
@@ -11,3 +11,5 @@ export const POST = handle(archiveProduct, async ({ params, user, signal }) => {
   await products.archive(actor, params.id, signal);
   return { status: 200, body: productJson(await products.get(actor, params.id, signal)) };
 });
+
+export const { GET, PUT, PATCH, DELETE } = otherMethods({ POST });
