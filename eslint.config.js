@@ -50,7 +50,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["app/**/*.{ts,tsx}", "components/**/*.{ts,tsx}"],
+    files: ["app/**/*.{ts,tsx}"],
     rules: {
       "no-restricted-imports": rule(
         ["**/infrastructure/**", "@/lib/infrastructure/**", ...DRIVERS],
@@ -58,6 +58,17 @@ export default tseslint.config(
       ),
     },
   },
+  {
+    // Components sit below app/: pages hand them data and server actions (as props); they never reach up.
+    files: ["components/**/*.{ts,tsx}"],
+    rules: {
+      "no-restricted-imports": rule(
+        ["**/infrastructure/**", "@/lib/infrastructure/**", ...DRIVERS, "@/app/**", "**/app/**"],
+        "Components never import from app/ (pages pass actions as props; shared pieces live in components/ or lib/) and never touch adapters.",
+      ),
+    },
+  },
+
   {
     files: ["workers/**/*.ts"],
     rules: {

@@ -1,6 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { listingKey } from "@/app/products/listing-key";
-import { categoryPath } from "@/app/products/search-params";
+import { categoryPath } from "@/components/catalog/search-params";
 import { SLUG } from "@/lib/domain/catalog";
 
 /**

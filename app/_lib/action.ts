@@ -6,7 +6,7 @@ import { AppError, isAppError, type ErrorCode } from "@/lib/domain/errors";
 import type { User } from "@/lib/domain/user";
 import { getCurrentUser } from "./auth";
 
-import type { FormState } from "./form-state";
+import type { FormState } from "@/components/form-state";
 
 export type { FormState };
 

@@ -2,7 +2,7 @@ import { cookies } from "next/headers";
 import { guestCartOwner, newGuestCartToken } from "@/lib/application/cart/guest-token";
 import { userCartOwner, type CartOwner } from "@/lib/domain/cart";
 import type { User } from "@/lib/domain/user";
-import { CART_FLASH_COOKIE } from "./cart-flash";
+import { CART_FLASH_COOKIE } from "@/components/cart/cart-flash-cookie";
 
 /**
  * The guest cart's cookie holds a random token (only its hash is stored).

@@ -2,7 +2,7 @@
 
 import { useActionState } from "react";
 import { Field, FormMessage, SubmitButton } from "@/components/form-controls";
-import { initialFormState } from "@/app/_lib/form-state";
+import { initialFormState } from "@/components/form-state";
 import { changePasswordAction, signOutEverywhereAction } from "./actions";
 
 export function ChangePasswordForm() {

@@ -2,7 +2,7 @@
 
 import { useState } from "react";
 import { SubmitButton } from "@/components/form-controls";
-import { initialFormState } from "@/app/_lib/form-state";
+import { initialFormState } from "@/components/form-state";
 import { MAX_LINE_QUANTITY } from "@/lib/domain/cart";
 import { useCartCount } from "@/components/cart/cart-count";
 import { removeCartItem, updateCartItem } from "./actions";

@@ -2,7 +2,7 @@
 
 import { useActionState, useEffect, useRef } from "react";
 import { Field, FormMessage, SelectField, SubmitButton } from "@/components/form-controls";
-import { initialFormState } from "@/app/_lib/form-state";
+import { initialFormState } from "@/components/form-state";
 import { ADDRESS_MAX_LENGTH, SHIPPING_COUNTRIES } from "@/lib/domain/address";
 import { saveShippingAddress } from "./actions";
 

@@ -5,7 +5,7 @@ import type { Category } from "@/lib/domain/catalog";
 import { isAppError } from "@/lib/domain/errors";
 import { getServices } from "@/lib/composition/root";
 import { CatalogListing } from "@/components/catalog/catalog-listing";
-import { describeField, formValues, isFiltered, listingHref, parseCatalogQuery, type FieldProblem, type RawSearchParams } from "./search-params";
+import { describeField, formValues, isFiltered, listingHref, parseCatalogQuery, type FieldProblem, type RawSearchParams } from "@/components/catalog/search-params";
 
 /**
  * What / and /categories/[slug] share: parse the query string, search, and

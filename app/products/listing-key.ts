@@ -1,4 +1,4 @@
-import type { RawSearchParams } from "./search-params";
+import type { RawSearchParams } from "@/components/catalog/search-params";
 
 /**
  * The catalog listings (/ and /categories/<slug>) are served from the page

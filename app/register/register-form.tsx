@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { useActionState } from "react";
 import { Field, FormMessage, SubmitButton } from "@/components/form-controls";
-import { initialFormState } from "@/app/_lib/form-state";
+import { initialFormState } from "@/components/form-state";
 import { registerAction } from "./actions";
 
 export function RegisterForm({ callbackUrl }: { callbackUrl: string }) {

@@ -2,7 +2,7 @@
 
 import { useActionState } from "react";
 import { Field, FormMessage, SubmitButton } from "@/components/form-controls";
-import { initialFormState, type FormState } from "@/app/_lib/form-state";
+import { initialFormState, type FormState } from "@/components/form-state";
 
 type Action = (state: FormState, formData: FormData) => Promise<FormState>;
 

@@ -1,9 +1,9 @@
 "use client";
 
 import { useActionState } from "react";
-import { initialFormState, type FormState } from "@/app/_lib/form-state";
+import { initialFormState, type FormState } from "@/components/form-state";
 
-type Action = (state: FormState, formData: FormData) => Promise<FormState>;
+export type Action = (state: FormState, formData: FormData) => Promise<FormState>;
 
 /** One button posting hidden fields to an admin server action, with its outcome announced beside it. */
 export function ProductActionButton({

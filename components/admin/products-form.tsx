@@ -2,7 +2,7 @@
 
 import { useActionState, useEffect, useRef } from "react";
 import { Field, FormMessage, SubmitButton } from "@/components/form-controls";
-import { initialFormState, type FormState } from "@/app/_lib/form-state";
+import { initialFormState, type FormState } from "@/components/form-state";
 
 export interface ProductFormValues {
   id?: string;

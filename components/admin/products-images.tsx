@@ -1,15 +1,25 @@
 import Image from "next/image";
 import type { AdminProductImage } from "@/lib/application/admin/products";
-import { moveImageDown, moveImageUp, removeImage } from "@/app/admin/products/actions";
-import { ProductActionButton } from "./products-action-button";
+import { ProductActionButton, type Action } from "./products-action-button";
 
 /**
  * The product's uploaded images in display order (the first is the shop's
  * picture), each movable and removable, and a plain multipart form that posts
  * to the upload route (which redirects back here, with ?imageError when the
- * file was refused).
+ * file was refused). The page passes the image actions in.
  */
-export function ProductImages({ productId, images, uploadError }: { productId: string; images: readonly AdminProductImage[]; uploadError?: string }) {
+export function ProductImages({
+  productId,
+  images,
+  uploadError,
+  actions: { moveImageUp, moveImageDown, removeImage },
+}: {
+  productId: string;
+  images: readonly AdminProductImage[];
+  uploadError?: string;
+  /** The page's server actions (components never import from app/). */
+  actions: { moveImageUp: Action; moveImageDown: Action; removeImage: Action };
+}) {
   return (
     <section aria-labelledby="images-heading" className="flex flex-col gap-4 rounded-lg border border-slate-200 bg-white p-4">
       <h2 id="images-heading" className="text-lg font-semibold">

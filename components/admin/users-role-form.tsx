@@ -2,7 +2,7 @@
 
 import { useActionState, useEffect, useRef, useState } from "react";
 import { FormMessage, SubmitButton } from "@/components/form-controls";
-import { initialFormState, type FormState } from "@/app/_lib/form-state";
+import { initialFormState, type FormState } from "@/components/form-state";
 import type { Role } from "@/lib/domain/user";
 
 /**

@@ -1,5 +1,5 @@
 import type { AdminUserSummary } from "@/lib/application/admin/users";
-import type { FormState } from "@/app/_lib/form-state";
+import type { FormState } from "@/components/form-state";
 import { UsersRoleForm } from "./users-role-form";
 
 const ROLE_LABELS = { admin: "Admin", customer: "Customer" } as const;

@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useState } from "react";
-import { CART_FLASH_COOKIE } from "@/app/_lib/cart-flash";
+import { CART_FLASH_COOKIE } from "@/components/cart/cart-flash-cookie";
 
 /**
  * The note left by a guest-cart merge, shown once. The live region is always

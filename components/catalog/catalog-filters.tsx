@@ -1,5 +1,5 @@
 import type { CategorySummary } from "@/lib/domain/catalog";
-import type { FieldProblem } from "@/app/products/search-params";
+import type { FieldProblem } from "@/components/catalog/search-params";
 
 const SORT_OPTIONS = [
   // Blank means the default: best match when there are words, else by name.

@@ -1,7 +1,7 @@
 import Link from "next/link";
 import type { ProductSearchResult } from "@/lib/application/catalog/catalog";
 import type { CategorySummary } from "@/lib/domain/catalog";
-import type { FieldProblem, ListingState } from "@/app/products/search-params";
+import type { FieldProblem, ListingState } from "@/components/catalog/search-params";
 import { CatalogFilters } from "./catalog-filters";
 import { CategoryNav } from "./category-nav";
 import { Pagination } from "./pagination";

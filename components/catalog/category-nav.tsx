@@ -1,6 +1,6 @@
 import Link from "next/link";
 import type { CategorySummary } from "@/lib/domain/catalog";
-import { categoryPath, listingHref, type ListingState } from "@/app/products/search-params";
+import { categoryPath, listingHref, type ListingState } from "@/components/catalog/search-params";
 
 /**
  * The category list beside every listing. Switching category keeps the words

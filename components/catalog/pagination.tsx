@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { pageLinks } from "@/lib/application/catalog/paging";
-import { listingHref, type ListingState } from "@/app/products/search-params";
+import { listingHref, type ListingState } from "@/components/catalog/search-params";
 
 export function Pagination({ basePath, state, page, pageCount }: { basePath: string; state: ListingState; page: number; pageCount: number }) {
   if (pageCount <= 1) return null;

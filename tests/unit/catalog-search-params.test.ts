@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formValues, isFiltered, listingHref, parseCatalogQuery } from "@/app/products/search-params";
+import { formValues, isFiltered, listingHref, parseCatalogQuery } from "@/components/catalog/search-params";
 
 describe("catalog query string (pages)", () => {
   it("reads every filter, with prices typed in dollars turned into integer cents", () => {

@@ -6,7 +6,7 @@ import { getServices } from "@/lib/composition/root";
 import { formAction, requireUser } from "@/app/_lib/action";
 import { declineMessage } from "@/lib/application/payments/pay-order";
 import { isAppError } from "@/lib/domain/errors";
-import type { FormState } from "@/app/_lib/form-state";
+import type { FormState } from "@/components/form-state";
 
 export const cancelOrderAction = formAction(
   z.object({ orderId: z.uuid({ message: "No such order" }) }).strict(),

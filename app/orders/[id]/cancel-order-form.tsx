@@ -2,7 +2,7 @@
 
 import { useActionState } from "react";
 import { FormMessage, SubmitButton } from "@/components/form-controls";
-import { initialFormState } from "@/app/_lib/form-state";
+import { initialFormState } from "@/components/form-state";
 import { cancelOrderAction } from "./actions";
 
 export function CancelOrderForm({ orderId }: { orderId: string }) {

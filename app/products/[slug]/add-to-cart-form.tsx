@@ -3,7 +3,7 @@
 import { useActionState } from "react";
 import { Field, FormMessage, SubmitButton } from "@/components/form-controls";
 import { useCartCount } from "@/components/cart/cart-count";
-import { initialFormState, type FormState } from "@/app/_lib/form-state";
+import { initialFormState, type FormState } from "@/components/form-state";
 import { MAX_LINE_QUANTITY } from "@/lib/domain/cart";
 import { addToCart } from "./actions";
 

@@ -8,7 +8,7 @@ import { getServices } from "@/lib/composition/root";
 import { Price } from "@/components/money";
 import { AvailabilityText } from "@/components/catalog/availability-text";
 import { ProductImage } from "@/components/catalog/product-image";
-import { categoryPath } from "@/app/products/search-params";
+import { categoryPath } from "@/components/catalog/search-params";
 import { SLUG } from "@/lib/domain/catalog";
 import { AddToCartForm } from "./add-to-cart-form";
 import { jsonLdScript, productJsonLd } from "./json-ld";

@@ -8,7 +8,7 @@ import { isAppError } from "@/lib/domain/errors";
 import { ProductForm } from "@/components/admin/products-form";
 import { ProductActionButton } from "@/components/admin/products-action-button";
 import { ProductImages } from "@/components/admin/products-images";
-import { archiveProduct, restoreProduct, updateProduct } from "../actions";
+import { archiveProduct, moveImageDown, moveImageUp, removeImage, restoreProduct, updateProduct } from "../actions";
 
 export const metadata: Metadata = { title: "Edit product" };
 export const dynamic = "force-dynamic";
@@ -87,7 +87,7 @@ export default async function EditProductPage({
           categoryIds: product.categoryIds,
         }}
       />
-      <ProductImages productId={product.id} images={product.images} uploadError={imageError} />
+      <ProductImages productId={product.id} images={product.images} uploadError={imageError} actions={{ moveImageUp, moveImageDown, removeImage }} />
       <section aria-labelledby="availability-heading" className="flex flex-col gap-2 rounded-lg border border-slate-200 bg-white p-4">
         <h2 id="availability-heading" className="text-lg font-semibold">
           {product.archivedAt ? "Archived" : "In the shop"}

@@ -5,7 +5,7 @@ import { isAppError } from "@/lib/domain/errors";
 import { getServices } from "@/lib/composition/root";
 import { CatalogPage, catalogMetadata } from "@/app/products/catalog-page";
 import { searchParamsOfKey } from "@/app/products/listing-key";
-import { categoryPath } from "@/app/products/search-params";
+import { categoryPath } from "@/components/catalog/search-params";
 import { SLUG } from "@/lib/domain/catalog";
 
 /**
