@@ -1,10 +1,10 @@
 import type { ShippingAddress } from "./address";
 import { AppError } from "./errors";
 import type { Money } from "./money";
+import type { OrderStatus } from "./order-status";
 import type { OrderPayment } from "./payment";
 
-export const ORDER_STATUSES = ["pending", "stock_reserved", "paid", "shipped", "completed", "cancelled"] as const;
-export type OrderStatus = (typeof ORDER_STATUSES)[number];
+export { ORDER_STATUSES, type OrderStatus } from "./order-status";
 
 export const CANCELLATION_REASONS = ["out_of_stock", "customer_request", "payment_expired", "admin"] as const;
 export type CancellationReason = (typeof CANCELLATION_REASONS)[number];

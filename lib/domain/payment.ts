@@ -1,5 +1,5 @@
 import type { Money } from "./money";
-import type { OrderStatus } from "./order";
+import type { OrderStatus } from "./order-status";
 
 /**
  * A payment attempt's life (see docs/decisions/011-payments-and-refunds.md):

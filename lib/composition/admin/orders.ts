@@ -1,6 +1,6 @@
 import { makeAdminOrders } from "../../application/admin/orders";
 import { PrismaOrderAdminRepository } from "../../infrastructure/db/prisma-order-admin-repository";
-import type { AdminDeps } from "../admin";
+import type { AdminDeps } from "./deps";
 
 /** The back office's orders use cases. */
 export function adminOrders(deps: AdminDeps) {

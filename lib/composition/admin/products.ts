@@ -2,7 +2,7 @@ import { makeAdminProducts } from "../../application/admin/products";
 import { PrismaProductAdminRepository } from "../../infrastructure/db/prisma-product-admin-repository";
 import { LocalDiskMediaStorage } from "../../infrastructure/storage/local-disk-media-storage";
 import { SharpImageProcessor } from "../../infrastructure/storage/sharp-image-processor";
-import type { AdminDeps } from "../admin";
+import type { AdminDeps } from "./deps";
 
 /** The back office's products use cases. */
 export function adminProducts(deps: AdminDeps) {

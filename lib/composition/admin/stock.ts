@@ -1,6 +1,6 @@
 import { makeAdminStock } from "../../application/admin/stock";
 import { PrismaStockLedgerRepository } from "../../infrastructure/db/prisma-stock-ledger-repository";
-import type { AdminDeps } from "../admin";
+import type { AdminDeps } from "./deps";
 
 /** The back office's stock use cases. */
 export function adminStock(deps: AdminDeps) {
