@@ -11,9 +11,11 @@ export interface Exchange {
   at: number;
   method: string;
   path: string;
-  /** HTTP status, or 0 when no answer came (connection refused or reset). */
+  /** HTTP status, or 0 when no answer came (connection refused or reset, or no answer within 60 s). */
   status: number;
   attempt: number;
+  /** How long this attempt took. */
+  ms: number;
 }
 
 export class RetryingClient {
@@ -40,6 +42,7 @@ export class RetryingClient {
       let status = 0;
       let body: unknown = null;
       let retryAfterMs = 0;
+      const sentAt = Date.now();
       try {
         const res = await fetch(this.base + path, {
           method,
@@ -50,7 +53,9 @@ export class RetryingClient {
             ...(key ? { "idempotency-key": key } : {}),
           },
           body: init.body === undefined ? undefined : JSON.stringify(init.body),
-          signal: AbortSignal.timeout(30_000),
+          // Longer than the server may hold a request: a retry whose first attempt died with a web
+          // instance waits (up to the Idempotency-Key lock, 30 s) for that claim to lapse, then does the work.
+          signal: AbortSignal.timeout(60_000),
         });
         status = res.status;
         const text = await res.text();
@@ -59,7 +64,7 @@ export class RetryingClient {
       } catch {
         status = 0;
       }
-      this.log.push({ at: Date.now(), method, path: path.replace(/[0-9a-f-]{36}/g, ":id"), status, attempt });
+      this.log.push({ at: Date.now(), method, path: path.replace(/[0-9a-f-]{36}/g, ":id"), status, attempt, ms: Date.now() - sentAt });
       const code = (body as { code?: string } | null)?.code;
       const again = status === 0 || status >= 500 || status === 429 || (status === 409 && code === "conflict");
       if (!again) return { status, body: body as T, attempts: attempt };

@@ -416,7 +416,9 @@ it("1,000 orders through the load balancer while a broker, a worker and a web in
   const web = windows.find((w) => w.name === "web")!;
   const failed = client.log.filter((x) => x.status === 0 || x.status >= 500);
   const outside = failed.filter((x) => x.at < web.from || x.at > web.to + 2_000);
+  const slowest = client.log.reduce((m, x) => (x.ms > m.ms ? x : m), client.log[0]!);
   figures.failedRequests = { total: failed.length, duringWebDeath: failed.length - outside.length, outside: outside.length, requests: client.log.length };
+  figures.slowestRequest = { ms: slowest.ms, method: slowest.method, path: slowest.path, attempt: slowest.attempt, status: slowest.status };
   expect(outside).toEqual([]);
 
   // ---- order → decided latency before, during and after the faults -------------------------------------
