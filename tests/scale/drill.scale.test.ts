@@ -12,9 +12,11 @@ import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { SHIP_TO } from "../support/addresses";
 import { eventually } from "../support/fixtures";
-import { waitReady } from "../fault/harness";
+import { collectConsumerLag } from "@/lib/infrastructure/kafka/consumer-lag";
+import type { Gauge } from "@/lib/infrastructure/observability/metrics";
+import { sleep, waitReady } from "../fault/harness";
 import { RetryingClient } from "./client";
-import { cluster, scaleWorld, SCALE, SHOPPER_PASSWORD, sleep, type ScaleWorld } from "./world";
+import { cluster, scaleWorld, SCALE, SHOPPER_PASSWORD, type ScaleWorld } from "./world";
 
 const ORDERS = Number(process.env.SCALE_ORDERS ?? 1_000);
 const SHOPPERS = 100;
@@ -321,17 +323,11 @@ it("1,000 orders through the load balancer while a broker, a worker and a web in
 
   // ---- drained: every order decided, every email sent, every event relayed, no lag --------------
   const orderIds = placed.map((p) => p.orderId);
+  // The lag the workers report to Prometheus, read the same way (lib/infrastructure/kafka/consumer-lag.ts).
   const lagOf = async (group: string) => {
-    const topics = GROUP_TOPICS[group]!.map((t) => prefix + t);
-    const offsets = await admin.fetchOffsets({ groupId: prefix + group, topics });
     let lag = 0;
-    for (const t of offsets) {
-      const high = await admin.fetchTopicOffsets(t.topic);
-      for (const p of t.partitions) {
-        const end = Number(high.find((h) => h.partition === p.partition)!.high);
-        lag += end - Math.max(0, Number(p.offset));
-      }
-    }
+    const sum = { set: (_labels: unknown, value: number) => void (lag += value), reset: () => void (lag = 0) } as unknown as Gauge;
+    await collectConsumerLag(admin, [{ group: prefix + group, topics: GROUP_TOPICS[group]!.map((t) => prefix + t) }], sum);
     return lag;
   };
   let state = {};

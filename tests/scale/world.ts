@@ -40,8 +40,6 @@ export const SCALE = {
   },
 };
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 async function script(file: string, args: string[], env: Record<string, string> = {}): Promise<string> {
   const { stdout } = await run("bash", [path.join(ROOT, file), ...args], { cwd: ROOT, env: { ...process.env, ...env }, timeout: 240_000 });
   return stdout;
