@@ -4,6 +4,7 @@ import { webLogger } from "@/lib/composition/logger";
 import { errorReference } from "@/lib/composition/request-context";
 import { AppError, isAppError, type ErrorCode } from "@/lib/domain/errors";
 import type { User } from "@/lib/domain/user";
+import { CORRECT_FIELDS, fieldIssues } from "@/lib/domain/validation";
 import { getCurrentUser } from "./auth";
 
 import type { FormState } from "@/components/form-state";
@@ -27,12 +28,7 @@ export function toFormState(error: unknown, values?: Record<string, string>): Fo
 }
 
 function zodFieldErrors(error: z.ZodError): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const issue of error.issues) {
-    const key = issue.path.join(".") || "form";
-    out[key] ??= issue.message;
-  }
-  return out;
+  return Object.fromEntries(fieldIssues(error).map((f) => [f.path, f.message]));
 }
 
 // Never echoed back into a form: secrets and card numbers.
@@ -72,11 +68,11 @@ export function formAction<S extends z.ZodType, R = void>(
     // PostgreSQL text cannot hold NUL: refuse it by the field rather than fail in the database.
     const withNul = Object.keys(raw).filter((k) => raw[k]!.includes("\u0000"));
     if (withNul.length > 0) {
-      return { ok: false, message: "Please correct the highlighted fields.", fieldErrors: Object.fromEntries(withNul.map((k) => [k, "Contains a character that is not allowed"])), values };
+      return { ok: false, message: CORRECT_FIELDS, fieldErrors: Object.fromEntries(withNul.map((k) => [k, "Contains a character that is not allowed"])), values };
     }
     const parsed = schema.safeParse(raw);
     if (!parsed.success) {
-      return { ok: false, message: "Please correct the highlighted fields.", fieldErrors: zodFieldErrors(parsed.error), values };
+      return { ok: false, message: CORRECT_FIELDS, fieldErrors: zodFieldErrors(parsed.error), values };
     }
     let result: FormState | R;
     try {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { fieldIssues } from "@/lib/domain/validation";
 import { MAX_PAGE } from "@/lib/application/catalog/paging";
 import {
   CATALOG_CURRENCY,
@@ -92,7 +93,7 @@ export function parseCatalogQuery(raw: RawSearchParams): ParsedCatalogQuery {
   const present = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined && !(typeof v === "string" && v.trim() === "")));
   const parsed = catalogQuerySchema.safeParse(present);
   if (parsed.success) return { ok: true, query: parsed.data };
-  const problems = parsed.error.issues.map((i) => describeField(String(i.path[0] ?? "form"), i.message));
+  const problems = fieldIssues(parsed.error).map((f) => describeField(f.path, f.message));
   return { ok: false, pageInvalid: problems.some((p) => p.field === "page"), problems };
 }
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { AppError } from "./errors";
+import { fieldIssues } from "./validation";
 
 /**
  * The countries the shop ships to (ISO 3166-1 alpha-2), with the postal code
@@ -126,8 +127,7 @@ export const shippingAddressSchema = addressSchema({});
 export function parseShippingAddress(input: unknown): ShippingAddress {
   const parsed = shippingAddressSchema.safeParse(input);
   if (parsed.success) return parsed.data;
-  const fields = parsed.error.issues.map((i) => ({ path: i.path.join(".") || "shipTo", message: i.message }));
-  throw new AppError("validation", "The shipping address is not valid", { fields });
+  throw new AppError("validation", "The shipping address is not valid", { fields: fieldIssues(parsed.error, { whole: "shipTo" }) });
 }
 
 /** The address as lines for a label, an email or a page, in the order the country writes them. */

@@ -74,3 +74,29 @@ export function formatMoney(m: Money, locale = "en-US"): string {
   const { format, digits } = currencyFormat(locale, m.currency);
   return format.format(m.amountMinor / 10 ** digits);
 }
+
+/** 1250 USD → "12.50", 1250 JPY → "1250": an amount as a form shows and reads it (the currency's own decimals). */
+export function majorUnitsText(amountMinor: number, currency: string): string {
+  const digits = currencyDecimals(currency);
+  if (digits === 0) return String(amountMinor);
+  const scale = 10 ** digits;
+  const sign = amountMinor < 0 ? "-" : "";
+  const abs = Math.abs(amountMinor);
+  return `${sign}${Math.trunc(abs / scale)}.${String(abs % scale).padStart(digits, "0")}`;
+}
+
+/**
+ * "12.50" USD → 1250, "12.5" → 1250, "1250" JPY → 1250: text in major units
+ * turned into integer minor units by string rules, never through a float.
+ * Null when the text is not a plain non-negative amount in that currency (no
+ * sign, exponent, grouping or more decimals than the currency has).
+ */
+export function parseMajorUnits(text: string, currency: string): number | null {
+  const digits = currencyDecimals(currency);
+  const shape = digits === 0 ? /^(\d{1,10})$/ : new RegExp(`^(\\d{1,10})(?:\\.(\\d{1,${digits}}))?$`);
+  const m = shape.exec(text.trim());
+  if (!m) return null;
+  const minor = Number(m[1]) * 10 ** digits + Number((m[2] ?? "").padEnd(digits, "0") || "0");
+  return Number.isSafeInteger(minor) ? minor : null;
+}
+

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { majorUnitsText, refundAmountMinor } from "@/app/admin/orders/[id]/refund-input";
+import { refundAmountMinor } from "@/app/admin/orders/[id]/refund-input";
+import { majorUnitsText } from "@/lib/domain/money";
 
 const read = (currency: string, text: string) => {
   const r = refundAmountMinor(currency).safeParse(text);

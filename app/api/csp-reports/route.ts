@@ -2,6 +2,7 @@ import { z } from "zod";
 import { webLogger } from "@/lib/composition/logger";
 import { getServices } from "@/lib/composition/root";
 import { problem } from "@/app/_lib/http";
+import { fieldIssues } from "@/lib/domain/validation";
 
 export const dynamic = "force-dynamic";
 
@@ -48,7 +49,7 @@ export async function POST(request: Request): Promise<Response> {
   }
   const parsed = cspReportSchema.safeParse(json);
   if (!parsed.success) {
-    return problem(400, "validation", "The report is not a CSP violation report.", parsed.error.issues.map((i) => ({ path: i.path.join(".") || "body", message: i.message })));
+    return problem(400, "validation", "The report is not a CSP violation report.", fieldIssues(parsed.error, { whole: "body" }));
   }
   const report = parsed.data["csp-report"];
   const named = (report["effective-directive"] ?? report["violated-directive"] ?? "").trim().split(/\s+/)[0]!.toLowerCase();

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { AppError } from "../../domain/errors";
+import { parseInput } from "../../domain/validation";
 import { ORDER_STATUSES, type OrderStatus } from "../../domain/order";
 import type { Clock } from "../shared";
 import { requireAdmin, type Actor } from "./access";
@@ -111,13 +111,7 @@ export function makeAdminDashboard(deps: { queries: DashboardQueries; clock: Clo
   return {
     async overview(actor: Actor | null, input: z.input<typeof inputSchema> = {}, signal?: AbortSignal): Promise<DashboardOverview> {
       requireAdmin(actor);
-      const parsed = inputSchema.safeParse(input);
-      if (!parsed.success) {
-        throw new AppError("validation", "The request is invalid.", {
-          fields: parsed.error.issues.map((i) => ({ path: i.path.join(".") || "form", message: i.message })),
-        });
-      }
-      const { recentLimit, lowStockLimit } = parsed.data;
+      const { recentLimit, lowStockLimit } = parseInput(inputSchema, input, { message: "The request is invalid." });
       const now = deps.clock.now();
       const today = localDate(now, deps.timeZone);
       const from = addDays(today, -(REVENUE_DAYS - 1));

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseInput } from "../../domain/validation";
 import { AppError, isAppError } from "../../domain/errors";
 import { makeEvent } from "../../domain/events";
 import { HOLDS_STOCK, ORDER_STATUSES, transition, type Order, type OrderStatus, type StatusUpdate } from "../../domain/order";
@@ -123,17 +124,7 @@ const shipInput = transitionInput.extend({
     .regex(/^[\p{L}\p{N} ._/-]+$/u, "Letters, digits, spaces and . _ / - only"),
 });
 
-function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
-  const parsed = schema.safeParse(input);
-  if (parsed.success) return parsed.data;
-  // One message per field: the first problem found.
-  const fields = new Map<string, string>();
-  for (const i of parsed.error.issues) {
-    const path = i.path.join(".") || "form";
-    if (!fields.has(path)) fields.set(path, i.message);
-  }
-  throw new AppError("validation", "Please correct the highlighted fields.", { fields: [...fields].map(([path, message]) => ({ path, message })) });
-}
+const parse = <S extends z.ZodType>(schema: S, input: unknown): z.output<S> => parseInput(schema, input);
 
 export interface AdminOrderListResult {
   readonly items: readonly AdminOrderRow[];

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { AppError, type FieldIssue } from "../../domain/errors";
+import { AppError } from "../../domain/errors";
+import { fieldIssues } from "../../domain/validation";
 import { makeEvent } from "../../domain/events";
 import type { CatalogCache } from "../catalog/catalog-cache";
 import { pageCount, pageWindow } from "../catalog/paging";
@@ -153,14 +154,11 @@ export const thresholdSchema = wholeNumber("The threshold")
 
 const pageSchema = z.number().int().min(1);
 
-function parse<S extends z.ZodType>(schema: S, value: unknown, pathPrefix = ""): z.output<S> {
+/** Its message is the fields' messages: the stock forms show it above the form. */
+function parse<S extends z.ZodType>(schema: S, value: unknown, at?: string): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const fields: FieldIssue[] = [];
-  for (const issue of result.error.issues) {
-    const path = [pathPrefix, ...issue.path.map(String)].filter(Boolean).join(".") || "form";
-    if (!fields.some((f) => f.path === path)) fields.push({ path, message: issue.message });
-  }
+  const fields = fieldIssues(result.error, at ? { at } : {});
   throw new AppError("validation", fields.map((f) => f.message).join("; "), { fields });
 }
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseInput } from "../../domain/validation";
 import { AppError } from "../../domain/errors";
 import { ROLES, type Role } from "../../domain/user";
 import { MAX_PAGE, pageCount, pageWindow } from "../catalog/paging";
@@ -69,13 +70,7 @@ const setRoleSchema = z
 export type UserListInput = z.input<typeof listSchema>;
 export type SetRoleInput = z.input<typeof setRoleSchema>;
 
-function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
-  const parsed = schema.safeParse(input);
-  if (parsed.success) return parsed.data;
-  throw new AppError("validation", "The request is invalid.", {
-    fields: parsed.error.issues.map((i) => ({ path: i.path.join(".") || "form", message: i.message })),
-  });
-}
+const parse = <S extends z.ZodType>(schema: S, input: unknown): z.output<S> => parseInput(schema, input, { message: "The request is invalid." });
 
 export type SetRoleResult =
   | { readonly changed: true; readonly user: AdminUserSummary }

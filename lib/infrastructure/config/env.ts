@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { fieldIssues } from "../../domain/validation";
 import { isPlaceholderSecret } from "./known-defaults";
 
 /**
@@ -366,7 +367,7 @@ export function loadEdgeEnv(source: Record<string, string | undefined> = process
 function parse<S extends z.ZodType>(schema: S, source: Record<string, string | undefined>): z.infer<S> {
   const parsed = schema.safeParse(source);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n");
+    const problems = fieldIssues(parsed.error, { whole: "environment", every: true }).map((f) => `  ${f.path}: ${f.message}`).join("\n");
     throw new Error(`Invalid configuration:\n${problems}`);
   }
   return parsed.data;

@@ -13,6 +13,7 @@
  * continues the trace from there (see traceparentFor and the side table below).
  */
 import { AsyncLocalStorage } from "node:async_hooks";
+import { fieldIssues } from "../../domain/validation";
 import {
   context,
   propagation,
@@ -46,7 +47,7 @@ export type TracingEnv = z.infer<typeof tracingEnvSchema>;
 export function loadTracingEnv(source: Record<string, string | undefined> = process.env): TracingEnv {
   const parsed = tracingEnvSchema.safeParse(source);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n");
+    const problems = fieldIssues(parsed.error, { whole: "environment", every: true }).map((f) => `  ${f.path}: ${f.message}`).join("\n");
     throw new Error(`Invalid tracing configuration:\n${problems}`);
   }
   return parsed.data;

@@ -6,9 +6,9 @@ import { adminAction } from "@/app/_lib/admin";
 import { getServices } from "@/lib/composition/root";
 import { AppError, isAppError } from "@/lib/domain/errors";
 import { formatMoney } from "@/lib/domain/money";
+import { CORRECT_FIELDS, parseInput } from "@/lib/domain/validation";
 import { refundAmountMinor } from "./refund-input";
 
-const CORRECT_FIELDS = "Please correct the highlighted fields.";
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -62,12 +62,8 @@ export const refundOrderAction = adminAction(
     const services = getServices();
     try {
       const { order } = await services.admin.orders.get(admin, input.orderId);
-      const amount = refundAmountMinor(order.total.currency).safeParse(input.amount);
-      if (!amount.success) {
-        const message = amount.error.issues[0]?.message ?? "Enter the amount to refund";
-        throw new AppError("validation", CORRECT_FIELDS, { fields: [{ path: "amount", message }] });
-      }
-      const refund = await services.admin.refundOrder(admin, { orderId: order.id, amountMinor: amount.data, requestKey: input.requestKey });
+      const amountMinor = parseInput(refundAmountMinor(order.total.currency), input.amount, { whole: "amount" });
+      const refund = await services.admin.refundOrder(admin, { orderId: order.id, amountMinor, requestKey: input.requestKey });
       const text = formatMoney(refund.amount);
       return {
         ok: true,

@@ -15,7 +15,7 @@ import { OrderRefundForm } from "@/components/admin/orders-refund-form";
 import { formatMoney } from "@/lib/domain/money";
 import { refundableMinor } from "@/lib/domain/payment";
 import { orderTransitionAction, refundOrderAction } from "./actions";
-import { majorUnitsText } from "./refund-input";
+import { majorUnitsText } from "@/lib/domain/money";
 
 export const metadata: Metadata = { title: "Order" };
 export const dynamic = "force-dynamic";

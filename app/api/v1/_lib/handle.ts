@@ -11,6 +11,7 @@ import { webLogger } from "@/lib/composition/logger";
 import { errorReference, noteRequestUser } from "@/lib/composition/request-context";
 import { isAppError, type AppError, type ErrorCode } from "@/lib/domain/errors";
 import type { User } from "@/lib/domain/user";
+import { fieldIssues } from "@/lib/domain/validation";
 import { getServices } from "@/lib/composition/root";
 import { clientIp } from "@/app/_lib/client-ip";
 import { problemBody, sameOrigin, STATUS } from "@/app/_lib/http";
@@ -55,10 +56,6 @@ class Refusal extends Error {
   }
 }
 
-function zodErrors(error: z.ZodError, where: string) {
-  return error.issues.map((i) => ({ path: [where, ...i.path.map(String)].join("."), message: i.message }));
-}
-
 /** Paths of strings holding NUL, which PostgreSQL text cannot store: refused as input, never a 500. */
 function nulPaths(value: unknown, at: string[] = []): string[] {
   if (typeof value === "string") return value.includes("\u0000") ? [at.join(".")] : [];
@@ -74,7 +71,7 @@ function parse<T extends z.ZodType>(schema: T | undefined, value: unknown, where
     throw new Refusal(422, "validation", `The request ${where} is invalid.`, nul.map((path) => ({ path, message: "must not contain NUL characters" })));
   }
   const result = schema.safeParse(value);
-  if (!result.success) throw new Refusal(422, "validation", `The request ${where} is invalid.`, zodErrors(result.error, where));
+  if (!result.success) throw new Refusal(422, "validation", `The request ${where} is invalid.`, fieldIssues(result.error, { at: where }));
   return result.data;
 }
 
