@@ -1,5 +1,5 @@
 import Image from "next/image";
-import type { AdminProductImage } from "@/lib/application/admin/products";
+import type { AdminProductImage } from "@/lib/application/admin/products/model";
 import { ProductActionButton, type Action } from "./products-action-button";
 
 /**

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import type { AdminProductSummary } from "@/lib/application/admin/products";
+import type { AdminProductSummary } from "@/lib/application/admin/products/model";
 import { formatMoney } from "@/lib/domain/money";
 
 function stockLabel(p: AdminProductSummary): string {

@@ -6,12 +6,13 @@ import type pg from "pg";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "@/lib/application/admin/access";
-import { IMAGE_MAX_BYTES, STALE_EDIT_MESSAGE } from "@/lib/application/admin/products";
+import { IMAGE_MAX_BYTES, STALE_EDIT_MESSAGE } from "@/lib/application/admin/products/model";
 import type { Services } from "@/lib/composition/root";
 import { isAppError, type AppError } from "@/lib/domain/errors";
 import { userCartOwner } from "@/lib/domain/cart";
 import { PrismaProductAdminRepository } from "@/lib/infrastructure/db/prisma-product-admin-repository";
 import { createPrismaClient } from "@/lib/infrastructure/db/prisma-client";
+import { createFromForm, updateFromForm } from "../support/admin-product-form";
 import { insertAdmin, insertCategory, jpegWithExif, oversizePng, pngBytes } from "../support/admin-products-fixtures";
 import { SHIP_TO as TEST_ADDRESS } from "../support/addresses";
 import { createTestDatabase, type TestDatabase } from "../support/db";
@@ -90,23 +91,23 @@ async function callGet(handler: { GET: (r: Request, c: { params: Promise<never> 
 describe("validation by field, nothing written", () => {
   it("refuses a duplicate SKU, a duplicate slug, a zero price and a missing name, each by its field", async () => {
     const existing = validInput();
-    await services.admin.products.create(admin, existing);
+    await createFromForm(services.admin.products, admin, existing);
     const before = await counts();
 
-    const dupSku = await failure(services.admin.products.create(admin, validInput({ sku: existing.sku.toLowerCase() })));
+    const dupSku = await failure(createFromForm(services.admin.products, admin, validInput({ sku: existing.sku.toLowerCase() })));
     expect(dupSku.code).toBe("validation");
     expect(fieldsOf(dupSku)).toEqual({ sku: "Another product already uses this SKU" });
 
-    const dupSlug = await failure(services.admin.products.create(admin, validInput({ name: existing.name })));
+    const dupSlug = await failure(createFromForm(services.admin.products, admin, validInput({ name: existing.name })));
     expect(fieldsOf(dupSlug)).toEqual({ slug: "Another product already uses this slug" });
 
-    const zero = await failure(services.admin.products.create(admin, validInput({ price: "0.00" })));
+    const zero = await failure(createFromForm(services.admin.products, admin, validInput({ price: "0.00" })));
     expect(fieldsOf(zero)).toEqual({ price: "The price must be more than 0" });
 
-    const noName = await failure(services.admin.products.create(admin, validInput({ name: "   ", slug: "" })));
+    const noName = await failure(createFromForm(services.admin.products, admin, validInput({ name: "   ", slug: "" })));
     expect(fieldsOf(noName)).toMatchObject({ name: "Enter a name" });
 
-    const tooDear = await failure(services.admin.products.create(admin, validInput({ price: "20000000.01" })));
+    const tooDear = await failure(createFromForm(services.admin.products, admin, validInput({ price: "20000000.01" })));
     expect(fieldsOf(tooDear)).toEqual({ price: "At most 20000000.00" });
 
     expect(await counts()).toEqual(before);
@@ -114,7 +115,7 @@ describe("validation by field, nothing written", () => {
 
   it("turns a unique violation that slips past the check (a race) into field errors, not a 500", async () => {
     const first = validInput();
-    const { id } = await services.admin.products.create(admin, first);
+    const { id } = await createFromForm(services.admin.products, admin, first);
     const existing = await row(id);
     const prisma = createPrismaClient(db.url, { poolSize: 1 });
     try {
@@ -132,7 +133,7 @@ describe("validation by field, nothing written", () => {
   it("lets only one of two concurrent creates with the same SKU and slug through; the other gets field errors", async () => {
     const input = validInput();
     const before = await counts();
-    const results = await Promise.allSettled([1, 2, 3].map(() => services.admin.products.create(admin, { ...input, initialStock: "2" })));
+    const results = await Promise.allSettled([1, 2, 3].map(() => createFromForm(services.admin.products, admin, { ...input, initialStock: "2" })));
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     for (const r of results.filter((r): r is PromiseRejectedResult => r.status === "rejected")) {
       expect(isAppError(r.reason, "validation"), String(r.reason)).toBe(true);
@@ -146,7 +147,7 @@ describe("validation by field, nothing written", () => {
 describe("create", () => {
   it("writes the product with its categories, a slug made from the name, and the opening ledger row of its stock", async () => {
     const t = tag();
-    const { id, slug } = await services.admin.products.create(admin, {
+    const { id, slug } = await createFromForm(services.admin.products, admin, {
       name: `Crème Brûlée  Lamp ${t}`,
       sku: `cb-${t}`,
       price: "12.5",
@@ -163,7 +164,7 @@ describe("create", () => {
   });
 
   it("writes no ledger row without stock", async () => {
-    const { id } = await services.admin.products.create(admin, validInput());
+    const { id } = await createFromForm(services.admin.products, admin, validInput());
     expect((await row(id)).stock).toBe(0);
     expect((await pool.query(`SELECT 1 FROM stock_movements WHERE product_id = $1`, [id])).rowCount).toBe(0);
   });
@@ -172,7 +173,7 @@ describe("create", () => {
 describe("archive and restore", () => {
   it("hides an archived product from every shop read and the API, keeps it on orders, refuses it in carts and at checkout; restore brings it back", async () => {
     const input = validInput({ initialStock: "10", categoryIds: [categoryB] });
-    const { id, slug } = await services.admin.products.create(admin, input);
+    const { id, slug } = await createFromForm(services.admin.products, admin, input);
     const orderer = await insertUser(pool);
     const lateShopper = await insertUser(pool);
     const otherShopper = await insertUser(pool);
@@ -245,7 +246,7 @@ describe("list", () => {
     const category = await insertCategory(pool);
     const t = tag();
     const make = async (suffix: string, stock: string, extra: Record<string, unknown> = {}) =>
-      (await services.admin.products.create(admin, { name: `Listed ${suffix} ${t}`, sku: `L-${suffix}-${t}`, price: "1.00", initialStock: stock, lowStockThreshold: "5", categoryIds: [category], ...extra })).id;
+      (await createFromForm(services.admin.products, admin, { name: `Listed ${suffix} ${t}`, sku: `L-${suffix}-${t}`, price: "1.00", initialStock: stock, lowStockThreshold: "5", categoryIds: [category], ...extra })).id;
     const out = await make("out", "0");
     const low = await make("low", "5");
     const plenty = await make("plenty", "6");
@@ -276,7 +277,7 @@ describe("list", () => {
     const category = await insertCategory(pool);
     const t = tag();
     const make = async (name: string, sku: string) =>
-      (await services.admin.products.create(admin, { name: `${name} ${t}`, sku: `${sku}-${t}`, price: "1.00", initialStock: "1", lowStockThreshold: "0", categoryIds: [category] })).id;
+      (await createFromForm(services.admin.products, admin, { name: `${name} ${t}`, sku: `${sku}-${t}`, price: "1.00", initialStock: "1", lowStockThreshold: "0", categoryIds: [category] })).id;
     const percent = await make("Cotton 100% tee", "W-PCT");
     const underscore = await make("Mug", "W_UND");
     const plain = await make("Plain cap", "W-PLN");
@@ -290,15 +291,15 @@ describe("list", () => {
 
 describe("optimistic edits", () => {
   it("applies an edit made on the current version and refuses a stale one without changing anything", async () => {
-    const { id } = await services.admin.products.create(admin, validInput());
+    const { id } = await createFromForm(services.admin.products, admin, validInput());
     const loaded = await services.admin.products.get(admin, id);
     const form = { name: loaded.name, sku: loaded.sku, slug: loaded.slug, price: "20.00", categoryIds: [categoryB], version: String(loaded.version) };
 
-    await services.admin.products.update(admin, id, form);
+    await updateFromForm(services.admin.products, admin, id, form);
     expect(await row(id)).toMatchObject({ price_minor: 2000, version: loaded.version + 1 });
 
     // A second tab still holds the old version.
-    const stale = await failure(services.admin.products.update(admin, id, { ...form, price: "30.00", name: "Overwritten" }));
+    const stale = await failure(updateFromForm(services.admin.products, admin, id, { ...form, price: "30.00", name: "Overwritten" }));
     expect(stale.code).toBe("conflict");
     expect(stale.message).toBe(STALE_EDIT_MESSAGE);
     expect(stale.message).toContain("changed by someone else — reload");
@@ -307,10 +308,10 @@ describe("optimistic edits", () => {
   });
 
   it("lets only one of two concurrent edits of the same version win", async () => {
-    const { id } = await services.admin.products.create(admin, validInput());
+    const { id } = await createFromForm(services.admin.products, admin, validInput());
     const loaded = await services.admin.products.get(admin, id);
     const form = (price: string) => ({ name: loaded.name, sku: loaded.sku, slug: loaded.slug, price, categoryIds: [categoryA], version: String(loaded.version) });
-    const results = await Promise.allSettled([services.admin.products.update(admin, id, form("31.00")), services.admin.products.update(admin, id, form("32.00"))]);
+    const results = await Promise.allSettled([updateFromForm(services.admin.products, admin, id, form("31.00")), updateFromForm(services.admin.products, admin, id, form("32.00"))]);
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     const lost = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
     expect(isAppError(lost.reason, "conflict")).toBe(true);
@@ -344,7 +345,7 @@ describe("catalog cache", () => {
 
   it("serves an admin edit at once in this instance, and in another instance after the NOTIFY", async () => {
     const input = validInput({ initialStock: "3" });
-    const { id, slug } = await services.admin.products.create(admin, input);
+    const { id, slug } = await createFromForm(services.admin.products, admin, input);
     const other = servicesFor(db.url, { MEDIA_DIR: mediaDir, CATALOG_CACHE_TTL_SECONDS: "600" });
     try {
       await warm(() => services.catalog.getProduct(slug), id);
@@ -353,7 +354,7 @@ describe("catalog cache", () => {
       expect((await services.catalog.getProduct(slug)).price.amountMinor).toBe(1250);
 
       const loaded = await services.admin.products.get(admin, id);
-      await services.admin.products.update(admin, id, { name: loaded.name, sku: loaded.sku, slug, price: "44.00", categoryIds: [categoryA], version: String(loaded.version) });
+      await updateFromForm(services.admin.products, admin, id, { name: loaded.name, sku: loaded.sku, slug, price: "44.00", categoryIds: [categoryA], version: String(loaded.version) });
 
       // This instance: no wait at all (the use case invalidated its cache).
       const here = await services.catalog.getProduct(slug);
@@ -373,7 +374,7 @@ describe("images", () => {
   };
 
   it("refuses a fake image and an oversize one, storing nothing", async () => {
-    const { id } = await services.admin.products.create(admin, validInput());
+    const { id } = await createFromForm(services.admin.products, admin, validInput());
     const before = { files: await stored(), rows: (await counts()).images };
 
     const fake = await failure(services.admin.products.addImage(admin, id, { bytes: new TextEncoder().encode("just some text, renamed photo.png") }));
@@ -392,7 +393,7 @@ describe("images", () => {
   });
 
   it("accepts real PNG and JPEG files, strips their metadata, caps their size, and keeps image_url on the first image through reorder and remove", async () => {
-    const { id, slug } = await services.admin.products.create(admin, validInput());
+    const { id, slug } = await createFromForm(services.admin.products, admin, validInput());
     const jpeg = await jpegWithExif(3000, 1000);
     expect((await sharp(jpeg).metadata()).exif).toBeDefined();
 
@@ -444,7 +445,7 @@ describe("images", () => {
   });
 
   it("gives concurrent uploads to one product distinct positions", async () => {
-    const { id } = await services.admin.products.create(admin, validInput());
+    const { id } = await createFromForm(services.admin.products, admin, validInput());
     const uploaded = await Promise.all([0, 1, 2, 3].map(async (i) => services.admin.products.addImage(admin, id, { bytes: new Uint8Array(await pngBytes(20 + i, 20)) })));
     const { rows } = await pool.query(`SELECT id, position, storage_key FROM product_images WHERE product_id = $1 ORDER BY position`, [id]);
     expect(rows.map((r) => r.position)).toEqual([0, 1, 2, 3]);
@@ -453,10 +454,10 @@ describe("images", () => {
   });
 
   it("keeps a seed image until the first upload replaces it as the shop's picture", async () => {
-    const { id } = await services.admin.products.create(admin, validInput());
+    const { id } = await createFromForm(services.admin.products, admin, validInput());
     await pool.query(`UPDATE products SET image_url = '/images/products/seed.svg' WHERE id = $1`, [id]);
     const loaded = await services.admin.products.get(admin, id);
-    await services.admin.products.update(admin, id, { name: loaded.name, sku: loaded.sku, slug: loaded.slug, price: "5.00", categoryIds: [categoryA], version: String(loaded.version) });
+    await updateFromForm(services.admin.products, admin, id, { name: loaded.name, sku: loaded.sku, slug: loaded.slug, price: "5.00", categoryIds: [categoryA], version: String(loaded.version) });
     expect((await row(id)).image_url).toBe("/images/products/seed.svg");
     const a = await services.admin.products.addImage(admin, id, { bytes: new Uint8Array(await pngBytes()) });
     expect((await row(id)).image_url).toBe(`/media/${a.storageKey}`);

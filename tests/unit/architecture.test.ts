@@ -40,7 +40,7 @@ describe("dependency rule", () => {
     ["app/x/page.tsx", 'import { getServices } from "@/lib/composition/root";'],
     ["workers/x.ts", 'import { createServices } from "../lib/composition/root";'],
     ["components/x.tsx", 'import { initialFormState } from "@/components/form-state";'],
-    ["components/x.tsx", 'import type { AdminProductImage } from "@/lib/application/admin/products";'],
+    ["components/x.tsx", 'import type { AdminProductImage } from "@/lib/application/admin/products/model";'],
     ["app/x/page.tsx", 'import { ProductImages } from "@/components/admin/products-images";'],
   ])("allows in %s: %s", async (file, source) => {
     expect(await restricted(file, source)).toBe(false);

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { z } from "zod";
 import { requireAdminPage } from "@/app/_lib/admin";
 import { getServices } from "@/lib/composition/root";
-import { PRODUCT_STATUSES, STOCK_FILTERS } from "@/lib/application/admin/products";
+import { PRODUCT_STATUSES, STOCK_FILTERS } from "@/lib/application/admin/products/model";
 import { AdminPager } from "@/components/admin/pager";
 import { ProductsTable } from "@/components/admin/products-list";
 

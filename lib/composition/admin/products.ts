@@ -1,4 +1,4 @@
-import { makeAdminProducts } from "../../application/admin/products";
+import { makeAdminProducts } from "../../application/admin/products/admin-products";
 import { PrismaProductAdminRepository } from "../../infrastructure/db/prisma-product-admin-repository";
 import { LocalDiskMediaStorage } from "../../infrastructure/storage/local-disk-media-storage";
 import { SharpImageProcessor } from "../../infrastructure/storage/sharp-image-processor";

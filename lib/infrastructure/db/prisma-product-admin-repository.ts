@@ -9,8 +9,8 @@ import type {
   ProductAdminReader,
   ProductAdminRepos,
   ProductChanges,
-} from "../../application/admin/products";
-import { mediaUrl } from "../../application/admin/products";
+} from "../../application/admin/products/model";
+import { mediaUrl } from "../../application/admin/products/model";
 import { AppError } from "../../domain/errors";
 import { isUniqueViolation } from "./errors";
 import { escapeLike } from "./like";

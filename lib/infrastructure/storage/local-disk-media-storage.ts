@@ -1,7 +1,7 @@
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
-import type { MediaStorage } from "../../application/admin/products";
+import type { MediaStorage } from "../../application/admin/products/model";
 
 /** Keys are relative paths of lowercase segments; never absolute, never "..". */
 const KEY = /^[a-z0-9][a-z0-9_-]*(\/[a-z0-9][a-z0-9_-]*)*\.(jpg|png|webp)$/;

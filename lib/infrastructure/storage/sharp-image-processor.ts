@@ -1,5 +1,5 @@
 import type { Metadata, Sharp, SharpOptions } from "sharp";
-import type { ImageContentType, ImageProcessor } from "../../application/admin/products";
+import type { ImageContentType, ImageProcessor } from "../../application/admin/products/model";
 import { AppError } from "../../domain/errors";
 
 /** Longest side kept; larger images are scaled down. */

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { requireAdminPage } from "@/app/_lib/admin";
 import { getServices } from "@/lib/composition/root";
-import { formatPriceInput } from "@/lib/application/admin/products";
+import { majorUnitsText } from "@/lib/domain/money";
 import { isAppError } from "@/lib/domain/errors";
 import { ProductForm } from "@/components/admin/products-form";
 import { ProductActionButton } from "@/components/admin/products-action-button";
@@ -82,7 +82,7 @@ export default async function EditProductPage({
           sku: product.sku,
           slug: product.slug,
           description: product.description,
-          price: formatPriceInput(product.priceMinor),
+          price: majorUnitsText(product.priceMinor, product.currency),
           lowStockThreshold: String(product.lowStockThreshold),
           categoryIds: product.categoryIds,
         }}

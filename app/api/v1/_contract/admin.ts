@@ -1,6 +1,7 @@
 import { z } from "zod";
-import { ADJUSTMENT_REASONS, MAX_ADJUSTMENT, MAX_NOTE_LENGTH, MAX_THRESHOLD } from "@/lib/application/admin/stock";
-import { MAX_AMOUNT_MINOR } from "@/lib/domain/money";
+import { ADJUSTMENT_REASONS, MAX_ADJUSTMENT, MAX_NOTE_LENGTH } from "@/lib/application/admin/stock";
+import { DEFAULT_LOW_STOCK_THRESHOLD, productFieldRules as rules } from "@/lib/application/admin/products/fields";
+import { CATALOG_CURRENCY } from "@/lib/domain/catalog";
 import { CANCELLATION_REASONS, ORDER_STATUSES } from "@/lib/domain/order";
 import { REFUND_REASONS, REFUND_STATES } from "@/lib/domain/payment";
 import { OrderPaymentSchema } from "./orders";
@@ -42,19 +43,20 @@ export const AdminProductSchema = z
 /** Prices as integer minor units; products are sold in the shop's currency. */
 const PriceInput = z
   .object({
-    amountMinor: z.number().int().min(1).max(MAX_AMOUNT_MINOR).describe("Integer minor units (cents), more than 0"),
-    currency: z.literal("USD").describe("The shop's currency"),
+    amountMinor: rules.priceMinor.describe("Integer minor units (cents), more than 0"),
+    currency: z.literal(CATALOG_CURRENCY).describe("The shop's currency"),
   })
   .strict();
 
+/** The products' own rules (the back office's form applies them too), on text PostgreSQL can store. */
 const productFields = {
-  name: text().min(1).max(200),
-  sku: text().min(1).max(64).describe("Letters, digits, dots, dashes, underscores; stored upper-case"),
-  slug: text().min(1).max(160).describe("Lowercase letters, digits and single dashes; made from the name when omitted on create"),
-  description: text().max(5000),
+  name: text().pipe(rules.name).describe("At most 200 characters; spaces collapsed"),
+  sku: text().pipe(rules.sku).describe("Letters, digits, dots, dashes, underscores, at most 64; stored upper-case"),
+  slug: text().pipe(rules.slug).describe("Lowercase letters, digits and single dashes, at most 160; made from the name when omitted or empty"),
+  description: text().pipe(rules.description).describe("At most 5000 characters"),
   price: PriceInput,
-  lowStockThreshold: z.number().int().min(0).max(MAX_THRESHOLD),
-  categoryIds: z.array(z.uuid()).min(1).max(50),
+  lowStockThreshold: rules.lowStockThreshold,
+  categoryIds: z.array(text()).pipe(rules.categoryIds).describe("1 to 50 category ids"),
 };
 
 const CreateProductBody = z
@@ -62,15 +64,15 @@ const CreateProductBody = z
     ...productFields,
     slug: productFields.slug.optional(),
     description: productFields.description.optional(),
-    lowStockThreshold: productFields.lowStockThreshold.optional().describe("Default 5"),
-    initialStock: z.number().int().min(0).max(1_000_000).optional().describe("Enters the stock ledger as the opening balance; default 0"),
+    lowStockThreshold: productFields.lowStockThreshold.optional().describe(`Default ${DEFAULT_LOW_STOCK_THRESHOLD}`),
+    initialStock: rules.initialStock.optional().describe("Enters the stock ledger as the opening balance; default 0"),
   })
   .strict()
   .meta({ id: "AdminProductCreate" });
 
 const UpdateProductBody = z
   .object({
-    version: z.number().int().min(0).max(2_000_000_000).describe("The version the change is based on; a stale version is a 409"),
+    version: rules.version.describe("The version the change is based on; a stale version is a 409"),
     name: productFields.name.optional(),
     sku: productFields.sku.optional(),
     slug: productFields.slug.optional(),

@@ -4,7 +4,7 @@
  * the request's paths (body.sku, params.id, query.cursor).
  */
 import type { Actor } from "@/lib/application/admin/access";
-import type { AdminProduct } from "@/lib/application/admin/products";
+import type { AdminProduct } from "@/lib/application/admin/products/model";
 import type { Order } from "@/lib/domain/order";
 import type { RefundEntry } from "@/lib/domain/payment";
 import type { User } from "@/lib/domain/user";

@@ -1,4 +1,4 @@
-import { formatPriceInput } from "@/lib/application/admin/products";
+import { DEFAULT_LOW_STOCK_THRESHOLD } from "@/lib/application/admin/products/fields";
 import { getServices } from "@/lib/composition/root";
 import { createProduct } from "../../_contract/admin";
 import { handle, otherMethods } from "../../_lib/handle";
@@ -6,25 +6,13 @@ import { actorOf, productJson, withFieldPaths } from "../_lib/admin-json";
 
 export const dynamic = "force-dynamic";
 
-/** The back office's create, with the price converted from minor units to the form's decimal text by integer arithmetic. */
+/** The back office's create: the body was checked by the products' own rules (the contract), so it goes in as it is. */
 export const POST = handle(createProduct, async ({ body, user, signal }) => {
   const products = getServices().admin.products;
   const actor = actorOf(user);
-  const { id } = await withFieldPaths({ price: "body.price.amountMinor" }, () =>
-    products.create(
-      actor,
-      {
-        name: body.name,
-        sku: body.sku,
-        slug: body.slug,
-        description: body.description,
-        price: formatPriceInput(body.price.amountMinor),
-        lowStockThreshold: body.lowStockThreshold,
-        categoryIds: body.categoryIds,
-        initialStock: body.initialStock,
-      },
-      signal,
-    ),
+  const { price, slug, description = "", lowStockThreshold = DEFAULT_LOW_STOCK_THRESHOLD, initialStock = 0, ...rest } = body;
+  const { id } = await withFieldPaths({}, () =>
+    products.create(actor, { ...rest, ...(slug ? { slug } : {}), description, priceMinor: price.amountMinor, lowStockThreshold, initialStock }, signal),
   );
   return { status: 201, body: productJson(await products.get(actor, id, signal)) };
 });

@@ -1,5 +1,5 @@
 import { AppError } from "@/lib/domain/errors";
-import { STALE_EDIT_MESSAGE, formatPriceInput } from "@/lib/application/admin/products";
+import { STALE_EDIT_MESSAGE } from "@/lib/application/admin/products/model";
 import { getServices } from "@/lib/composition/root";
 import { updateProduct } from "../../../_contract/admin";
 import { handle, otherMethods } from "../../../_lib/handle";
@@ -19,19 +19,21 @@ export const PATCH = handle(updateProduct, async ({ params, body, user, signal }
   if (current.version !== body.version) {
     throw new AppError("conflict", STALE_EDIT_MESSAGE, { fields: [{ path: "body.version", message: STALE_EDIT_MESSAGE }] });
   }
-  await withFieldPaths({ price: "body.price.amountMinor", form: "body.version" }, () =>
+  await withFieldPaths({ form: "body.version" }, () =>
     products.update(
       actor,
-      params.id,
       {
+        productId: params.id,
         version: body.version,
-        name: body.name ?? current.name,
-        sku: body.sku ?? current.sku,
-        slug: body.slug ?? current.slug,
-        description: body.description ?? current.description,
-        price: formatPriceInput(body.price?.amountMinor ?? current.priceMinor),
-        lowStockThreshold: body.lowStockThreshold ?? current.lowStockThreshold,
-        categoryIds: body.categoryIds ?? current.categoryIds,
+        fields: {
+          name: body.name ?? current.name,
+          sku: body.sku ?? current.sku,
+          slug: body.slug ?? current.slug,
+          description: body.description ?? current.description,
+          priceMinor: body.price?.amountMinor ?? current.priceMinor,
+          lowStockThreshold: body.lowStockThreshold ?? current.lowStockThreshold,
+          categoryIds: body.categoryIds ?? current.categoryIds,
+        },
       },
       signal,
     ),

@@ -1,16 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { AppError, isAppError } from "../../domain/errors";
-import type { CatalogCache } from "../catalog/catalog-cache";
-import type { UnitOfWork } from "../shared";
-import type { Actor } from "./access";
+import type { Actor } from "@/lib/application/admin/access";
+import type { CatalogCache } from "@/lib/application/catalog/catalog-cache";
+import { makeAdminProducts } from "@/lib/application/admin/products/admin-products";
+import { slugify } from "@/lib/application/admin/products/fields";
 import {
   IMAGE_MAX_BYTES,
   STALE_EDIT_MESSAGE,
-  formatPriceInput,
-  makeAdminProducts,
   mediaUrl,
-  parsePriceMinor,
-  slugify,
   type AdminProduct,
   type AdminProductImage,
   type ImageProcessor,
@@ -18,7 +14,11 @@ import {
   type NewImageRecord,
   type ProductAdminReader,
   type ProductAdminRepos,
-} from "./products";
+} from "@/lib/application/admin/products/model";
+import type { UnitOfWork } from "@/lib/application/shared";
+import { AppError, isAppError } from "@/lib/domain/errors";
+import { majorUnitsText, parseMajorUnits } from "@/lib/domain/money";
+import { createFromForm, updateFromForm } from "../support/admin-product-form";
 
 const ADMIN: Actor = { id: "00000000-0000-4000-8000-00000000a000", role: "admin" };
 const CUSTOMER: Actor = { id: "00000000-0000-4000-8000-00000000c000", role: "customer" };
@@ -230,7 +230,7 @@ describe("slugify", () => {
   });
 });
 
-describe("parsePriceMinor", () => {
+describe("a price as the product form reads it (parseMajorUnits)", () => {
   it.each([
     ["12.50", 1250],
     ["12.5", 1250],
@@ -238,13 +238,13 @@ describe("parsePriceMinor", () => {
     ["0.01", 1],
     [" 3.00 ", 300],
     ["0", 0],
-  ])("%s → %i", (text, minor) => expect(parsePriceMinor(text)).toBe(minor));
+  ])("%s → %i", (text, minor) => expect(parseMajorUnits(text, "USD")).toBe(minor));
 
-  it.each(["12.505", "1e3", "-1", "12,50", "", ".5", "12.", "0x10", "１２"])("refuses %j", (text) => expect(parsePriceMinor(text)).toBeNull());
+  it.each(["12.505", "1e3", "-1", "12,50", "", ".5", "12.", "0x10", "１２"])("refuses %j", (text) => expect(parseMajorUnits(text, "USD")).toBeNull());
 
   it("formats back for the form", () => {
-    expect(formatPriceInput(1250)).toBe("12.50");
-    expect(formatPriceInput(7)).toBe("0.07");
+    expect(majorUnitsText(1250, "USD")).toBe("12.50");
+    expect(majorUnitsText(7, "USD")).toBe("0.07");
   });
 });
 
@@ -254,11 +254,11 @@ describe("every admin products function requires an admin first", () => {
     s.get(actor, "junk"),
     s.categories(actor),
     s.create(actor, { name: 1 } as never),
-    s.update(actor, "junk", { price: "-1" }),
+    s.update(actor, { productId: "junk", version: 0, fields: { priceMinor: -1 } as never }),
     s.archive(actor, MISSING),
     s.restore(actor, MISSING),
     s.addImage(actor, MISSING, { bytes: png() }),
-    s.moveImage(actor, MISSING, "x", "sideways"),
+    s.moveImage(actor, MISSING, "x", "sideways" as never),
     s.removeImage(actor, MISSING, "x"),
   ];
 
@@ -284,7 +284,7 @@ describe("every admin products function requires an admin first", () => {
 describe("create", () => {
   it("generates the slug, uppercases the SKU, parses the price, writes an opening row for stock and invalidates the catalog cache", async () => {
     const fakes = new Fakes();
-    const { id, slug } = await fakes.service().create(ADMIN, valid({ name: "Crème Mug", initialStock: "4" }));
+    const { id, slug } = await createFromForm(fakes.service(), ADMIN, valid({ name: "Crème Mug", initialStock: "4" }));
     expect(slug).toBe("creme-mug");
     expect(fakes.state.products.get(id)).toMatchObject({ sku: "OAK-1", priceMinor: 1250, stock: 4, lowStockThreshold: 5 });
     expect(fakes.state.ledger).toEqual([{ productId: id, delta: 4, actorId: ADMIN.id }]);
@@ -293,14 +293,14 @@ describe("create", () => {
 
   it("writes no ledger row for no stock", async () => {
     const fakes = new Fakes();
-    await fakes.service().create(ADMIN, valid());
+    await createFromForm(fakes.service(), ADMIN, valid());
     expect(fakes.calls).not.toContain("openingStock");
   });
 
   it("reports every invalid field at once and writes nothing", async () => {
     const fakes = new Fakes();
     const e = await failure(
-      fakes.service().create(ADMIN, { name: "", sku: "bad sku!", slug: "Bad Slug", price: "1.234", lowStockThreshold: "-1", initialStock: "x", categoryIds: [] }),
+      createFromForm(fakes.service(), ADMIN, { name: "", sku: "bad sku!", slug: "Bad Slug", price: "1.234", lowStockThreshold: "-1", initialStock: "x", categoryIds: [] }),
     );
     expect(e.code).toBe("validation");
     expect(fields(e)).toEqual({
@@ -319,8 +319,8 @@ describe("create", () => {
   it("refuses unknown categories, a taken SKU and a taken slug by field", async () => {
     const fakes = new Fakes();
     const s = fakes.service();
-    await s.create(ADMIN, valid());
-    const e = await failure(s.create(ADMIN, valid({ categoryIds: [MISSING] })));
+    await createFromForm(s, ADMIN, valid());
+    const e = await failure(createFromForm(s, ADMIN, valid({ categoryIds: [MISSING] })));
     expect(fields(e)).toEqual({
       categoryIds: "Choose categories from the list",
       sku: "Another product already uses this SKU",
@@ -330,14 +330,14 @@ describe("create", () => {
   });
 
   it("asks for a slug when the name has nothing to make one from", async () => {
-    const e = await failure(new Fakes().service().create(ADMIN, valid({ name: "日本" })));
+    const e = await failure(createFromForm(new Fakes().service(), ADMIN, valid({ name: "日本" })));
     expect(fields(e)).toEqual({ slug: "Enter a slug (the name has no letters or digits to make one from)" });
   });
 
   it("refuses a price of 0 and one above the money maximum", async () => {
     const s = new Fakes().service();
-    expect(fields(await failure(s.create(ADMIN, valid({ price: "0" }))))).toEqual({ price: "The price must be more than 0" });
-    expect(fields(await failure(s.create(ADMIN, valid({ price: "99999999.99" }))))).toEqual({ price: "At most 20000000.00" });
+    expect(fields(await failure(createFromForm(s, ADMIN, valid({ price: "0" }))))).toEqual({ price: "The price must be more than 0" });
+    expect(fields(await failure(createFromForm(s, ADMIN, valid({ price: "99999999.99" }))))).toEqual({ price: "At most 20000000.00" });
   });
 });
 
@@ -345,12 +345,12 @@ describe("update", () => {
   it("applies an edit of the current version and refuses a stale one, changing nothing", async () => {
     const fakes = new Fakes();
     const s = fakes.service();
-    const { id } = await s.create(ADMIN, valid());
-    expect(await s.update(ADMIN, id, { ...valid({ price: "9.99", categoryIds: [CAT2] }), version: "0" })).toEqual({ version: 1 });
+    const { id } = await createFromForm(s, ADMIN, valid());
+    expect(await updateFromForm(s, ADMIN, id, { ...valid({ price: "9.99", categoryIds: [CAT2] }), version: "0" })).toEqual({ version: 1 });
     expect(fakes.state.products.get(id)).toMatchObject({ priceMinor: 999, version: 1, categoryIds: [CAT2] });
     const invalidations = fakes.invalidations;
 
-    const stale = await failure(s.update(ADMIN, id, { ...valid({ price: "1.00" }), version: "0" }));
+    const stale = await failure(updateFromForm(s, ADMIN, id, { ...valid({ price: "1.00" }), version: "0" }));
     expect(stale.code).toBe("conflict");
     expect(stale.message).toBe(STALE_EDIT_MESSAGE);
     expect(fields(stale)).toEqual({ form: STALE_EDIT_MESSAGE });
@@ -360,14 +360,14 @@ describe("update", () => {
 
   it("says not found for an unknown or malformed id", async () => {
     const s = new Fakes().service();
-    expect((await failure(s.update(ADMIN, MISSING, { ...valid(), version: "0" }))).code).toBe("not_found");
-    expect((await failure(s.update(ADMIN, "../etc", { ...valid(), version: "0" }))).code).toBe("not_found");
+    expect((await failure(updateFromForm(s, ADMIN, MISSING, { ...valid(), version: "0" }))).code).toBe("not_found");
+    expect((await failure(updateFromForm(s, ADMIN, "../etc", { ...valid(), version: "0" }))).code).toBe("not_found");
   });
 
   it("needs the version the form was rendered with", async () => {
     const fakes = new Fakes();
-    const { id } = await fakes.service().create(ADMIN, valid());
-    expect(fields(await failure(fakes.service().update(ADMIN, id, valid())))).toEqual({ version: "Enter the version" });
+    const { id } = await createFromForm(fakes.service(), ADMIN, valid());
+    expect(fields(await failure(updateFromForm(fakes.service(), ADMIN, id, valid())))).toEqual({ version: "Enter the version" });
   });
 });
 
@@ -375,7 +375,7 @@ describe("archive and restore", () => {
   it("toggles archived_at, bumps the version, invalidates the cache, and never deletes", async () => {
     const fakes = new Fakes();
     const s = fakes.service();
-    const { id } = await s.create(ADMIN, valid());
+    const { id } = await createFromForm(s, ADMIN, valid());
     await s.archive(ADMIN, id);
     expect(fakes.state.products.get(id)).toMatchObject({ archivedAt: new Date(0), version: 1 });
     await s.archive(ADMIN, id); // already archived: unchanged
@@ -391,7 +391,7 @@ describe("images", () => {
   async function withProduct() {
     const fakes = new Fakes();
     const s = fakes.service();
-    const { id } = await s.create(ADMIN, valid());
+    const { id } = await createFromForm(s, ADMIN, valid());
     fakes.calls = [];
     return { fakes, s, id };
   }
@@ -437,11 +437,11 @@ describe("images", () => {
 
   it("refuses to move an image of another product or in an unknown direction", async () => {
     const { fakes, s, id } = await withProduct();
-    const other = await s.create(ADMIN, valid({ name: "Other", sku: "other" }));
+    const other = await createFromForm(s, ADMIN, valid({ name: "Other", sku: "other" }));
     const img = await s.addImage(ADMIN, other.id, { bytes: png() });
     expect((await failure(s.moveImage(ADMIN, id, img.id, "up"))).code).toBe("not_found");
     expect((await failure(s.removeImage(ADMIN, id, img.id))).code).toBe("not_found");
-    expect(fields(await failure(s.moveImage(ADMIN, id, img.id, "left")))).toEqual({ direction: "Move up or down" });
+    expect(fields(await failure(s.moveImage(ADMIN, id, img.id, "left" as never)))).toEqual({ direction: "Move up or down" });
     expect(fakes.state.images).toHaveLength(1);
   });
 });
