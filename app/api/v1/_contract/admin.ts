@@ -116,6 +116,7 @@ export const AdminOrderSummarySchema = z
     total: MoneySchema,
     refundDue: z.boolean(),
     createdAt: iso,
+    version: z.number().int().describe("Send it back as `expectedVersion` with the next transition"),
   })
   .strict()
   .meta({ id: "AdminOrderSummary" });
