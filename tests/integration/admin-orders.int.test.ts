@@ -241,7 +241,7 @@ describe("admin order list against PostgreSQL", () => {
       expect.arrayContaining([ids.firstMorning, ids.otherCustomer]),
     );
     const rows = (await services.admin.orders.list(admin, { email: `adax${tag}` })).items;
-    expect(rows).toEqual([{ id: ids.otherCustomer, status: "paid", customerEmail: adx.email, total: { amountMinor: 1495, currency: "USD" }, refundDue: false, createdAt: day("2025-03-01T12:00:00.000Z") }]);
+    expect(rows).toEqual([{ id: ids.otherCustomer, status: "paid", customerEmail: adx.email, total: { amountMinor: 1495, currency: "USD" }, refundDue: false, createdAt: day("2025-03-01T12:00:00.000Z"), version: 0 }]);
   });
 
   it("pages by keyset without duplicates or gaps while new orders arrive between pages", async () => {

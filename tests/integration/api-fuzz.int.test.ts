@@ -154,9 +154,14 @@ function plausible(key: string): fc.Arbitrary<unknown> {
   if (k.includes("version")) return fc.integer({ min: 0, max: 3 });
   if (k === "delta" || k === "quantity" || k === "qty") return fc.integer({ min: -5, max: 5 });
   if (k === "reason") return fc.constantFrom("restock", "correction", "damage", "admin");
-  if (k === "status") return fc.constantFrom("pending", "paid", "shipped", "cancelled");
+  // Order statuses, and the admin product list's (active, archived, all).
+  if (k === "status") return fc.constantFrom("pending", "paid", "shipped", "cancelled", "active", "archived", "all");
   if (k === "limit") return fc.integer({ min: 1, max: 120 });
-  if (k === "slug" || k === "category") return fc.oneof({ arbitrary: fc.constantFrom(...real.slugs), weight: 1 }, { arbitrary: fc.stringMatching(/^[a-z0-9]{1,8}(-[a-z0-9]{1,8}){0,2}$/), weight: 3 });
+  // The catalog's category is a slug, the admin product list's an id.
+  if (k === "category") return fc.oneof({ arbitrary: fc.constantFrom(...real.slugs, ...real.categories), weight: 2 }, { arbitrary: fc.stringMatching(/^[a-z0-9]{1,8}(-[a-z0-9]{1,8}){0,2}$/), weight: 3 });
+  if (k === "slug") return fc.oneof({ arbitrary: fc.constantFrom(...real.slugs), weight: 1 }, { arbitrary: fc.stringMatching(/^[a-z0-9]{1,8}(-[a-z0-9]{1,8}){0,2}$/), weight: 3 });
+  // The admin product list's stock level (initialStock and the like are numbers, below).
+  if (k === "stock") return fc.constantFrom("in", "low", "out");
   if (k.includes("stock") || k.includes("threshold") || k === "page" || k === "pagesize") return fc.integer({ min: -2, max: 20 });
   if (k === "card" || k.includes("cardnumber")) return fc.constantFrom("4242 4242 4242 4242", "4000 0000 0000 0002");
   if (k.includes("address") || k.startsWith("ship")) return fc.record({ name: fc.string({ maxLength: 10 }), line1: fc.string({ maxLength: 10 }), city: fc.constant("Paris"), postalCode: fc.constant("75001"), country: fc.constant("FR") });

@@ -217,6 +217,7 @@ describe("admin order list", () => {
     total: { amountMinor: 100, currency: "USD" },
     refundDue: false,
     createdAt: new Date(at),
+    version: 0,
   });
 
   it("turns the query into filters: whole UTC days, both inclusive; email lower-cased; blanks ignored", async () => {

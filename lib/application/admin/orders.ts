@@ -32,6 +32,8 @@ export interface AdminOrderRow {
   readonly total: Money;
   readonly refundDue: boolean;
   readonly createdAt: Date;
+  /** Bumped on every status change; a transition names the version it is based on. */
+  readonly version: number;
 }
 
 export interface AdminPaymentAttempt {

@@ -37,6 +37,7 @@ export class PrismaOrderAdminRepository implements AdminOrderReader {
           paymentAttempts: orderSelect.paymentAttempts,
           refunds: orderSelect.refunds,
           createdAt: true,
+          version: true,
           user: { select: { email: true } },
         },
         orderBy: [{ createdAt: "desc" }, { id: "asc" }],
@@ -49,6 +50,7 @@ export class PrismaOrderAdminRepository implements AdminOrderReader {
         total: { amountMinor: r.totalMinor, currency: r.currency },
         refundDue: isRefundDue(r.status as OrderStatus, toOrderPayment(r)),
         createdAt: r.createdAt,
+        version: r.version,
       }));
     } catch (error) {
       mapDbError(error, "list orders");

@@ -31,6 +31,7 @@ const summarySelect = {
   imageUrl: true,
   archivedAt: true,
   updatedAt: true,
+  version: true,
 } as const;
 
 const imageSelect = {
@@ -116,7 +117,6 @@ export class PrismaProductAdminRepository implements ProductAdminReader, Writes 
       select: {
         ...summarySelect,
         description: true,
-        version: true,
         createdAt: true,
         categories: { select: { categoryId: true } },
         images: { select: imageSelect, orderBy: [{ position: "asc" }, { createdAt: "asc" }] },

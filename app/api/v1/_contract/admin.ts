@@ -1,6 +1,8 @@
 import { z } from "zod";
-import { ADJUSTMENT_REASONS, MAX_ADJUSTMENT, MAX_NOTE_LENGTH } from "@/lib/application/admin/stock";
+import { ADJUSTMENT_REASONS, LEDGER_REASONS, MAX_ADJUSTMENT, MAX_NOTE_LENGTH, STOCK_PAGE_SIZE } from "@/lib/application/admin/stock";
 import { DEFAULT_LOW_STOCK_THRESHOLD, productFieldRules as rules } from "@/lib/application/admin/products/fields";
+import { ADMIN_PRODUCT_PAGE_SIZE, PRODUCT_STATUSES, STOCK_FILTERS } from "@/lib/application/admin/products/model";
+import { MAX_PAGE, MAX_PAGE_SIZE } from "@/lib/application/catalog/paging";
 import { CATALOG_CURRENCY } from "@/lib/domain/catalog";
 import { CANCELLATION_REASONS, ORDER_STATUSES } from "@/lib/domain/order";
 import { REFUND_REASONS, REFUND_STATES } from "@/lib/domain/payment";
@@ -39,6 +41,92 @@ export const AdminProductSchema = z
   })
   .strict()
   .meta({ id: "AdminProduct" });
+
+const productVersion = z.number().int().describe("Send it back as `version` with the next PATCH (optimistic concurrency)");
+
+export const AdminProductSummarySchema = z
+  .object({
+    id: z.uuid(),
+    sku: z.string(),
+    slug: z.string(),
+    name: z.string(),
+    price: MoneySchema,
+    stock: z.number().int().describe("Units available to sell"),
+    lowStockThreshold: z.number().int(),
+    imageUrl: z.string().nullable(),
+    version: productVersion,
+    archivedAt: iso.nullable(),
+    updatedAt: iso,
+  })
+  .strict()
+  .meta({ id: "AdminProductSummary" });
+
+export const AdminProductImageSchema = z
+  .object({
+    id: z.uuid(),
+    url: z.string().describe("Path of the image under the shop's origin"),
+    alt: z.string(),
+    position: z.number().int().describe("0 is the product's main image (its imageUrl)"),
+    width: z.number().int(),
+    height: z.number().int(),
+    contentType: z.string(),
+    byteSize: z.number().int(),
+  })
+  .strict()
+  .meta({ id: "AdminProductImage" });
+
+export const AdminProductDetailSchema = AdminProductSchema.extend({ images: z.array(AdminProductImageSchema).describe("In position order") })
+  .strict()
+  .meta({ id: "AdminProductDetail" });
+
+/** Offset pages (the back office's own lists): the page asked for, its size, and how many there are. */
+const offsetPaging = {
+  page: z.number().int(),
+  pageSize: z.number().int(),
+  total: z.number().int().describe("Items matching, over all pages"),
+  pageCount: z.number().int().describe("At least 1, also when nothing matches"),
+};
+
+const pageQuery = z.coerce.number().int().min(1).max(MAX_PAGE).default(1).describe(`1-based; at most ${MAX_PAGE}`);
+
+export const AdminProductPageSchema = z
+  .object({ items: z.array(AdminProductSummarySchema), ...offsetPaging })
+  .strict()
+  .meta({ id: "AdminProductPage" });
+
+export const StockLedgerSchema = z
+  .object({
+    product: z
+      .object({
+        id: z.uuid(),
+        sku: z.string(),
+        slug: z.string(),
+        name: z.string(),
+        stock: z.number().int().describe("Units available to sell now"),
+        lowStockThreshold: z.number().int(),
+        archived: z.boolean(),
+      })
+      .strict(),
+    items: z
+      .array(
+        z
+          .object({
+            id: z.string().describe("The ledger row's id (a bigint, as text); rows of a product are in this order"),
+            at: iso,
+            reason: z.enum(LEDGER_REASONS).describe("opening, an adjustment (restock, correction, damage), or an order's reservation or release"),
+            delta: z.number().int(),
+            stockAfter: z.number().int(),
+            orderId: z.uuid().nullable().describe("The order behind a reservation or release"),
+            actorEmail: z.string().nullable().describe("The admin behind an adjustment or opening balance; null for the system"),
+            note: z.string().nullable(),
+          })
+          .strict(),
+      )
+      .describe("Newest first"),
+    ...offsetPaging,
+  })
+  .strict()
+  .meta({ id: "StockLedger" });
 
 /** Prices as integer minor units; products are sold in the shop's currency. */
 const PriceInput = z
@@ -118,6 +206,7 @@ export const AdminOrderSummarySchema = z
     total: MoneySchema,
     refundDue: z.boolean(),
     createdAt: iso,
+    version: z.number().int().describe("Send it back as `expectedVersion` with the next transition"),
   })
   .strict()
   .meta({ id: "AdminOrderSummary" });
@@ -204,6 +293,41 @@ const transitionConflict = { description: "The order is not in a status this tra
 // Endpoints
 // ---------------------------------------------------------------------------
 
+export const listProducts = defineEndpoint({
+  method: "GET",
+  path: "/admin/products",
+  operationId: "adminListProducts",
+  summary: "Products as the back office lists them (archived ones too), by name, a page at a time.",
+  description:
+    "Filters: q (part of the name or SKU, case-insensitive), category (an id), status (active by default, archived or all) and " +
+    "stock (in: above the low-stock threshold; low: 1 to the threshold; out: none). Pages are numbered (page, pageSize) with the " +
+    "total and the page count; a product added or renamed while paging can shift later pages. Each item has the `version` a PATCH needs.",
+  tag: "admin",
+  access: "admin",
+  query: z
+    .object({
+      q: text().max(100).optional().describe("Part of the name or SKU, case-insensitive"),
+      category: z.uuid().optional().describe("A category's id"),
+      status: z.enum(PRODUCT_STATUSES).default("active"),
+      stock: z.enum(STOCK_FILTERS).optional().describe("in: above the low-stock threshold; low: from 1 to the threshold; out: none"),
+      page: pageQuery,
+      pageSize: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(ADMIN_PRODUCT_PAGE_SIZE).describe(`Items per page, at most ${MAX_PAGE_SIZE}`),
+    })
+    .strict(),
+  responses: { 200: { description: "A page of products", schema: AdminProductPageSchema } },
+});
+
+export const getProduct = defineEndpoint({
+  method: "GET",
+  path: "/admin/products/{id}",
+  operationId: "adminGetProduct",
+  summary: "One product (archived too) with its images and the `version` a PATCH needs.",
+  tag: "admin",
+  access: "admin",
+  params: z.object({ id: uuidParam }),
+  responses: { 200: { description: "The product", schema: AdminProductDetailSchema }, 404: notFound },
+});
+
 export const createProduct = defineEndpoint({
   method: "POST",
   path: "/admin/products",
@@ -259,6 +383,21 @@ export const adjustStock = defineEndpoint({
   responses: { 201: { description: "Booked", schema: StockAdjustmentSchema }, 404: notFound },
 });
 
+export const getStockLedger = defineEndpoint({
+  method: "GET",
+  path: "/admin/inventory/{productId}",
+  operationId: "adminGetStockLedger",
+  summary: "A product's stock and low-stock threshold, with its stock ledger (newest first), a page at a time.",
+  description:
+    `Pages of ${STOCK_PAGE_SIZE} ledger rows. An adjustment needs no version: adjustments queue on the product's row lock, ` +
+    "and stock changes do not bump the product's version (the threshold is changed with PATCH /admin/products/{id}, which does).",
+  tag: "admin",
+  access: "admin",
+  params: z.object({ productId: uuidParam }),
+  query: z.object({ page: pageQuery }).strict(),
+  responses: { 200: { description: "The stock and a page of its ledger", schema: StockLedgerSchema }, 404: notFound },
+});
+
 export const listOrders = defineEndpoint({
   method: "GET",
   path: "/admin/orders",
@@ -276,6 +415,17 @@ export const listOrders = defineEndpoint({
     })
     .strict(),
   responses: { 200: { description: "A page of orders", schema: pageOf(AdminOrderSummarySchema, "AdminOrderPage") } },
+});
+
+export const getOrder = defineEndpoint({
+  method: "GET",
+  path: "/admin/orders/{id}",
+  operationId: "adminGetOrder",
+  summary: "One order, any customer's, with the `version` its next transition needs (as expectedVersion).",
+  tag: "admin",
+  access: "admin",
+  params: z.object({ id: uuidParam }),
+  responses: { 200: { description: "The order", schema: AdminOrderSchema }, 404: orderNotFound },
 });
 
 const transitionBody = z.object({ expectedVersion }).strict();
@@ -371,11 +521,15 @@ export const reconcilePayments = defineEndpoint({
 
 /** The admin endpoints of /api/v1 (see ../_lib/endpoint.ts). */
 export const ADMIN_ENDPOINTS: readonly Endpoint[] = [
+  listProducts,
+  getProduct,
   createProduct,
   updateProduct,
   archiveProduct,
+  getStockLedger,
   adjustStock,
   listOrders,
+  getOrder,
   shipOrder,
   completeOrder,
   cancelOrder,

@@ -44,11 +44,12 @@ export interface AdminProductSummary {
   imageUrl: string | null;
   archivedAt: Date | null;
   updatedAt: Date;
+  /** Bumped by every back-office edit; an edit names the version it is based on. */
+  version: number;
 }
 
 export interface AdminProduct extends AdminProductSummary {
   description: string;
-  version: number;
   categoryIds: string[];
   images: AdminProductImage[];
   /** True when some order contains it (it can then never be deleted, only archived; nothing is deleted anyway). */

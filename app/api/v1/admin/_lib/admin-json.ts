@@ -4,7 +4,8 @@
  * the request's paths (body.sku, params.id, query.cursor).
  */
 import type { Actor } from "@/lib/application/admin/access";
-import type { AdminProduct } from "@/lib/application/admin/products/model";
+import type { AdminProduct, AdminProductSummary } from "@/lib/application/admin/products/model";
+import type { LedgerEntry, Paged, StockProduct } from "@/lib/application/admin/stock";
 import type { Order } from "@/lib/domain/order";
 import type { RefundEntry } from "@/lib/domain/payment";
 import type { User } from "@/lib/domain/user";
@@ -29,6 +30,67 @@ export function productJson(p: AdminProduct) {
     archivedAt: p.archivedAt ? p.archivedAt.toISOString() : null,
     createdAt: p.createdAt.toISOString(),
     updatedAt: p.updatedAt.toISOString(),
+  };
+}
+
+export function productSummaryJson(p: AdminProductSummary) {
+  return {
+    id: p.id,
+    sku: p.sku,
+    slug: p.slug,
+    name: p.name,
+    price: { amountMinor: p.priceMinor, currency: p.currency },
+    stock: p.stock,
+    lowStockThreshold: p.lowStockThreshold,
+    imageUrl: p.imageUrl,
+    version: p.version,
+    archivedAt: p.archivedAt ? p.archivedAt.toISOString() : null,
+    updatedAt: p.updatedAt.toISOString(),
+  };
+}
+
+/** productJson with the product's images (position order), for GET /admin/products/{id}. */
+export function productDetailJson(p: AdminProduct) {
+  return {
+    ...productJson(p),
+    images: p.images.map((i) => ({
+      id: i.id,
+      url: i.url,
+      alt: i.alt,
+      position: i.position,
+      width: i.width,
+      height: i.height,
+      contentType: i.contentType,
+      byteSize: i.byteSize,
+    })),
+  };
+}
+
+export function ledgerJson(product: StockProduct, entries: Paged<LedgerEntry>) {
+  return {
+    product: {
+      id: product.id,
+      sku: product.sku,
+      slug: product.slug,
+      name: product.name,
+      stock: product.stock,
+      lowStockThreshold: product.lowStockThreshold,
+      archived: product.archived,
+    },
+    items: entries.items.map((e) => ({
+      id: e.id,
+      at: e.at.toISOString(),
+      reason: e.reason,
+      delta: e.delta,
+      stockAfter: e.stockAfter,
+      orderId: e.orderId,
+      actorEmail: e.actorEmail,
+      note: e.note,
+    })),
+    page: entries.page,
+    pageSize: entries.pageSize,
+    total: entries.total,
+    pageCount: entries.pageCount,
   };
 }
 

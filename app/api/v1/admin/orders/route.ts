@@ -26,6 +26,7 @@ export const GET = handle(listOrders, async ({ query, user, signal }) => {
         total: { amountMinor: o.total.amountMinor, currency: o.total.currency },
         refundDue: o.refundDue,
         createdAt: o.createdAt.toISOString(),
+        version: o.version,
       })),
       next,
     },

@@ -1,11 +1,16 @@
 import { AppError } from "@/lib/domain/errors";
 import { STALE_EDIT_MESSAGE } from "@/lib/application/admin/products/model";
 import { getServices } from "@/lib/composition/root";
-import { updateProduct } from "../../../_contract/admin";
+import { getProduct, updateProduct } from "../../../_contract/admin";
 import { handle, otherMethods } from "../../../_lib/handle";
-import { actorOf, productJson, withFieldPaths } from "../../_lib/admin-json";
+import { actorOf, productDetailJson, productJson, withFieldPaths } from "../../_lib/admin-json";
 
 export const dynamic = "force-dynamic";
+
+/** The product with its images and the version a PATCH is based on. */
+export const GET = handle(getProduct, async ({ params, user, signal }) => {
+  return { status: 200, body: productDetailJson(await getServices().admin.products.get(actorOf(user), params.id, signal)) };
+});
 
 /**
  * A partial update: the fields not sent keep the values of the version the
@@ -41,4 +46,4 @@ export const PATCH = handle(updateProduct, async ({ params, body, user, signal }
   return { status: 200, body: productJson(await products.get(actor, params.id, signal)) };
 });
 
-export const { GET, POST, PUT, DELETE } = otherMethods({ PATCH });
+export const { POST, PUT, DELETE } = otherMethods({ GET, PATCH });
