@@ -7,6 +7,7 @@ const FRAMEWORKS = ["next", "next/*", "next-auth", "next-auth/*", "react", "reac
 const DRIVERS = ["@prisma/*", "**/db/generated/**", "pg", "kafkajs", "nodemailer", "@node-rs/*", "ioredis"];
 // Tests sit beside the code but are outside the layers: they wire fakes and adapters.
 const TESTS = ["**/*.test.ts"];
+const WORKER_RESTRICTED = ["**/infrastructure/**", "@/lib/infrastructure/**", "@/app/**", "**/app/**", "**/components/**", ...FRAMEWORKS, ...DRIVERS];
 const rule = (groups, message) => ["error", { patterns: [{ group: groups, message }] }];
 
 export default tseslint.config(
@@ -72,9 +73,16 @@ export default tseslint.config(
   {
     files: ["workers/**/*.ts"],
     rules: {
+      "no-restricted-imports": rule(WORKER_RESTRICTED, "Workers use use cases and adapters from lib/composition only."),
+    },
+  },
+  {
+    // A handler is handed the use cases it runs (a Pick of the worker's area), never the whole set of services.
+    files: ["workers/handlers/**/*.ts"],
+    rules: {
       "no-restricted-imports": rule(
-        ["**/infrastructure/**", "@/lib/infrastructure/**", "@/app/**", "**/app/**", "**/components/**", ...FRAMEWORKS, ...DRIVERS],
-        "Workers use use cases and adapters from lib/composition only.",
+        [...WORKER_RESTRICTED, "**/composition/root", "@/lib/composition/root"],
+        "Workers use use cases and adapters from lib/composition only; a handler takes only the use cases it runs (lib/composition/worker-services.ts), not the composition root's services.",
       ),
     },
   },

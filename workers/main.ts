@@ -25,8 +25,8 @@ async function main(): Promise<void> {
   const services = createServices(undefined, { log });
   const { env } = services;
   await assertSafeToStart(services);
-  const adapters = createWorkerAdapters(services, log);
-  const worker = await startWorker(services, adapters, log);
+  const adapters = createWorkerAdapters({ env, deadLetters: services.worker.deadLetters }, log);
+  const worker = await startWorker({ env, worker: services.worker }, adapters, log);
   const http = await startWorkerHttpServer({
     port: env.WORKER_HTTP_PORT,
     host: env.WORKER_HTTP_HOST,

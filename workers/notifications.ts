@@ -1,3 +1,4 @@
-import type { Services } from "../lib/composition/root";
+import type { WorkerServices } from "../lib/composition/worker-services";
 
-export type Notifications = Services["notifications"];
+/** The email use cases (one per event kind); each handler takes the one it runs. */
+export type Notifications = WorkerServices["notifications"];

@@ -32,9 +32,14 @@ type Log = Pick<Logger, "info" | "error">;
 
 const PRUNE_INTERVAL_MS = 10 * 60_000;
 
-/** Starts what env.WORKER_ROLES names: consumer groups, outbox relay, email dispatch, jobs. Used by main.ts and by tests. */
-export async function startWorker(services: Services, adapters: Adapters, log: Log): Promise<RunningWorker> {
-  const { env } = services;
+/**
+ * Starts what env.WORKER_ROLES names: consumer groups, outbox relay, email
+ * dispatch, jobs. Used by main.ts and by tests. Takes the worker's area of the
+ * services and the settings (roles, intervals, batch sizes), nothing else; each
+ * handler gets only the use cases it runs.
+ */
+export async function startWorker(services: Pick<Services, "env" | "worker">, adapters: Adapters, log: Log): Promise<RunningWorker> {
+  const { env, worker } = services;
   const roles = new Set(env.WORKER_ROLES);
   const { metrics } = adapters;
   const stopLoops = new AbortController();
@@ -42,14 +47,17 @@ export async function startWorker(services: Services, adapters: Adapters, log: L
 
   const groups: Record<string, EventHandler<Topic>[]> = roles.has("consumers")
     ? {
-        [INVENTORY_GROUP]: [reserveStockHandler(services), releaseStockHandler(services)],
+        [INVENTORY_GROUP]: [
+          reserveStockHandler({ reserveStock: worker.reserveStock, reserveStockBatch: worker.reserveStockBatch }),
+          releaseStockHandler({ releaseStock: worker.releaseStock }),
+        ],
         [NOTIFICATIONS_GROUP]: [
-          orderConfirmationEmailHandler(services.notifications, services.queueOrderConfirmations),
-          receiptEmailHandler(services.notifications),
-          shippedEmailHandler(services.notifications),
-          refundEmailHandler(services.notifications),
-          welcomeEmailHandler(services.notifications),
-          registrationAttemptEmailHandler(services.notifications),
+          orderConfirmationEmailHandler(worker.notifications, worker.queueOrderConfirmations),
+          receiptEmailHandler(worker.notifications),
+          shippedEmailHandler(worker.notifications),
+          refundEmailHandler(worker.notifications),
+          welcomeEmailHandler(worker.notifications),
+          registrationAttemptEmailHandler(worker.notifications),
         ],
       }
     : {};
@@ -62,7 +70,7 @@ export async function startWorker(services: Services, adapters: Adapters, log: L
     // Several relay loops, like several relays (010): each claims other rows
     // (SKIP LOCKED) and an aggregate's events still go in order, while one
     // loop waits for the broker another reads and marks rows (ADR 012).
-    const relayOnce = services.relayOutbox(adapters.publisher);
+    const relayOnce = worker.relayOutbox(adapters.publisher);
     for (let i = 0; i < env.OUTBOX_RELAY_CONCURRENCY; i++) {
       loops.push(
         runRelay(relayOnce, {
@@ -83,7 +91,7 @@ export async function startWorker(services: Services, adapters: Adapters, log: L
   if (roles.has("emails")) {
     const wakeup = adapters.wakeup("outgoing_emails");
     await wakeup.start();
-    const dispatcher = services.emailDispatcher(adapters.mailer, {
+    const dispatcher = worker.emailDispatcher(adapters.mailer, {
       concurrency: env.EMAIL_CONCURRENCY,
       maxAttempts: env.EMAIL_MAX_ATTEMPTS,
       baseBackoffMs: env.EMAIL_BACKOFF_MS,
@@ -99,7 +107,7 @@ export async function startWorker(services: Services, adapters: Adapters, log: L
     loops.push(runEmailDispatch(dispatcher, { batchSize: env.EMAIL_CONCURRENCY * 2, pollMs: 5_000, wakeup, signal: stopLoops.signal, log: log.error }));
   }
   if (roles.has("jobs")) {
-    const pruneExpired = services.pruneExpired((table, rows) => metrics.prunedRows.inc({ table }, rows));
+    const pruneExpired = worker.pruneExpired((table, rows) => metrics.prunedRows.inc({ table }, rows));
     // Every table's series exists from the start, so a rate() over it is 0 rather than absent.
     for (const table of PRUNABLE) metrics.prunedRows.inc({ table }, 0);
     const paymentWakeup = adapters.wakeup("refunds");
@@ -111,7 +119,7 @@ export async function startWorker(services: Services, adapters: Adapters, log: L
         "reservation expiry",
         async (signal) => {
           for (;;) {
-            const n = await services.expireReservations(100, signal);
+            const n = await worker.expireReservations(100, signal);
             metrics.reservationsExpired.inc({}, n);
             if (n < 100 || signal.aborted) return env.EXPIRY_INTERVAL_MS;
           }
@@ -123,7 +131,7 @@ export async function startWorker(services: Services, adapters: Adapters, log: L
         async (signal) => {
           // Voids owed, refunds to make, attempts whose request died: a new refund wakes this at once (NOTIFY refunds).
           for (;;) {
-            const n = await services.settlePayments(50, signal);
+            const n = await worker.settlePayments(50, signal);
             metrics.paymentsSettled.inc({ outcome: "applied" }, n.applied);
             metrics.paymentsSettled.inc({ outcome: "voided" }, n.voided);
             metrics.paymentsSettled.inc({ outcome: "refunded" }, n.refunded);
@@ -150,7 +158,7 @@ export async function startWorker(services: Services, adapters: Adapters, log: L
       runLoop(
         "outbox pruning",
         async (signal) => {
-          metrics.outboxPruned.inc({}, await services.pruneOutbox(1_000, signal));
+          metrics.outboxPruned.inc({}, await worker.pruneOutbox(1_000, signal));
           return PRUNE_INTERVAL_MS;
         },
         { signal: stopLoops.signal, log: log.error },

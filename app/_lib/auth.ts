@@ -59,7 +59,7 @@ async function mergeGuestCartInto(userId: string): Promise<void> {
   const guest = await guestCartToMerge();
   if (!guest) return;
   try {
-    const result = await getServices().mergeGuestCart({ userId, guestTokenHash: guest.tokenHash });
+    const result = await getServices().cart.mergeGuestCart({ userId, guestTokenHash: guest.tokenHash });
     await guest.forget();
     const message = describeMerge(result);
     if (message) await setCartFlash(message);
@@ -96,7 +96,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
         const parsed = credentialsSchema.safeParse(raw);
         if (!parsed.success) return null;
         const services = getServices();
-        const result = await services.authenticate({ ...parsed.data, ip: clientIp(request.headers) });
+        const result = await services.auth.authenticate({ ...parsed.data, ip: clientIp(request.headers) });
         if (!result.ok) {
           if (result.reason === "throttled") throw new TooManySignInAttempts(Math.max(1, Math.ceil(result.retryAfterMs / 60_000)));
           return null;
@@ -105,7 +105,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
         // A new server-side session on every sign-in, and the one this browser
         // had (if any) ends: a session id never outlives the sign-in it was made for.
         const replacing = await currentSessionId();
-        const { sessionId } = await services.sessions.start(user, { replacing });
+        const { sessionId } = await services.auth.sessions.start(user, { replacing });
         await mergeGuestCartInto(user.id);
         return { id: user.id, email: user.email, name: user.name, sessionId };
       },
@@ -131,7 +131,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
   events: {
     async signOut(message) {
       const sid = "token" in message ? message.token?.sid : undefined;
-      if (typeof sid === "string") await getServices().sessions.end(sid);
+      if (typeof sid === "string") await getServices().auth.sessions.end(sid);
     },
   },
 });
@@ -152,7 +152,7 @@ export function sidOf(serverSession: unknown): string | null {
 export const getCurrentUser = cache(async (): Promise<User | null> => {
   const sid = await currentSessionId();
   if (!sid) return null;
-  const user = await getServices().sessions.resolve(sid);
+  const user = await getServices().auth.sessions.resolve(sid);
   // auth() has read the cookies already: reading the headers makes nothing dynamic that was not.
   if (user) noteRequestUser(user.id, await headers());
   return user;

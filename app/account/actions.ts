@@ -18,7 +18,7 @@ const changePasswordSchema = z
 export const changePasswordAction = formAction(
   changePasswordSchema,
   async (input, { user }) => {
-    await getServices().accountSecurity.changePassword({
+    await getServices().auth.accountSecurity.changePassword({
       user: requireUser(user),
       currentPassword: input.currentPassword,
       newPassword: input.newPassword,
@@ -34,7 +34,7 @@ export const changePasswordAction = formAction(
 export const signOutEverywhereAction = formAction(
   z.object({}).strict(),
   async (_input, { user }) => {
-    const ended = await getServices().accountSecurity.signOutEverywhere({ user: requireUser(user), keepSessionId: await currentSessionId() });
+    const ended = await getServices().auth.accountSecurity.signOutEverywhere({ user: requireUser(user), keepSessionId: await currentSessionId() });
     const n = ended.browserSessions + ended.apiSessions;
     return { ok: true, message: n === 0 ? "There were no other sessions." : `Signed out ${n} other ${n === 1 ? "session" : "sessions"} (browsers and apps).` };
   },

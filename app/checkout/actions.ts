@@ -24,7 +24,7 @@ export const placeOrder = formAction(
     const u = requireUser(user);
     let orderId: string;
     try {
-      const { order } = await getServices().placeOrder({
+      const { order } = await getServices().orders.placeOrder({
         userId: u.id,
         email: u.email,
         checkoutKey,

@@ -15,7 +15,7 @@ export default async function CheckoutAddressPage() {
   const user = await getCurrentUser();
   if (!user) redirect("/signin?callbackUrl=%2Fcheckout");
   const services = getServices();
-  if (!(await services.quoteCheckout(user.id))) redirect("/cart?checkout=empty");
+  if (!(await services.orders.quoteCheckout(user.id))) redirect("/cart?checkout=empty");
 
   // Back from the review step: the address typed there; otherwise where the last order went.
   const remembered = (await recallAddress(user.id)) ?? (await services.orders.listForUser(user.id)).find((o) => o.shipTo)?.shipTo ?? null;

@@ -24,6 +24,6 @@ const registerSchema = z
  * taken email, a note to its owner arrives. The new account signs in as usual.
  */
 export const registerAction = formAction(registerSchema, async (input) => {
-  await getServices().registerUser({ name: input.name, email: input.email, password: input.password, ip: clientIp(await headers()) });
+  await getServices().auth.registerUser({ name: input.name, email: input.email, password: input.password, ip: clientIp(await headers()) });
   return { ok: true, message: "Thank you. Check your email to continue, then sign in." };
 });

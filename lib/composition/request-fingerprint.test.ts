@@ -19,12 +19,12 @@ describe("an idempotent request's fingerprint", () => {
   it("is keyed by REQUEST_FINGERPRINT_SECRET, not by the key that signs access tokens", () => {
     // Nothing here connects: the pools and clients connect on first use.
     services = createServices(loadEnv({ ...base, API_TOKEN_SECRET: TOKEN_KEY, REQUEST_FINGERPRINT_SECRET: FINGERPRINT_KEY }), { log: testLogger(() => {}) });
-    expect(services.hashRequest('{"a":1}')).toBe(hmac(FINGERPRINT_KEY, '{"a":1}'));
-    expect(services.hashRequest('{"a":1}')).not.toBe(hmac(TOKEN_KEY, '{"a":1}'));
+    expect(services.api.hashRequest('{"a":1}')).toBe(hmac(FINGERPRINT_KEY, '{"a":1}'));
+    expect(services.api.hashRequest('{"a":1}')).not.toBe(hmac(TOKEN_KEY, '{"a":1}'));
   });
 
   it("falls back to the token key outside production when no key of its own is set", () => {
     services = createServices(loadEnv({ ...base, API_TOKEN_SECRET: TOKEN_KEY }), { log: testLogger(() => {}) });
-    expect(services.hashRequest("{}")).toBe(hmac(TOKEN_KEY, "{}"));
+    expect(services.api.hashRequest("{}")).toBe(hmac(TOKEN_KEY, "{}"));
   });
 });

@@ -7,9 +7,12 @@
 import { webLogger } from "./logger";
 import { getServices, type Services } from "./root";
 
-export async function assertSafeToStart(services: Pick<Services, "env" | "findAdminsWithDefaultPassword">, signal?: AbortSignal): Promise<void> {
+export async function assertSafeToStart(
+  services: { env: Services["env"]; auth: Pick<Services["auth"], "findAdminsWithDefaultPassword"> },
+  signal?: AbortSignal,
+): Promise<void> {
   if (services.env.NODE_ENV !== "production") return;
-  const admins = await services.findAdminsWithDefaultPassword(signal);
+  const admins = await services.auth.findAdminsWithDefaultPassword(signal);
   if (admins.length > 0) {
     throw new Error(
       `ADMIN_PASSWORD: the admin account ${admins.join(", ")} still has a documented default password; ` +

@@ -50,7 +50,7 @@ it("fault 5: two workers, each with a relay, one SIGKILLed halfway: nothing lost
         const index = shoppers.findIndex((s) => s.id === r.user_id);
         if (index % 3 === 0 && !cancelled.has(r.id)) {
           cancelled.add(r.id);
-          await world!.shop.cancelOrder({ userId: r.user_id, orderId: r.id });
+          await world!.shop.orders.cancelOrder({ userId: r.user_id, orderId: r.id });
         }
       }
       await sleep(50);

@@ -39,7 +39,7 @@ it("fault 3: every event published three times (the relay's copy and two on purp
 
   // Cancel half of them; publish each cancellation twice more.
   const cancelled = orderIds.filter((_, i) => i % 2 === 0);
-  for (const [i, id] of orderIds.entries()) if (i % 2 === 0) await world.shop.cancelOrder({ userId: shoppers[i]!.id, orderId: id });
+  for (const [i, id] of orderIds.entries()) if (i % 2 === 0) await world.shop.orders.cancelOrder({ userId: shoppers[i]!.id, orderId: id });
   const cancellations = await outboxEvents(pool, "order.cancelled");
   expect(cancellations).toHaveLength(10);
   for (let copy = 0; copy < 2; copy++) {

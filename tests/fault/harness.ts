@@ -109,7 +109,7 @@ export async function faultWorld(name: string, options: { sessionTimeoutMs?: num
           while (next < shoppers.length) {
             const i = next++;
             const s = shoppers[i]!;
-            const result = await shop.placeOrder({ userId: s.id, email: s.email, checkoutKey: randomUUID(), shipTo: SHIP_TO });
+            const result = await shop.orders.placeOrder({ userId: s.id, email: s.email, checkoutKey: randomUUID(), shipTo: SHIP_TO });
             orderIds[i] = result.order.id;
           }
         }),

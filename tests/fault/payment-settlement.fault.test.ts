@@ -23,8 +23,8 @@ it("fault 6: a worker SIGKILLed while it voids and refunds through a slow, faili
   // 40 paid orders, then cancelled: 40 refunds owed.
   const paid: Awaited<ReturnType<typeof reservedOrder>>[] = [];
   for (let i = 0; i < REFUNDS; i += 8) paid.push(...(await Promise.all(Array.from({ length: 8 }, () => reservedOrder(shop, pool)))));
-  await Promise.all(paid.map(({ user, order }) => shop.payOrder({ userId: user.id, email: user.email, orderId: order.id, cardNumber: TEST_CARDS.pays, paymentKey: randomUUID() })));
-  for (const { user, order } of paid) await shop.cancelOrder({ userId: user.id, orderId: order.id });
+  await Promise.all(paid.map(({ user, order }) => shop.payments.payOrder({ userId: user.id, email: user.email, orderId: order.id, cardNumber: TEST_CARDS.pays, paymentKey: randomUUID() })));
+  for (const { user, order } of paid) await shop.orders.cancelOrder({ userId: user.id, orderId: order.id });
 
   // 20 web requests that died after the processor charged, before the answer was written.
   processor = new FakePaymentProvider({ databaseUrl: world.db.url, latencyMs: 0 });

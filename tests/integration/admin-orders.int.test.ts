@@ -161,10 +161,10 @@ describe("admin order transitions against PostgreSQL", () => {
     const user = await insertUser(pool);
     const item = await insertProduct(pool, { stock: 3, priceMinor: 2500 });
     await services.cart.addItem(userCartOwner(user.id), { productId: item, quantity: 2 });
-    const { order } = await services.placeOrder({ userId: user.id, email: user.email, checkoutKey: randomUUID(), shipTo: SHIP_TO });
+    const { order } = await services.orders.placeOrder({ userId: user.id, email: user.email, checkoutKey: randomUUID(), shipTo: SHIP_TO });
     const [created] = await outboxEvents(pool, "order.created", order.id);
-    expect(await services.reserveStock(created!)).toBe("reserved");
-    const paid = await services.payOrder({ userId: user.id, email: user.email, orderId: order.id, cardNumber: "4242424242424242", paymentKey: randomUUID() });
+    expect(await services.worker.reserveStock(created!)).toBe("reserved");
+    const paid = await services.payments.payOrder({ userId: user.id, email: user.email, orderId: order.id, cardNumber: "4242424242424242", paymentKey: randomUUID() });
     expect(paid.paid).toBe(true);
     expect(await stockOf(pool, item)).toBe(1);
 
@@ -179,8 +179,8 @@ describe("admin order transitions against PostgreSQL", () => {
 
     const [event] = await outboxEvents(pool, "order.cancelled", order.id);
     expect(event!.payload).toEqual({ orderId: order.id, userId: user.id, reason: "admin", stockReserved: true });
-    expect(await services.releaseStock(event!)).toBe("released");
-    expect(await services.releaseStock(event!)).toBe("duplicate");
+    expect(await services.worker.releaseStock(event!)).toBe("released");
+    expect(await services.worker.releaseStock(event!)).toBe("duplicate");
     expect(await stockOf(pool, item)).toBe(3);
     const { rows: moves } = await pool.query(`SELECT reason, delta FROM stock_movements WHERE product_id = $1 ORDER BY id`, [item]);
     expect(moves).toEqual([

@@ -178,7 +178,7 @@ describe("archive and restore", () => {
     const lateShopper = await insertUser(pool);
     const otherShopper = await insertUser(pool);
     await services.cart.addItem(userCartOwner(orderer.id), { productId: id, quantity: 2 });
-    const { order } = await services.placeOrder({ userId: orderer.id, email: orderer.email, checkoutKey: randomUUID(), shipTo: TEST_ADDRESS });
+    const { order } = await services.orders.placeOrder({ userId: orderer.id, email: orderer.email, checkoutKey: randomUUID(), shipTo: TEST_ADDRESS });
     await services.cart.addItem(userCartOwner(lateShopper.id), { productId: id, quantity: 1 });
 
     const countIn = async () => (await services.catalog.listCategories()).find((c) => c.id === categoryB)!.productCount;
@@ -216,7 +216,7 @@ describe("archive and restore", () => {
     // Checkout refuses a cart that still holds it, and writes nothing.
     const ordersBefore = (await pool.query(`SELECT count(*)::int AS n FROM orders`)).rows[0].n;
     const outboxBefore = (await pool.query(`SELECT count(*)::int AS n FROM outbox_events`)).rows[0].n;
-    const refused = await failure(services.placeOrder({ userId: lateShopper.id, email: lateShopper.email, checkoutKey: randomUUID(), shipTo: TEST_ADDRESS }));
+    const refused = await failure(services.orders.placeOrder({ userId: lateShopper.id, email: lateShopper.email, checkoutKey: randomUUID(), shipTo: TEST_ADDRESS }));
     expect(refused.code).toBe("validation");
     expect(refused.message).toContain(`${input.name} is no longer sold`);
     expect((await pool.query(`SELECT count(*)::int AS n FROM orders`)).rows[0].n).toBe(ordersBefore);
@@ -234,7 +234,7 @@ describe("archive and restore", () => {
     expect((await row(id)).archived_at).toBeNull();
     expect(await visible()).toEqual({ search: true, sitemap: true, api: true, apiOne: 200, page: true });
     expect(await countIn()).toBe(countBefore);
-    const placed = await services.placeOrder({ userId: lateShopper.id, email: lateShopper.email, checkoutKey: randomUUID(), shipTo: TEST_ADDRESS });
+    const placed = await services.orders.placeOrder({ userId: lateShopper.id, email: lateShopper.email, checkoutKey: randomUUID(), shipTo: TEST_ADDRESS });
     expect(placed.created).toBe(true);
     // Nothing was ever deleted.
     expect((await pool.query(`SELECT 1 FROM products WHERE id = $1`, [id])).rowCount).toBe(1);

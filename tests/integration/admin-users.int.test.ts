@@ -22,7 +22,7 @@ const asAdmin = (id: string): Actor => ({ id, role: "admin" });
 
 /** The actor a request would carry: resolved from a server-side session, as app/_lib/auth.ts does on every request. */
 async function actorOf(sessionId: string): Promise<Actor | null> {
-  const user = await services.sessions.resolve(sessionId);
+  const user = await services.auth.sessions.resolve(sessionId);
   return user ? { id: user.id, role: user.role } : null;
 }
 
@@ -96,7 +96,7 @@ describe("admin users", () => {
     const boss = await newUser("admin", "Boss");
     const other = await newUser("admin", "Other");
     const shopper = await newUser("customer", "Shopper");
-    const { sessionId } = await services.sessions.start({ id: other, role: "admin" });
+    const { sessionId } = await services.auth.sessions.start({ id: other, role: "admin" });
     const before = await actorOf(sessionId);
     expect(before).toEqual({ id: other, role: "admin" });
     expect((await services.admin.users.list(before, { query: "shopper" })).users.map((u) => u.id)).toContain(shopper);

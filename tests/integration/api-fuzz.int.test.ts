@@ -300,7 +300,7 @@ async function send(endpoint: Endpoint, who: "anonymous" | "customer" | "admin",
 /** A successful call may have revoked a token (POST /auth/revoke): issue a new one so the callers stay who they are. */
 async function keepTokensValid() {
   for (const caller of [customer, admin]) {
-    if (!(await getServices().apiTokens.resolve(caller.token))) {
+    if (!(await getServices().auth.apiTokens.resolve(caller.token))) {
       // The fuzzer's wrong passwords for these emails may have throttled their sign-in (by design): start the count afresh.
       // The counts live in Redis (docs/decisions/012-performance.md), and a refused key is also
       // remembered in the services' memory: drop the counts and build the services anew.

@@ -445,7 +445,7 @@ describe("a refund the processor does not confirm at once", () => {
 
       // The worker's round, once the retry is due.
       await pool.query(`UPDATE refunds SET next_attempt_at = now() WHERE id = $1`, [res.body.id]);
-      expect((await getServices().settlePayments(10)).refunded).toBe(1);
+      expect((await getServices().worker.settlePayments(10)).refunded).toBe(1);
       const after = await orderOf(order.id);
       expect(after.payment).toMatchObject({ refundedMinor: 400, refundingMinor: 0 });
       expect(after.payment.refunds).toEqual([expect.objectContaining({ id: res.body.id, state: "succeeded" })]);

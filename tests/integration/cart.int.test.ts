@@ -98,7 +98,7 @@ describe("merging a guest cart", () => {
     await services.cart.addItem(guest.owner, { productId: lamp, quantity: 3 });
     await services.cart.addItem(guest.owner, { productId: mug, quantity: 4 });
 
-    const result = await services.mergeGuestCart({ userId: ann.id, guestTokenHash: guest.tokenHash });
+    const result = await services.cart.mergeGuestCart({ userId: ann.id, guestTokenHash: guest.tokenHash });
 
     expect(result).toEqual({ itemsAdded: 5, adjustments: [{ productName: "Oak Lamp", requested: 5, quantity: 3, reason: "stock" }] });
     expect(await lineQuantities(userCartOwner(ann.id))).toEqual({ [lamp]: 3, [mug]: 4 });
@@ -123,8 +123,8 @@ describe("merging a guest cart", () => {
       await blocker.query("BEGIN");
       await blocker.query("SELECT id FROM carts WHERE id = $1 FOR UPDATE", [userCartId]);
       const merges = [
-        services.mergeGuestCart({ userId: ann.id, guestTokenHash: guest.tokenHash }),
-        services.mergeGuestCart({ userId: ann.id, guestTokenHash: guest.tokenHash }),
+        services.cart.mergeGuestCart({ userId: ann.id, guestTokenHash: guest.tokenHash }),
+        services.cart.mergeGuestCart({ userId: ann.id, guestTokenHash: guest.tokenHash }),
       ];
       await eventually(
         async () => {
@@ -154,7 +154,7 @@ describe("merging a guest cart", () => {
       await services.cart.addItem(guest.owner, { productId: product, quantity: 2 });
       // Each account also has a cart already, so the merges lock two rows each, in different id orders.
       for (const u of users) await services.cart.addItem(userCartOwner(u.id), { productId: product, quantity: 1 });
-      const results = await Promise.all(users.map((u) => services.mergeGuestCart({ userId: u.id, guestTokenHash: guest.tokenHash })));
+      const results = await Promise.all(users.map((u) => services.cart.mergeGuestCart({ userId: u.id, guestTokenHash: guest.tokenHash })));
       expect(results.filter((r) => r.itemsAdded === 2)).toHaveLength(1);
       const totals = await Promise.all(users.map((u) => services.cart.itemCount(userCartOwner(u.id))));
       expect(totals.sort()).toEqual([1, 1, 3]);

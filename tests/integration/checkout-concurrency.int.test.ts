@@ -37,13 +37,13 @@ describe("checkout under concurrency", () => {
     for (let i = 0; i < 50; i++) shoppers.push(await shopperWithCart([{ productId: product, quantity: 1 }]));
 
     const placed = await Promise.all(
-      shoppers.map((s) => services.placeOrder({ userId: s.id, email: s.email, checkoutKey: randomUUID(), shipTo: SHIP_TO })),
+      shoppers.map((s) => services.orders.placeOrder({ userId: s.id, email: s.email, checkoutKey: randomUUID(), shipTo: SHIP_TO })),
     );
     expect(placed.filter((p) => p.created)).toHaveLength(50);
 
     const events = await orderCreatedEvents(placed.map((p) => p.order.id));
     expect(events).toHaveLength(50);
-    const outcomes = await Promise.allSettled(events.map((e) => services.reserveStock(e)));
+    const outcomes = await Promise.allSettled(events.map((e) => services.worker.reserveStock(e)));
     const failures = outcomes.filter((o) => o.status === "rejected");
     expect(failures, "no reservation may fail (e.g. with a deadlock)").toEqual([]);
     const values = outcomes.map((o) => (o as PromiseFulfilledResult<string>).value);
@@ -71,9 +71,9 @@ describe("checkout under concurrency", () => {
       const lines = (i % 2 === 0 ? rotated : rotated.reverse()).map((productId) => ({ productId, quantity: 1 }));
       shoppers.push(await shopperWithCart(lines));
     }
-    const placed = await Promise.all(shoppers.map((s) => services.placeOrder({ userId: s.id, email: s.email, checkoutKey: randomUUID(), shipTo: SHIP_TO })));
+    const placed = await Promise.all(shoppers.map((s) => services.orders.placeOrder({ userId: s.id, email: s.email, checkoutKey: randomUUID(), shipTo: SHIP_TO })));
     const events = await orderCreatedEvents(placed.map((p) => p.order.id));
-    const outcomes = await Promise.allSettled(events.map((e) => services.reserveStock(e)));
+    const outcomes = await Promise.allSettled(events.map((e) => services.worker.reserveStock(e)));
     expect(outcomes.filter((o) => o.status === "rejected")).toEqual([]);
     for (const p of products) expect(await stockOf(pool, p)).toBe(1000 - 30);
   });
@@ -83,7 +83,7 @@ describe("checkout under concurrency", () => {
     const shopper = await shopperWithCart([{ productId: product, quantity: 2 }]);
     const key = randomUUID();
     const results = await Promise.all(
-      Array.from({ length: 5 }, () => services.placeOrder({ userId: shopper.id, email: shopper.email, checkoutKey: key, shipTo: SHIP_TO })),
+      Array.from({ length: 5 }, () => services.orders.placeOrder({ userId: shopper.id, email: shopper.email, checkoutKey: key, shipTo: SHIP_TO })),
     );
     expect(new Set(results.map((r) => r.order.id)).size).toBe(1);
     expect(results.filter((r) => r.created)).toHaveLength(1);
@@ -99,9 +99,9 @@ describe("checkout under concurrency", () => {
   it("handles the same order.created event delivered twice at once as one reservation", async () => {
     const product = await insertProduct(pool, { stock: 5 });
     const shopper = await shopperWithCart([{ productId: product, quantity: 2 }]);
-    const { order } = await services.placeOrder({ userId: shopper.id, email: shopper.email, checkoutKey: randomUUID(), shipTo: SHIP_TO });
+    const { order } = await services.orders.placeOrder({ userId: shopper.id, email: shopper.email, checkoutKey: randomUUID(), shipTo: SHIP_TO });
     const [event] = await orderCreatedEvents([order.id]);
-    const outcomes = await Promise.all([services.reserveStock(event!), services.reserveStock(event!), services.reserveStock(event!)]);
+    const outcomes = await Promise.all([services.worker.reserveStock(event!), services.worker.reserveStock(event!), services.worker.reserveStock(event!)]);
     expect(outcomes.sort()).toEqual(["duplicate", "duplicate", "reserved"]);
     expect(await stockOf(pool, product)).toBe(3);
   });

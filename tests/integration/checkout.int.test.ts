@@ -135,7 +135,7 @@ describe("placing an order with an address against PostgreSQL", () => {
     const key = randomUUID();
     const input = { userId: shopper.id, email: shopper.email, checkoutKey: key, shipTo: SHIP_TO, expectedTotalMinor: 2995 };
 
-    const results = await Promise.all(Array.from({ length: 5 }, () => services.placeOrder(input)));
+    const results = await Promise.all(Array.from({ length: 5 }, () => services.orders.placeOrder(input)));
 
     expect(new Set(results.map((r) => r.order.id)).size).toBe(1);
     expect(results.filter((r) => r.created)).toHaveLength(1);
@@ -165,13 +165,13 @@ describe("placing an order with an address against PostgreSQL", () => {
     const a = await shopperWithCart([{ productId: below, quantity: 1 }]);
     const b = await shopperWithCart([{ productId: at, quantity: 2 }]);
 
-    const quoteA = await services.quoteCheckout(a.id);
-    const quoteB = await services.quoteCheckout(b.id);
+    const quoteA = await services.orders.quoteCheckout(a.id);
+    const quoteB = await services.orders.quoteCheckout(b.id);
     expect([quoteA!.shipping, quoteA!.total]).toEqual([usd(495), usd(5494)]);
     expect([quoteB!.shipping, quoteB!.total]).toEqual([usd(0), usd(5000)]);
 
-    const { order: orderA } = await services.placeOrder({ userId: a.id, email: a.email, checkoutKey: randomUUID(), shipTo: SHIP_TO });
-    const { order: orderB } = await services.placeOrder({ userId: b.id, email: b.email, checkoutKey: randomUUID(), shipTo: SHIP_TO });
+    const { order: orderA } = await services.orders.placeOrder({ userId: a.id, email: a.email, checkoutKey: randomUUID(), shipTo: SHIP_TO });
+    const { order: orderB } = await services.orders.placeOrder({ userId: b.id, email: b.email, checkoutKey: randomUUID(), shipTo: SHIP_TO });
     expect([orderA.subtotal, orderA.shipping, orderA.total]).toEqual([quoteA!.subtotal, quoteA!.shipping, quoteA!.total]);
     expect([orderB.subtotal, orderB.shipping, orderB.total]).toEqual([quoteB!.subtotal, quoteB!.shipping, quoteB!.total]);
   });
@@ -179,12 +179,12 @@ describe("placing an order with an address against PostgreSQL", () => {
   it("says the cart is empty when another tab emptied it after the review, and writes nothing", async () => {
     const product = await insertProduct(pool, { stock: 5 });
     const shopper = await shopperWithCart([{ productId: product, quantity: 1 }]);
-    const reviewed = (await services.quoteCheckout(shopper.id))!.total.amountMinor;
+    const reviewed = (await services.orders.quoteCheckout(shopper.id))!.total.amountMinor;
     const [line] = (await services.cart.getCart(userCartOwner(shopper.id))).cart.lines;
     await services.cart.removeItem(userCartOwner(shopper.id), line!.itemId);
 
     const error = await rejection(
-      services.placeOrder({ userId: shopper.id, email: shopper.email, checkoutKey: randomUUID(), shipTo: SHIP_TO, expectedTotalMinor: reviewed }),
+      services.orders.placeOrder({ userId: shopper.id, email: shopper.email, checkoutKey: randomUUID(), shipTo: SHIP_TO, expectedTotalMinor: reviewed }),
     );
     expect(isAppError(error, "validation")).toBe(true);
     expect((error as Error).message).toBe("Your cart is empty, so nothing was ordered.");
@@ -195,11 +195,11 @@ describe("placing an order with an address against PostgreSQL", () => {
   it("places nothing when the cart costs something else than the review showed", async () => {
     const product = await insertProduct(pool, { stock: 5, priceMinor: 1000 });
     const shopper = await shopperWithCart([{ productId: product, quantity: 1 }]);
-    const reviewed = (await services.quoteCheckout(shopper.id))!.total.amountMinor;
+    const reviewed = (await services.orders.quoteCheckout(shopper.id))!.total.amountMinor;
     await pool.query(`UPDATE products SET price_minor = 1100 WHERE id = $1`, [product]);
 
     const error = await rejection(
-      services.placeOrder({ userId: shopper.id, email: shopper.email, checkoutKey: randomUUID(), shipTo: SHIP_TO, expectedTotalMinor: reviewed }),
+      services.orders.placeOrder({ userId: shopper.id, email: shopper.email, checkoutKey: randomUUID(), shipTo: SHIP_TO, expectedTotalMinor: reviewed }),
     );
     expect(isAppError(error, "validation")).toBe(true);
     expect((error as Error).message).toContain("the total is now $15.95");
@@ -212,7 +212,7 @@ describe("placing an order with an address against PostgreSQL", () => {
     const product = await insertProduct(pool, { stock: 5 });
     const shopper = await shopperWithCart([{ productId: product, quantity: 1 }]);
     const error = await rejection(
-      services.placeOrder({ userId: shopper.id, email: shopper.email, checkoutKey: randomUUID(), shipTo: { ...SHIP_TO, city: "x".repeat(101), country: "ZZ" } }),
+      services.orders.placeOrder({ userId: shopper.id, email: shopper.email, checkoutKey: randomUUID(), shipTo: { ...SHIP_TO, city: "x".repeat(101), country: "ZZ" } }),
     );
     expect(isAppError(error, "validation")).toBe(true);
     expect((error as { fields: { path: string }[] }).fields.map((f) => f.path)).toEqual(["city", "country"]);

@@ -47,7 +47,7 @@ beforeAll(async () => {
   // Idempotent, like the relay: a send retried under load must not put a poison message on the topic twice.
   producer = topics.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
-  worker = await startWorker(services, createWorkerAdapters(services, log), log);
+  worker = await startWorker(services, createWorkerAdapters({ env: services.env, deadLetters: services.worker.deadLetters }, log), log);
 });
 
 afterAll(async () => {
@@ -107,10 +107,10 @@ describe("dead letters", () => {
 
     // A real order, through the outbox and the relay.
     const email = `dlq-${randomUUID().slice(0, 8)}@example.com`;
-    const user = (await services.registerUser({ email, name: "Dee", password: "a-long-password" }))!;
+    const user = (await services.auth.registerUser({ email, name: "Dee", password: "a-long-password" }))!;
     const product = await insertProduct(pool, { stock: 5 });
     await services.cart.addItem(userCartOwner(user.id), { productId: product, quantity: 2 });
-    const { order } = await services.placeOrder({ userId: user.id, email, checkoutKey: randomUUID(), shipTo: SHIP_TO });
+    const { order } = await services.orders.placeOrder({ userId: user.id, email, checkoutKey: randomUUID(), shipTo: SHIP_TO });
     await eventually(
       async () => ((await services.orders.getForUser(user.id, order.id)).status === "stock_reserved" ? true : undefined),
       60_000,
@@ -186,8 +186,8 @@ describe("dead letters", () => {
       BEGIN IF NEW.recipient LIKE 'doomed-%' THEN RAISE EXCEPTION 'refused for the test'; END IF; RETURN NEW; END $$`);
     await pool.query(`CREATE TRIGGER refuse_doomed BEFORE INSERT ON outgoing_emails FOR EACH ROW EXECUTE FUNCTION refuse_doomed()`);
     const tag = randomUUID().slice(0, 8);
-    const doomed = (await services.registerUser({ email: `doomed-${tag}@example.com`, name: "Doomed", password: "a-long-password" }))!;
-    const fine = (await services.registerUser({ email: `fine-${tag}@example.com`, name: "Fine", password: "a-long-password" }))!;
+    const doomed = (await services.auth.registerUser({ email: `doomed-${tag}@example.com`, name: "Doomed", password: "a-long-password" }))!;
+    const fine = (await services.auth.registerUser({ email: `fine-${tag}@example.com`, name: "Fine", password: "a-long-password" }))!;
     const topic = `${topics.prefix}user.registered`;
     const { rows: events } = await pool.query<{ id: string }>(
       `SELECT id FROM outbox_events WHERE type = 'user.registered' AND aggregate_id = $1`,

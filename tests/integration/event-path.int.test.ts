@@ -33,7 +33,7 @@ beforeAll(async () => {
   pool = sqlPool(db.url);
   topics = await isolatedTopics();
   services = servicesFor(db.url, { KAFKA_TOPIC_PREFIX: topics.prefix, OUTBOX_POLL_MS: "50" });
-  worker = await startWorker(services, createWorkerAdapters(services, quiet), quiet);
+  worker = await startWorker(services, createWorkerAdapters({ env: services.env, deadLetters: services.worker.deadLetters }, quiet), quiet);
   // A separate consumer group that records every message, to check keys and headers.
   tap = topics.kafka.consumer({ groupId: `${topics.prefix}tap` });
   await tap.connect();
@@ -53,7 +53,7 @@ afterAll(async () => {
 describe("event path: outbox → relay → Kafka → worker", () => {
   it("sends a welcome email over SMTP when a shopper registers", async () => {
     const email = `welcome-${randomUUID().slice(0, 8)}@example.com`;
-    await services.registerUser({ email, name: "Wendy", password: "a-long-password" });
+    await services.auth.registerUser({ email, name: "Wendy", password: "a-long-password" });
     const mails = await eventually(async () => {
       const m = await mailTo(email);
       return m.length > 0 ? m : undefined;
@@ -65,12 +65,12 @@ describe("event path: outbox → relay → Kafka → worker", () => {
 
   it("reserves stock for a placed order, emails one confirmation, and keys every message by order id", async () => {
     const email = `buyer-${randomUUID().slice(0, 8)}@example.com`;
-    const user = (await services.registerUser({ email, name: "Bea", password: "a-long-password" }))!;
+    const user = (await services.auth.registerUser({ email, name: "Bea", password: "a-long-password" }))!;
     const a = await insertProduct(pool, { stock: 5, priceMinor: 1500, name: "Event Lamp" });
     const b = await insertProduct(pool, { stock: 5, priceMinor: 250, name: "Event Mug" });
     await services.cart.addItem(userCartOwner(user.id), { productId: a, quantity: 2 });
     await services.cart.addItem(userCartOwner(user.id), { productId: b, quantity: 1 });
-    const { order } = await services.placeOrder({ userId: user.id, email, checkoutKey: randomUUID(), shipTo: SHIP_TO });
+    const { order } = await services.orders.placeOrder({ userId: user.id, email, checkoutKey: randomUUID(), shipTo: SHIP_TO });
 
     await eventually(async () => ((await services.orders.getForUser(user.id, order.id)).status === "stock_reserved" ? true : undefined), 30_000, "stock_reserved");
     expect([await stockOf(pool, a), await stockOf(pool, b)]).toEqual([3, 4]);
@@ -105,11 +105,11 @@ describe("event path: outbox → relay → Kafka → worker", () => {
     const buyers = [];
     for (let i = 0; i < 20; i++) {
       const email = `rush-${i}-${randomUUID().slice(0, 6)}@example.com`;
-      const user = (await services.registerUser({ email, name: `Rush ${i}`, password: "a-long-password" }))!;
+      const user = (await services.auth.registerUser({ email, name: `Rush ${i}`, password: "a-long-password" }))!;
       await services.cart.addItem(userCartOwner(user.id), { productId: product, quantity: 1 });
       buyers.push({ user, email });
     }
-    const placed = await Promise.all(buyers.map((b) => services.placeOrder({ userId: b.user.id, email: b.email, checkoutKey: randomUUID(), shipTo: SHIP_TO })));
+    const placed = await Promise.all(buyers.map((b) => services.orders.placeOrder({ userId: b.user.id, email: b.email, checkoutKey: randomUUID(), shipTo: SHIP_TO })));
     const ids = placed.map((p) => p.order.id);
     const counts = await eventually(async () => {
       const { rows } = await pool.query(
@@ -126,14 +126,14 @@ describe("event path: outbox → relay → Kafka → worker", () => {
 
   it("releases the stock of a reserved order the shopper cancels, once", async () => {
     const email = `cancel-${randomUUID().slice(0, 8)}@example.com`;
-    const user = (await services.registerUser({ email, name: "Cleo", password: "a-long-password" }))!;
+    const user = (await services.auth.registerUser({ email, name: "Cleo", password: "a-long-password" }))!;
     const product = await insertProduct(pool, { stock: 4 });
     await services.cart.addItem(userCartOwner(user.id), { productId: product, quantity: 3 });
-    const { order } = await services.placeOrder({ userId: user.id, email, checkoutKey: randomUUID(), shipTo: SHIP_TO });
+    const { order } = await services.orders.placeOrder({ userId: user.id, email, checkoutKey: randomUUID(), shipTo: SHIP_TO });
     await eventually(async () => ((await services.orders.getForUser(user.id, order.id)).status === "stock_reserved" ? true : undefined), 30_000, "stock_reserved");
     expect(await stockOf(pool, product)).toBe(1);
 
-    const cancelled = await services.cancelOrder({ userId: user.id, orderId: order.id });
+    const cancelled = await services.orders.cancelOrder({ userId: user.id, orderId: order.id });
     expect([cancelled.status, cancelled.cancellationReason]).toEqual(["cancelled", "customer_request"]);
     await eventually(async () => ((await stockOf(pool, product)) === 4 ? true : undefined), 30_000, "stock released");
     const release = await eventually(async () => {
@@ -142,7 +142,7 @@ describe("event path: outbox → relay → Kafka → worker", () => {
     }, 30_000, "inventory.updated (release)");
     expect(JSON.parse(release.message.value!.toString()).payload.changes).toEqual([{ productId: product, delta: 3, stock: 4 }]);
     // Cancelling again changes nothing and emits nothing new.
-    await services.cancelOrder({ userId: user.id, orderId: order.id });
+    await services.orders.cancelOrder({ userId: user.id, orderId: order.id });
     const { rows } = await pool.query(`SELECT count(*)::int AS n FROM outbox_events WHERE type = 'order.cancelled' AND aggregate_id = $1`, [order.id]);
     expect(rows[0].n).toBe(1);
     expect(await stockOf(pool, product)).toBe(4);

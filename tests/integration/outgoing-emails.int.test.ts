@@ -88,7 +88,7 @@ function eventFor(i: number, email: string): () => Promise<unknown> {
   switch (i % 4) {
     case 0: {
       const e = welcome(email);
-      return () => services.notifications.sendWelcome(e, never);
+      return () => services.worker.notifications.sendWelcome(e, never);
     }
     case 1: {
       const e = makeEvent("order.created", {
@@ -106,15 +106,15 @@ function eventFor(i: number, email: string): () => Promise<unknown> {
           lines: [{ productId: randomUUID(), sku: "MUG", name: "Oak Mug", unitPriceMinor: 1500, quantity: 1 }],
         },
       });
-      return () => services.notifications.sendOrderConfirmation(e, never);
+      return () => services.worker.notifications.sendOrderConfirmation(e, never);
     }
     case 2: {
       const e = makeEvent("order.paid", { id: randomUUID(), ...at, payload: { orderId, userId, email, amountMinor: 1500, currency: "USD" } });
-      return () => services.notifications.sendReceipt(e, never);
+      return () => services.worker.notifications.sendReceipt(e, never);
     }
     default: {
       const e = makeEvent("order.shipped", { id: randomUUID(), ...at, payload: { orderId, userId, email, trackingReference: "1Z999" } });
-      return () => services.notifications.sendShipped(e, never);
+      return () => services.worker.notifications.sendShipped(e, never);
     }
   }
 }
@@ -151,7 +151,7 @@ describe("outgoing emails", () => {
     expect(new Set(queued.map((r) => r.kind))).toEqual(new Set(["welcome", "order_confirmation", "receipt", "shipped"]));
     expect(queued.every((r) => r.message_id === `<${r.id}@shop.example>` && r.status === "pending")).toBe(true);
 
-    const dispatchers = [services.emailDispatcher(sinkMailer(), dispatcherOptions), other.emailDispatcher(sinkMailer(), dispatcherOptions)];
+    const dispatchers = [services.worker.emailDispatcher(sinkMailer(), dispatcherOptions), other.worker.emailDispatcher(sinkMailer(), dispatcherOptions)];
     const totals = await Promise.all(
       dispatchers.map(async (d) => {
         let sent = 0;
@@ -184,10 +184,10 @@ describe("outgoing emails", () => {
   it("keeps emails pending while SMTP is down and sends them, once each, when it is back and they are due", async () => {
     const tag = randomUUID().slice(0, 8);
     const recipients = Array.from({ length: 5 }, (_, i) => `down-${tag}-${i}@example.com`);
-    for (const r of recipients) expect(await services.notifications.sendWelcome(welcome(r), never)).toBe("queued");
+    for (const r of recipients) expect(await services.worker.notifications.sendWelcome(welcome(r), never)).toBe("queued");
 
     const deadPort = await unusedPort();
-    const down = services.emailDispatcher(sinkMailer(deadPort), { ...dispatcherOptions, random: () => 0.5 });
+    const down = services.worker.emailDispatcher(sinkMailer(deadPort), { ...dispatcherOptions, random: () => 0.5 });
     const before = clock.now().getTime();
     expect(await down.dispatchDue(10, never)).toEqual({ sent: 0, failed: 5, givenUp: 0 });
     const failed = await rowsFor(recipients);
@@ -202,7 +202,7 @@ describe("outgoing emails", () => {
     expect(delivered(recipients)).toHaveLength(0);
 
     // The server is back, but nothing is due yet: no early retry.
-    const up = services.emailDispatcher(sinkMailer(), dispatcherOptions);
+    const up = services.worker.emailDispatcher(sinkMailer(), dispatcherOptions);
     expect((await up.dispatchDue(10, never)).sent).toBe(0);
     const due = await up.nextDueAt(never);
     expect(due!.getTime()).toBe(Math.min(...failed.map((r) => r.next_attempt_at.getTime())));
@@ -245,10 +245,10 @@ describe("outgoing emails", () => {
       const run = async (concurrency: number) => {
         const tag = randomUUID().slice(0, 8);
         const recipients = Array.from({ length: 20 }, (_, i) => `slow-${tag}-${i}@example.com`);
-        for (const r of recipients) await services.notifications.sendWelcome(welcome(r), never);
+        for (const r of recipients) await services.worker.notifications.sendWelcome(welcome(r), never);
         [inData, maxInData] = [0, 0];
         const started = Date.now();
-        const result = await services.emailDispatcher(unpooled, { ...dispatcherOptions, concurrency }).dispatchDue(20, never);
+        const result = await services.worker.emailDispatcher(unpooled, { ...dispatcherOptions, concurrency }).dispatchDue(20, never);
         return { result, recipients, maxInData, elapsed: Date.now() - started };
       };
 
@@ -271,7 +271,7 @@ describe("outgoing emails", () => {
 
   it("lets another dispatcher take an email whose lease ran out, and refuses the first claim's late result", async () => {
     const recipient = `lease-${randomUUID().slice(0, 8)}@example.com`;
-    await services.notifications.sendWelcome(welcome(recipient), never);
+    await services.worker.notifications.sendWelcome(welcome(recipient), never);
     const queue = new PrismaOutgoingEmailRepository(prisma);
 
     // A dispatcher claims the email with a short lease, then stalls (or dies).
@@ -281,7 +281,7 @@ describe("outgoing emails", () => {
     expect(stale.attempts).toBe(1);
     expect(stale.inDoubt).toBe(false);
 
-    const second = other.emailDispatcher(sinkMailer(), { ...dispatcherOptions, leaseMs: 60_000 });
+    const second = other.worker.emailDispatcher(sinkMailer(), { ...dispatcherOptions, leaseMs: 60_000 });
     expect((await second.dispatchDue(10, never)).sent).toBe(0); // still leased
     expect((await second.nextDueAt(never))!.getTime()).toBe(stale.lockedUntil.getTime());
 

@@ -26,9 +26,9 @@ const reservedOrder = () => reserved(services, pool);
 describe("payment and reservation expiry against PostgreSQL", () => {
   it("pays a reserved order: status, timeline, attempt and order.paid in one transaction", async () => {
     const { user, order } = await reservedOrder();
-    const declined = await services.payOrder({ userId: user.id, email: user.email, orderId: order.id, cardNumber: "4000000000000002", paymentKey: randomUUID() });
+    const declined = await services.payments.payOrder({ userId: user.id, email: user.email, orderId: order.id, cardNumber: "4000000000000002", paymentKey: randomUUID() });
     expect(declined).toEqual({ paid: false, reason: "card_declined" });
-    const paid = await services.payOrder({ userId: user.id, email: user.email, orderId: order.id, cardNumber: "4242424242424242", paymentKey: randomUUID() });
+    const paid = await services.payments.payOrder({ userId: user.id, email: user.email, orderId: order.id, cardNumber: "4242424242424242", paymentKey: randomUUID() });
     expect(paid.paid).toBe(true);
 
     const saved = await services.orders.getForUser(user.id, order.id);
@@ -47,19 +47,19 @@ describe("payment and reservation expiry against PostgreSQL", () => {
     const orders = [];
     for (let i = 0; i < 12; i++) orders.push((await reservedOrder()).order.id);
     const paidOne = await reservedOrder();
-    await services.payOrder({ userId: paidOne.user.id, email: paidOne.user.email, orderId: paidOne.order.id, cardNumber: "4242424242424242", paymentKey: randomUUID() });
+    await services.payments.payOrder({ userId: paidOne.user.id, email: paidOne.user.email, orderId: paidOne.order.id, cardNumber: "4242424242424242", paymentKey: randomUUID() });
     // Their payment windows closed a minute ago.
     await pool.query(`UPDATE orders SET reserved_until = now() - interval '1 minute' WHERE id = ANY($1)`, [orders]);
 
-    const counts = await Promise.all([services.expireReservations(5), services.expireReservations(5), services.expireReservations(5)]);
+    const counts = await Promise.all([services.worker.expireReservations(5), services.worker.expireReservations(5), services.worker.expireReservations(5)]);
     let total = counts.reduce((a, b) => a + b, 0);
     while (total < 12) {
-      const more = await services.expireReservations(5);
+      const more = await services.worker.expireReservations(5);
       if (more === 0) break;
       total += more;
     }
     expect(total).toBe(12);
-    expect(await services.expireReservations(5)).toBe(0);
+    expect(await services.worker.expireReservations(5)).toBe(0);
 
     const { rows } = await pool.query(
       `SELECT o.status, o.cancellation_reason, count(e.id)::int AS events

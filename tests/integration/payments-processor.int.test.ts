@@ -79,11 +79,11 @@ describe("payments when the processor fails", () => {
   it("voids a charge the processor made but never answered (timeout), and a new attempt pays", async () => {
     const shop = web();
     const { user, order } = await reservedOrder(shop, pool);
-    const timedOut = await shop.payOrder({ userId: user.id, email: user.email, orderId: order.id, cardNumber: TEST_CARDS.chargesThenHangs, paymentKey: randomUUID() }).catch((e: unknown) => e);
+    const timedOut = await shop.payments.payOrder({ userId: user.id, email: user.email, orderId: order.id, cardNumber: TEST_CARDS.chargesThenHangs, paymentKey: randomUUID() }).catch((e: unknown) => e);
     expect(isAppError(timedOut, "unavailable")).toBe(true);
     expect((timedOut as Error).message).toMatch(/was reversed/);
     expect(await attemptStates(order.id)).toEqual(["voided"]);
-    expect((await shop.payOrder({ userId: user.id, email: user.email, orderId: order.id, cardNumber: TEST_CARDS.pays, paymentKey: randomUUID() })).paid).toBe(true);
+    expect((await shop.payments.payOrder({ userId: user.id, email: user.email, orderId: order.id, cardNumber: TEST_CARDS.pays, paymentKey: randomUUID() })).paid).toBe(true);
     expect(await processorCounts(pool, [order.id])).toEqual({ charge: { n: 2, amount: 2 * (999 + 495) }, void: { n: 1, amount: 999 + 495 } });
   });
 
@@ -91,7 +91,7 @@ describe("payments when the processor fails", () => {
     const shop = web();
     for (const card of [TEST_CARDS.errorAfterCharge, TEST_CARDS.errorBeforeCharge]) {
       const { user, order } = await reservedOrder(shop, pool);
-      const failed = await shop.payOrder({ userId: user.id, email: user.email, orderId: order.id, cardNumber: card, paymentKey: randomUUID() }).catch((e: unknown) => e);
+      const failed = await shop.payments.payOrder({ userId: user.id, email: user.email, orderId: order.id, cardNumber: card, paymentKey: randomUUID() }).catch((e: unknown) => e);
       expect(isAppError(failed, "unavailable")).toBe(true);
       expect(await attemptStates(order.id)).toEqual(["voided"]);
       const expected = card === TEST_CARDS.errorAfterCharge ? { charge: { n: 1, amount: 1494 }, void: { n: 1, amount: 1494 } } : { void: { n: 1, amount: 0 } };
@@ -105,8 +105,8 @@ describe("payments when the processor fails", () => {
     const shop = web({ PAYMENTS_FAKE_LATENCY_MS: "150", PAYMENTS_FAKE_FAIL_FIRST: "void:2" });
     const { user, order } = await reservedOrder(shop, pool);
     const [paid] = await Promise.allSettled([
-      shop.payOrder({ userId: user.id, email: user.email, orderId: order.id, cardNumber: TEST_CARDS.pays, paymentKey: randomUUID() }),
-      new Promise((r) => setTimeout(r, 40)).then(() => shop.cancelOrder({ userId: user.id, orderId: order.id })),
+      shop.payments.payOrder({ userId: user.id, email: user.email, orderId: order.id, cardNumber: TEST_CARDS.pays, paymentKey: randomUUID() }),
+      new Promise((r) => setTimeout(r, 40)).then(() => shop.orders.cancelOrder({ userId: user.id, orderId: order.id })),
     ]);
     expect(paid.status === "rejected" && isAppError(paid.reason, "conflict") && paid.reason.message).toMatch(/will be reversed/);
     expect(await attemptStates(order.id)).toEqual(["void_pending"]);
@@ -121,7 +121,7 @@ describe("payments when the processor fails", () => {
   it("makes a refund the processor refused twice, once, and tells the shopper once", async () => {
     const shop = web({ PAYMENTS_FAKE_FAIL_FIRST: "refund:2" });
     const { user, order } = await reservedOrder(shop, pool);
-    await shop.payOrder({ userId: user.id, email: user.email, orderId: order.id, cardNumber: TEST_CARDS.pays, paymentKey: randomUUID() });
+    await shop.payments.payOrder({ userId: user.id, email: user.email, orderId: order.id, cardNumber: TEST_CARDS.pays, paymentKey: randomUUID() });
     const refund = await shop.admin.refundOrder(admin, { orderId: order.id, amountMinor: 500, requestKey: randomUUID() });
     expect(refund.state).toBe("pending");
     expect((await shop.orders.getForUser(user.id, order.id)).payment).toMatchObject({ refundingMinor: 500, refundedMinor: 0 });
@@ -158,7 +158,7 @@ describe("payments when the processor fails", () => {
       [chargedId, charged.order.id, answer.ok ? answer.reference : null],
     );
     // Meanwhile the shopper cannot pay the first order twice.
-    const blocked = await shop.payOrder({ userId: lost.user.id, email: lost.user.email, orderId: lost.order.id, cardNumber: TEST_CARDS.pays, paymentKey: randomUUID() }).catch((e: unknown) => e);
+    const blocked = await shop.payments.payOrder({ userId: lost.user.id, email: lost.user.email, orderId: lost.order.id, cardNumber: TEST_CARDS.pays, paymentKey: randomUUID() }).catch((e: unknown) => e);
     expect(isAppError(blocked, "payment_in_progress")).toBe(true);
 
     const settled = await settleAll(worker);
@@ -168,7 +168,7 @@ describe("payments when the processor fails", () => {
     const { rows } = await pool.query(`SELECT count(*)::int AS n FROM outbox_events WHERE type = 'order.paid' AND aggregate_id = $1`, [charged.order.id]);
     expect(rows[0].n).toBe(1);
     // Now the first order can be paid.
-    expect((await shop.payOrder({ userId: lost.user.id, email: lost.user.email, orderId: lost.order.id, cardNumber: TEST_CARDS.pays, paymentKey: randomUUID() })).paid).toBe(true);
+    expect((await shop.payments.payOrder({ userId: lost.user.id, email: lost.user.email, orderId: lost.order.id, cardNumber: TEST_CARDS.pays, paymentKey: randomUUID() })).paid).toBe(true);
     await settleAll(worker);
     await expectBooksBalance(shop, pool, admin);
   });

@@ -42,7 +42,7 @@ afterAll(async () => {
 
 const web = (i: number) => (i % 2 === 0 ? webA : webB);
 const pay = (i: number, order: { id: string }, user: { id: string; email: string }, cardNumber = GOOD, key: string = randomUUID(), signal?: AbortSignal) =>
-  web(i).payOrder({ userId: user.id, email: user.email, orderId: order.id, cardNumber, paymentKey: key }, signal);
+  web(i).payments.payOrder({ userId: user.id, email: user.email, orderId: order.id, cardNumber, paymentKey: key }, signal);
 
 /**
  * What a request ended in, as an HTTP client would see it: a 5xx is an
@@ -93,7 +93,7 @@ describe("payments race against each other and against cancellation, expiry and 
       const a = await reservedOrder(webA, pool);
       const [paidA] = await Promise.allSettled([
         pay(round, a.order, a.user),
-        new Promise((r) => setTimeout(r, 20 + round * 5)).then(() => webB.cancelOrder({ userId: a.user.id, orderId: a.order.id })),
+        new Promise((r) => setTimeout(r, 20 + round * 5)).then(() => webB.orders.cancelOrder({ userId: a.user.id, orderId: a.order.id })),
       ]);
       outcomes.push(outcome(paidA));
       cases.push({ order: a.order, kind: "cancel" });
@@ -114,7 +114,7 @@ describe("payments race against each other and against cancellation, expiry and 
         pay(round, c.order, c.user),
         new Promise((r) => setTimeout(r, 20 + round * 5)).then(async () => {
           await pool.query(`UPDATE orders SET reserved_until = now() - interval '1 second' WHERE id = $1`, [c.order.id]);
-          await webB.expireReservations(10);
+          await webB.worker.expireReservations(10);
         }),
       ]);
       outcomes.push(outcome(paidC));
@@ -186,10 +186,10 @@ describe("payments race against each other and against cancellation, expiry and 
                 return outcomes.push(...both.map(outcome));
               }
               case "cancel":
-                return settledOne(w.cancelOrder({ userId: user.id, orderId: order.id }));
+                return settledOne(w.orders.cancelOrder({ userId: user.id, orderId: order.id }));
               case "expire":
                 await pool.query(`UPDATE orders SET reserved_until = now() - interval '1 second' WHERE id = $1 AND status = 'stock_reserved'`, [order.id]);
-                return settledOne(w.expireReservations(5));
+                return settledOne(w.worker.expireReservations(5));
               case "admin-cancel": {
                 const current = await w.orders.getForUser(user.id, order.id);
                 return settledOne(w.admin.orders.cancel(admin, { orderId: order.id, expectedVersion: current.version }));

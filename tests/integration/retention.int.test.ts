@@ -178,7 +178,7 @@ describe("retention pruning", () => {
       })();
 
       // Neither the shopper's nor the request's lock makes the pruner wait.
-      const totals = await services.pruneExpired((what, n) => pruned.push([what, n]))();
+      const totals = await services.worker.pruneExpired((what, n) => pruned.push([what, n]))();
       stop = true;
       await Promise.all([writer, shopperCommits]);
 
@@ -206,7 +206,7 @@ describe("retention pruning", () => {
       request.release();
     }
     // ...and goes on the next run, once nobody holds it.
-    const next = await services.pruneExpired()();
+    const next = await services.worker.pruneExpired()();
     expect(next.auth_sessions).toBe(1);
     expect(await present("auth_sessions", [lockedSession])).toBe(0);
   });

@@ -33,7 +33,7 @@ const PASSWORD = "a-long-password";
 
 async function registered(): Promise<string> {
   const email = `throttle-${randomUUID().slice(0, 8)}@example.com`;
-  await services.registerUser({ email, name: "Throttled", password: PASSWORD });
+  await services.auth.registerUser({ email, name: "Throttled", password: PASSWORD });
   return email;
 }
 
@@ -75,12 +75,12 @@ describe("sign-in throttling through the composed use case", () => {
   it("checks at most 5 of 20 parallel wrong passwords for one email, then refuses the right one", async () => {
     const email = await registered();
     const results = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => services.authenticate({ email, password: `guess-${i}`, ip: `203.0.113.${i + 1}` })),
+      Array.from({ length: 20 }, (_, i) => services.auth.authenticate({ email, password: `guess-${i}`, ip: `203.0.113.${i + 1}` })),
     );
     expect(results.filter((r) => !r.ok && r.reason === "invalid")).toHaveLength(5);
     expect(results.filter((r) => !r.ok && r.reason === "throttled")).toHaveLength(15);
 
-    const right = await services.authenticate({ email: email.toUpperCase(), password: PASSWORD, ip: "198.51.100.1" });
+    const right = await services.auth.authenticate({ email: email.toUpperCase(), password: PASSWORD, ip: "198.51.100.1" });
     expect(right).toMatchObject({ ok: false, reason: "throttled" });
     expect(right.ok === false && right.reason === "throttled" && right.retryAfterMs).toBeGreaterThan(14 * 60_000);
   });
@@ -88,7 +88,7 @@ describe("sign-in throttling through the composed use case", () => {
   it("checks at most 20 parallel attempts from one address across different emails", async () => {
     const ip = "192.0.2.77";
     const results = await Promise.all(
-      Array.from({ length: 30 }, (_, i) => services.authenticate({ email: `nobody-${i}-${randomUUID().slice(0, 4)}@example.com`, password: "x", ip })),
+      Array.from({ length: 30 }, (_, i) => services.auth.authenticate({ email: `nobody-${i}-${randomUUID().slice(0, 4)}@example.com`, password: "x", ip })),
     );
     expect(results.filter((r) => !r.ok && r.reason === "invalid")).toHaveLength(20);
     expect(results.filter((r) => !r.ok && r.reason === "throttled")).toHaveLength(10);
@@ -96,8 +96,8 @@ describe("sign-in throttling through the composed use case", () => {
 
   it("lets the owner in below the limit and forgets the earlier failures", async () => {
     const email = await registered();
-    for (let i = 0; i < 4; i++) expect(await services.authenticate({ email, password: "typo", ip: "198.51.100.2" })).toMatchObject({ reason: "invalid" });
-    expect(await services.authenticate({ email, password: PASSWORD, ip: "198.51.100.2" })).toMatchObject({ ok: true });
-    for (let i = 0; i < 5; i++) expect(await services.authenticate({ email, password: "typo", ip: "198.51.100.2" })).toMatchObject({ reason: "invalid" });
+    for (let i = 0; i < 4; i++) expect(await services.auth.authenticate({ email, password: "typo", ip: "198.51.100.2" })).toMatchObject({ reason: "invalid" });
+    expect(await services.auth.authenticate({ email, password: PASSWORD, ip: "198.51.100.2" })).toMatchObject({ ok: true });
+    for (let i = 0; i < 5; i++) expect(await services.auth.authenticate({ email, password: "typo", ip: "198.51.100.2" })).toMatchObject({ reason: "invalid" });
   });
 });

@@ -136,7 +136,7 @@ describe("stock ledger invariant", () => {
       for (const e of events) delivered.add(e.id);
       await Promise.all(
         events.map(async (event) => {
-          const outcomes = await Promise.all([services.releaseStock(event), services.releaseStock(event)]);
+          const outcomes = await Promise.all([services.worker.releaseStock(event), services.worker.releaseStock(event)]);
           for (const outcome of outcomes) count(`release:${outcome}`);
         }),
       );
@@ -158,26 +158,26 @@ describe("stock ledger invariant", () => {
     };
 
     const shopper = async (s: (typeof shoppers)[number]) => {
-      const { order } = await services.placeOrder({ userId: s.id, email: s.email, checkoutKey: randomUUID(), shipTo: SHIP_TO });
+      const { order } = await services.orders.placeOrder({ userId: s.id, email: s.email, checkoutKey: randomUUID(), shipTo: SHIP_TO });
       placedOrders.push(order.id);
       count("placeOrder");
       const [created] = await outboxEvents("order.created", [order.id]);
       if (s.flow === "cancel_pending") {
         // The shopper cancels while the worker reserves: either order wins, never both half-way.
-        const [reserved] = await Promise.all([services.reserveStock(created!), services.cancelOrder({ userId: s.id, orderId: order.id })]);
+        const [reserved] = await Promise.all([services.worker.reserveStock(created!), services.orders.cancelOrder({ userId: s.id, orderId: order.id })]);
         count(`reserveStock:${reserved}`);
         count("cancelOrder");
         await releaseFor([order.id]);
         return;
       }
-      const reserved = await services.reserveStock(created!);
+      const reserved = await services.worker.reserveStock(created!);
       count(`reserveStock:${reserved}`);
       if (reserved !== "reserved") return;
       if (s.flow === "pay") {
-        const paid = await services.payOrder({ userId: s.id, email: s.email, orderId: order.id, cardNumber: "4242424242424242", paymentKey: randomUUID() });
+        const paid = await services.payments.payOrder({ userId: s.id, email: s.email, orderId: order.id, cardNumber: "4242424242424242", paymentKey: randomUUID() });
         count(paid.paid ? "payOrder" : "payOrder:declined");
       } else if (s.flow === "cancel") {
-        await services.cancelOrder({ userId: s.id, orderId: order.id });
+        await services.orders.cancelOrder({ userId: s.id, orderId: order.id });
         count("cancelOrder");
         await releaseFor([order.id]);
       } else if (s.flow === "expire" || s.flow === "expire_and_cancel") {
@@ -185,7 +185,7 @@ describe("stock ledger invariant", () => {
         await pool.query(`UPDATE orders SET reserved_until = now() - interval '1 minute' WHERE id = $1`, [order.id]);
         if (s.flow === "expire_and_cancel") {
           // The shopper cancels while the expiry job may be cancelling it too: one cancellation, one release.
-          await services.cancelOrder({ userId: s.id, orderId: order.id });
+          await services.orders.cancelOrder({ userId: s.id, orderId: order.id });
           count("cancelOrder");
           await releaseFor([order.id]);
         }
@@ -197,7 +197,7 @@ describe("stock ledger invariant", () => {
     const expiry = async (rounds: number[]) => {
       for (const ms of rounds) {
         await new Promise((r) => setTimeout(r, ms));
-        const expired = await services.expireReservations(5);
+        const expired = await services.worker.expireReservations(5);
         count("expireReservations");
         counts["expired"] = (counts["expired"] ?? 0) + expired;
         await releaseFor();
@@ -219,7 +219,7 @@ describe("stock ledger invariant", () => {
 
     // Whatever lapsed but was not picked up during the mix is expired and released now.
     while (true) {
-      const drained = await services.expireReservations(50);
+      const drained = await services.worker.expireReservations(50);
       if (drained === 0) break;
       counts["expired:after"] = (counts["expired:after"] ?? 0) + drained;
     }
@@ -515,9 +515,9 @@ describe("admin stock use cases against PostgreSQL", () => {
     await services.admin.stock.adjust(admin, { productId: product, delta: -1, reason: "damage", note: "Dropped" });
     const user = await insertUser(pool);
     await services.cart.addItem(userCartOwner(user.id), { productId: product, quantity: 2 });
-    const { order } = await services.placeOrder({ userId: user.id, email: user.email, checkoutKey: randomUUID(), shipTo: SHIP_TO });
+    const { order } = await services.orders.placeOrder({ userId: user.id, email: user.email, checkoutKey: randomUUID(), shipTo: SHIP_TO });
     const [created] = await outboxEvents("order.created", [order.id]);
-    expect(await services.reserveStock(created!)).toBe("reserved");
+    expect(await services.worker.reserveStock(created!)).toBe("reserved");
 
     const { product: summary, entries } = await services.admin.stock.ledger(admin, product, 1);
     expect(summary).toMatchObject({ id: product, stock: 2, archived: false });

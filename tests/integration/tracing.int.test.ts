@@ -35,7 +35,7 @@ let tracing: Tracing;
 const log = testLogger(() => undefined);
 
 const start = async () => {
-  worker = await startWorker(services, createWorkerAdapters(services, log), log);
+  worker = await startWorker(services, createWorkerAdapters({ env: services.env, deadLetters: services.worker.deadLetters }, log), log);
 };
 
 beforeAll(async () => {
@@ -59,7 +59,7 @@ afterAll(async () => {
 /** Registers a user inside a span standing in for the request; returns the trace id and the user.registered event's id. */
 async function registerTraced(email: string): Promise<{ traceId: string; userId: string }> {
   return inSpan("test request", { kind: SpanKind.SERVER }, async (span) => {
-    const user = (await services.registerUser({ email, name: "Traced", password: "a-long-password" }))!;
+    const user = (await services.auth.registerUser({ email, name: "Traced", password: "a-long-password" }))!;
     return { traceId: span.spanContext().traceId, userId: user.id };
   });
 }

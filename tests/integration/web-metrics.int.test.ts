@@ -56,17 +56,17 @@ describe("GET /api/metrics (the web process's metrics)", () => {
       // One order through the whole path, paid, and the payment submitted again.
       const { user, order } = await reservedOrder(services, pool);
       const payment = { userId: user.id, email: user.email, orderId: order.id, cardNumber: "4242424242424242", paymentKey: randomUUID() };
-      expect((await services.payOrder(payment)).paid).toBe(true);
-      expect((await services.payOrder(payment)).paid).toBe(true);
+      expect((await services.payments.payOrder(payment)).paid).toBe(true);
+      expect((await services.payments.payOrder(payment)).paid).toBe(true);
 
       // A second order, its checkout submitted twice; then a checkout refused for an empty cart.
       const shopper = await insertUser(pool);
       const productId = await insertProduct(pool, { stock: 2 });
       await services.cart.addItem(userCartOwner(shopper.id), { productId, quantity: 1 });
       const checkout = { userId: shopper.id, email: shopper.email, checkoutKey: randomUUID(), shipTo: SHIP_TO };
-      expect((await services.placeOrder(checkout)).created).toBe(true);
-      expect((await services.placeOrder(checkout)).created).toBe(false);
-      const refused = await services.placeOrder({ ...checkout, checkoutKey: randomUUID() }).catch((e: unknown) => e);
+      expect((await services.orders.placeOrder(checkout)).created).toBe(true);
+      expect((await services.orders.placeOrder(checkout)).created).toBe(false);
+      const refused = await services.orders.placeOrder({ ...checkout, checkoutKey: randomUUID() }).catch((e: unknown) => e);
       expect(isAppError(refused, "validation")).toBe(true);
 
       // The first read starts the cache's LISTEN connection (a miss); once it listens, a second read is a hit.

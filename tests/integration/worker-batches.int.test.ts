@@ -32,7 +32,7 @@ async function createdEventOf(orderId: string): Promise<DomainEvent<"order.creat
 async function place(lines: { productId: string; quantity: number }[]) {
   const user = await insertUser(pool);
   for (const l of lines) await services.cart.addItem(userCartOwner(user.id), l);
-  const { order } = await services.placeOrder({ userId: user.id, email: user.email, checkoutKey: randomUUID(), shipTo: SHIP_TO });
+  const { order } = await services.orders.placeOrder({ userId: user.id, email: user.email, checkoutKey: randomUUID(), shipTo: SHIP_TO });
   return createdEventOf(order.id);
 }
 
@@ -109,12 +109,12 @@ describe("a batch of order.created in one transaction", () => {
     const single = await scenario();
     const marksBefore = (await pool.query(`SELECT count(*)::int AS n FROM processed_events WHERE consumer = 'inventory'`)).rows[0].n;
     const oneByOne = [];
-    for (const e of single.events) oneByOne.push(await services.reserveStock(e));
+    for (const e of single.events) oneByOne.push(await services.worker.reserveStock(e));
     const expected = await aftermath(single);
 
     await pool.query(`DELETE FROM processed_events WHERE consumer = 'inventory'`);
     const batched = await scenario();
-    const outcomes = await services.reserveStockBatch(batched.events);
+    const outcomes = await services.worker.reserveStockBatch(batched.events);
     const actual = await aftermath(batched);
 
     expect(oneByOne).toEqual(["reserved", "reserved", "rejected", "rejected", "duplicate", "skipped"]);
@@ -130,7 +130,7 @@ describe("a batch of order.created in one transaction", () => {
     expect(actual.events.map((e) => e[0])).toEqual(["inventory.updated", "inventory.updated", "order.cancelled", "order.cancelled"]);
 
     // Delivered again, the whole batch does nothing.
-    expect(await services.reserveStockBatch(batched.events)).toEqual(["duplicate", "duplicate", "duplicate", "duplicate", "duplicate", "duplicate"]);
+    expect(await services.worker.reserveStockBatch(batched.events)).toEqual(["duplicate", "duplicate", "duplicate", "duplicate", "duplicate", "duplicate"]);
     expect(await aftermath(batched)).toEqual(actual);
   });
 
@@ -143,7 +143,7 @@ describe("a batch of order.created in one transaction", () => {
     await pool.query(`UPDATE products SET stock = stock + 1 WHERE id = $1`, [p]);
     await pool.query(`ALTER TABLE products ENABLE TRIGGER products_stock_in_ledger`);
 
-    await expect(services.reserveStockBatch([e1, e2])).rejects.toThrow();
+    await expect(services.worker.reserveStockBatch([e1, e2])).rejects.toThrow();
     const { rows } = await pool.query(`SELECT status::text AS status FROM orders WHERE id = ANY($1)`, [[e1.payload.orderId, e2.payload.orderId]]);
     expect(rows.map((r) => r.status)).toEqual(["pending", "pending"]);
     const { rows: marks } = await pool.query(`SELECT count(*)::int AS n FROM processed_events WHERE event_id = ANY($1)`, [[e1.id, e2.id]]);
@@ -156,8 +156,8 @@ describe("a batch of order.created in one transaction", () => {
     const p = await insertProduct(pool, { stock: 10 });
     const e1 = await place([{ productId: p, quantity: 1 }]);
     const e2 = await place([{ productId: p, quantity: 2 }]);
-    expect(await services.queueOrderConfirmations([e1, e2, e1])).toEqual(["queued", "queued", "duplicate"]);
-    expect(await services.queueOrderConfirmations([e2, e1])).toEqual(["duplicate", "duplicate"]);
+    expect(await services.worker.queueOrderConfirmations([e1, e2, e1])).toEqual(["queued", "queued", "duplicate"]);
+    expect(await services.worker.queueOrderConfirmations([e2, e1])).toEqual(["duplicate", "duplicate"]);
     const { rows } = await pool.query(
       `SELECT event_id, kind, recipient, subject, message_id, status FROM outgoing_emails WHERE event_id = ANY($1) ORDER BY recipient`,
       [[e1.id, e2.id]],

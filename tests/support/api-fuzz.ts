@@ -55,13 +55,13 @@ export async function apiCaller(pool: pg.Pool, role: "customer" | "admin", label
   const services = getServices();
   const email = `${label}-${randomUUID().slice(0, 8)}@example.com`;
   const password = `pw-${randomUUID()}`;
-  const user = (await services.registerUser({ email, name: `Api ${label}`, password }))!;
+  const user = (await services.auth.registerUser({ email, name: `Api ${label}`, password }))!;
   if (role === "admin") await pool.query(`UPDATE users SET role = 'admin' WHERE id = $1`, [user.id]);
   return { id: user.id, email, password, token: await tokenFor(email, password) };
 }
 
 export async function tokenFor(email: string, password: string): Promise<string> {
-  const pair = await getServices().apiTokens.issue({ email, password });
+  const pair = await getServices().auth.apiTokens.issue({ email, password });
   if ("throttled" in pair) throw new Error(`could not get a token for ${email}: throttled`);
   return pair.accessToken;
 }

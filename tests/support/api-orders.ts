@@ -43,7 +43,7 @@ export async function reserve(pool: pg.Pool, orderId: string): Promise<string> {
     occurredAt: rows[0].created_at,
     payload: parseEventPayload("order.created", rows[0].schema_version, rows[0].payload),
   };
-  return getServices().reserveStock(event);
+  return getServices().worker.reserveStock(event);
 }
 
 export async function count(pool: pg.Pool, sql: string, params: unknown[]): Promise<number> {

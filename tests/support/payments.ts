@@ -20,7 +20,7 @@ export async function reservedOrder(services: Services, pool: pg.Pool, init: { p
   const user = init.user ?? (await insertUser(pool));
   const product = await insertProduct(pool, { stock: 3, priceMinor: init.priceMinor ?? 999 });
   await services.cart.addItem(userCartOwner(user.id), { productId: product, quantity: 1 });
-  const { order } = await services.placeOrder({ userId: user.id, email: user.email, checkoutKey: randomUUID(), shipTo: SHIP_TO });
+  const { order } = await services.orders.placeOrder({ userId: user.id, email: user.email, checkoutKey: randomUUID(), shipTo: SHIP_TO });
   const { rows } = await pool.query(`SELECT id, schema_version, payload, created_at FROM outbox_events WHERE type = 'order.created' AND aggregate_id = $1`, [order.id]);
   const event: DomainEvent<"order.created"> = {
     id: rows[0].id,
@@ -31,7 +31,7 @@ export async function reservedOrder(services: Services, pool: pg.Pool, init: { p
     occurredAt: rows[0].created_at,
     payload: parseEventPayload("order.created", rows[0].schema_version, rows[0].payload),
   };
-  expect(await services.reserveStock(event)).toBe("reserved");
+  expect(await services.worker.reserveStock(event)).toBe("reserved");
   return { user, order };
 }
 
@@ -58,7 +58,7 @@ export function workerAhead(databaseUrl: string, extra: Record<string, string> =
 export async function settleAll(worker: Services, maxRounds = 50) {
   const total = { abandoned: 0, applied: 0, voided: 0, voidFailures: 0, refunded: 0, refundFailures: 0 };
   for (let round = 0; round < maxRounds; round++) {
-    const n = await worker.settlePayments(500);
+    const n = await worker.worker.settlePayments(500);
     for (const k of Object.keys(total) as (keyof typeof total)[]) total[k] += n[k];
     if (Object.values(n).every((v) => v === 0)) return total;
   }

@@ -26,6 +26,10 @@ describe("dependency rule", () => {
     ["app/x/page.tsx", 'import { createPrismaClient } from "@/lib/infrastructure/db/prisma-client";'],
     ["components/x.tsx", 'import { PrismaClient } from "../lib/infrastructure/db/generated/client";'],
     ["workers/x.ts", 'import { createKafka } from "../lib/infrastructure/kafka/client";'],
+    // A handler takes the use cases it runs, not the whole set of services (nor adapters).
+    ["workers/handlers/x.handler.ts", 'import type { Services } from "../../lib/composition/root";'],
+    ["workers/handlers/x.handler.ts", 'import { getServices } from "@/lib/composition/root";'],
+    ["workers/handlers/x.handler.ts", 'import { createKafka } from "../../lib/infrastructure/kafka/client";'],
     // Components sit below app/: pages pass them actions; shared pieces live in components/ or lib/.
     ["components/x.tsx", 'import { updateProduct } from "@/app/admin/products/actions";'],
     ["components/admin/x.tsx", 'import { runAction } from "../../app/_lib/action";'],
@@ -39,6 +43,7 @@ describe("dependency rule", () => {
     ["lib/infrastructure/x.ts", 'import type { UnitOfWork } from "../application/shared";'],
     ["app/x/page.tsx", 'import { getServices } from "@/lib/composition/root";'],
     ["workers/x.ts", 'import { createServices } from "../lib/composition/root";'],
+    ["workers/handlers/x.handler.ts", 'import type { WorkerServices } from "../../lib/composition/worker-services";'],
     ["components/x.tsx", 'import { initialFormState } from "@/components/form-state";'],
     ["components/x.tsx", 'import type { AdminProductImage } from "@/lib/application/admin/products/model";'],
     ["app/x/page.tsx", 'import { ProductImages } from "@/components/admin/products-images";'],

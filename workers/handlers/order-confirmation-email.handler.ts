@@ -1,12 +1,12 @@
 import type { EventHandler } from "../../lib/application/shared";
-import type { Services } from "../../lib/composition/root";
+import type { WorkerServices } from "../../lib/composition/worker-services";
 import { NOTIFICATIONS_GROUP } from "./groups";
 import type { Notifications } from "../notifications";
 
 /** order.created → order confirmation email. A backlog is queued in batches, one transaction each. */
 export function orderConfirmationEmailHandler(
-  notifications: Notifications,
-  queueOrderConfirmations: Services["queueOrderConfirmations"],
+  notifications: Pick<Notifications, "sendOrderConfirmation">,
+  queueOrderConfirmations: WorkerServices["queueOrderConfirmations"],
 ): EventHandler<"order.created"> {
   return {
     topic: "order.created",

@@ -3,7 +3,7 @@ import { NOTIFICATIONS_GROUP } from "./groups";
 import type { Notifications } from "../notifications";
 
 /** order.paid → payment receipt email. */
-export function receiptEmailHandler(notifications: Notifications): EventHandler<"order.paid"> {
+export function receiptEmailHandler(notifications: Pick<Notifications, "sendReceipt">): EventHandler<"order.paid"> {
   return {
     topic: "order.paid",
     group: NOTIFICATIONS_GROUP,

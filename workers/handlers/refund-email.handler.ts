@@ -3,7 +3,7 @@ import { NOTIFICATIONS_GROUP } from "./groups";
 import type { Notifications } from "../notifications";
 
 /** order.refunded → refund email. */
-export function refundEmailHandler(notifications: Notifications): EventHandler<"order.refunded"> {
+export function refundEmailHandler(notifications: Pick<Notifications, "sendRefund">): EventHandler<"order.refunded"> {
   return {
     topic: "order.refunded",
     group: NOTIFICATIONS_GROUP,

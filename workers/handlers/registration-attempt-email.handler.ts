@@ -3,7 +3,7 @@ import { NOTIFICATIONS_GROUP } from "./groups";
 import type { Notifications } from "../notifications";
 
 /** user.registration_attempted → an email to the account's owner (someone registered with their address). */
-export function registrationAttemptEmailHandler(notifications: Notifications): EventHandler<"user.registration_attempted"> {
+export function registrationAttemptEmailHandler(notifications: Pick<Notifications, "sendRegistrationAttempt">): EventHandler<"user.registration_attempted"> {
   return {
     topic: "user.registration_attempted",
     group: NOTIFICATIONS_GROUP,

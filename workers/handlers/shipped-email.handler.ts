@@ -3,7 +3,7 @@ import { NOTIFICATIONS_GROUP } from "./groups";
 import type { Notifications } from "../notifications";
 
 /** order.shipped → "your order has shipped" email with the tracking reference. */
-export function shippedEmailHandler(notifications: Notifications): EventHandler<"order.shipped"> {
+export function shippedEmailHandler(notifications: Pick<Notifications, "sendShipped">): EventHandler<"order.shipped"> {
   return {
     topic: "order.shipped",
     group: NOTIFICATIONS_GROUP,

@@ -3,7 +3,7 @@ import { NOTIFICATIONS_GROUP } from "./groups";
 import type { Notifications } from "../notifications";
 
 /** user.registered → welcome email. */
-export function welcomeEmailHandler(notifications: Notifications): EventHandler<"user.registered"> {
+export function welcomeEmailHandler(notifications: Pick<Notifications, "sendWelcome">): EventHandler<"user.registered"> {
   return {
     topic: "user.registered",
     group: NOTIFICATIONS_GROUP,

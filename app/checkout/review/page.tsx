@@ -20,7 +20,7 @@ export default async function CheckoutReviewPage() {
   const user = await getCurrentUser();
   if (!user) redirect("/signin?callbackUrl=%2Fcheckout");
   // Priced here, from the cart as it is now; placing the order prices it again the same way.
-  const quote = await getServices().quoteCheckout(user.id);
+  const quote = await getServices().orders.quoteCheckout(user.id);
   if (!quote) redirect("/cart?checkout=empty");
   const address = await recallAddress(user.id);
   if (!address) redirect("/checkout");

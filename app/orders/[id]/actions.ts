@@ -11,7 +11,7 @@ import type { FormState } from "@/components/form-state";
 export const cancelOrderAction = formAction(
   z.object({ orderId: z.uuid({ message: "No such order" }) }).strict(),
   async (input, { user }) => {
-    await getServices().cancelOrder({ userId: requireUser(user).id, orderId: input.orderId });
+    await getServices().orders.cancelOrder({ userId: requireUser(user).id, orderId: input.orderId });
     revalidatePath(`/orders/${input.orderId}`);
     return { ok: true, message: "Your order is cancelled." };
   },
@@ -33,7 +33,7 @@ export const payOrderAction = formAction(
     const u = requireUser(user);
     let result;
     try {
-      result = await getServices().payOrder({ userId: u.id, email: u.email, orderId: input.orderId, cardNumber: input.cardNumber, paymentKey: input.paymentKey });
+      result = await getServices().payments.payOrder({ userId: u.id, email: u.email, orderId: input.orderId, cardNumber: input.cardNumber, paymentKey: input.paymentKey });
     } catch (error) {
       return payFailure(error, input.orderId);
     }

@@ -90,7 +90,7 @@ async function authenticate(request: Request, signal: AbortSignal): Promise<{ us
   const header = request.headers.get("authorization");
   if (header !== null) {
     const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(header.trim());
-    const user = match ? await getServices().apiTokens.resolve(match[1]!, signal) : null;
+    const user = match ? await getServices().auth.apiTokens.resolve(match[1]!, signal) : null;
     if (!user) throw new Refusal(401, "unauthenticated", "The bearer token is missing, invalid, expired or revoked.", undefined, { "www-authenticate": 'Bearer error="invalid_token"' });
     return { user, via: "bearer" };
   }
@@ -129,7 +129,7 @@ export function handle<const E extends Endpoint>(endpoint: E, handler: (ctx: Api
       if (endpoint.body) refuseDeclaredOver(request, bodyLimit);
       const services = getServices();
       const ip = clientIp(request.headers) ?? "unknown";
-      await limit(endpoint.rateLimit === "auth" ? services.apiRateLimits.authPerIp : services.apiRateLimits.perIp, ip);
+      await limit(endpoint.rateLimit === "auth" ? services.api.apiRateLimits.authPerIp : services.api.apiRateLimits.perIp, ip);
 
       let user: User | null = null;
       if (endpoint.access !== "none" || request.headers.has("authorization")) {
@@ -142,7 +142,7 @@ export function handle<const E extends Endpoint>(endpoint: E, handler: (ctx: Api
         if (who.via === "cookie" && endpoint.method !== "GET" && !sameOrigin(request)) {
           throw new Refusal(403, "forbidden", "Cross-site request refused.");
         }
-        if (user) await limit(services.apiRateLimits.perUser, user.id);
+        if (user) await limit(services.api.apiRateLimits.perUser, user.id);
       }
 
       const url = new URL(request.url);
@@ -168,12 +168,12 @@ export function handle<const E extends Endpoint>(endpoint: E, handler: (ctx: Api
       if (!IDEMPOTENCY_KEY.test(key)) {
         throw new Refusal(400, "idempotency_key_malformed", "The Idempotency-Key must be 1 to 255 visible ASCII characters.");
       }
-      const result = await services.idempotency(
+      const result = await services.api.idempotency(
         {
           userId: user!.id,
           key,
           scope: `${endpoint.method} ${url.pathname}`,
-          requestHash: services.hashRequest(canonical(body)),
+          requestHash: services.api.hashRequest(canonical(body)),
         },
         async () => {
           const r = await run(handler, ctx);

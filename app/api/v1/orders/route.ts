@@ -13,7 +13,7 @@ export const POST = handle(placeOrderEndpoint, async ({ body, user, request, sig
   // handle() has already refused a request without one.
   const key = request.headers.get("idempotency-key")!;
   const { order, created } = await withRequestPaths(FIELD_PATHS, (field) => field, () =>
-    getServices().placeOrder(
+    getServices().orders.placeOrder(
       {
         userId: user.id,
         email: user.email,

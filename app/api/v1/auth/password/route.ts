@@ -9,7 +9,7 @@ export const dynamic = "force-dynamic";
 
 export const POST = handle(changePassword, async ({ body, user, request, signal }) => {
   try {
-    await getServices().accountSecurity.changePassword(
+    await getServices().auth.accountSecurity.changePassword(
       { user, currentPassword: body.currentPassword, newPassword: body.newPassword, ip: clientIp(request.headers), keepSessionId: await callingBrowserSession(request) },
       signal,
     );

@@ -4,6 +4,6 @@ import { handle, otherMethods } from "../../_lib/handle";
 
 export const dynamic = "force-dynamic";
 
-export const POST = handle(refresh, async ({ body, signal }) => ({ status: 200, body: await getServices().apiTokens.refresh(body.refreshToken, signal) }));
+export const POST = handle(refresh, async ({ body, signal }) => ({ status: 200, body: await getServices().auth.apiTokens.refresh(body.refreshToken, signal) }));
 
 export const { GET, PUT, PATCH, DELETE } = otherMethods({ POST });

@@ -6,7 +6,7 @@ import { handle, otherMethods } from "../../_lib/handle";
 export const dynamic = "force-dynamic";
 
 export const POST = handle(register, async ({ body, request, signal }) => {
-  await getServices().registerUser({ email: body.email, name: body.name, password: body.password, ip: clientIp(request.headers) }, signal);
+  await getServices().auth.registerUser({ email: body.email, name: body.name, password: body.password, ip: clientIp(request.headers) }, signal);
   // One answer for a new email and a taken one: what happened is told by email, to the address's owner.
   return { status: 202, body: { detail: "Check your email to continue." } };
 });

@@ -5,7 +5,7 @@ import { handle, otherMethods } from "../../_lib/handle";
 export const dynamic = "force-dynamic";
 
 export const POST = handle(revoke, async ({ body, signal }) => {
-  await getServices().apiTokens.revoke(body.token, signal);
+  await getServices().auth.apiTokens.revoke(body.token, signal);
   return { status: 204 };
 });
 

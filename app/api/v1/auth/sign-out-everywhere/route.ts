@@ -7,7 +7,7 @@ export const dynamic = "force-dynamic";
 
 export const POST = handle(signOutEverywhere, async ({ user, request, signal }) => ({
   status: 200,
-  body: await getServices().accountSecurity.signOutEverywhere({ user, keepSessionId: await callingBrowserSession(request) }, signal),
+  body: await getServices().auth.accountSecurity.signOutEverywhere({ user, keepSessionId: await callingBrowserSession(request) }, signal),
 }));
 
 export const { GET, PUT, PATCH, DELETE } = otherMethods({ POST });

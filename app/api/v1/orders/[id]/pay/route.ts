@@ -12,7 +12,7 @@ export const POST = handle(payOrderEndpoint, async ({ params, body, user, reques
   // attempt: the processor sees the same key on a retry and charges once.
   const key = request.headers.get("idempotency-key")!;
   const services = getServices();
-  const result = await services.payOrder(
+  const result = await services.payments.payOrder(
     { userId: user.id, email: user.email, orderId: params.id, cardNumber: body.cardNumber, paymentKey: derivedKey("payment", user.id, key) },
     signal,
   );
