@@ -83,7 +83,7 @@ describe("admin order transitions against PostgreSQL", () => {
   it("writes the payloads the consumers expect", async () => {
     const orderId = await insertOrderInStatus(pool, { userId: shopper.id, productId: product, status: "paid" });
     await services.admin.orders.ship(admin, { orderId, expectedVersion: 0, trackingReference: " 1Z 999/AA-1 " });
-    await services.admin.orders.complete(admin, { orderId, expectedVersion: "1" });
+    await services.admin.orders.complete(admin, { orderId, expectedVersion: 1 });
     expect((await outboxEvents(pool, "order.shipped", orderId)).map((e) => e.payload)).toEqual([
       { orderId, userId: shopper.id, email: shopper.email, trackingReference: "1Z 999/AA-1" },
     ]);

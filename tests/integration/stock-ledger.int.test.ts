@@ -364,7 +364,7 @@ describe("stock ledger guards in the database", () => {
 describe("admin stock use cases against PostgreSQL", () => {
   it("adjust writes the ledger row and exactly one inventory.updated in the same transaction", async () => {
     const product = await insertProduct(pool, { stock: 4 });
-    expect(await services.admin.stock.adjust(admin, { productId: product, delta: "12", reason: "restock", note: "Delivery 7" })).toEqual({ stock: 16 });
+    expect(await services.admin.stock.adjust(admin, { productId: product, delta: 12, reason: "restock", note: "Delivery 7" })).toEqual({ stock: 16 });
 
     const rows = await ledgerOf([product]);
     expect(rows.map((r) => [r.reason, r.delta, r.stock_after, r.actor_id, r.note, r.order_id])).toEqual([
@@ -492,7 +492,7 @@ describe("admin stock use cases against PostgreSQL", () => {
     expect(before.items.map((p) => p.id)).not.toContain(archived);
 
     const { rows: versions } = await pool.query(`SELECT version FROM products WHERE id = $1`, [above]);
-    await services.admin.stock.setThreshold(admin, above, "9");
+    await services.admin.stock.setThreshold(admin, above, 9);
     const after = await listed();
     expect(after.items.map((p) => [p.id, p.stock, p.lowStockThreshold])).toEqual([
       [soldOut, 0, 0],

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { majorUnitsInput } from "@/app/_lib/major-units";
+import { majorUnitsInput, wholeNumberText } from "@/app/_lib/form-numbers";
 import { DEFAULT_LOW_STOCK_THRESHOLD, productFieldRules as rules } from "@/lib/application/admin/products/fields";
 import { CATALOG_CURRENCY } from "@/lib/domain/catalog";
 
@@ -9,17 +9,6 @@ import { CATALOG_CURRENCY } from "@/lib/domain/catalog";
  * the products' own (fields.ts), the ones the API applies too; this schema
  * only turns text into numbers and collects the category checkboxes.
  */
-
-/**
- * A whole number typed into a field; empty means the default. Text that is not
- * digits becomes NaN, so the rule refuses it with its own message.
- */
-const wholeNumberText = (rule: z.ZodType<number, number>, fallback: number) =>
-  z
-    .string()
-    .trim()
-    .transform((text) => (text === "" ? fallback : /^\d{1,10}$/.test(text) ? Number(text) : Number.NaN))
-    .pipe(rule);
 
 const price = majorUnitsInput(CATALOG_CURRENCY, { missing: "Enter a price", malformed: (example) => `Enter a price like ${example}` }).pipe(rules.priceMinor);
 
@@ -40,13 +29,13 @@ const fields = {
   slug: rules.slug.optional(),
   description: rules.description.default(""),
   price,
-  lowStockThreshold: wholeNumberText(rules.lowStockThreshold, DEFAULT_LOW_STOCK_THRESHOLD).default(DEFAULT_LOW_STOCK_THRESHOLD),
+  lowStockThreshold: wholeNumberText({ empty: DEFAULT_LOW_STOCK_THRESHOLD }).pipe(rules.lowStockThreshold).default(DEFAULT_LOW_STOCK_THRESHOLD),
   categoryIds: rules.categoryIds,
 };
 
 export const newProductForm = z.preprocess(
   gatherCategories,
-  z.object({ ...fields, initialStock: wholeNumberText(rules.initialStock, 0).default(0) }).strict(),
+  z.object({ ...fields, initialStock: wholeNumberText({ empty: 0 }).pipe(rules.initialStock).default(0) }).strict(),
 );
 
 export const productEditForm = z.preprocess(
@@ -55,11 +44,7 @@ export const productEditForm = z.preprocess(
     .object({
       ...fields,
       id: z.string().max(100),
-      version: z
-        .string({ message: "Enter the version" })
-        .trim()
-        .min(1, "Enter the version")
-        .transform((text) => (/^\d{1,10}$/.test(text) ? Number(text) : Number.NaN))
+      version: z.string({ message: "Enter the version" }).trim().min(1, "Enter the version").pipe(wholeNumberText())
         .pipe(rules.version),
     })
     .strict(),

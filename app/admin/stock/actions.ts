@@ -3,16 +3,15 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { adminAction } from "@/app/_lib/admin";
-import { adjustInputSchema } from "@/lib/application/admin/stock";
 import { getServices } from "@/lib/composition/root";
+import { adjustForm, thresholdForm } from "./stock-form";
 
 const productPage = (raw: Record<string, string>) =>
   z.uuid().safeParse(raw.productId).success ? `/admin/stock/${raw.productId}` : "/admin/stock";
 
 /** Adds or removes units with a reason; the use case validates again and checks the stock under a lock. */
 export const adjustStockAction = adminAction(
-  // The use case's own rules, so a typo is answered by its field before any database work.
-  adjustInputSchema,
+  adjustForm,
   async (input, { admin }) => {
     const { stock } = await getServices().admin.stock.adjust(admin, input);
     revalidatePath(`/admin/stock/${input.productId}`);
@@ -23,7 +22,7 @@ export const adjustStockAction = adminAction(
 );
 
 export const setThresholdAction = adminAction(
-  z.object({ productId: z.string().max(100), threshold: z.string().max(20) }).strict(),
+  thresholdForm,
   async (input, { admin }) => {
     await getServices().admin.stock.setThreshold(admin, input.productId, input.threshold);
     revalidatePath(`/admin/stock/${input.productId}`);

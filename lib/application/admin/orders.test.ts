@@ -105,7 +105,7 @@ describe("admin order transitions", () => {
   it("ships a paid order: tracking reference, timeline with the actor, version bumped, order.shipped with the email", async () => {
     const { store, orders, events } = setup();
     const o = seedOrder(store, "paid");
-    const shipped = await orders.ship(ADMIN, { orderId: o.id, expectedVersion: "3", trackingReference: "  1Z999AA1 " });
+    const shipped = await orders.ship(ADMIN, { orderId: o.id, expectedVersion: 3, trackingReference: "  1Z999AA1 " });
     expect([shipped.status, shipped.trackingReference, shipped.version]).toEqual(["shipped", "1Z999AA1", 4]);
     const saved = store.state.orders.get(o.id)!;
     expect([saved.status, saved.trackingReference, saved.version]).toEqual(["shipped", "1Z999AA1", 4]);
@@ -184,8 +184,8 @@ describe("admin order transitions", () => {
     const error = await orders.ship(ADMIN, { orderId: o.id, expectedVersion: 3, trackingReference: "   " }).catch((e: unknown) => e);
     expect(isAppError(error, "validation") && error.fields).toEqual([{ path: "trackingReference", message: "Enter the carrier's tracking reference" }]);
     expect(await codeOf(orders.ship(ADMIN, { orderId: "nope", expectedVersion: 3, trackingReference: "T" }))).toBe("validation");
-    expect(await codeOf(orders.complete(ADMIN, { orderId: o.id, expectedVersion: "x" }))).toBe("validation");
-    expect(await codeOf(orders.complete(ADMIN, { orderId: o.id, expectedVersion: "" }))).toBe("validation");
+    expect(await codeOf(orders.complete(ADMIN, { orderId: o.id, expectedVersion: Number.NaN }))).toBe("validation");
+    expect(await codeOf(orders.complete(ADMIN, { orderId: o.id, expectedVersion: 1.5 }))).toBe("validation");
     expect(await codeOf(orders.complete(ADMIN, { orderId: o.id, expectedVersion: -1 }))).toBe("validation");
     expect(await codeOf(orders.cancel(ADMIN, { orderId: "40000000-0000-4000-8000-999999999999", expectedVersion: 0 }))).toBe("not_found");
   });

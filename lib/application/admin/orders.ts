@@ -111,11 +111,8 @@ export const adminOrderListInput = z
 export type AdminOrderListInput = z.input<typeof adminOrderListInput>;
 
 const orderId = z.uuid({ message: "No such order" });
-// A number, or its digits as a form sends them ("" is not 0).
-const expectedVersion = z.preprocess(
-  (v) => (typeof v === "string" && /^\d{1,9}$/.test(v.trim()) ? Number(v) : v),
-  z.number({ message: "Reload the order and try again" }).int("Reload the order and try again").nonnegative("Reload the order and try again"),
-);
+// The version the admin's page (or API client) read; a form reads its text into a number at the edge.
+const expectedVersion = z.number({ message: "Reload the order and try again" }).int("Reload the order and try again").nonnegative("Reload the order and try again");
 const transitionInput = z.object({ orderId, expectedVersion });
 const shipInput = transitionInput.extend({
   trackingReference: z
@@ -226,7 +223,7 @@ export function makeAdminOrders(deps: {
     },
 
     /** paid → shipped, with the carrier's reference; the shopper is emailed (order.shipped). */
-    async ship(actor: Actor | null, input: { orderId: string; expectedVersion: number | string; trackingReference: string }, signal?: AbortSignal): Promise<Order> {
+    async ship(actor: Actor | null, input: { orderId: string; expectedVersion: number; trackingReference: string }, signal?: AbortSignal): Promise<Order> {
       const admin = requireAdmin(actor);
       const i = parse(shipInput, input);
       return move(
@@ -252,7 +249,7 @@ export function makeAdminOrders(deps: {
     },
 
     /** shipped → completed. */
-    async complete(actor: Actor | null, input: { orderId: string; expectedVersion: number | string }, signal?: AbortSignal): Promise<Order> {
+    async complete(actor: Actor | null, input: { orderId: string; expectedVersion: number }, signal?: AbortSignal): Promise<Order> {
       const admin = requireAdmin(actor);
       const i = parse(transitionInput, input);
       return move(
@@ -278,7 +275,7 @@ export function makeAdminOrders(deps: {
      * worker (order.cancelled with stockReserved); a paid order's charge is
      * refunded (recorded here, made by the worker).
      */
-    async cancel(actor: Actor | null, input: { orderId: string; expectedVersion: number | string }, signal?: AbortSignal): Promise<Order> {
+    async cancel(actor: Actor | null, input: { orderId: string; expectedVersion: number }, signal?: AbortSignal): Promise<Order> {
       const admin = requireAdmin(actor);
       const i = parse(transitionInput, input);
       return move(

@@ -110,41 +110,39 @@ export interface StockQueries {
 
 const productId = z.uuid({ message: "No such product" });
 
-/** A whole number, given as a number or as the text a form sends ("12", "-3", "+4"). */
-const wholeNumber = (what: string) =>
-  z.preprocess(
-    (v) => (typeof v === "string" && /^\s*[+-]?\d{1,9}\s*$/.test(v) ? Number(v.trim()) : v),
-    z.number({ message: `${what} must be a whole number` }).int(`${what} must be a whole number`),
-  );
+/** A whole number (a form reads its text into one at the edge; NaN when the text is not one). */
+const wholeNumber = (what: string) => z.number({ message: `${what} must be a whole number` }).int(`${what} must be a whole number`);
+
+/** Each field's rule, for the use case and for the forms and the API that read its input. */
+export const adjustmentRules = {
+  productId,
+  delta: wholeNumber("The change")
+    .min(-MAX_ADJUSTMENT, `The change must be between -${MAX_ADJUSTMENT} and ${MAX_ADJUSTMENT}`)
+    .max(MAX_ADJUSTMENT, `The change must be between -${MAX_ADJUSTMENT} and ${MAX_ADJUSTMENT}`)
+    .refine((n) => n !== 0, "The change cannot be zero"),
+  reason: z.enum(ADJUSTMENT_REASONS, { message: "Choose a reason: restock, correction or damage" }),
+  note: z.string().trim().max(MAX_NOTE_LENGTH, `The note can be at most ${MAX_NOTE_LENGTH} characters`),
+};
+
+/** A restock adds units and damage removes them: the sign must fit the reason. */
+export function deltaFitsReason(input: { delta: number; reason: AdjustmentReason }, ctx: z.RefinementCtx) {
+  if (input.reason === "restock" && input.delta < 0) {
+    ctx.addIssue({ code: "custom", path: ["delta"], message: "A restock adds units: enter a positive number" });
+  }
+  if (input.reason === "damage" && input.delta > 0) {
+    ctx.addIssue({ code: "custom", path: ["delta"], message: "Damage removes units: enter a negative number" });
+  }
+}
 
 export const adjustInputSchema = z
-  .object({
-    productId,
-    delta: wholeNumber("The change")
-      .refine((n) => n !== 0, "The change cannot be zero")
-      .refine((n) => Math.abs(n) <= MAX_ADJUSTMENT, `The change must be between -${MAX_ADJUSTMENT} and ${MAX_ADJUSTMENT}`),
-    reason: z.enum(ADJUSTMENT_REASONS, { message: "Choose a reason: restock, correction or damage" }),
-    note: z
-      .string()
-      .trim()
-      .max(MAX_NOTE_LENGTH, `The note can be at most ${MAX_NOTE_LENGTH} characters`)
-      .nullish()
-      .transform((s) => (s ? s : null)),
-  })
+  .object({ ...adjustmentRules, note: adjustmentRules.note.nullish().transform((s) => (s ? s : null)) })
   .strict()
-  .superRefine((input, ctx) => {
-    if (input.reason === "restock" && input.delta < 0) {
-      ctx.addIssue({ code: "custom", path: ["delta"], message: "A restock adds units: enter a positive number" });
-    }
-    if (input.reason === "damage" && input.delta > 0) {
-      ctx.addIssue({ code: "custom", path: ["delta"], message: "Damage removes units: enter a negative number" });
-    }
-  });
+  .superRefine(deltaFitsReason);
 export interface AdjustInput {
   productId: string;
-  /** Signed; a form's text is accepted. */
-  delta: number | string;
-  reason: AdjustmentReason | string;
+  /** Signed: units added or removed. */
+  delta: number;
+  reason: AdjustmentReason;
   note?: string | null;
 }
 
@@ -261,7 +259,7 @@ export function makeAdminStock(deps: StockDeps) {
   }
 
   /** The stock at or below which the product is listed as low. */
-  async function setThreshold(actor: Actor | null, productIdInput: string, threshold: number | string, signal?: AbortSignal): Promise<void> {
+  async function setThreshold(actor: Actor | null, productIdInput: string, threshold: number, signal?: AbortSignal): Promise<void> {
     requireAdmin(actor);
     const id = parse(productId, productIdInput, "productId");
     const value = parse(thresholdSchema, threshold, "threshold");

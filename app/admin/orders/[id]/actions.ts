@@ -3,11 +3,15 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { adminAction } from "@/app/_lib/admin";
+import { wholeNumberText } from "@/app/_lib/form-numbers";
 import { getServices } from "@/lib/composition/root";
 import { AppError, isAppError } from "@/lib/domain/errors";
 import { formatMoney } from "@/lib/domain/money";
 import { CORRECT_FIELDS, parseInput } from "@/lib/domain/validation";
 import { refundAmountMinor } from "./refund-input";
+
+/** The version the page was rendered with, as a number; the use case refuses one that is not (NaN) by its field. */
+const expectedVersion = z.string().max(12).pipe(wholeNumberText());
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -18,9 +22,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  */
 export const orderTransitionAction = adminAction(
   z.discriminatedUnion("intent", [
-    z.object({ intent: z.literal("ship"), orderId: z.string().max(64), expectedVersion: z.string().max(12), trackingReference: z.string().max(500) }).strict(),
-    z.object({ intent: z.literal("complete"), orderId: z.string().max(64), expectedVersion: z.string().max(12) }).strict(),
-    z.object({ intent: z.literal("cancel"), orderId: z.string().max(64), expectedVersion: z.string().max(12) }).strict(),
+    z.object({ intent: z.literal("ship"), orderId: z.string().max(64), expectedVersion, trackingReference: z.string().max(500) }).strict(),
+    z.object({ intent: z.literal("complete"), orderId: z.string().max(64), expectedVersion }).strict(),
+    z.object({ intent: z.literal("cancel"), orderId: z.string().max(64), expectedVersion }).strict(),
   ]),
   async (input, { admin }) => {
     const orders = getServices().admin.orders;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { majorUnitsInput } from "@/app/_lib/major-units";
+import { majorUnitsInput } from "@/app/_lib/form-numbers";
 
 /**
  * The refund form's amount: text in the currency's major units ("12.50"),

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ADJUSTMENT_REASONS, LEDGER_REASONS, MAX_ADJUSTMENT, MAX_NOTE_LENGTH, STOCK_PAGE_SIZE } from "@/lib/application/admin/stock";
+import { ADJUSTMENT_REASONS, LEDGER_REASONS, MAX_ADJUSTMENT, MAX_NOTE_LENGTH, STOCK_PAGE_SIZE, adjustmentRules as stockRules, deltaFitsReason } from "@/lib/application/admin/stock";
 import { DEFAULT_LOW_STOCK_THRESHOLD, productFieldRules as rules } from "@/lib/application/admin/products/fields";
 import { ADMIN_PRODUCT_PAGE_SIZE, PRODUCT_STATUSES, STOCK_FILTERS } from "@/lib/application/admin/products/model";
 import { MAX_PAGE, MAX_PAGE_SIZE } from "@/lib/application/catalog/paging";
@@ -172,19 +172,15 @@ const UpdateProductBody = z
   .strict()
   .meta({ id: "AdminProductUpdate" });
 
+/** The stock use case's own rules (the back office's stock form applies them too). */
 const AdjustmentBody = z
   .object({
-    delta: z
-      .number()
-      .int()
-      .min(-MAX_ADJUSTMENT)
-      .max(MAX_ADJUSTMENT)
-      .refine((n) => n !== 0, "The change cannot be zero")
-      .describe("Units added (positive) or removed (negative)"),
-    reason: z.enum(ADJUSTMENT_REASONS).describe("restock adds units, damage removes them, correction either way"),
-    note: text().max(MAX_NOTE_LENGTH).optional(),
+    delta: stockRules.delta.describe(`Units added (positive) or removed (negative), at most ${MAX_ADJUSTMENT} either way, not 0`),
+    reason: stockRules.reason.describe("restock adds units, damage removes them, correction either way"),
+    note: text().pipe(stockRules.note).optional().describe(`At most ${MAX_NOTE_LENGTH} characters`),
   })
   .strict()
+  .superRefine(deltaFitsReason)
   .meta({ id: "StockAdjustmentCreate" });
 
 export const StockAdjustmentSchema = z

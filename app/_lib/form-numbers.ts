@@ -22,3 +22,17 @@ export function majorUnitsInput(currency: string, messages: { missing: string; m
       return parseMajorUnits(text, currency) ?? issue(messages.malformed(example));
     });
 }
+
+/**
+ * A form's whole-number field ("12"; "-3" and "+4" when signed) as a number.
+ * Text that is not one becomes NaN, so the rule it is piped into (the use
+ * case's own) refuses it with its own message. `empty`: what an empty field
+ * means (NaN, so refused, unless given).
+ */
+export function wholeNumberText(options: { signed?: boolean; empty?: number } = {}) {
+  const shape = options.signed ? /^[+-]?\d{1,10}$/ : /^\d{1,10}$/;
+  return z
+    .string()
+    .trim()
+    .transform((text) => (text === "" ? (options.empty ?? Number.NaN) : shape.test(text) ? Number(text) : Number.NaN));
+}

@@ -1,0 +1,20 @@
+import { z } from "zod";
+import { wholeNumberText } from "@/app/_lib/form-numbers";
+import { adjustmentRules as rules, deltaFitsReason, thresholdSchema } from "@/lib/application/admin/stock";
+
+/**
+ * The stock forms' fields as posted (text), read by the stock use case's own
+ * rules (the ones the API's adjustments endpoint is answered by), so a typo is
+ * answered by its field before any database work.
+ */
+export const adjustForm = z
+  .object({
+    productId: z.string().max(100).pipe(rules.productId),
+    delta: wholeNumberText({ signed: true }).pipe(rules.delta),
+    reason: rules.reason,
+    note: rules.note.optional(),
+  })
+  .strict()
+  .superRefine(deltaFitsReason);
+
+export const thresholdForm = z.object({ productId: z.string().max(100), threshold: wholeNumberText({ signed: true }).pipe(thresholdSchema) }).strict();
