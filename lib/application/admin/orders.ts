@@ -113,15 +113,18 @@ export type AdminOrderListInput = z.input<typeof adminOrderListInput>;
 const orderId = z.uuid({ message: "No such order" });
 // The version the admin's page (or API client) read; a form reads its text into a number at the edge.
 const expectedVersion = z.number({ message: "Reload the order and try again" }).int("Reload the order and try again").nonnegative("Reload the order and try again");
-const transitionInput = z.object({ orderId, expectedVersion });
-const shipInput = transitionInput.extend({
+/** The transitions' rules, for the use cases and for the API body that reads their input. */
+export const orderTransitionRules = {
+  expectedVersion,
   trackingReference: z
     .string({ message: "Enter the carrier's tracking reference" })
     .trim()
     .min(1, "Enter the carrier's tracking reference")
     .max(100, "At most 100 characters")
     .regex(/^[\p{L}\p{N} ._/-]+$/u, "Letters, digits, spaces and . _ / - only"),
-});
+};
+const transitionInput = z.object({ orderId, expectedVersion });
+const shipInput = transitionInput.extend({ trackingReference: orderTransitionRules.trackingReference });
 
 const parse = <S extends z.ZodType>(schema: S, input: unknown): z.output<S> => parseInput(schema, input);
 

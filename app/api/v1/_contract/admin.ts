@@ -3,6 +3,7 @@ import { ADJUSTMENT_REASONS, LEDGER_REASONS, MAX_ADJUSTMENT, MAX_NOTE_LENGTH, ST
 import { DEFAULT_LOW_STOCK_THRESHOLD, productFieldRules as rules } from "@/lib/application/admin/products/fields";
 import { ADMIN_PRODUCT_PAGE_SIZE, PRODUCT_STATUSES, STOCK_FILTERS } from "@/lib/application/admin/products/model";
 import { MAX_PAGE, MAX_PAGE_SIZE } from "@/lib/application/catalog/paging";
+import { orderTransitionRules as orderRules } from "@/lib/application/admin/orders";
 import { CATALOG_CURRENCY } from "@/lib/domain/catalog";
 import { CANCELLATION_REASONS, ORDER_STATUSES } from "@/lib/domain/order";
 import { REFUND_REASONS, REFUND_STATES } from "@/lib/domain/payment";
@@ -279,7 +280,7 @@ const day = z
   .regex(/^\d{4}-\d{2}-\d{2}$/, "Enter a date as YYYY-MM-DD")
   .describe("A UTC day, YYYY-MM-DD (inclusive)");
 
-const expectedVersion = z.number().int().min(0).max(1_000_000_000).describe("The order's version the change is based on; a stale version is a 409");
+const expectedVersion = orderRules.expectedVersion.describe("The order's version the change is based on; a stale version is a 409");
 
 const notFound = { description: "No such product", schema: ProblemSchema };
 const orderNotFound = { description: "No such order", schema: ProblemSchema };
@@ -437,7 +438,7 @@ export const shipOrder = defineEndpoint({
   body: z
     .object({
       expectedVersion,
-      trackingReference: text().min(1).max(100).describe("Letters, digits, spaces and . _ / -"),
+      trackingReference: text().pipe(orderRules.trackingReference).describe("1 to 100 letters, digits, spaces and . _ / -"),
     })
     .strict()
     .meta({ id: "AdminShipOrder" }),
