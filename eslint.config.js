@@ -2,6 +2,7 @@
 // web edge (app/, components/) never touches Prisma, pg or Kafka directly.
 // lib/domain ← lib/application ← lib/infrastructure ← lib/composition ← app/, workers/
 import tseslint from "typescript-eslint";
+import { noImportCycle } from "./eslint/import-cycles.js";
 
 const FRAMEWORKS = ["next", "next/*", "next-auth", "next-auth/*", "react", "react/*", "react-dom", "react-dom/*"];
 const DRIVERS = ["@prisma/*", "**/db/generated/**", "pg", "kafkajs", "nodemailer", "@node-rs/*", "ioredis"];
@@ -19,6 +20,13 @@ export default tseslint.config(
     rules: {
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
     },
+  },
+  {
+    // No import cycles in lib, app, components and workers, type-only imports included (./eslint/import-cycles.js).
+    files: ["{lib,app,components,workers}/**/*.{ts,tsx}"],
+    ignores: TESTS,
+    plugins: { local: { rules: { "no-import-cycle": noImportCycle } } },
+    rules: { "local/no-import-cycle": "error" },
   },
   {
     files: ["lib/domain/**/*.ts"],

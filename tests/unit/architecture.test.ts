@@ -51,3 +51,21 @@ describe("dependency rule", () => {
     expect(await restricted(file, source)).toBe(false);
   });
 });
+
+describe("import cycles (rule local/no-import-cycle)", () => {
+  async function cycleReported(filePath: string, source: string): Promise<string | null> {
+    const [result] = await eslint.lintText(source, { filePath });
+    return result!.messages.find((m) => m.ruleId === "local/no-import-cycle")?.message ?? null;
+  }
+
+  it("reports an import that leads back to the importing module, a type-only one too", async () => {
+    // lib/composition/admin.ts imports ./admin/users; users importing admin.ts back closes a cycle.
+    expect(await cycleReported("lib/composition/admin/users.ts", 'import type { AdminDeps } from "../admin";\nexport const x = 1;\n')).toMatch(
+      /^Import cycle: lib\/composition\/admin\/users\.ts → lib\/composition\/admin\.ts → lib\/composition\/admin\/users\.ts$/,
+    );
+  });
+
+  it("leaves imports that do not come back alone", async () => {
+    expect(await cycleReported("lib/composition/admin/users.ts", 'import type { AdminDeps } from "./deps";\nexport const x = 1;\n')).toBeNull();
+  });
+});
