@@ -4,7 +4,7 @@
  * the request's paths (body.sku, params.id, query.cursor).
  */
 import type { Actor } from "@/lib/application/admin/access";
-import type { AdminProduct } from "@/lib/application/admin/products";
+import type { AdminProduct, AdminProductImage } from "@/lib/application/admin/products";
 import type { Order } from "@/lib/domain/order";
 import type { RefundEntry } from "@/lib/domain/payment";
 import type { User } from "@/lib/domain/user";
@@ -30,6 +30,11 @@ export function productJson(p: AdminProduct) {
     createdAt: p.createdAt.toISOString(),
     updatedAt: p.updatedAt.toISOString(),
   };
+}
+
+/** An uploaded image; its storage key stays inside (the url is where it is served). */
+export function imageJson(i: AdminProductImage) {
+  return { id: i.id, url: i.url, contentType: i.contentType, byteSize: i.byteSize, width: i.width, height: i.height, alt: i.alt, position: i.position };
 }
 
 export function orderJson(o: Order) {
