@@ -90,7 +90,7 @@ npm run build # the pages and the worker's bundle (plain node runs it: no TypeSc
 NODE_OPTIONS="$(heap_options "${WEB_HEAP_MB:-192}") ${NODE_OPTIONS:-}" start_background web .local/web.log node_modules/.bin/next start -p "$PORT"
 # shellcheck disable=SC2046 # two options, split on purpose
 start_background worker .local/worker.log node $(heap_options "${WORKER_HEAP_MB:-128}" 4) --enable-source-maps dist/worker/main.mjs
-wait_for_url "http://127.0.0.1:$PORT/api/health" 60 web
+wait_for_url "http://127.0.0.1:$PORT/api/v1/health" 60 web
 cat <<MSG
 
   Storefront:   $APP_URL

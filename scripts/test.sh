@@ -115,8 +115,8 @@ NODE_OPTIONS="$(heap_options "${WEB_HEAP_MB:-192}")" start_background web "$REPO
 NODE_OPTIONS="$(heap_options "${WEB_HEAP_MB:-192}")" start_background web2 "$REPORTS/web2.log" node_modules/.bin/next start -H 127.0.0.1 -p "$((E2E_PORT + 1))"
 # shellcheck disable=SC2046 # two options, split on purpose
 LOG_FORMAT=json start_background worker "$REPORTS/worker.log" node $(heap_options "${WORKER_HEAP_MB:-128}" 4) --enable-source-maps dist/worker/main.mjs
-wait_for_url "http://127.0.0.1:$E2E_PORT/api/health" 60 web
-wait_for_url "http://127.0.0.1:$((E2E_PORT + 1))/api/health" 60 web2
+wait_for_url "http://127.0.0.1:$E2E_PORT/api/v1/health" 60 web
+wait_for_url "http://127.0.0.1:$((E2E_PORT + 1))/api/v1/health" 60 web2
 E2E_BASE_URL="http://127.0.0.1:$E2E_PORT" E2E_SECOND_BASE_URL="http://127.0.0.1:$((E2E_PORT + 1))" PLAYWRIGHT_JSON_OUTPUT_NAME="$REPORTS/e2e.json" \
   npx playwright test --reporter=list,json || e2e_failed=1
 

@@ -1,17 +1,16 @@
 import { forbidden, redirect } from "next/navigation";
 import type { z } from "zod";
 import { requireAdmin } from "@/lib/application/admin/access";
-import { AppError } from "@/lib/domain/errors";
 import type { User } from "@/lib/domain/user";
 import { getCurrentUser } from "./auth";
 import { formAction, type FormState } from "./action";
-import { route, sameOrigin } from "./http";
 
 /**
  * The back office's guards, one per kind of entry point. Each resolves the user
  * from the server-side session (so a demoted admin loses access at once); the
  * admin use cases check the role again (requireAdmin), so a missed guard here
- * still cannot change anything.
+ * still cannot change anything. Admin API routes (uploads included) are
+ * /api/v1 endpoints with access "admin", guarded by handle().
  */
 
 /** For admin pages and layouts: anonymous → sign-in, customer → 403 page. */
@@ -42,23 +41,4 @@ export function adminAction<S extends z.ZodType, R = void>(
       authorize: (user) => void requireAdmin(user),
     },
   );
-}
-
-/**
- * For admin route handlers: 401 without a session, 403 for a customer, and a
- * 403 for a state-changing request whose Origin is not this shop's (the
- * session cookie would otherwise let another site post on an admin's behalf).
- */
-export function adminRoute<Q extends z.ZodType, P extends z.ZodType>(
-  schemas: { query?: Q; params?: P },
-  handler: (input: { query: z.infer<Q>; params: z.infer<P>; request: Request; admin: User }) => Promise<Response>,
-) {
-  return route(schemas, async (input) => {
-    // Its AppError becomes the 401 or 403 problem (route maps every AppError).
-    const admin = requireAdmin(await getCurrentUser());
-    if (!["GET", "HEAD", "OPTIONS"].includes(input.request.method) && !sameOrigin(input.request)) {
-      throw new AppError("forbidden", "Cross-site request refused.");
-    }
-    return handler({ ...input, admin });
-  });
 }

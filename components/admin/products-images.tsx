@@ -1,22 +1,20 @@
 import Image from "next/image";
 import type { AdminProductImage } from "@/lib/application/admin/products/model";
 import { ProductActionButton, type Action } from "./products-action-button";
+import { ProductImageUpload } from "./products-image-upload";
 
 /**
  * The product's uploaded images in display order (the first is the shop's
- * picture), each movable and removable, and a plain multipart form that posts
- * to the upload route (which redirects back here, with ?imageError when the
- * file was refused). The page passes the image actions in.
+ * picture), each movable and removable, and the upload form (a client
+ * component posting to the API). The page passes the image actions in.
  */
 export function ProductImages({
   productId,
   images,
-  uploadError,
   actions: { moveImageUp, moveImageDown, removeImage },
 }: {
   productId: string;
   images: readonly AdminProductImage[];
-  uploadError?: string;
   /** The page's server actions (components never import from app/). */
   actions: { moveImageUp: Action; moveImageDown: Action; removeImage: Action };
 }) {
@@ -59,39 +57,7 @@ export function ProductImages({
           ))}
         </ol>
       )}
-      <form action={`/api/admin/products/${productId}/images`} method="post" encType="multipart/form-data" className="flex flex-col gap-3">
-        <div className="flex flex-col gap-1">
-          <label htmlFor="field-file" className="text-sm font-medium">
-            Image file (JPEG, PNG or WebP, at most 5 MB)
-          </label>
-          <input
-            id="field-file"
-            name="file"
-            type="file"
-            required
-            accept="image/jpeg,image/png,image/webp"
-            aria-invalid={uploadError ? true : undefined}
-            aria-describedby={uploadError ? "field-file-error" : undefined}
-            className="text-sm"
-          />
-          {uploadError ? (
-            <p id="field-file-error" role="alert" className="text-sm text-red-700">
-              {uploadError}
-            </p>
-          ) : null}
-        </div>
-        <div className="flex flex-col gap-1">
-          <label htmlFor="field-alt" className="text-sm font-medium">
-            Description of the image (alt text, optional)
-          </label>
-          <input id="field-alt" name="alt" maxLength={200} className="rounded border border-slate-300 px-3 py-2" />
-        </div>
-        <div>
-          <button type="submit" className="rounded bg-indigo-700 px-4 py-2 font-medium text-white hover:bg-indigo-800">
-            Upload image
-          </button>
-        </div>
-      </form>
+      <ProductImageUpload productId={productId} />
     </section>
   );
 }

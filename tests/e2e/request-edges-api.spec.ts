@@ -41,13 +41,17 @@ async function sendLarge(path: string, opts: { chunked: boolean; headers?: Recor
   return { status: res.statusCode!, contentType: String(res.headers["content-type"] ?? ""), text, sentAtAnswer };
 }
 
+/** Both ways (Content-Length, then chunked) answered 413 before the body was sent; the two answers. */
 async function expectRefusedUnread(path: string, headers: Record<string, string> = {}) {
+  const answers = [];
   for (const chunked of [false, true]) {
     const res = await sendLarge(path, { chunked, headers });
     expect(res.status, `${path} ${chunked ? "chunked" : "with Content-Length"}: ${res.text.slice(0, 200)}`).toBe(413);
     // Answered while the client was still sending: the server did not wait for (or hold) the body.
     expect(res.sentAtAnswer, `${path} ${chunked ? "chunked" : "with Content-Length"}`).toBeLessThan(HUGE / 4);
+    answers.push(res);
   }
+  return answers;
 }
 
 test.describe("request bodies over the limit", () => {
@@ -62,16 +66,19 @@ test.describe("request bodies over the limit", () => {
     await expectRefusedUnread("/api/auth/callback/credentials", { "content-type": "application/x-www-form-urlencoded" });
   });
 
-  test("the image upload answers 413 before an oversized body is sent, with or without Content-Length", async ({ page }) => {
+  test("the image upload (/api/v1, an admin's session cookie) answers 413 problem+json before an oversized body is sent, with or without Content-Length", async ({ page }) => {
     await signInAsAdmin(page);
     const products = (await (await page.request.get("/api/v1/products?limit=1")).json()) as { items: { id: string }[] };
     const cookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
-    await expectRefusedUnread(`/api/admin/products/${products.items[0]!.id}/images`, {
+    const answers = await expectRefusedUnread(`/api/v1/admin/products/${products.items[0]!.id}/images`, {
       cookie,
       origin: BASE.origin,
-      accept: "application/json",
       "content-type": "multipart/form-data; boundary=edge-test",
     });
+    for (const res of answers) {
+      expect(res.contentType).toContain("application/problem+json");
+      expect(JSON.parse(res.text)).toMatchObject({ status: 413, code: "payload_too_large" });
+    }
   });
 });
 

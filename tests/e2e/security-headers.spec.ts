@@ -88,7 +88,7 @@ test.describe("security headers", () => {
   test("route handlers, the API, static files and images carry the headers too, with a policy that allows nothing", async ({ request }) => {
     const page = await (await request.get("/")).text();
     const chunk = /<script src="(\/_next\/static\/[^"]+\.js)"/.exec(page)![1]!;
-    for (const path of ["/api/health", "/api/v1/products?limit=1", "/robots.txt", chunk]) {
+    for (const path of ["/api/v1/health", "/api/v1/products?limit=1", "/robots.txt", chunk]) {
       const res = await request.get(path);
       expect(res.ok(), path).toBe(true);
       expect(res.headers()["content-security-policy"], path).toBe("default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
@@ -98,7 +98,7 @@ test.describe("security headers", () => {
   });
 
   test("HSTS is sent when the proxy in front says the request came over https", async ({ request }) => {
-    for (const path of ["/", "/api/health"]) {
+    for (const path of ["/", "/api/v1/health"]) {
       const res = await request.get(path, { headers: { "x-forwarded-proto": "https" } });
       expect(res.headers()["strict-transport-security"], path).toBe("max-age=31536000; includeSubDomains");
     }

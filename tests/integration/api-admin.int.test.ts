@@ -1,9 +1,13 @@
 import { randomUUID } from "node:crypto";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import type pg from "pg";
+import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { insertProduct, insertUser, sqlPool } from "../support/fixtures";
-import { insertCategory } from "../support/admin-products-fixtures";
+import { insertCategory, pngBytes } from "../support/admin-products-fixtures";
 import { insertOrderInStatus, outboxEvents } from "../support/admin-orders-fixtures";
 import { apiHarness, useApiDatabase } from "../support/api";
 import { apiCaller, fingerprint, type ApiCaller } from "../support/api-fuzz";
@@ -49,13 +53,15 @@ let admin: ApiCaller;
 let customer: ApiCaller;
 let categoryA: string;
 let categoryB: string;
+let mediaDir: string;
 const api = apiHarness();
 const key = () => ({ "idempotency-key": randomUUID() });
 
 beforeAll(async () => {
   db = await createTestDatabase();
   pool = sqlPool(db.url);
-  stop = await useApiDatabase(db.url);
+  mediaDir = await mkdtemp(path.join(tmpdir(), "api-admin-media-"));
+  stop = await useApiDatabase(db.url, { MEDIA_DIR: mediaDir });
   admin = await apiCaller(pool, "admin");
   customer = await apiCaller(pool, "customer");
   categoryA = await insertCategory(pool);
@@ -66,12 +72,13 @@ afterAll(async () => {
   await stop?.();
   await pool?.end();
   await db?.drop();
+  if (mediaDir) await rm(mediaDir, { recursive: true, force: true });
 });
 
 type Method = "GET" | "POST" | "PATCH";
 
 /** Anonymous → 401, customer → 403, with a request an admin's call would act on; nothing changes. */
-async function expectRefusedToNonAdmins(method: Method, path: string, opts: { body?: unknown; query?: Record<string, string> } = {}) {
+async function expectRefusedToNonAdmins(method: Method, path: string, opts: { body?: unknown; query?: Record<string, string>; form?: FormData } = {}) {
   const before = await fingerprint(pool);
   const anonymous = await api.call<Problem>(method, path, { ...opts, headers: key() });
   expect(anonymous.status).toBe(401);
@@ -86,7 +93,13 @@ async function expectRefusedToNonAdmins(method: Method, path: string, opts: { bo
 }
 
 /** A refused admin request: its status, the field paths named, and nothing changed. */
-async function expectRejected(status: number, method: Method, path: string, opts: { body?: unknown; query?: Record<string, string>; headers?: Record<string, string>; rawBody?: string }, paths: string[] = []) {
+async function expectRejected(
+  status: number,
+  method: Method,
+  path: string,
+  opts: { body?: unknown; query?: Record<string, string>; headers?: Record<string, string>; rawBody?: string; form?: FormData },
+  paths: string[] = [],
+) {
   const before = await fingerprint(pool);
   const res = await api.call<Problem>(method, path, { token: admin.token, ...opts });
   expect(res.status, JSON.stringify(res.body)).toBe(status);
@@ -238,6 +251,107 @@ describe("POST /admin/products/{id}/archive", () => {
     expect(again.status).toBe(200);
     expect(again.body.archivedAt).not.toBeNull();
     await expectRejected(404, "POST", `/admin/products/${randomUUID()}/archive`, {});
+  });
+});
+
+type Image = { id: string; url: string; contentType: string; byteSize: number; width: number; height: number; alt: string; position: number };
+
+/** A multipart form as a browser sends it: `file` (bytes, or a plain string value) and any other fields. */
+function imageForm(fields: { file?: Uint8Array | string; alt?: string } & Record<string, Uint8Array | string | undefined>, name = "photo.png"): FormData {
+  const form = new FormData();
+  for (const [key, value] of Object.entries(fields)) {
+    if (value === undefined) continue;
+    form.append(key, typeof value === "string" ? value : new File([value as BlobPart], name, { type: "image/png" }));
+  }
+  return form;
+}
+
+describe("POST /admin/products/{id}/images (multipart/form-data)", () => {
+  it("is refused to anonymous callers and customers", async () => {
+    const p = await createProduct();
+    await expectRefusedToNonAdmins("POST", `/admin/products/${p.id}/images`, { form: imageForm({ file: await pngBytes() }) });
+  });
+
+  it("stores a real PNG re-encoded and answers 201 with the image; the first is the product's picture", async () => {
+    const p = await createProduct();
+    const first = await api.call<Image>("POST", `/admin/products/${p.id}/images`, { token: admin.token, form: imageForm({ file: await pngBytes(), alt: "  Front view " }) });
+    expect(first.status, first.text).toBe(201);
+    expect(first.headers.get("content-type")).toContain("application/json");
+    expect(first.body).toEqual({
+      id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      url: expect.stringMatching(/^\/media\/products\/[0-9a-f-]{36}\.png$/),
+      contentType: "image/png",
+      byteSize: expect.any(Number),
+      width: 64,
+      height: 48,
+      alt: "Front view",
+      position: 0,
+    });
+    // The storage key stays inside: the url is where the shop serves it.
+    expect(first.body).not.toHaveProperty("storageKey");
+    const stored = await readFile(path.join(mediaDir, first.body.url.replace(/^\/media\//, "")));
+    expect(stored.byteLength).toBe(first.body.byteSize);
+    expect((await sharp(stored).metadata()).format).toBe("png");
+    const second = await api.call<Image>("POST", `/admin/products/${p.id}/images`, { token: admin.token, form: imageForm({ file: await pngBytes(32, 32) }) });
+    expect(second.status).toBe(201);
+    expect(second.body).toMatchObject({ position: 1, alt: "", width: 32, height: 32 });
+    const { rows } = await pool.query(`SELECT image_url FROM products WHERE id = $1`, [p.id]);
+    expect(rows[0].image_url).toBe(first.body.url);
+    const images = await pool.query(`SELECT id FROM product_images WHERE product_id = $1 ORDER BY position`, [p.id]);
+    expect(images.rows.map((r: { id: string }) => r.id)).toEqual([first.body.id, second.body.id]);
+  });
+
+  it("refuses a file that is not an image, whatever its name, with 422 on body.file; nothing is stored", async () => {
+    const p = await createProduct();
+    const problem = await expectRejected(422, "POST", `/admin/products/${p.id}/images`, { form: imageForm({ file: new TextEncoder().encode("just some text, renamed photo.png") }) }, ["body.file"]);
+    expect(problem.code).toBe("validation");
+    expect(problem.errors).toEqual([{ path: "body.file", message: expect.stringMatching(/not an image/) }]);
+  });
+
+  it("reports each bad field at its path, as JSON bodies are, writing nothing", async () => {
+    const p = await createProduct();
+    const url = `/admin/products/${p.id}/images`;
+    const png = await pngBytes();
+    const messageAt = async (form: FormData, at: string) => (await expectRejected(422, "POST", url, { form }, [at])).errors!.find((e) => e.path === at)!.message;
+    expect(await messageAt(imageForm({ alt: "No file" }), "body.file")).toBe("Choose an image file");
+    expect(await messageAt(imageForm({ file: new Uint8Array(0) }), "body.file")).toBe("Choose an image file");
+    expect(await messageAt(imageForm({ file: "a plain text field" }), "body.file")).toBe("Choose an image file");
+    expect(await messageAt(imageForm({ file: png, alt: "x".repeat(201) }), "body.alt")).toBe("At most 200 characters");
+    await expectRejected(422, "POST", url, { form: imageForm({ file: png, alt: "a\u0000b" }) }, ["body.alt"]);
+    const twice = imageForm({ file: png });
+    twice.append("file", new File([png as BlobPart], "again.png", { type: "image/png" }));
+    await expectRejected(422, "POST", url, { form: twice }, ["body.file"]);
+    await expectRejected(422, "POST", url, { form: imageForm({ file: png, caption: "not a field" }) }, ["body"]);
+    await expectRejected(422, "POST", `/admin/products/not-a-uuid/images`, { form: imageForm({ file: png }) }, ["params.id"]);
+  });
+
+  it("answers 404 for an unknown product", async () => {
+    const problem = await expectRejected(404, "POST", `/admin/products/${randomUUID()}/images`, { form: imageForm({ file: await pngBytes() }) });
+    expect(problem.code).toBe("not_found");
+  });
+
+  it("answers 415 for a body that is not multipart/form-data, and 400 for one that cannot be read as such", async () => {
+    const p = await createProduct();
+    const url = `/admin/products/${p.id}/images`;
+    const json = await expectRejected(415, "POST", url, { body: { file: "iVBORw0KGgo=", alt: "JSON" } });
+    expect(json.code).toBe("unsupported_media_type");
+    await expectRejected(415, "POST", url, { rawBody: "file=x", headers: { "content-type": "application/x-www-form-urlencoded" } });
+    await expectRejected(415, "POST", url, { form: imageForm({ file: await pngBytes() }), headers: { "content-type": "text/plain" } });
+    const broken = await expectRejected(400, "POST", url, { rawBody: "--nope\r\nnot a part", headers: { "content-type": "multipart/form-data; boundary=edge-test" } });
+    expect(broken.code).toBe("malformed_multipart");
+  });
+
+  it("refuses a body over UPLOAD_BODY_LIMIT_BYTES with 413 problem+json: by its Content-Length before reading, or counted as it streams", async () => {
+    const p = await createProduct();
+    const url = `/admin/products/${p.id}/images`;
+    const declared = await expectRejected(413, "POST", url, { form: imageForm({ file: await pngBytes() }), headers: { "content-length": String(50 * 1024 * 1024) } });
+    expect(declared).toMatchObject({ code: "payload_too_large", detail: "The request body is larger than 5.1 MB." });
+    // A FormData body has no Content-Length of its own here: handle() counts it and stops at the limit.
+    const huge = new Uint8Array(6 * 1024 * 1024);
+    const counted = await api.call<Problem>("POST", url, { token: admin.token, form: imageForm({ file: huge }) });
+    expect(counted.status).toBe(413);
+    expect(counted.headers.get("content-type")).toContain("application/problem+json");
+    expect(counted.body.code).toBe("payload_too_large");
   });
 });
 

@@ -67,6 +67,30 @@ describe("the OpenAPI contract", () => {
     expect(text).not.toContain("#/$defs/");
     for (const ops of Object.values(doc.paths)) for (const op of Object.values(ops)) expect(Object.keys(op.responses).length).toBeGreaterThan(0);
   });
+
+  it("documents a multipart body as multipart/form-data, its file as binary, with the answers handle() gives it", () => {
+    type Op = { requestBody?: { required: boolean; content: Record<string, { schema: Record<string, unknown> }> }; responses: Record<string, unknown> };
+    const doc = buildOpenApiDocument() as { paths: Record<string, Record<string, Op>> };
+    const multipart = ENDPOINTS.filter((e) => e.multipart);
+    expect(multipart.map((e) => `${e.method} ${e.path}`)).toContain("POST /admin/products/{id}/images");
+    for (const e of multipart) {
+      const op = doc.paths[e.path]![e.method.toLowerCase()]!;
+      expect(Object.keys(op.requestBody!.content)).toEqual(["multipart/form-data"]);
+      expect(op.requestBody!.required).toBe(true);
+      expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(["400", "413", "415", "422"]));
+      expect(e.idempotent, "a file has no canonical form to hash").toBeFalsy();
+    }
+    const upload = doc.paths["/admin/products/{id}/images"]!.post!;
+    const schema = upload.requestBody!.content["multipart/form-data"]!.schema as { type: string; properties: Record<string, Record<string, unknown>>; required: string[]; additionalProperties: boolean };
+    expect(schema.type).toBe("object");
+    expect(schema.properties.file).toMatchObject({ type: "string", format: "binary", maxLength: 5 * 1024 * 1024 });
+    expect(schema.properties.alt).toMatchObject({ type: "string", maxLength: 200 });
+    expect(schema.required).toEqual(["file"]);
+    expect(schema.additionalProperties).toBe(false);
+    expect(Object.keys(upload.responses)).toEqual(expect.arrayContaining(["201", "401", "403", "404"]));
+    // A JSON body is never answered 415.
+    for (const e of ENDPOINTS.filter((x) => x.body)) expect(doc.paths[e.path]![e.method.toLowerCase()]!.responses).not.toHaveProperty("415");
+  });
 });
 
 describe("the response checker every API test goes through", () => {

@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import nodePath from "node:path";
 import type pg from "pg";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -7,7 +10,7 @@ import type { Endpoint } from "@/app/api/v1/_lib/endpoint";
 import { getServices } from "@/lib/composition/root";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { insertProduct, sqlPool } from "../support/fixtures";
-import { insertCategory } from "../support/admin-products-fixtures";
+import { insertCategory, pngBytes } from "../support/admin-products-fixtures";
 import { insertOrderInStatus } from "../support/admin-orders-fixtures";
 import { apiHarness, useApiDatabase, type CallOptions } from "../support/api";
 import { forgetRateLimits } from "../support/redis";
@@ -20,7 +23,9 @@ import { apiCaller, fingerprint, tokenFor, type ApiCaller } from "../support/api
  * customer and as an admin, with junk and plausible path params, query
  * strings, JSON bodies (wrong types, huge numbers, 10k-character strings,
  * emoji, RTL marks, NUL, lone surrogates, missing and extra fields),
- * malformed JSON and odd Idempotency-Keys. For every response:
+ * malformed JSON and odd Idempotency-Keys; a multipart endpoint gets forms
+ * (a real PNG, junk bytes, an empty file or a text value for a file field,
+ * repeated and unknown fields) as well as JSON and raw bodies. For every response:
  *  - never a 5xx;
  *  - its status and body are the documented ones (the harness throws otherwise);
  *  - a refusal (status >= 400) leaves every table of the shop's state exactly
@@ -41,17 +46,21 @@ let customer: ApiCaller;
 let otherCustomer: ApiCaller;
 let admin: ApiCaller;
 let baseline: Record<string, string>;
+/** Where images uploaded by the fuzzer go (MEDIA_DIR), removed afterwards. */
+let mediaDir: string;
 const api = apiHarness();
 const statuses = new Map<string, number>();
 let requests = 0;
 
 /** Ids and slugs that name real things, so some requests get past validation and reach the use cases. */
-const real = { ids: [] as string[], slugs: [] as string[], categories: [] as string[], emails: [] as string[], passwords: [] as string[] };
+const real = { ids: [] as string[], slugs: [] as string[], categories: [] as string[], emails: [] as string[], passwords: [] as string[], png: new Uint8Array() };
 
 beforeAll(async () => {
   db = await createTestDatabase();
   pool = sqlPool(db.url);
-  stop = await useApiDatabase(db.url);
+  mediaDir = await mkdtemp(nodePath.join(tmpdir(), "api-fuzz-media-"));
+  stop = await useApiDatabase(db.url, { MEDIA_DIR: mediaDir });
+  real.png = new Uint8Array(await pngBytes(32, 24));
   customer = await apiCaller(pool, "customer");
   otherCustomer = await apiCaller(pool, "customer");
   admin = await apiCaller(pool, "admin");
@@ -83,6 +92,7 @@ afterAll(async () => {
   await stop?.();
   await pool?.end();
   await db?.drop();
+  if (mediaDir) await rm(mediaDir, { recursive: true, force: true });
 });
 
 // ---------------------------------------------------------------------------
@@ -194,10 +204,49 @@ function objectFor(keys: string[]): fc.Arbitrary<Record<string, unknown>> {
 
 const MALFORMED_JSON = ["{", '{"a":', "nul", "[1,2", "'single'", '{"a":1}}', '{"a": NaN}', "\u0000", `"${LONG}`, "{'a':1}", "01", '{"a":1,}', "\uFEFF{}"];
 
-type BodySpec = { kind: "none" } | { kind: "json"; value: unknown } | { kind: "raw"; text: string };
+/** A multipart field's value: text, or a file's bytes. */
+type FormValue = string | { bytes: Uint8Array; name: string; type: string };
+type BodySpec = { kind: "none" } | { kind: "json"; value: unknown } | { kind: "raw"; text: string } | { kind: "form"; entries: [string, FormValue][] };
+
+/** What a file field gets: mostly a real PNG, else junk bytes, an empty file, a file with a lying type, or plain text. */
+const fileValue: fc.Arbitrary<FormValue> = fc.oneof(
+  { arbitrary: fc.constant(null).map((): FormValue => ({ bytes: real.png, name: "photo.png", type: "image/png" })), weight: 4 },
+  { arbitrary: fc.uint8Array({ maxLength: 64 }).map((bytes): FormValue => ({ bytes, name: "junk.png", type: "image/png" })), weight: 2 },
+  { arbitrary: fc.constantFrom("", "a\u0000b.png", "../../etc/passwd", LONG.slice(0, 300)).map((name): FormValue => ({ bytes: real.png, name, type: "application/octet-stream" })), weight: 1 },
+  { arbitrary: fc.constant<FormValue>({ bytes: new Uint8Array(0), name: "", type: "application/octet-stream" }), weight: 1 },
+  { arbitrary: fieldValue("file").map((v): FormValue => (typeof v === "string" ? v : (JSON.stringify(v) ?? ""))), weight: 1 },
+);
+
+const isFileField = (schema: z.ZodType | undefined) => schema instanceof z.ZodFile;
+
+/** A multipart form for an endpoint's fields: each field often valid, sometimes junk, missing, repeated; sometimes unknown fields. */
+function formFor(schema: z.ZodObject): fc.Arbitrary<BodySpec> {
+  const shape = schema.shape as Record<string, z.ZodType>;
+  const valueOf = (k: string): fc.Arbitrary<FormValue> =>
+    isFileField(shape[k]) ? fileValue : fieldValue(k).map((v) => (typeof v === "string" ? v : (JSON.stringify(v) ?? "")));
+  const field = (k: string) =>
+    fc.oneof(
+      { arbitrary: valueOf(k).map((v): [string, FormValue][] => [[k, v]]), weight: 6 },
+      { arbitrary: fc.constant<[string, FormValue][]>([]), weight: 1 },
+      { arbitrary: fc.tuple(valueOf(k), valueOf(k)).map(([a, b]): [string, FormValue][] => [[k, a], [k, b]]), weight: 1 },
+    );
+  const extra = fc.oneof(
+    { arbitrary: fc.constant<[string, FormValue][]>([]), weight: 4 },
+    { arbitrary: fc.array(fc.tuple(fc.string({ maxLength: 12 }), fc.string({ maxLength: 20 })), { maxLength: 2 }), weight: 1 },
+  );
+  return fc.tuple(fc.tuple(...Object.keys(shape).map(field)), extra).map(([known, more]): BodySpec => ({ kind: "form", entries: [...known.flat(), ...more] }));
+}
 
 function bodyFor(endpoint: Endpoint): fc.Arbitrary<BodySpec> {
   if (endpoint.method === "GET") return fc.constant({ kind: "none" });
+  if (endpoint.multipart) {
+    return fc.oneof(
+      { arbitrary: formFor(endpoint.multipart), weight: 8 },
+      { arbitrary: objectFor(keysOf(endpoint.multipart)).map((value): BodySpec => ({ kind: "json", value })), weight: 1 },
+      { arbitrary: fc.constantFrom(...MALFORMED_JSON).map((text): BodySpec => ({ kind: "raw", text })), weight: 1 },
+      { arbitrary: fc.constant<BodySpec>({ kind: "none" }), weight: 1 },
+    );
+  }
   return fc.oneof(
     { arbitrary: objectFor(keysOf(endpoint.body)).map((value): BodySpec => ({ kind: "json", value })), weight: 6 },
     { arbitrary: junk.map((value): BodySpec => ({ kind: "json", value })), weight: 1 },
@@ -278,6 +327,11 @@ async function send(endpoint: Endpoint, who: "anonymous" | "customer" | "admin",
   if (who === "anonymous" && req.auth !== null) headers.authorization = req.auth === "tampered" ? `Bearer ${customer.token.slice(0, -2)}xx` : req.auth;
   if (req.body.kind === "json") opts.rawBody = JSON.stringify(req.body.value) ?? "null";
   if (req.body.kind === "raw") opts.rawBody = req.body.text;
+  if (req.body.kind === "form") {
+    const form = new FormData();
+    for (const [name, value] of req.body.entries) form.append(name, typeof value === "string" ? value : new File([value.bytes as BlobPart], value.name, { type: value.type }));
+    opts.form = form;
+  }
 
   const path = pathWith(endpoint.path, req.params);
   const label = `${endpoint.method} ${endpoint.path} as ${who}`;
@@ -305,7 +359,7 @@ async function keepTokensValid() {
       // The counts live in Redis (docs/decisions/012-performance.md), and a refused key is also
       // remembered in the services' memory: drop the counts and build the services anew.
       await forgetRateLimits(db.url);
-      stop = await useApiDatabase(db.url);
+      stop = await useApiDatabase(db.url, { MEDIA_DIR: mediaDir });
       caller.token = await tokenFor(caller.email, caller.password);
       baseline = await fingerprint(pool);
     }

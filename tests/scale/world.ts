@@ -97,7 +97,7 @@ async function spawnWeb(port: number, env: Record<string, string>, label: string
   await eventually(
     async () => {
       if (child.exitCode !== null) throw new Error(`web ${label} exited with ${child.exitCode}; see .local/test-reports/scale-web-${label}.log`);
-      const res = await fetch(`http://127.0.0.1:${port}/api/health`).catch(() => null);
+      const res = await fetch(`http://127.0.0.1:${port}/api/v1/health`).catch(() => null);
       return res?.ok ? true : undefined;
     },
     60_000,

@@ -24,6 +24,8 @@ export interface CallOptions {
   body?: unknown;
   /** Sent as is (for malformed JSON); wins over body. */
   rawBody?: string;
+  /** Sent as multipart/form-data (fetch sets the boundary); wins over rawBody and body. */
+  form?: FormData;
   headers?: Record<string, string>;
   query?: Record<string, string>;
   /** The client address (as the request wrapper would set it from the socket); each harness has its own by default. */
@@ -113,10 +115,12 @@ export function apiHarness(options: { ip?: string } = {}) {
       // In-process there is no socket and no request wrapper: the harness sets the address the wrapper would have.
       const headers = new Headers({ "x-storefront-client-address": opts.ip ?? defaultIp, ...(opts.headers ?? {}) });
       if (opts.token) headers.set("authorization", `Bearer ${opts.token}`);
-      let body: string | undefined;
-      if (opts.rawBody !== undefined) body = opts.rawBody;
+      let body: string | FormData | undefined;
+      if (opts.form !== undefined) body = opts.form;
+      else if (opts.rawBody !== undefined) body = opts.rawBody;
       else if (opts.body !== undefined) body = JSON.stringify(opts.body);
-      if (body !== undefined && !headers.has("content-type")) headers.set("content-type", "application/json");
+      // A FormData body brings its own multipart content type (with the boundary) unless the test sets one.
+      if (typeof body === "string" && !headers.has("content-type")) headers.set("content-type", "application/json");
       const response = await handler(new Request(url, { method, headers, body }), { params: Promise.resolve(params) });
       const text = await response.text();
       let parsed: unknown = null;

@@ -77,7 +77,9 @@ export default function ApiDocsPage() {
                       </tbody>
                     </table>
                   ) : null}
-                  {op.requestBody ? <SchemaBlock label="Request body (JSON schema)" schema={(op.requestBody as { content: Record<string, { schema: unknown }> }).content["application/json"]!.schema} /> : null}
+                  {Object.entries((op.requestBody as { content: Record<string, { schema: unknown }> } | undefined)?.content ?? {}).map(([mediaType, { schema }]) => (
+                    <SchemaBlock key={mediaType} label={`Request body, ${mediaType} (JSON schema)`} schema={schema} />
+                  ))}
                   <h4 className="mt-2 text-sm font-medium">Responses</h4>
                   <ul className="text-sm">
                     {Object.entries(op.responses as Record<string, Json>).map(([status, r]) => (

@@ -36,8 +36,7 @@ export default async function EditProductPage({
     throw error;
   }
   const categories = await services.admin.products.categories(admin);
-  const notice = first(query.created) ? "Product created." : first(query.saved) ? "Changes saved." : first(query.imageAdded) ? "Image uploaded." : null;
-  const imageError = first(query.imageError)?.slice(0, 200);
+  const notice = first(query.created) ? "Product created." : first(query.saved) ? "Changes saved." : null;
 
   return (
     <section aria-labelledby="product-heading" className="flex flex-col gap-6">
@@ -87,7 +86,7 @@ export default async function EditProductPage({
           categoryIds: product.categoryIds,
         }}
       />
-      <ProductImages productId={product.id} images={product.images} uploadError={imageError} actions={{ moveImageUp, moveImageDown, removeImage }} />
+      <ProductImages productId={product.id} images={product.images} actions={{ moveImageUp, moveImageDown, removeImage }} />
       <section aria-labelledby="availability-heading" className="flex flex-col gap-2 rounded-lg border border-slate-200 bg-white p-4">
         <h2 id="availability-heading" className="text-lg font-semibold">
           {product.archivedAt ? "Archived" : "In the shop"}

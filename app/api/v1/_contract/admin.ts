@@ -5,6 +5,7 @@ import { ADMIN_PRODUCT_PAGE_SIZE, PRODUCT_STATUSES, STOCK_FILTERS } from "@/lib/
 import { MAX_PAGE, MAX_PAGE_SIZE } from "@/lib/application/catalog/paging";
 import { orderTransitionRules as orderRules } from "@/lib/application/admin/orders";
 import { CATALOG_CURRENCY } from "@/lib/domain/catalog";
+import { IMAGE_MAX_BYTES, IMAGE_TYPES } from "@/lib/application/admin/products/model";
 import { CANCELLATION_REASONS, ORDER_STATUSES } from "@/lib/domain/order";
 import { REFUND_REASONS, REFUND_STATES } from "@/lib/domain/payment";
 import { OrderPaymentSchema } from "./orders";
@@ -65,13 +66,13 @@ export const AdminProductSummarySchema = z
 export const AdminProductImageSchema = z
   .object({
     id: z.uuid(),
-    url: z.string().describe("Path of the image under the shop's origin"),
-    alt: z.string(),
-    position: z.number().int().describe("0 is the product's main image (its imageUrl)"),
+    url: z.string().describe("Where the shop serves it (/media/...)"),
+    contentType: z.enum(IMAGE_TYPES).describe("As re-encoded by the shop, whatever the upload's own type"),
+    byteSize: z.number().int(),
     width: z.number().int(),
     height: z.number().int(),
-    contentType: z.string(),
-    byteSize: z.number().int(),
+    alt: z.string(),
+    position: z.number().int().describe("0 is the product's main image"),
   })
   .strict()
   .meta({ id: "AdminProductImage" });
@@ -128,6 +129,19 @@ export const StockLedgerSchema = z
   })
   .strict()
   .meta({ id: "StockLedger" });
+const CHOOSE_FILE = "Choose an image file";
+
+/** The upload form's fields (multipart/form-data). */
+const ImageUploadForm = z
+  .object({
+    file: z
+      .file({ error: CHOOSE_FILE })
+      .min(1, CHOOSE_FILE)
+      .max(IMAGE_MAX_BYTES, "The image is larger than 5 MB")
+      .describe("A JPEG, PNG or WebP image of at most 5 MB; read and re-encoded by the shop (metadata dropped)"),
+    alt: text().max(200, "At most 200 characters").optional().describe("A description of the image for people who cannot see it"),
+  })
+  .strict();
 
 /** Prices as integer minor units; products are sold in the shop's currency. */
 const PriceInput = z
@@ -366,6 +380,25 @@ export const archiveProduct = defineEndpoint({
   responses: { 200: { description: "Archived", schema: AdminProductSchema }, 404: notFound },
 });
 
+export const addProductImage = defineEndpoint({
+  method: "POST",
+  path: "/admin/products/{id}/images",
+  operationId: "adminAddProductImage",
+  summary: "Upload an image of a product (multipart/form-data); it goes last, the first being the shop's picture.",
+  description:
+    "A file that is not really a JPEG, PNG or WebP image (whatever its name or declared type) is a 422 on body.file. " +
+    "The shop serves the image re-encoded, without its metadata.",
+  tag: "admin",
+  access: "admin",
+  params: z.object({ id: uuidParam }),
+  multipart: ImageUploadForm,
+  responses: {
+    201: { description: "Added", schema: AdminProductImageSchema },
+    404: notFound,
+    422: { description: "Invalid input (field paths in errors): body.file is missing, too large or not an image we can read; body.alt is too long", schema: ProblemSchema },
+  },
+});
+
 export const adjustStock = defineEndpoint({
   method: "POST",
   path: "/admin/inventory/{productId}/adjustments",
@@ -524,6 +557,7 @@ export const ADMIN_ENDPOINTS: readonly Endpoint[] = [
   updateProduct,
   archiveProduct,
   getStockLedger,
+  addProductImage,
   adjustStock,
   listOrders,
   getOrder,

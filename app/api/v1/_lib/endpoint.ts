@@ -27,7 +27,15 @@ export interface Endpoint {
   access: Access;
   params?: z.ZodObject;
   query?: z.ZodObject;
+  /** A JSON body (application/json), at most JSON_BODY_LIMIT_BYTES. */
   body?: z.ZodType;
+  /**
+   * A multipart/form-data body instead, at most UPLOAD_BODY_LIMIT_BYTES: its
+   * fields (a file field as z.file()), validated like a JSON body and reported
+   * at body.<field>. A field sent more than once arrives as an array. Not with
+   * `body`, nor `idempotent` (a file has no canonical form to hash).
+   */
+  multipart?: z.ZodObject;
   /** Requires an Idempotency-Key header; repeats replay the first response. */
   idempotent?: boolean;
   /** "auth": the stricter per-address limit of /auth/*. */
@@ -37,6 +45,9 @@ export interface Endpoint {
 }
 
 export function defineEndpoint<const E extends Endpoint>(endpoint: E): E {
+  if (endpoint.multipart && (endpoint.body || endpoint.idempotent)) {
+    throw new Error(`${endpoint.operationId}: a multipart body goes without a JSON body and without Idempotency-Key semantics`);
+  }
   return endpoint;
 }
 
@@ -74,6 +85,14 @@ export function commonResponses(endpoint: Endpoint): Record<number, ResponseSpec
   const out: Record<number, ResponseSpec> = {};
   if (endpoint.body) out[400] = { description: "The body is not valid JSON, or a required header is missing", schema: ProblemSchema };
   if (endpoint.body) out[413] = { description: "The body is larger than the limit (JSON_BODY_LIMIT_BYTES, 64 KB by default); refused before it is read", schema: ProblemSchema };
+  if (endpoint.multipart) {
+    out[400] = { description: "The body is not readable multipart/form-data", schema: ProblemSchema };
+    out[413] = {
+      description: "The body is larger than the limit (UPLOAD_BODY_LIMIT_BYTES, 5 MB plus 64 KB by default); refused before it is read, or as soon as a chunked body passes it",
+      schema: ProblemSchema,
+    };
+    out[415] = { description: "The body is not multipart/form-data", schema: ProblemSchema };
+  }
   if (endpoint.idempotent) out[400] = { description: "Malformed JSON, or the Idempotency-Key header is missing or malformed", schema: ProblemSchema };
   if (endpoint.access !== "none") out[401] = { description: "No valid bearer token or session", schema: ProblemSchema };
   // handle() authenticates any Authorization header it is sent, also on public routes.
@@ -82,7 +101,7 @@ export function commonResponses(endpoint: Endpoint): Record<number, ResponseSpec
   else if (endpoint.access === "user" && endpoint.method !== "GET") {
     out[403] = { description: "Cookie-authenticated request from another origin", schema: ProblemSchema };
   }
-  if (endpoint.params || endpoint.query || endpoint.body || endpoint.idempotent) {
+  if (endpoint.params || endpoint.query || endpoint.body || endpoint.multipart || endpoint.idempotent) {
     out[422] = {
       description: endpoint.idempotent ? "Invalid input (field paths in errors), or an Idempotency-Key reused with a different request" : "Invalid input (field paths in errors)",
       schema: ProblemSchema,

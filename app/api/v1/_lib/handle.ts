@@ -2,7 +2,8 @@
  * The one wrapper for /api/v1 route handlers. In order: rate limit (per client
  * address; /auth/* stricter), authenticate (bearer token, or the shop's
  * session cookie with an Origin check on writes), authorise, rate limit per
- * user, validate params, query and JSON body with the endpoint's zod schemas,
+ * user, validate params, query and the body (JSON, or multipart/form-data for
+ * an upload) with the endpoint's zod schemas,
  * apply Idempotency-Key semantics, call the handler, and map every error to an
  * RFC 9457 problem. Bad input never reaches a use case and never yields a 500.
  */
@@ -15,7 +16,7 @@ import { fieldIssues } from "@/lib/domain/validation";
 import { getServices } from "@/lib/composition/root";
 import { clientIp } from "@/app/_lib/client-ip";
 import { problemBody, sameOrigin, STATUS } from "@/app/_lib/http";
-import { BodyTooLargeError, formatBytes, readBoundedText, refuseDeclaredOver } from "@/app/_lib/body";
+import { BodyTooLargeError, formatBytes, readBoundedBody, readBoundedText, refuseDeclaredOver, withBody } from "@/app/_lib/body";
 import { edgeSettings, noteBodyRefused } from "@/lib/composition/request-context";
 import type { Endpoint } from "./endpoint";
 
@@ -28,7 +29,7 @@ export interface ApiResult {
 export interface ApiContext<E extends Endpoint> {
   params: E["params"] extends z.ZodType ? z.infer<E["params"]> : Record<string, never>;
   query: E["query"] extends z.ZodType ? z.infer<E["query"]> : Record<string, never>;
-  body: E["body"] extends z.ZodType ? z.infer<E["body"]> : undefined;
+  body: E["body"] extends z.ZodType ? z.infer<E["body"]> : E["multipart"] extends z.ZodObject ? z.infer<E["multipart"]> : undefined;
   /** The caller; never null when the endpoint's access is "user" or "admin". */
   user: E["access"] extends "none" ? User | null : User;
   request: Request;
@@ -115,6 +116,27 @@ function canonical(value: unknown): string {
   return JSON.stringify(value ?? null);
 }
 
+/**
+ * A multipart/form-data body's fields, read with the upload limit (refused by
+ * Content-Length before reading, counted when chunked: formData() alone would
+ * buffer any size). A field sent twice becomes an array, which the schema refuses.
+ */
+async function readMultipart(request: Request, limit: number): Promise<Record<string, unknown>> {
+  if (!/^multipart\/form-data\s*(;|$)/i.test(request.headers.get("content-type") ?? "")) {
+    throw new Refusal(415, "unsupported_media_type", "Send the body as multipart/form-data.");
+  }
+  const bytes = await readBoundedBody(request, limit);
+  let form: FormData;
+  try {
+    form = await withBody(request, bytes).formData();
+  } catch {
+    throw new Refusal(400, "malformed_multipart", "The request body is not valid multipart/form-data.");
+  }
+  const fields = new Map<string, FormDataEntryValue[]>();
+  for (const [name, value] of form) fields.set(name, [...(fields.get(name) ?? []), value]);
+  return Object.fromEntries([...fields].map(([name, values]) => [name, values.length === 1 ? values[0] : values]));
+}
+
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 type RouteContext = { params: Promise<Record<string, string | string[]>> };
@@ -123,10 +145,10 @@ export type ApiRouteHandler = ((request: Request, context: RouteContext) => Prom
 export function handle<const E extends Endpoint>(endpoint: E, handler: (ctx: ApiContext<E>) => Promise<ApiResult>): ApiRouteHandler {
   const fn = async (request: Request, context: RouteContext): Promise<Response> => {
     const signal = request.signal;
-    const bodyLimit = edgeSettings().JSON_BODY_LIMIT_BYTES;
+    const bodyLimit = endpoint.multipart ? edgeSettings().UPLOAD_BODY_LIMIT_BYTES : edgeSettings().JSON_BODY_LIMIT_BYTES;
     try {
       // Before anything else: refusing a declared size costs nothing and reads nothing.
-      if (endpoint.body) refuseDeclaredOver(request, bodyLimit);
+      if (endpoint.body || endpoint.multipart) refuseDeclaredOver(request, bodyLimit);
       const services = getServices();
       const ip = clientIp(request.headers) ?? "unknown";
       await limit(endpoint.rateLimit === "auth" ? services.api.apiRateLimits.authPerIp : services.api.apiRateLimits.perIp, ip);
@@ -158,6 +180,8 @@ export function handle<const E extends Endpoint>(endpoint: E, handler: (ctx: Api
           throw new Refusal(400, "malformed_json", "The request body is not valid JSON.");
         }
         body = parse(endpoint.body, json, "body");
+      } else if (endpoint.multipart) {
+        body = parse(endpoint.multipart, await readMultipart(request, bodyLimit), "body");
       }
 
       const ctx = { params, query, body, user, request, signal } as unknown as ApiContext<E>;

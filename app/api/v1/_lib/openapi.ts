@@ -75,6 +75,8 @@ export function buildOpenApiDocument(endpoints: readonly Endpoint[] = ENDPOINTS)
       ...(e.access === "admin" ? { "x-access": "admin" } : e.access === "user" ? { "x-access": "user" } : {}),
       parameters: parameters(e, components),
       ...(e.body ? { requestBody: { required: true, content: { "application/json": { schema: schemaOf(e.body, "input", components) } } } } : {}),
+      // z.file() converts to { type: string, format: binary, contentEncoding: binary }: a file part of the form.
+      ...(e.multipart ? { requestBody: { required: true, content: { "multipart/form-data": { schema: schemaOf(e.multipart, "input", components) } } } } : {}),
       responses,
     };
     (paths[e.path] ??= {})[e.method.toLowerCase()] = operation;

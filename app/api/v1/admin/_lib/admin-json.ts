@@ -4,7 +4,7 @@
  * the request's paths (body.sku, params.id, query.cursor).
  */
 import type { Actor } from "@/lib/application/admin/access";
-import type { AdminProduct, AdminProductSummary } from "@/lib/application/admin/products/model";
+import type { AdminProduct, AdminProductImage, AdminProductSummary } from "@/lib/application/admin/products/model";
 import type { LedgerEntry, Paged, StockProduct } from "@/lib/application/admin/stock";
 import type { Order } from "@/lib/domain/order";
 import type { RefundEntry } from "@/lib/domain/payment";
@@ -53,16 +53,7 @@ export function productSummaryJson(p: AdminProductSummary) {
 export function productDetailJson(p: AdminProduct) {
   return {
     ...productJson(p),
-    images: p.images.map((i) => ({
-      id: i.id,
-      url: i.url,
-      alt: i.alt,
-      position: i.position,
-      width: i.width,
-      height: i.height,
-      contentType: i.contentType,
-      byteSize: i.byteSize,
-    })),
+    images: p.images.map(imageJson),
   };
 }
 
@@ -92,6 +83,11 @@ export function ledgerJson(product: StockProduct, entries: Paged<LedgerEntry>) {
     total: entries.total,
     pageCount: entries.pageCount,
   };
+}
+
+/** An uploaded image; its storage key stays inside (the url is where it is served). */
+export function imageJson(i: AdminProductImage) {
+  return { id: i.id, url: i.url, contentType: i.contentType, byteSize: i.byteSize, width: i.width, height: i.height, alt: i.alt, position: i.position };
 }
 
 export function orderJson(o: Order) {
