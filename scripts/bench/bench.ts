@@ -1,11 +1,10 @@
 /**
  * npm run bench: measures a running shop (it starts nothing) and prints one
  * table, each row also as a ratio to the framework's own ceiling measured in
- * the same run: the API's liveness route (/api/v1/health: handle()'s per-address
- * rate-limit count and nothing else) for dynamic routes and a static file route
+ * the same run: the API's liveness route (/api/v1/health: handle() with
+ * nothing to count, check or read) for dynamic routes and a static file route
  * (/robots.txt) for pages. Results go to .local/bench/*.json. Until issue 16 the
- * dynamic ceiling was /api/health, a bare handler without that count: ratios
- * from before are not comparable.
+ * dynamic ceiling was /api/health, a bare handler without handle().
  *
  *   BENCH_URL          the shop (default http://127.0.0.1:3000)
  *   BENCH_DURATION_S   seconds per load row (default 15; BENCH_SMOKE=1: 2)

@@ -33,7 +33,7 @@ describe("GET /api/metrics (the web process's metrics)", () => {
     stop = await useApiDatabase(db.url, { API_RATE_LIMIT_PER_MINUTE: "2", METRICS_TOKEN: TOKEN });
     const ip = "10.88.0.1";
     const statuses = [];
-    for (let i = 0; i < 5; i++) statuses.push((await api.call("GET", "/health", { ip })).status);
+    for (let i = 0; i < 5; i++) statuses.push((await api.call("GET", "/categories", { ip })).status);
     expect(statuses).toEqual([200, 200, 429, 429, 429]);
 
     expect((await scrape()).status).toBe(401);

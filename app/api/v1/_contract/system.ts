@@ -17,8 +17,10 @@ export const health = defineEndpoint({
   path: "/health",
   operationId: "health",
   summary: "Liveness: the web process answers.",
+  description: "Not rate limited: a prober gets its answer whatever else is going on, and Redis is not asked.",
   tag: "system",
   access: "none",
+  rateLimit: "none",
   responses: { 200: { description: "Alive", schema: z.object({ status: z.literal("ok") }) } },
 });
 

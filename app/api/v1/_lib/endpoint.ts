@@ -38,8 +38,12 @@ export interface Endpoint {
   multipart?: z.ZodObject;
   /** Requires an Idempotency-Key header; repeats replay the first response. */
   idempotent?: boolean;
-  /** "auth": the stricter per-address limit of /auth/*. */
-  rateLimit?: "auth" | "default";
+  /**
+   * "auth": the stricter per-address limit of /auth/*. "none": not counted —
+   * only for liveness, which must answer a prober whatever else is going on,
+   * does no work worth limiting, and must not depend on Redis.
+   */
+  rateLimit?: "auth" | "default" | "none";
   /** The route's own responses: its successes and the errors its use case gives (404, 409, ...). */
   responses: Record<number, ResponseSpec>;
 }
@@ -107,7 +111,7 @@ export function commonResponses(endpoint: Endpoint): Record<number, ResponseSpec
       schema: ProblemSchema,
     };
   }
-  out[429] = { description: "Rate limited; see the Retry-After header (seconds)", schema: ProblemSchema };
+  if (endpoint.rateLimit !== "none") out[429] = { description: "Rate limited; see the Retry-After header (seconds)", schema: ProblemSchema };
   out[503] = { description: "A dependency is unavailable; retry later", schema: ProblemSchema };
   return out;
 }

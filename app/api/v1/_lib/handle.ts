@@ -151,7 +151,7 @@ export function handle<const E extends Endpoint>(endpoint: E, handler: (ctx: Api
       if (endpoint.body || endpoint.multipart) refuseDeclaredOver(request, bodyLimit);
       const services = getServices();
       const ip = clientIp(request.headers) ?? "unknown";
-      await limit(endpoint.rateLimit === "auth" ? services.api.apiRateLimits.authPerIp : services.api.apiRateLimits.perIp, ip);
+      if (endpoint.rateLimit !== "none") await limit(endpoint.rateLimit === "auth" ? services.api.apiRateLimits.authPerIp : services.api.apiRateLimits.perIp, ip);
 
       let user: User | null = null;
       if (endpoint.access !== "none" || request.headers.has("authorization")) {
