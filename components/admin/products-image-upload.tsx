@@ -1,7 +1,8 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useRef, useState, useTransition, type FormEvent } from "react";
+import { useState, useTransition, type FormEvent } from "react";
+import { Field } from "@/components/form-controls";
 
 type Problem = { detail?: string; errors?: { path: string; message: string }[] };
 type Errors = { file?: string; alt?: string };
@@ -13,6 +14,11 @@ async function errorsOf(response: Response): Promise<Errors> {
   const alt = at("body.alt");
   const file = at("body.file") ?? (alt ? undefined : (problem.detail ?? `The upload failed (${response.status}). Try again.`));
   return { file, alt };
+}
+
+/** Moves focus to a field whose message just appeared (after React has rendered it, so it is announced with it). */
+function focusField(form: HTMLFormElement, name: "file" | "alt") {
+  requestAnimationFrame(() => (form.elements.namedItem(name) as HTMLInputElement | null)?.focus());
 }
 
 /**
@@ -27,8 +33,6 @@ export function ProductImageUpload({ productId }: { productId: string }) {
   const [added, setAdded] = useState(false);
   const [sending, setSending] = useState(false);
   const [refreshing, startTransition] = useTransition();
-  const fileInput = useRef<HTMLInputElement>(null);
-  const altInput = useRef<HTMLInputElement>(null);
 
   async function upload(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -54,10 +58,10 @@ export function ProductImageUpload({ productId }: { productId: string }) {
       }
       const found = await errorsOf(response);
       setErrors(found);
-      (found.file ? fileInput : altInput).current?.focus();
+      focusField(form, found.file ? "file" : "alt");
     } catch {
       setErrors({ file: "The upload could not be sent. Check your connection and try again." });
-      fileInput.current?.focus();
+      focusField(form, "file");
     } finally {
       setSending(false);
     }
@@ -65,46 +69,8 @@ export function ProductImageUpload({ productId }: { productId: string }) {
 
   return (
     <form onSubmit={upload} className="flex flex-col gap-3">
-      <div className="flex flex-col gap-1">
-        <label htmlFor="field-file" className="text-sm font-medium">
-          Image file (JPEG, PNG or WebP, at most 5 MB)
-        </label>
-        <input
-          ref={fileInput}
-          id="field-file"
-          name="file"
-          type="file"
-          required
-          accept="image/jpeg,image/png,image/webp"
-          aria-invalid={errors.file ? true : undefined}
-          aria-describedby={errors.file ? "field-file-error" : undefined}
-          className="text-sm"
-        />
-        {errors.file ? (
-          <p id="field-file-error" role="alert" className="text-sm text-red-700">
-            {errors.file}
-          </p>
-        ) : null}
-      </div>
-      <div className="flex flex-col gap-1">
-        <label htmlFor="field-alt" className="text-sm font-medium">
-          Description of the image (alt text, optional)
-        </label>
-        <input
-          ref={altInput}
-          id="field-alt"
-          name="alt"
-          maxLength={200}
-          aria-invalid={errors.alt ? true : undefined}
-          aria-describedby={errors.alt ? "field-alt-error" : undefined}
-          className="rounded border border-slate-300 px-3 py-2"
-        />
-        {errors.alt ? (
-          <p id="field-alt-error" role="alert" className="text-sm text-red-700">
-            {errors.alt}
-          </p>
-        ) : null}
-      </div>
+      <Field label="Image file (JPEG, PNG or WebP, at most 5 MB)" name="file" type="file" required accept="image/jpeg,image/png,image/webp" error={errors.file} className="text-sm" />
+      <Field label="Description of the image (alt text, optional)" name="alt" maxLength={200} error={errors.alt} />
       <div className="flex flex-wrap items-center gap-3">
         <button
           type="submit"
