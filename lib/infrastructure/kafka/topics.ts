@@ -1,6 +1,7 @@
 import type { Admin, ITopicConfig } from "kafkajs";
 import { z } from "zod";
 import { TOPICS, type Topic } from "../../domain/events";
+import { fieldIssues } from "../../domain/validation";
 import { abortable } from "./abortable";
 
 /**
@@ -69,8 +70,8 @@ export function replicationFactorFromEnv(
   const parsed = replicationFactorSchema.safeParse(raw === "" ? undefined : raw);
   if (!parsed.success) {
     throw new Error(
-      `Invalid KAFKA_REPLICATION_FACTOR=${JSON.stringify(raw)}: ${parsed.error.issues
-        .map((i) => i.message)
+      `Invalid KAFKA_REPLICATION_FACTOR=${JSON.stringify(raw)}: ${fieldIssues(parsed.error, { every: true })
+        .map((f) => f.message)
         .join("; ")}`,
     );
   }
