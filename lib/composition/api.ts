@@ -26,7 +26,7 @@ export function createApiServices(deps: Pick<ServiceDeps, "prisma" | "clock" | "
      * Request counters for the API, shared by every web instance through Redis.
      * Without Redis each instance counts on its own, so the API stays up.
      */
-    apiRateLimits: {
+    rateLimits: {
       perIp: rateLimit("api_ip", { attempts: env.API_RATE_LIMIT_PER_MINUTE, windowMs: minute }, "count-here"),
       perUser: rateLimit("api_user", { attempts: env.API_USER_RATE_LIMIT_PER_MINUTE, windowMs: minute }, "count-here"),
       authPerIp: rateLimit("api_auth_ip", { attempts: env.API_AUTH_RATE_LIMIT_PER_MINUTE, windowMs: minute }, "count-here"),

@@ -190,7 +190,7 @@ describe("the composed services", () => {
       const busy = createServices(env);
       try {
         // The first counted request connects; this fake cannot answer, so the API counts in memory.
-        expect((await busy.api.apiRateLimits.perIp.hit("192.0.2.1")).limited).toBe(false);
+        expect((await busy.api.rateLimits.perIp.hit("192.0.2.1")).limited).toBe(false);
         expect(accepted.length).toBeGreaterThanOrEqual(1);
         expect(await busy.metrics.fallbacks.get({ limit: "api_ip" })).toBe(1);
       } finally {

@@ -151,7 +151,7 @@ export function handle<const E extends Endpoint>(endpoint: E, handler: (ctx: Api
       if (endpoint.body || endpoint.multipart) refuseDeclaredOver(request, bodyLimit);
       const services = getServices();
       const ip = clientIp(request.headers) ?? "unknown";
-      if (endpoint.rateLimit !== "none") await limit(endpoint.rateLimit === "auth" ? services.api.apiRateLimits.authPerIp : services.api.apiRateLimits.perIp, ip);
+      if (endpoint.rateLimit !== "none") await limit(endpoint.rateLimit === "auth" ? services.api.rateLimits.authPerIp : services.api.rateLimits.perIp, ip);
 
       let user: User | null = null;
       if (endpoint.access !== "none" || request.headers.has("authorization")) {
@@ -164,7 +164,7 @@ export function handle<const E extends Endpoint>(endpoint: E, handler: (ctx: Api
         if (who.via === "cookie" && endpoint.method !== "GET" && !sameOrigin(request)) {
           throw new Refusal(403, "forbidden", "Cross-site request refused.");
         }
-        if (user) await limit(services.api.apiRateLimits.perUser, user.id);
+        if (user) await limit(services.api.rateLimits.perUser, user.id);
       }
 
       const url = new URL(request.url);
