@@ -144,4 +144,6 @@ export interface StatusUpdate {
   readonly actorId?: string;
   /** Set when the order ships. */
   readonly trackingReference?: string;
+  /** When the change happened by the caller's clock: stored as updated_at, so what the caller answers is what a later read shows. */
+  readonly at?: Date;
 }

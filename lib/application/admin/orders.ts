@@ -171,7 +171,7 @@ export function makeAdminOrders(deps: {
       const { update, event } = built;
       try {
         await repos.orders.updateStatus(
-          { ...update, orderId: order.id, from: order.status, to: next, expectedVersion: order.version, actorId: actor.id },
+          { ...update, orderId: order.id, from: order.status, to: next, expectedVersion: order.version, actorId: actor.id, at: now },
           signal,
         );
       } catch (error) {

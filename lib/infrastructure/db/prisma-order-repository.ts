@@ -127,6 +127,7 @@ export class PrismaOrderRepository {
         ...(update.reservedUntil !== undefined ? { reservedUntil: update.reservedUntil } : {}),
         ...(update.paidAt !== undefined ? { paidAt: update.paidAt } : {}),
         ...(update.trackingReference !== undefined ? { trackingReference: update.trackingReference } : {}),
+        ...(update.at !== undefined ? { updatedAt: update.at } : {}),
       },
     });
     if (count !== 1) {
