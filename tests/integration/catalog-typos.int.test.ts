@@ -30,7 +30,8 @@ async function addProduct(name: string, description: string, archived = false): 
 beforeAll(async () => {
   db = await createTestDatabase();
   pool = sqlPool(db.url);
-  services = servicesFor(db.url);
+  // No catalog cache: tests change products with SQL, which does not invalidate it.
+  services = servicesFor(db.url, { CATALOG_CACHE_TTL_SECONDS: "0" });
   await insertSeedCatalog(pool);
   await addProduct("Round Teapot", "A stoneware teapot for loose tea.");
   await addProduct("Glass Teapot", "See the leaves unfurl.");

@@ -441,8 +441,9 @@ export class InMemoryCatalog implements ProductCatalog, ProductBrowser, Category
   /** Every lexicon lookup, in order. */
   readonly lookups: { word: string; candidates: readonly string[] }[][] = [];
 
-  async findCorrections(asked: readonly { word: string; candidates: readonly string[] }[]): Promise<WordCorrection[]> {
-    this.lookups.push([...asked]);
+  async findCorrections(typed: readonly string[], candidatesOf: (word: string) => readonly string[]): Promise<WordCorrection[]> {
+    const asked = typed.map((word) => ({ word, candidates: candidatesOf(word) }));
+    this.lookups.push(asked);
     const lexicon = new Map<string, number>();
     for (const p of this.products) for (const s of new Set(words(`${p.name} ${p.description}`).map(stem))) lexicon.set(s, (lexicon.get(s) ?? 0) + 1);
     const out: WordCorrection[] = [];

@@ -91,11 +91,13 @@ export const MAX_ALTERNATIVES = 4;
 /** Port: the catalog's words (the lexicon of products on sale), for typo corrections. */
 export interface CatalogLexicon {
   /**
-   * For each word whose lexeme no product on sale contains, the candidates
-   * whose lexemes some do (at most MAX_ALTERNATIVES, in most products first).
-   * Words that are fine, or have no such candidate, are left out. One query.
+   * For each word whose lexeme no product on sale contains, those of its
+   * candidates whose lexemes some do (at most MAX_ALTERNATIVES, in most
+   * products first). Words that are fine, or have no such candidate, are left
+   * out. Candidates are asked for (and sent) only for the words that are not
+   * fine, so a query without typos costs one small lookup.
    */
-  findCorrections(words: readonly { word: string; candidates: readonly string[] }[], signal?: AbortSignal): Promise<WordCorrection[]>;
+  findCorrections(words: readonly string[], candidates: (word: string) => readonly string[], signal?: AbortSignal): Promise<WordCorrection[]>;
 }
 
 /** Port: keyset (cursor) pages and lookups by id, for API clients. Separate so the shop's fakes need not implement it. */
@@ -223,10 +225,7 @@ export function makeCatalog(deps: {
     if (text === null || !deps.lexicon) return [];
     const words = correctableWords(text);
     if (words.length === 0) return [];
-    return deps.lexicon.findCorrections(
-      words.map((word) => ({ word, candidates: editsOne(word) })),
-      signal,
-    );
+    return deps.lexicon.findCorrections(words, editsOne, signal);
   }
 
   function didYouMeanOf(text: string, corrections: readonly WordCorrection[]): string {

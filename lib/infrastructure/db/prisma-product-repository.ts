@@ -69,14 +69,41 @@ function matchCondition(criteria: ProductCriteria): Prisma.Sql {
 function relevance(criteria: ProductCriteria): Prisma.Sql {
   if (criteria.text === undefined) return Prisma.sql`0::real`;
   if (corrected(criteria)) {
-    // Products matching the words as typed first: 1 + their rank scaled into
-    // [0, 1) (normalisation 32: rank / (rank + 1), same order), corrected-only
-    // ones below 1. One number, so keyset positions keep their shape.
-    return Prisma.sql`(CASE WHEN ${DOCUMENT} @@ product_search_query(${criteria.text}) THEN 1::real ELSE 0::real END
-      + ts_rank_cd(${DOCUMENT}, ${tsQuery(criteria.text, criteria)}, 32))`;
+    if (typedMayMatch(criteria.text)) return Prisma.sql`scored.relevance`;
+    return Prisma.sql`ts_rank_cd(${DOCUMENT}, ${tsQuery(criteria.text, criteria)}, 32)`;
   }
   if (criteria.match === "words") return Prisma.sql`ts_rank_cd(${DOCUMENT}, product_search_query(${criteria.text}))`;
   return Prisma.sql`word_similarity(immutable_unaccent(${criteria.text}), ${TRIGRAM_TEXT})`;
+}
+
+/**
+ * Whether any product can match the words as typed when some are misspelled.
+ * A corrected word's lexeme is in no product on sale, so a plain query (every
+ * word required, or a quoted phrase) cannot; only websearch's "or" and "-word"
+ * can make it match without that word. Without them the typed-first part of
+ * the relevance is always 0 and is left out: the rank alone, from one
+ * document per row, planned like an exact search (parallel workers included).
+ */
+function typedMayMatch(text: string): boolean {
+  return /(^|[\s"])or([\s"]|$)|(^|[\s"])-/i.test(text);
+}
+
+/**
+ * With corrections, the relevance needs the document twice (typed match, and
+ * rank): computed once per matching row in a LATERAL subquery (OFFSET 0 keeps
+ * the planner from inlining it back into two computations). Products matching
+ * the words as typed come first: 1 + their rank scaled into [0, 1)
+ * (normalisation 32: rank / (rank + 1), same order); corrected-only ones stay
+ * below 1. One number, so keyset positions keep their shape. Without
+ * corrections the queries are as they were, with no join.
+ */
+function scoring(criteria: ProductCriteria): Prisma.Sql {
+  if (criteria.text === undefined || !corrected(criteria) || !typedMayMatch(criteria.text)) return Prisma.empty;
+  return Prisma.sql`
+     CROSS JOIN LATERAL (
+       SELECT CASE WHEN d.document @@ product_search_query(${criteria.text}) THEN 1::real ELSE 0::real END
+              + ts_rank_cd(d.document, ${tsQuery(criteria.text, criteria)}, 32) AS relevance
+         FROM (SELECT ${DOCUMENT} AS document OFFSET 0) d) scored`;
 }
 
 function whereClause(criteria: ProductCriteria): Prisma.Sql {
@@ -106,7 +133,7 @@ export function searchPageSql(criteria: ProductCriteria, window: { offset: numbe
   return Prisma.sql`
     SELECT p.id, p.sku, p.slug, p.name, p.description, p.price_minor, p.currency, p.stock, p.image_url,
            ${relevance(criteria)} AS relevance
-      FROM products p
+      FROM products p${scoring(criteria)}
      WHERE ${whereClause(criteria)}
      ORDER BY ${ORDER_BY[sort]}
      LIMIT ${window.limit} OFFSET ${window.offset}`;
@@ -153,7 +180,7 @@ export function searchAfterSql(criteria: ProductCriteria, after: ProductPosition
     SELECT p.id, p.sku, p.slug, p.name, p.description, p.price_minor, p.currency, p.stock, p.image_url,
            to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS created_at,
            ${RANK(criteria)} AS rank
-      FROM products p
+      FROM products p${scoring(criteria)}
      WHERE ${where}
      ORDER BY ${KEYSET_ORDER_BY[sort]}
      LIMIT ${limit}`;
@@ -209,13 +236,26 @@ const detailsSelect = {
 } satisfies Prisma.ProductSelect;
 
 /**
- * The lexicon lookup behind typo corrections, in one statement: the words'
- * lexemes (ts_lexize with english_stem, as the 'english' configuration stems
- * plain words; stop words have none and are skipped), those in no product on
- * sale, then their candidates' lexemes that are in some, by primary key.
- * Candidates are stemmed only for missing words, so a query without typos
- * costs a few index probes. A candidate whose lexeme is the word's own
- * ("walnots" → "walnot") is no correction.
+ * The words whose lexemes no product on sale contains (1-based positions):
+ * their lexemes by ts_lexize with english_stem, as the 'english'
+ * configuration stems plain words (stop words have none and are never
+ * missing), each probed in the lexicon's primary key. All a query without
+ * typos costs besides its search, and it runs beside it.
+ */
+export function missingWordsSql(words: readonly string[]): Prisma.Sql {
+  return Prisma.sql`
+    SELECT w.i::int AS i
+      FROM unnest(${words}::text[]) WITH ORDINALITY AS w(word, i)
+     CROSS JOIN LATERAL (SELECT (ts_lexize('english_stem', w.word))[1] AS lexeme) s
+     WHERE s.lexeme IS NOT NULL AND NOT EXISTS (SELECT 1 FROM catalog_lexemes l WHERE l.lexeme = s.lexeme)`;
+}
+
+/**
+ * The lexicon lookup of misspelled words' candidates, in one statement: the
+ * words' lexemes (checked missing again, as missingWordsSql does), their
+ * candidates' lexemes, and those in the lexicon, by primary key. Candidates
+ * are stemmed only for missing words. A candidate whose lexeme is the word's
+ * own ("walnots" → "walnot") is no correction.
  */
 export function correctionsSql(words: readonly { word: string; candidates: readonly string[] }[]): Prisma.Sql {
   const index: number[] = [];
@@ -246,8 +286,11 @@ export function correctionsSql(words: readonly { word: string; candidates: reado
 export class PrismaProductRepository implements ProductCatalog, ProductBrowser, CatalogLexicon {
   constructor(private readonly db: Db) {}
 
-  async findCorrections(words: readonly { word: string; candidates: readonly string[] }[]): Promise<WordCorrection[]> {
-    if (words.length === 0) return [];
+  async findCorrections(typed: readonly string[], candidatesOf: (word: string) => readonly string[]): Promise<WordCorrection[]> {
+    if (typed.length === 0) return [];
+    const missing = await this.db.$queryRaw<{ i: number }[]>(missingWordsSql(typed));
+    if (missing.length === 0) return [];
+    const words = missing.map((m) => typed[m.i - 1]!).map((word) => ({ word, candidates: candidatesOf(word) }));
     const rows = await this.db.$queryRaw<{ i: number; word_lexeme: string; candidate: string; lexeme: string; products: number }[]>(correctionsSql(words));
     const out: WordCorrection[] = [];
     for (const [i, w] of words.entries()) {
