@@ -1,7 +1,7 @@
 import Link from "next/link";
 import type { ProductSearchResult } from "@/lib/application/catalog/catalog";
 import type { CategorySummary } from "@/lib/domain/catalog";
-import type { FieldProblem, ListingState } from "@/components/catalog/search-params";
+import { listingHref, type FieldProblem, type ListingState } from "@/components/catalog/search-params";
 import { CatalogFilters } from "./catalog-filters";
 import { CategoryNav } from "./category-nav";
 import { Pagination } from "./pagination";
@@ -85,6 +85,16 @@ function Results({ basePath, result, state }: { basePath: string; result: Produc
       <p className="mt-1 text-sm text-slate-600" role="status" data-testid="result-count">
         {text ? `${count} for “${text}”` : count}
       </p>
+      {text && result.didYouMean ? (
+        <p className="mt-2 rounded bg-amber-50 p-2 text-sm text-amber-900" data-testid="did-you-mean">
+          {/* The corrected search with the same filters and sort, from its first page. */}
+          Did you mean{" "}
+          <Link href={listingHref(basePath, { ...state, q: result.didYouMean, page: 1 })} className="font-medium text-indigo-700 underline">
+            {result.didYouMean}
+          </Link>
+          ? Products with “{text}” as typed, if any, come first.
+        </p>
+      ) : null}
       {text && result.matchedBy === "similar" && result.total > 0 ? (
         <p className="mt-2 rounded bg-amber-50 p-2 text-sm text-amber-900" data-testid="similar-notice">
           No product contains “{text}”; showing products with similar words.

@@ -126,11 +126,10 @@ export function createServices(env: Env = loadEnv(), overrides: { clock?: Clock;
     auth: createAuthServices(deps, { tokenSecret }),
     /** What every API request goes through: rate limits, Idempotency-Key handling (./api.ts). */
     api: createApiServices(deps, { fingerprintSecret }),
-    catalog: makeCatalog({
-      products: new PrismaProductRepository(prisma),
-      categories: new PrismaCategoryRepository(prisma),
-      cache: catalogCache ?? noCatalogCache,
-    }),
+    catalog: (() => {
+      const products = new PrismaProductRepository(prisma);
+      return makeCatalog({ products, lexicon: products, categories: new PrismaCategoryRepository(prisma), cache: catalogCache ?? noCatalogCache });
+    })(),
     /** The back office's use cases (each one requires an admin actor). */
     admin: {
       ...createAdminServices({ prisma, uow, clock, ids, env, catalogCache: catalogCache ?? noCatalogCache, log }),

@@ -12,7 +12,8 @@ async function seriousViolations(page: import("./fixtures").Page) {
 
 test("the main pages have no serious or critical accessibility violations", async ({ page }) => {
   const visited: string[] = [];
-  for (const path of ["/", "/signin", "/register"]) {
+  // "/?q=walnot": a corrected search, with its "Did you mean" notice and link.
+  for (const path of ["/", "/?q=walnot", "/signin", "/register"]) {
     await page.goto(path);
     expect(await seriousViolations(page), path).toEqual([]);
     visited.push(path);

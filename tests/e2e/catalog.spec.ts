@@ -30,10 +30,18 @@ test("search and filter: accents, typos, category, price, stock, sort, pages, an
   expect(mugs.length).toBeGreaterThan(0);
   for (const name of mugs) expect(name).toContain("Mug");
 
-  // A typo still finds walnut pieces, and says it matched similar words.
-  await search(page, { q: "walnt" });
+  // A typo in a short word still finds lamps, and says it matched similar words.
+  await search(page, { q: "lamo" });
   await expect(page.getByTestId("similar-notice")).toBeVisible();
-  expect((await cardNames(page)).some((n) => n.includes("Walnut"))).toBe(true);
+  expect((await cardNames(page)).some((n) => n.includes("Lamp"))).toBe(true);
+
+  // A misspelled longer word is corrected: walnut pieces, with "Did you mean walnut?".
+  await search(page, { q: "walnot" });
+  const corrected = await cardNames(page);
+  expect(corrected.length).toBeGreaterThan(0);
+  for (const name of corrected) expect(name).toContain("Walnut");
+  await expect(page.getByTestId("did-you-mean")).toContainText("Did you mean walnut?");
+  await expect(page.getByTestId("similar-notice")).toHaveCount(0);
 
   // Category + price range + in stock + sort, all in the URL.
   await search(page, { q: "", category: "Lighting", min: "60", max: "75", inStock: true, sort: "Price: low to high" });
@@ -49,8 +57,15 @@ test("search and filter: accents, typos, category, price, stock, sort, pages, an
 
   // The back button returns to the typo search, with its box filled in.
   await page.goBack();
-  await expect(page).toHaveURL(/[?&]q=walnt/);
-  await expect(page.locator("#filter-q")).toHaveValue("walnt");
+  await expect(page).toHaveURL(/[?&]q=walnot/);
+  await expect(page.locator("#filter-q")).toHaveValue("walnot");
+
+  // "Did you mean" links to the corrected search, which needs no correction.
+  await page.getByTestId("did-you-mean").getByRole("link", { name: "walnut" }).click();
+  await expect(page).toHaveURL(/[?&]q=walnut(&|$)/);
+  await expect(page.locator("#filter-q")).toHaveValue("walnut");
+  await expect(page.getByTestId("did-you-mean")).toHaveCount(0);
+  expect(await cardNames(page)).toEqual(corrected);
 
   // Bad input gets a message by the field, not an error page.
   await page.goto("/?minPrice=abc");

@@ -38,6 +38,7 @@ interface Page {
   next: string | null;
   sort: ProductSort;
   matchedBy: "words" | "similar" | null;
+  didYouMean: string | null;
 }
 interface Problem {
   code: string;
@@ -134,10 +135,25 @@ describe("GET /products", () => {
     const first = await list({});
     expect(first.body.items).toHaveLength(20);
     expect(first.body).toMatchObject({ sort: "name", matchedBy: null, next: expect.any(String) });
-    const typo = await walk({ q: "walnt", limit: "2" });
-    expect(typo.pages.every((p) => p.matchedBy === "similar")).toBe(true);
-    expect(typo.ids).toEqual(await shopOrder({ q: "walnt", sort: "relevance" }));
+    // "lamo": four letters, too short for a spelling correction, so trigrams match it.
+    const typo = await walk({ q: "lamo", limit: "2" });
+    expect(typo.pages.every((p) => p.matchedBy === "similar" && p.didYouMean === null)).toBe(true);
+    expect(typo.ids).toEqual(await shopOrder({ q: "lamo", sort: "relevance" }));
+    expect(typo.ids).toHaveLength(10);
+  });
+
+  it("corrects a misspelled word on every page of a walk, with didYouMean, in the shop's order, typed matches first", async () => {
+    const typo = await walk({ q: "walnot", limit: "2" });
+    expect(typo.pages.every((p) => p.matchedBy === "words" && p.didYouMean === "walnut")).toBe(true);
+    expect(typo.ids).toEqual(await shopOrder({ q: "walnot", sort: "relevance" }));
     expect(typo.ids).toHaveLength(6);
+    const mixed = await walk({ q: "walnot or copper", limit: "4" });
+    expect(mixed.pages.every((p) => p.didYouMean === "walnut or copper")).toBe(true);
+    const names = mixed.pages.flatMap((p) => p.items.map((i) => i.name));
+    expect(names).toHaveLength(12);
+    expect(names.slice(0, 6).every((n) => n.startsWith("Copper "))).toBe(true);
+    expect(names.slice(6).every((n) => n.startsWith("Walnut "))).toBe(true);
+    expect(mixed.ids).toEqual(await shopOrder({ q: "walnot or copper", sort: "relevance" }));
   });
 
   const WALKS: [string, Record<string, string>, { q?: string; sort: ProductSort; category?: string; inStockOnly?: boolean }][] = [
@@ -221,7 +237,7 @@ describe("GET /products", () => {
   it("refuses a cursor of another sort, or of a similar-words search used without words", async () => {
     const byName = await list({ limit: "2" });
     await problem(await list({ limit: "2", sort: "price_asc", cursor: byName.body.next! }), 422, "validation", "query.cursor");
-    const similar = await list({ q: "walnt", limit: "2" });
+    const similar = await list({ q: "lamo", limit: "2" });
     expect(similar.body.matchedBy).toBe("similar");
     await problem(await list({ sort: "relevance", limit: "2", cursor: similar.body.next! }), 422, "validation", "query.cursor");
   });

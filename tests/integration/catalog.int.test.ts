@@ -104,12 +104,16 @@ describe("search with typos (trigram fallback)", () => {
     expect(names(result).sort(byName)).toEqual(namesWhere((p) => p.name.endsWith(" Lamp")));
   });
 
-  it("finds walnut products for 'walnt', and the walnut lamp first for 'walnt lamp'", async () => {
-    const walnut = await search({ q: "walnt", page: 1 });
-    expect(walnut.matchedBy).toBe("similar");
-    expect(names(walnut).sort(byName)).toEqual(namesWhere((p) => p.name.startsWith("Walnut ")));
-    expect(names(await search({ q: "walnt lamp", page: 1 }))[0]).toBe("Walnut Lamp");
+  it("finds the oak lamp first for 'oak lamo' (a short word is left to trigrams)", async () => {
     expect(names(await search({ q: "oak lamo", page: 1 }))[0]).toBe("Oak Lamp");
+  });
+
+  it("corrects 'walnt' (five letters, one missing) to walnut instead: words, with 'did you mean'", async () => {
+    // Before typo corrections this was a trigram match; tests/integration/catalog-typos.int.test.ts covers corrections.
+    const walnut = await search({ q: "walnt", page: 1 });
+    expect(walnut).toMatchObject({ matchedBy: "words", didYouMean: "walnut" });
+    expect(names(walnut).sort(byName)).toEqual(namesWhere((p) => p.name.startsWith("Walnut ")));
+    expect(names(await search({ q: "walnt lamp", page: 1 }))).toEqual(["Walnut Lamp"]);
   });
 
   it("completes the start of a word: 'wal' finds walnut", async () => {

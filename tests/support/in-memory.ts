@@ -17,7 +17,15 @@ import type { AttemptCounter } from "@/lib/application/auth/authenticate";
 import type { NewOrder } from "@/lib/application/orders/place-order";
 import type { ReservationResult } from "@/lib/application/inventory/reserve-stock";
 import type { Clock, IdGenerator, UnitOfWork } from "@/lib/application/shared";
-import type { CategoryDirectory, ProductBrowser, ProductCatalog, ProductCriteria, ProductPosition } from "@/lib/application/catalog/catalog";
+import type {
+  CatalogLexicon,
+  CategoryDirectory,
+  ProductBrowser,
+  ProductCatalog,
+  ProductCriteria,
+  ProductPosition,
+  WordCorrection,
+} from "@/lib/application/catalog/catalog";
 
 /** A cart row: exactly one of userId and guestTokenHash is set, as the database's CHECK demands. */
 interface StoredCart {
@@ -421,14 +429,36 @@ export class InMemoryAttemptCounter implements AttemptCounter {
  * ignored) in the name or description; "similar" accepts a word one edit away
  * or starting with the query word. Good enough to test the use case's logic,
  * not the database's search (tests/integration/catalog*.int.test.ts does that).
+ * As a lexicon, its words are the (fake-)stemmed words of all products.
  */
-export class InMemoryCatalog implements ProductCatalog, ProductBrowser, CategoryDirectory {
+export class InMemoryCatalog implements ProductCatalog, ProductBrowser, CategoryDirectory, CatalogLexicon {
   readonly products: (Product & { createdAt: Date; categoryIds: string[] })[] = [];
   readonly categories: (Category & { position: number })[] = [];
   /** Every criteria passed to search, in order: lets tests see the fallback happen. */
   readonly searches: ProductCriteria[] = [];
   /** Every keyset page asked for, in order. */
   readonly afters: { criteria: ProductCriteria; after: ProductPosition | null; limit: number }[] = [];
+  /** Every lexicon lookup, in order. */
+  readonly lookups: { word: string; candidates: readonly string[] }[][] = [];
+
+  async findCorrections(typed: readonly string[], candidatesOf: (word: string) => readonly string[]): Promise<WordCorrection[]> {
+    const asked = typed.map((word) => ({ word, candidates: candidatesOf(word) }));
+    this.lookups.push(asked);
+    const lexicon = new Map<string, number>();
+    for (const p of this.products) for (const s of new Set(words(`${p.name} ${p.description}`).map(stem))) lexicon.set(s, (lexicon.get(s) ?? 0) + 1);
+    const out: WordCorrection[] = [];
+    for (const { word, candidates } of asked) {
+      const own = stem(word);
+      if (lexicon.has(own)) continue;
+      const found = candidates
+        .filter((c) => stem(c) !== own && lexicon.has(stem(c)))
+        .sort((a, b) => lexicon.get(stem(b))! - lexicon.get(stem(a))! || (stem(a) < stem(b) ? -1 : stem(a) > stem(b) ? 1 : a < b ? -1 : 1));
+      if (found.length === 0) continue;
+      const alternatives = [...new Set(found.map(stem))].slice(0, 4);
+      out.push({ word, lexeme: own, alternatives, suggestion: found.find((c) => stem(c) === alternatives[0])! });
+    }
+    return out;
+  }
 
   /** Keyset pages over search's own order (offset pages): enough to test the use case's rules. */
   async searchAfter(criteria: ProductCriteria, after: ProductPosition | null, limit: number) {
@@ -478,9 +508,14 @@ export class InMemoryCatalog implements ProductCatalog, ProductBrowser, Category
       .map((p) => {
         const name = words(p.name);
         const all = [...name, ...words(p.description)];
-        const hit = (q: string, w: string) => (criteria.match === "words" ? stem(q) === stem(w) : w.startsWith(q) || editDistance(q, w) <= 1);
+        const exact = (q: string, w: string) => stem(q) === stem(w);
+        const corrected = (q: string, w: string) => criteria.corrections?.find((c) => c.lexeme === stem(q))?.alternatives.includes(stem(w)) ?? false;
+        const hit = (q: string, w: string) =>
+          criteria.match === "words" ? exact(q, w) || corrected(q, w) : w.startsWith(q) || editDistance(q, w) <= 1;
         const matches = query.every((q) => all.some((w) => hit(q, w)));
-        const relevance = query.filter((q) => name.some((w) => hit(q, w))).length;
+        // As the database: with corrections, products with the words as typed rank first.
+        const typed = criteria.corrections?.length && query.every((q) => all.some((w) => exact(q, w))) ? 100 : 0;
+        const relevance = typed + query.filter((q) => name.some((w) => hit(q, w))).length;
         return { p, matches, relevance };
       })
       .filter((x) => query.length === 0 || x.matches);

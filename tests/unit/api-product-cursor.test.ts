@@ -40,3 +40,42 @@ describe("the /products cursor", () => {
     expect(decodeCursor(text)).toBeNull();
   });
 });
+
+describe("the /products cursor with typo corrections", () => {
+  const id = randomUUID();
+  const corrected: ProductCursor = {
+    match: "words",
+    after: { sort: "relevance", id, relevance: 1.25, name: "Walnut Tray" },
+    corrections: [{ lexeme: "walnot", alternatives: ["walnut", "wanot"] }],
+    didYouMean: "walnut tray",
+  };
+
+  it("round-trips the first page's corrections and did-you-mean text", () => {
+    expect(decodeCursor(encodeCursor(corrected))).toEqual(corrected);
+  });
+
+  it("stays within the accepted length with the most corrections and the longest name and text", () => {
+    const word = "z".repeat(25);
+    const longest: ProductCursor = {
+      match: "words",
+      after: { sort: "relevance", id, relevance: 1 / 3, name: "𝄞".repeat(100) + '"'.repeat(100) },
+      corrections: Array.from({ length: 4 }, () => ({ lexeme: word, alternatives: [word, word, word, word] })),
+      didYouMean: "𝄞".repeat(120),
+    };
+    const text = encodeCursor(longest);
+    expect(text.length).toBeLessThanOrEqual(CURSOR_MAX_LENGTH);
+    expect(decodeCursor(text)).toEqual(longest);
+  });
+
+  it.each([
+    ["a lexeme that is not plain a-z", { lexeme: "walnot", alternatives: ["walnut' | x"] }],
+    ["no alternatives", { lexeme: "walnot", alternatives: [] }],
+    ["too many alternatives", { lexeme: "walnot", alternatives: ["a", "b", "c", "d", "e"] }],
+  ])("rejects %s", (_what, fix) => {
+    expect(decodeCursor(b64({ v: 1, match: "words", after: { sort: "name", id, name: "a" }, fix: [fix] }))).toBeNull();
+  });
+
+  it("rejects corrections on a similar-words cursor", () => {
+    expect(decodeCursor(b64({ v: 1, match: "similar", after: { sort: "name", id, name: "a" }, fix: [{ lexeme: "walnot", alternatives: ["walnut"] }] }))).toBeNull();
+  });
+});

@@ -100,3 +100,22 @@ describe("makeCatalog's product repository", () => {
     expect(make).toBeTypeOf("function");
   });
 });
+
+describe("browseProducts with typo corrections", () => {
+  it("corrects on the first page, and later pages reuse the cursor's corrections without a lookup", async () => {
+    const store = new InMemoryCatalog();
+    for (const name of ["Oak Lamp", "Walnut Bowl", "Walnut Lamp", "Walnut Tray"]) store.addProduct({ name });
+    const catalog = makeCatalog({ products: store, categories: store, lexicon: store });
+    const first = await catalog.browseProducts({ q: "walnot", sort: "name", limit: 2 });
+    expect(first.items.map((p) => p.name)).toEqual(["Walnut Bowl", "Walnut Lamp"]);
+    expect(first).toMatchObject({ matchedBy: "words", didYouMean: "walnut" });
+    expect(first.next).toMatchObject({ match: "words", corrections: [{ lexeme: "walnot", alternatives: ["walnut"] }], didYouMean: "walnut" });
+    expect(store.lookups).toHaveLength(1);
+    store.afters.length = 0;
+    const second = await catalog.browseProducts({ q: "walnot", sort: "name", limit: 2, cursor: first.next! });
+    expect(second.items.map((p) => p.name)).toEqual(["Walnut Tray"]);
+    expect(second).toMatchObject({ matchedBy: "words", didYouMean: "walnut", next: null });
+    expect(store.lookups).toHaveLength(1);
+    expect(store.afters.map((a) => a.criteria.corrections)).toEqual([[{ lexeme: "walnot", alternatives: ["walnut"] }]]);
+  });
+});

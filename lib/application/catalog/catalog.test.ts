@@ -146,3 +146,53 @@ describe("product and category pages", () => {
     expect(map.products.map((p) => p.slug)).toEqual(["oak-lamp", "walnut-lamp", "oak-mug", "walnut-bowl"]);
   });
 });
+
+describe("typo corrections", () => {
+  function withLexicon() {
+    const { store } = setup();
+    store.addProduct({ name: "Teapot", description: "A round teapot." });
+    return { store, catalog: makeCatalog({ products: store, categories: store, lexicon: store }) };
+  }
+
+  it("finds walnut for 'walnot' through a correction, says 'did you mean', and matches by words", async () => {
+    const { catalog, store } = withLexicon();
+    const result = await catalog.searchProducts({ q: "Walnot", page: 1 });
+    expect(result.items.map((p) => p.name)).toEqual(["Walnut Bowl", "Walnut Lamp"]);
+    expect(result).toMatchObject({ matchedBy: "words", didYouMean: "Walnut", total: 2 });
+    expect(store.lookups).toHaveLength(1);
+    expect(store.lookups[0]!.map((w) => w.word)).toEqual(["walnot"]);
+    expect(store.lookups[0]![0]!.candidates).toContain("walnut");
+    expect(store.searches.map((c) => c.corrections?.map((x) => x.alternatives))).toEqual([undefined, [["walnut"]]]);
+  });
+
+  it("corrects only the misspelled word of several, keeping the others as typed", async () => {
+    const { catalog } = withLexicon();
+    const result = await catalog.searchProducts({ q: "walnot lamp", page: 1 });
+    expect(result.items.map((p) => p.name)).toEqual(["Walnut Lamp"]);
+    expect(result.didYouMean).toBe("walnut lamp");
+  });
+
+  it("searches once when the words are fine (the lookup runs beside it), and not at all for short words", async () => {
+    const { catalog, store } = withLexicon();
+    const result = await catalog.searchProducts({ q: "walnut", page: 1 });
+    expect(result).toMatchObject({ matchedBy: "words", didYouMean: null, total: 2 });
+    expect(store.searches).toHaveLength(1);
+    expect(store.lookups).toHaveLength(1);
+    await catalog.searchProducts({ q: "oak", page: 1 });
+    expect(store.lookups).toHaveLength(1);
+  });
+
+  it("falls back to similar words, without 'did you mean', when the corrections find nothing with the filters", async () => {
+    const { catalog } = withLexicon();
+    const gibberish = await catalog.searchProducts({ q: "xyzzyq", page: 1 });
+    expect(gibberish).toMatchObject({ matchedBy: "similar", didYouMean: null });
+    const filtered = await catalog.searchProducts({ q: "teapto", category: "kitchen", page: 1 });
+    expect(filtered).toMatchObject({ total: 0, matchedBy: "similar", didYouMean: null });
+  });
+
+  it("without a lexicon behaves as before: the trigram fallback only", async () => {
+    const { catalog } = setup();
+    const result = await catalog.searchProducts({ q: "walnot", page: 1 });
+    expect(result).toMatchObject({ matchedBy: "similar", didYouMean: null });
+  });
+});

@@ -9,6 +9,7 @@ import {
   type ProductSort,
 } from "../../domain/catalog";
 import { MAX_AMOUNT_MINOR } from "../../domain/money";
+import { applyCorrections, correctableWords, editsOne } from "../../domain/spelling";
 import { throwIfAborted } from "../shared";
 import { noCatalogCache, type CatalogCache } from "./catalog-cache";
 import { MAX_PAGE_SIZE, PRODUCT_PAGE_SIZE, pageCount, pageWindow } from "./paging";
@@ -27,10 +28,26 @@ export { PRODUCT_PAGE_SIZE };
  */
 export type MatchMode = "words" | "similar";
 
+/**
+ * A misspelled word's stand-ins: with match "words", the query's lexeme
+ * `lexeme` matches any of `alternatives` too. Lexemes are plain a–z (stems of
+ * a–z words); the repository refuses anything else.
+ */
+export interface LexemeCorrection {
+  readonly lexeme: string;
+  readonly alternatives: readonly string[];
+}
+
 export interface ProductCriteria {
   /** Normalised, non-empty; absent lists everything that passes the filters. */
   text?: string;
   match: MatchMode;
+  /**
+   * Only with text and match "words": misspelled words' corrections. Products
+   * that match the words as typed rank first (relevance sort), then those that
+   * match only through a correction.
+   */
+  corrections?: readonly LexemeCorrection[];
   categoryId?: string;
   minPriceMinor?: number;
   maxPriceMinor?: number;
@@ -60,6 +77,29 @@ export type ProductPosition =
   /** relevance: the rank as a double, compared exactly; ties by name, then id. */
   | { readonly sort: "relevance"; readonly id: string; readonly relevance: number; readonly name: string };
 
+/** A word of the query that no product on sale contains, and the catalog's words one typo away from it. */
+export interface WordCorrection extends LexemeCorrection {
+  /** The word as looked up (folded: lower case, no accents). */
+  readonly word: string;
+  /** How the best alternative (in most products) is spelled, for "did you mean". */
+  readonly suggestion: string;
+}
+
+/** At most this many alternatives per misspelled word, those in most products: bounds the query (and the API's cursor). */
+export const MAX_ALTERNATIVES = 4;
+
+/** Port: the catalog's words (the lexicon of products on sale), for typo corrections. */
+export interface CatalogLexicon {
+  /**
+   * For each word whose lexeme no product on sale contains, those of its
+   * candidates whose lexemes some do (at most MAX_ALTERNATIVES, in most
+   * products first). Words that are fine, or have no such candidate, are left
+   * out. Candidates are asked for (and sent) only for the words that are not
+   * fine, so a query without typos costs one small lookup.
+   */
+  findCorrections(words: readonly string[], candidates: (word: string) => readonly string[], signal?: AbortSignal): Promise<WordCorrection[]>;
+}
+
 /** Port: keyset (cursor) pages and lookups by id, for API clients. Separate so the shop's fakes need not implement it. */
 export interface ProductBrowser {
   /** Up to `limit` products strictly after `after` in `criteria.sort` order (from the start when null), each with its position. */
@@ -76,6 +116,9 @@ export interface ProductBrowser {
 export interface ProductCursor {
   readonly match: MatchMode;
   readonly after: ProductPosition;
+  /** The first page's corrections, kept so later pages match and rank exactly as it did. */
+  readonly corrections?: readonly LexemeCorrection[];
+  readonly didYouMean?: string;
 }
 
 export interface ProductBrowseInput {
@@ -96,6 +139,8 @@ export interface ProductBrowseResult {
   next: ProductCursor | null;
   sort: ProductSort;
   matchedBy: MatchMode | null;
+  /** The query with misspelled words corrected, when corrections found these products; else null. */
+  didYouMean: string | null;
 }
 
 /** Port: the category list. */
@@ -134,6 +179,12 @@ export interface ProductSearchResult {
   };
   /** How the text matched; null without text. "similar" lets the page say "no exact matches, showing similar". */
   matchedBy: MatchMode | null;
+  /**
+   * The query with misspelled words corrected ("walnot tray" → "walnut tray")
+   * when the results include products found through corrections; else null.
+   * matchedBy is "words" then.
+   */
+  didYouMean: string | null;
 }
 
 /** What a search and a browse share: the words, category, price range, stock filter and sort. */
@@ -155,9 +206,31 @@ function checkPrice(value: number | undefined, path: string): void {
  * The shop's catalog reads, cache-aside: each read is keyed by its whole input
  * and served from the cache until a catalog write (any process) invalidates it.
  */
-export function makeCatalog(deps: { products: ProductCatalog & ProductBrowser; categories: CategoryDirectory; cache?: CatalogCache }) {
+export function makeCatalog(deps: {
+  products: ProductCatalog & ProductBrowser;
+  categories: CategoryDirectory;
+  cache?: CatalogCache;
+  /** Without one, misspelled words are only matched by the trigram fallback. */
+  lexicon?: CatalogLexicon;
+}) {
   const cache = deps.cache ?? noCatalogCache;
   const browser = () => deps.products;
+
+  /**
+   * Corrections for the text's misspelled words (none when every word of five
+   * letters or more is in the catalog). Runs beside the search as typed, so a
+   * search without typos waits for nothing more.
+   */
+  async function findCorrections(text: string | null, signal?: AbortSignal): Promise<WordCorrection[]> {
+    if (text === null || !deps.lexicon) return [];
+    const words = correctableWords(text);
+    if (words.length === 0) return [];
+    return deps.lexicon.findCorrections(words, editsOne, signal);
+  }
+
+  function didYouMeanOf(text: string, corrections: readonly WordCorrection[]): string {
+    return applyCorrections(text, new Map(corrections.map((c) => [c.word, c.suggestion])));
+  }
 
   async function resolveCategory(slug: string | undefined, signal?: AbortSignal): Promise<Category | null> {
     if (slug === undefined) return null;
@@ -264,21 +337,46 @@ export function makeCatalog(deps: { products: ProductCatalog & ProductBrowser; c
     const base = baseCriteria(input, text, category, sort);
     const products = browser();
     // One row more than asked tells whether there is a next page without counting.
+    const limit = input.limit + 1;
     let match: MatchMode = cursor?.match ?? "words";
-    let rows = await products.searchAfter({ ...base, match }, cursor?.after ?? null, input.limit + 1, signal);
-    if (!cursor && text !== null && rows.length === 0) {
-      // As searchProducts: similar words only when no product contains the words.
-      throwIfAborted(signal);
-      match = "similar";
-      rows = await products.searchAfter({ ...base, match }, null, input.limit + 1, signal);
+    // Later pages repeat the first page's choice: its match mode and corrections.
+    let corrections: readonly LexemeCorrection[] = (text !== null && match === "words" && cursor?.corrections) || [];
+    let didYouMean = corrections.length > 0 ? (cursor?.didYouMean ?? null) : null;
+    let rows: Awaited<ReturnType<ProductBrowser["searchAfter"]>>;
+    if (cursor) {
+      rows = await products.searchAfter({ ...base, match, ...(corrections.length ? { corrections } : {}) }, cursor.after, limit, signal);
+    } else {
+      // As searchProducts: the words as typed, with corrections of misspelled
+      // words when there are any, similar words only when neither finds anything.
+      const [typed, found] = await Promise.all([products.searchAfter({ ...base, match }, null, limit, signal), findCorrections(text, signal)]);
+      rows = typed;
+      if (found.length > 0) {
+        throwIfAborted(signal);
+        const corrected = await products.searchAfter({ ...base, match, corrections: found }, null, limit, signal);
+        if (corrected.length > 0) {
+          rows = corrected;
+          corrections = found.map(({ lexeme, alternatives }) => ({ lexeme, alternatives }));
+          didYouMean = didYouMeanOf(text!, found);
+        }
+      }
+      if (text !== null && rows.length === 0) {
+        throwIfAborted(signal);
+        match = "similar";
+        rows = await products.searchAfter({ ...base, match }, null, limit, signal);
+      }
     }
     const page = rows.slice(0, input.limit);
     const last = page.at(-1);
+    const next: ProductCursor | null =
+      rows.length > input.limit && last
+        ? { match, after: last.position, ...(corrections.length > 0 ? { corrections, ...(didYouMean ? { didYouMean } : {}) } : {}) }
+        : null;
     return {
       items: page.map((r) => r.product),
-      next: rows.length > input.limit && last ? { match, after: last.position } : null,
+      next,
       sort,
       matchedBy: text === null ? null : match,
+      didYouMean,
     };
   }
 
@@ -292,7 +390,19 @@ export function makeCatalog(deps: { products: ProductCatalog & ProductBrowser; c
     const base = baseCriteria(input, text, category, sort);
 
     let matchedBy: MatchMode = "words";
-    let found = await deps.products.search({ ...base, match: "words" }, window, signal);
+    let didYouMean: string | null = null;
+    const [typed, corrections] = await Promise.all([deps.products.search({ ...base, match: "words" }, window, signal), findCorrections(text, signal)]);
+    let found = typed;
+    if (corrections.length > 0) {
+      // Some word is in no product on sale: match it or its corrections, the
+      // products with the words as typed first (an "or" query can have some).
+      throwIfAborted(signal);
+      const corrected = await deps.products.search({ ...base, match: "words", corrections }, window, signal);
+      if (corrected.total > 0) {
+        found = corrected;
+        didYouMean = didYouMeanOf(text!, corrections);
+      }
+    }
     if (text !== null && found.total === 0) {
       // Nothing contains these words: the shopper probably mistyped one. Only
       // now fall back to similar-looking words, so exact matches stay precise.
@@ -316,6 +426,7 @@ export function makeCatalog(deps: { products: ProductCatalog & ProductBrowser; c
         sort,
       },
       matchedBy: text === null ? null : matchedBy,
+      didYouMean,
     };
   }
 }

@@ -1,4 +1,12 @@
-import type { ProductBrowser, ProductCatalog, ProductCriteria, ProductPosition } from "../../application/catalog/catalog";
+import {
+  MAX_ALTERNATIVES,
+  type CatalogLexicon,
+  type ProductBrowser,
+  type ProductCatalog,
+  type ProductCriteria,
+  type ProductPosition,
+  type WordCorrection,
+} from "../../application/catalog/catalog";
 import type { Product, ProductDetails, ProductSort } from "../../domain/catalog";
 import { productSelect, toProduct } from "./mappers";
 import { Prisma, type Db } from "./prisma-client";
@@ -28,9 +36,30 @@ const ORDER_BY: Record<ProductSort, Prisma.Sql> = {
   newest: Prisma.sql`p.created_at DESC, p.id DESC`,
 };
 
+const LEXEME = /^[a-z]{1,64}$/;
+
+/**
+ * The shopper's words as a tsquery; with corrections, each misspelled lexeme
+ * becomes "it or any of its alternatives" (ts_rewrite). Lexemes are bound as
+ * parameters and cast to tsquery, so they are checked to be plain a–z words
+ * first (a cursor could carry anything). ts_rewrite is immutable, so with
+ * constant arguments the planner folds it and estimates the GIN scan as usual.
+ */
+function tsQuery(text: string, criteria: ProductCriteria): Prisma.Sql {
+  let query = Prisma.sql`product_search_query(${text})`;
+  for (const c of criteria.corrections ?? []) {
+    const lexemes = [c.lexeme, ...c.alternatives];
+    if (!lexemes.every((l) => LEXEME.test(l))) throw new Error("corrections must be plain a-z lexemes");
+    query = Prisma.sql`ts_rewrite(${query}, ${c.lexeme}::tsquery, ${lexemes.join(" | ")}::tsquery)`;
+  }
+  return query;
+}
+
+const corrected = (criteria: ProductCriteria) => criteria.match === "words" && (criteria.corrections?.length ?? 0) > 0;
+
 function matchCondition(criteria: ProductCriteria): Prisma.Sql {
   if (criteria.text === undefined) return Prisma.sql`TRUE`;
-  if (criteria.match === "words") return Prisma.sql`${DOCUMENT} @@ product_search_query(${criteria.text})`;
+  if (criteria.match === "words") return Prisma.sql`${DOCUMENT} @@ ${tsQuery(criteria.text, criteria)}`;
   // `<%`: some word of the text is at least pg_trgm.word_similarity_threshold
   // (default 0.6) similar to the query; the operator form can use the GIN index,
   // a call to word_similarity() in WHERE could not.
@@ -39,8 +68,42 @@ function matchCondition(criteria: ProductCriteria): Prisma.Sql {
 
 function relevance(criteria: ProductCriteria): Prisma.Sql {
   if (criteria.text === undefined) return Prisma.sql`0::real`;
+  if (corrected(criteria)) {
+    if (typedMayMatch(criteria.text)) return Prisma.sql`scored.relevance`;
+    return Prisma.sql`ts_rank_cd(${DOCUMENT}, ${tsQuery(criteria.text, criteria)}, 32)`;
+  }
   if (criteria.match === "words") return Prisma.sql`ts_rank_cd(${DOCUMENT}, product_search_query(${criteria.text}))`;
   return Prisma.sql`word_similarity(immutable_unaccent(${criteria.text}), ${TRIGRAM_TEXT})`;
+}
+
+/**
+ * Whether any product can match the words as typed when some are misspelled.
+ * A corrected word's lexeme is in no product on sale, so a plain query (every
+ * word required, or a quoted phrase) cannot; only websearch's "or" and "-word"
+ * can make it match without that word. Without them the typed-first part of
+ * the relevance is always 0 and is left out: the rank alone, from one
+ * document per row, planned like an exact search (parallel workers included).
+ */
+function typedMayMatch(text: string): boolean {
+  return /(^|[\s"])or([\s"]|$)|(^|[\s"])-/i.test(text);
+}
+
+/**
+ * With corrections, the relevance needs the document twice (typed match, and
+ * rank): computed once per matching row in a LATERAL subquery (OFFSET 0 keeps
+ * the planner from inlining it back into two computations). Products matching
+ * the words as typed come first: 1 + their rank scaled into [0, 1)
+ * (normalisation 32: rank / (rank + 1), same order); corrected-only ones stay
+ * below 1. One number, so keyset positions keep their shape. Without
+ * corrections the queries are as they were, with no join.
+ */
+function scoring(criteria: ProductCriteria): Prisma.Sql {
+  if (criteria.text === undefined || !corrected(criteria) || !typedMayMatch(criteria.text)) return Prisma.empty;
+  return Prisma.sql`
+     CROSS JOIN LATERAL (
+       SELECT CASE WHEN d.document @@ product_search_query(${criteria.text}) THEN 1::real ELSE 0::real END
+              + ts_rank_cd(d.document, ${tsQuery(criteria.text, criteria)}, 32) AS relevance
+         FROM (SELECT ${DOCUMENT} AS document OFFSET 0) d) scored`;
 }
 
 function whereClause(criteria: ProductCriteria): Prisma.Sql {
@@ -70,7 +133,7 @@ export function searchPageSql(criteria: ProductCriteria, window: { offset: numbe
   return Prisma.sql`
     SELECT p.id, p.sku, p.slug, p.name, p.description, p.price_minor, p.currency, p.stock, p.image_url,
            ${relevance(criteria)} AS relevance
-      FROM products p
+      FROM products p${scoring(criteria)}
      WHERE ${whereClause(criteria)}
      ORDER BY ${ORDER_BY[sort]}
      LIMIT ${window.limit} OFFSET ${window.offset}`;
@@ -117,7 +180,7 @@ export function searchAfterSql(criteria: ProductCriteria, after: ProductPosition
     SELECT p.id, p.sku, p.slug, p.name, p.description, p.price_minor, p.currency, p.stock, p.image_url,
            to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS created_at,
            ${RANK(criteria)} AS rank
-      FROM products p
+      FROM products p${scoring(criteria)}
      WHERE ${where}
      ORDER BY ${KEYSET_ORDER_BY[sort]}
      LIMIT ${limit}`;
@@ -172,8 +235,75 @@ const detailsSelect = {
   },
 } satisfies Prisma.ProductSelect;
 
-export class PrismaProductRepository implements ProductCatalog, ProductBrowser {
+/**
+ * The words whose lexemes no product on sale contains (1-based positions):
+ * their lexemes by ts_lexize with english_stem, as the 'english'
+ * configuration stems plain words (stop words have none and are never
+ * missing), each probed in the lexicon's primary key. All a query without
+ * typos costs besides its search, and it runs beside it.
+ */
+export function missingWordsSql(words: readonly string[]): Prisma.Sql {
+  return Prisma.sql`
+    SELECT w.i::int AS i
+      FROM unnest(${words}::text[]) WITH ORDINALITY AS w(word, i)
+     CROSS JOIN LATERAL (SELECT (ts_lexize('english_stem', w.word))[1] AS lexeme) s
+     WHERE s.lexeme IS NOT NULL AND NOT EXISTS (SELECT 1 FROM catalog_lexemes l WHERE l.lexeme = s.lexeme)`;
+}
+
+/**
+ * The lexicon lookup of misspelled words' candidates, in one statement: the
+ * words' lexemes (checked missing again, as missingWordsSql does), their
+ * candidates' lexemes, and those in the lexicon, by primary key. Candidates
+ * are stemmed only for missing words. A candidate whose lexeme is the word's
+ * own ("walnots" → "walnot") is no correction.
+ */
+export function correctionsSql(words: readonly { word: string; candidates: readonly string[] }[]): Prisma.Sql {
+  const index: number[] = [];
+  const candidates: string[] = [];
+  words.forEach((w, i) => {
+    for (const c of w.candidates) {
+      index.push(i + 1);
+      candidates.push(c);
+    }
+  });
+  return Prisma.sql`
+    WITH words AS (
+      SELECT w.i, (ts_lexize('english_stem', w.word))[1] AS lexeme
+        FROM unnest(${words.map((w) => w.word)}::text[]) WITH ORDINALITY AS w(word, i)
+    ), missing AS (
+      SELECT i, lexeme FROM words
+       WHERE lexeme IS NOT NULL AND NOT EXISTS (SELECT 1 FROM catalog_lexemes l WHERE l.lexeme = words.lexeme)
+    ), stemmed AS (
+      SELECT m.i, m.lexeme AS word_lexeme, c.candidate, (ts_lexize('english_stem', c.candidate))[1] AS lexeme
+        FROM missing m JOIN unnest(${index}::int[], ${candidates}::text[]) AS c(i, candidate) ON c.i = m.i
+    )
+    SELECT s.i::int AS i, s.word_lexeme, s.candidate, l.lexeme, l.products
+      FROM stemmed s JOIN catalog_lexemes l ON l.lexeme = s.lexeme
+     WHERE s.lexeme <> s.word_lexeme
+     ORDER BY s.i, l.products DESC, l.lexeme, s.candidate`;
+}
+
+export class PrismaProductRepository implements ProductCatalog, ProductBrowser, CatalogLexicon {
   constructor(private readonly db: Db) {}
+
+  async findCorrections(typed: readonly string[], candidatesOf: (word: string) => readonly string[]): Promise<WordCorrection[]> {
+    if (typed.length === 0) return [];
+    const missing = await this.db.$queryRaw<{ i: number }[]>(missingWordsSql(typed));
+    if (missing.length === 0) return [];
+    const words = missing.map((m) => typed[m.i - 1]!).map((word) => ({ word, candidates: candidatesOf(word) }));
+    const rows = await this.db.$queryRaw<{ i: number; word_lexeme: string; candidate: string; lexeme: string; products: number }[]>(correctionsSql(words));
+    const out: WordCorrection[] = [];
+    for (const [i, w] of words.entries()) {
+      const mine = rows.filter((r) => r.i === i + 1 && LEXEME.test(r.lexeme) && LEXEME.test(r.word_lexeme));
+      if (mine.length === 0) continue;
+      const alternatives = [...new Set(mine.map((r) => r.lexeme))].slice(0, MAX_ALTERNATIVES);
+      const best = mine.filter((r) => r.lexeme === alternatives[0]);
+      // Several candidates can share the best lexeme ("walnut", "walnuts"): the one spelled as the lexeme reads best.
+      const suggestion = (best.find((r) => r.candidate === r.lexeme) ?? best[0]!).candidate;
+      out.push({ word: w.word, lexeme: mine[0]!.word_lexeme, alternatives, suggestion });
+    }
+    return out;
+  }
 
   async searchAfter(criteria: ProductCriteria, after: ProductPosition | null, limit: number): Promise<{ product: Product; position: ProductPosition }[]> {
     const sort = sortOf(criteria);

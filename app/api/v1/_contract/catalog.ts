@@ -40,6 +40,13 @@ const ProductPage = pageOf(ProductSchema, "ProductPage").extend({
     .enum(["words", "similar"])
     .nullable()
     .describe("words: every word found; similar: nothing contained the words, these look alike (typos); null without q"),
+  didYouMean: z
+    .string()
+    .nullable()
+    .describe(
+      "q with misspelled words corrected (\"walnot tray\" → \"walnut tray\") when some words are in no product on sale and products " +
+        "were found through a correction (matchedBy is then words); null otherwise. Search for it to see only exact matches.",
+    ),
 });
 
 const notFound = (description: string) => ({ description, schema: ProblemSchema });
@@ -53,7 +60,9 @@ export const listProducts = defineEndpoint({
     "Products on sale (never archived ones), filtered and sorted as in the shop. Pages are keyset-paginated: pass `next` as `cursor`, " +
     "with the same q, filters and sort, for the following page. Pages never repeat or skip a product, also while products are added " +
     "(a product added before the cursor's position is not shown; after it, it is). With q, words are matched first; when no product " +
-    "contains them, similar-looking words are (matchedBy), and the cursor keeps that choice.",
+    "contains them, similar-looking words are (matchedBy), and the cursor keeps that choice. A word of five letters or more that no product " +
+    "contains also matches the catalog's words one typo away (a letter wrong, missing, extra or two swapped): products with the words as " +
+    "typed come first, and didYouMean gives the corrected q.",
   tag: "catalog",
   access: "none",
   query: z

@@ -30,6 +30,7 @@ export const GET = handle(listProducts, async ({ query, signal }) => {
       next: result.next ? encodeCursor(result.next) : null,
       sort: result.sort,
       matchedBy: result.matchedBy,
+      didYouMean: result.didYouMean,
     },
   };
 });
