@@ -199,7 +199,9 @@ format_if_needed() {
   local -a extra_args=()
   [[ -n "$KAFKA_FORMAT_ARGS" ]] && read -ra extra_args <<<"$KAFKA_FORMAT_ARGS"
   [[ -z "$KAFKA_QUORUM_VOTERS" ]] && extra_args=(--standalone "${extra_args[@]}")
-  run_java kafka.tools.StorageTool format -t "$cluster_id" \
+  # --cluster-id=ID, not -t ID: an id is base64url and may begin with "-", which the
+  # argument parser would take for an option (seen: "-i9514fDeoXkniITL5xa-A").
+  run_java kafka.tools.StorageTool format --cluster-id="$cluster_id" \
     -c "$CONFIG_DIR/format.properties" "${extra_args[@]}" >>"$LOG_FILE" 2>&1 \
     || { tail -n 20 "$LOG_FILE" >&2; die "formatting the KRaft log dir failed"; }
   mv "$tmp" "$DATA_DIR"
