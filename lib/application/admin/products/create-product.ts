@@ -1,24 +1,7 @@
-import { AppError } from "../../../domain/errors";
-import { CORRECT_FIELDS } from "../../../domain/validation";
 import { requireAdmin, type Actor } from "../access";
-import { SLUG_FROM_NAME_MESSAGE, slugify, type NewProduct, type ProductFields } from "./fields";
-import type { AdminProductsDeps, ProductChanges } from "./model";
-import { checkWrite } from "./shared";
-
-/** The fields as stored: the slug made from the name when none was given. */
-export function productChanges(fields: ProductFields): ProductChanges {
-  const slug = fields.slug || slugify(fields.name);
-  if (slug === "") throw new AppError("validation", CORRECT_FIELDS, { fields: [{ path: "slug", message: SLUG_FROM_NAME_MESSAGE }] });
-  return {
-    name: fields.name,
-    sku: fields.sku,
-    slug,
-    description: fields.description,
-    priceMinor: fields.priceMinor,
-    lowStockThreshold: fields.lowStockThreshold,
-    categoryIds: [...fields.categoryIds],
-  };
-}
+import type { NewProduct } from "./fields";
+import type { AdminProductsDeps } from "./model";
+import { checkWrite, productChanges } from "./shared";
 
 /**
  * Creates an active product; an initial stock enters the ledger as its

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { AppError, type FieldIssue } from "../../../domain/errors";
 import { CORRECT_FIELDS } from "../../../domain/validation";
+import { SLUG_FROM_NAME_MESSAGE, slugify, type ProductFields } from "./fields";
 import type { AdminProductImage, AdminProductsDeps, ProductAdminRepos, ProductChanges } from "./model";
 import { mediaUrl } from "./model";
 
@@ -11,6 +12,21 @@ const uuid = z.uuid();
 export function productId(raw: string): string {
   if (!uuid.safeParse(raw).success) throw new AppError("not_found", "No such product");
   return raw;
+}
+
+/** The fields as stored: the slug made from the name when none was given. */
+export function productChanges(fields: ProductFields): ProductChanges {
+  const slug = fields.slug || slugify(fields.name);
+  if (slug === "") throw new AppError("validation", CORRECT_FIELDS, { fields: [{ path: "slug", message: SLUG_FROM_NAME_MESSAGE }] });
+  return {
+    name: fields.name,
+    sku: fields.sku,
+    slug,
+    description: fields.description,
+    priceMinor: fields.priceMinor,
+    lowStockThreshold: fields.lowStockThreshold,
+    categoryIds: [...fields.categoryIds],
+  };
 }
 
 /** The categories exist and no other product uses the SKU or the slug; by field otherwise. */

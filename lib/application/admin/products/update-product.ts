@@ -1,9 +1,8 @@
 import { AppError } from "../../../domain/errors";
 import { requireAdmin, type Actor } from "../access";
-import { productChanges } from "./create-product";
 import type { ProductFields } from "./fields";
 import { STALE_EDIT_MESSAGE, type AdminProductsDeps } from "./model";
-import { checkWrite, productId } from "./shared";
+import { checkWrite, productChanges, productId } from "./shared";
 
 export interface ProductEdit {
   productId: string;
