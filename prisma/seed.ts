@@ -42,16 +42,20 @@ async function main() {
       categoryIds.set(c.slug, row.id);
     }
     const products = seedProducts();
-    for (const { categorySlugs, material: _material, thing: _thing, ...p } of products) {
-      // A new product enters the stock ledger with its opening balance, in the
-      // same transaction (the database refuses stock without its ledger row).
+    for (const { categorySlugs, material: _material, thing: _thing, stock, ...p } of products) {
+      // A new product gets its default variant (ADR 016), which enters the
+      // stock ledger with its opening balance in the same transaction (the
+      // database refuses stock without its ledger row).
       const { id } = await prisma.$transaction(async (tx) => {
         const existing = await tx.product.findUnique({ where: { sku: p.sku }, select: { id: true } });
         if (existing) return existing;
-        const created = await tx.product.create({ data: { ...p, currency: "USD" }, select: { id: true } });
-        if (p.stock > 0) {
+        const created = await tx.product.create({
+          data: { ...p, currency: "USD", variants: { create: { sku: p.sku, stock } } },
+          select: { id: true, variants: { select: { id: true } } },
+        });
+        if (stock > 0) {
           await tx.stockMovement.create({
-            data: { productId: created.id, delta: p.stock, stockAfter: p.stock, reason: "opening", note: "Seed" },
+            data: { productId: created.id, variantId: created.variants[0]!.id, delta: stock, stockAfter: stock, reason: "opening", note: "Seed" },
           });
         }
         return created;

@@ -20,7 +20,7 @@ export default async function CartPage() {
     quantity: l.quantity,
   }));
   // Archived by the back office after they were added: checkout refuses them.
-  const gone = cart.lines.filter((l) => cart.archivedProductIds?.includes(l.product.id)).map((l) => l.product.name);
+  const gone = cart.lines.filter((l) => cart.archivedVariantIds?.includes(l.product.variantId)).map((l) => l.product.name);
   return (
     <section aria-labelledby="cart-heading">
       <h1 id="cart-heading" className="text-2xl font-semibold">

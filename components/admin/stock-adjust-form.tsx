@@ -12,10 +12,10 @@ const REASON_OPTIONS = [
 
 /** Adds or removes units of one product, with a reason and an optional note. */
 export function StockAdjustForm({
-  productId,
+  variantId,
   action: serverAction,
 }: {
-  productId: string;
+  variantId: string;
   action: (prev: FormState, data: FormData) => Promise<FormState>;
 }) {
   const [state, action] = useActionState(serverAction, initialFormState);
@@ -32,7 +32,7 @@ export function StockAdjustForm({
       <h2 id="adjust-heading" className="text-lg font-semibold">
         Adjust stock
       </h2>
-      <input type="hidden" name="productId" value={productId} />
+      <input type="hidden" name="variantId" value={variantId} />
       <SelectField key={`reason-${values.reason ?? ""}`} label="Reason" name="reason" options={REASON_OPTIONS} defaultValue={values.reason ?? "restock"} error={errors.reason} />
       <Field
         label="Change in units (positive adds, negative removes)"
@@ -46,7 +46,7 @@ export function StockAdjustForm({
         error={errors.delta}
       />
       <Field label="Note (optional)" name="note" maxLength={200} defaultValue={values.note} error={errors.note} />
-      {errors.productId ? <p className="text-sm text-red-700">{errors.productId}</p> : null}
+      {errors.variantId ? <p className="text-sm text-red-700">{errors.variantId}</p> : null}
       <div>
         <SubmitButton>Save adjustment</SubmitButton>
       </div>

@@ -30,6 +30,7 @@ export function StockProductTable({ products, caption, testId }: { products: rea
                 <Link href={`/admin/stock/${p.id}`} className="text-indigo-700 underline">
                   {p.name}
                 </Link>
+                {p.variantTitle ? <span className="ml-1 text-slate-600">— {p.variantTitle}</span> : null}
                 {p.archived ? <span className="ml-2 rounded bg-slate-200 px-1.5 py-0.5 text-xs text-slate-700">Archived</span> : null}
               </th>
               <td className="px-3 py-2 font-mono text-xs">{p.sku}</td>

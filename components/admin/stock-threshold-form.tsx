@@ -6,11 +6,11 @@ import { initialFormState, type FormState } from "@/components/form-state";
 
 /** The stock at or below which the product shows on the low-stock list. */
 export function StockThresholdForm({
-  productId,
+  variantId,
   threshold,
   action: serverAction,
 }: {
-  productId: string;
+  variantId: string;
   threshold: number;
   action: (prev: FormState, data: FormData) => Promise<FormState>;
 }) {
@@ -21,7 +21,7 @@ export function StockThresholdForm({
       <h2 id="threshold-heading" className="text-lg font-semibold">
         Low-stock threshold
       </h2>
-      <input type="hidden" name="productId" value={productId} />
+      <input type="hidden" name="variantId" value={variantId} />
       {/* Keyed by the saved value: the field shows it again after each save. */}
       <Field
         key={`threshold-${threshold}`}
@@ -35,7 +35,7 @@ export function StockThresholdForm({
         defaultValue={state.ok ? String(threshold) : (state.values?.threshold ?? String(threshold))}
         error={errors.threshold}
       />
-      {errors.productId ? <p className="text-sm text-red-700">{errors.productId}</p> : null}
+      {errors.variantId ? <p className="text-sm text-red-700">{errors.variantId}</p> : null}
       <div>
         <SubmitButton>Save threshold</SubmitButton>
       </div>

@@ -1,12 +1,13 @@
 import { money, multiply, sum, type Money } from "./money";
-import type { Product } from "./catalog";
+import { offerName, type VariantOffer } from "./catalog";
 
-/** Most of one product a single cart line may hold. */
+/** Most of one variant a single cart line may hold. */
 export const MAX_LINE_QUANTITY = 99;
 
 export interface CartLine {
   readonly itemId: string;
-  readonly product: Product;
+  /** The line's variant: its sku, price and stock, with its product's name and image. */
+  readonly product: VariantOffer;
   readonly quantity: number;
 }
 
@@ -40,8 +41,8 @@ export function summarize(cart: Cart): CartSummary {
   };
 }
 
-/** The most a line of this product may hold right now. */
-export function lineCap(product: Product): number {
+/** The most a line of this variant may hold right now. */
+export function lineCap(product: Pick<VariantOffer, "stock">): number {
   return Math.max(0, Math.min(product.stock, MAX_LINE_QUANTITY));
 }
 
@@ -68,12 +69,12 @@ export const NOTHING_MERGED: MergeResult = { itemsAdded: 0, adjustments: [] };
  * the line limit: the same rule adding to the cart enforces, so a merged line
  * can always be checked out as it stands.
  */
-export function mergeLine(product: Product, accountQuantity: number, guestQuantity: number): { quantity: number; adjustment: MergeAdjustment | null } {
+export function mergeLine(product: VariantOffer, accountQuantity: number, guestQuantity: number): { quantity: number; adjustment: MergeAdjustment | null } {
   const requested = accountQuantity + guestQuantity;
   const quantity = Math.min(requested, lineCap(product));
   if (quantity === requested) return { quantity, adjustment: null };
   const reason = quantity === 0 ? "sold_out" : product.stock <= MAX_LINE_QUANTITY ? "stock" : "line_limit";
-  return { quantity, adjustment: { productName: product.name, requested, quantity, reason } };
+  return { quantity, adjustment: { productName: offerName(product), requested, quantity, reason } };
 }
 
 /** What to tell the shopper after a merge, or null when there is nothing to say. */

@@ -27,6 +27,27 @@ export interface CategorySummary extends Category {
   readonly productCount: number;
 }
 
+/**
+ * One variant as the cart and checkout see it: its product's name, slug and
+ * image, with the variant's own SKU, price (its override or the product's)
+ * and stock. A product without options has one variant, titled "".
+ */
+export interface VariantOffer extends Product {
+  readonly variantId: string;
+  /** The variant's option values, "Size: M / Wood: Oak"; "" without options. */
+  readonly variantTitle: string;
+}
+
+/** How a variant's option values read on a line: "Size: M / Wood: Oak". */
+export function variantTitle(values: readonly { option: string; value: string }[]): string {
+  return values.map((v) => `${v.option}: ${v.value}`).join(" / ");
+}
+
+/** A variant's full name on a line or in a message: "Oak chair (Size: M / Wood: Oak)". */
+export function offerName(offer: Pick<VariantOffer, "name" | "variantTitle">): string {
+  return offer.variantTitle ? `${offer.name} (${offer.variantTitle})` : offer.name;
+}
+
 /** A product with what its own page shows beyond a listing card. */
 export interface ProductDetails extends Product {
   readonly categories: readonly Category[];

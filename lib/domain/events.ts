@@ -69,6 +69,29 @@ export const orderCreatedV2 = orderCreatedV1
   .strict()
   .refine((p) => p.totalMinor === p.subtotalMinor + p.shippingMinor, { message: "totalMinor must be subtotalMinor + shippingMinor", path: ["totalMinor"] });
 
+const orderLineV3 = z
+  .object({
+    productId: uuid,
+    variantId: uuid,
+    sku: z.string().min(1),
+    name: z.string().min(1),
+    variantTitle: z.string().max(200),
+    unitPriceMinor: minor,
+    quantity: z.number().int().positive(),
+  })
+  .strict();
+
+/**
+ * v3: each line names its variant, the unit of stock (ADR 016), and the
+ * variant's option values as ordered. Read from v2 by giving each line the
+ * variant its product became when variants arrived: the migration gave each
+ * existing product's default variant the product's own id.
+ */
+export const orderCreatedV3 = orderCreatedV1
+  .extend({ subtotalMinor: minor, shippingMinor: minor, shipTo: shipToV2.nullable(), lines: z.array(orderLineV3).min(1) })
+  .strict()
+  .refine((p) => p.totalMinor === p.subtotalMinor + p.shippingMinor, { message: "totalMinor must be subtotalMinor + shippingMinor", path: ["totalMinor"] });
+
 export const orderPaidV1 = z.object({ orderId: uuid, userId: uuid, email: z.email(), amountMinor: minor, currency }).strict();
 
 /** stockReserved: the order held reserved stock when it was cancelled, so the inventory consumer releases it. */
@@ -107,6 +130,17 @@ export const inventoryUpdatedV1 = z
   })
   .strict();
 
+/** v2: each change names its variant; v1 changes were of products, each its own default variant. */
+export const inventoryUpdatedV2 = z
+  .object({
+    reason: z.enum(["reservation", "release", "adjustment"]),
+    orderId: uuid.nullable(),
+    changes: z
+      .array(z.object({ productId: uuid, variantId: uuid, delta: z.number().int(), stock: z.number().int().nonnegative() }).strict())
+      .min(1),
+  })
+  .strict();
+
 export const userRegisteredV1 = z.object({ userId: uuid, email: z.email(), name: z.string().min(1) }).strict();
 
 /**
@@ -118,13 +152,13 @@ export const userRegistrationAttemptedV1 = z.object({ userId: uuid, email: z.ema
 
 /** Current schema version per topic, and the schema for each version a consumer accepts. */
 export const EVENT_SCHEMAS = {
-  "order.created": { version: 2, schemas: { 1: orderCreatedV1, 2: orderCreatedV2 } },
+  "order.created": { version: 3, schemas: { 1: orderCreatedV1, 2: orderCreatedV2, 3: orderCreatedV3 } },
   "order.paid": { version: 1, schemas: { 1: orderPaidV1 } },
   "order.cancelled": { version: 1, schemas: { 1: orderCancelledV1 } },
   "order.shipped": { version: 1, schemas: { 1: orderShippedV1 } },
   "order.completed": { version: 1, schemas: { 1: orderCompletedV1 } },
   "order.refunded": { version: 1, schemas: { 1: orderRefundedV1 } },
-  "inventory.updated": { version: 1, schemas: { 1: inventoryUpdatedV1 } },
+  "inventory.updated": { version: 2, schemas: { 1: inventoryUpdatedV1, 2: inventoryUpdatedV2 } },
   "user.registered": { version: 1, schemas: { 1: userRegisteredV1 } },
   "user.registration_attempted": { version: 1, schemas: { 1: userRegistrationAttemptedV1 } },
 } as const satisfies Record<Topic, { version: number; schemas: Record<number, z.ZodType> }>;
@@ -138,11 +172,17 @@ export type EventPayload<T extends Topic> = CurrentPayloads[T];
 /**
  * Reads an older version's payload as the next version. Orders placed before
  * v2 charged no shipping (subtotal = total, as the migration filled in) and
- * recorded no address.
+ * recorded no address. Before variants (order.created v3, inventory.updated
+ * v2) a line or change named a product, whose default variant the variants
+ * migration gave the product's own id, with no option values.
  */
 const UPCASTS: { [T in Topic]?: Record<number, (payload: never) => unknown> } = {
   "order.created": {
     1: (p: z.infer<typeof orderCreatedV1>) => ({ ...p, subtotalMinor: p.totalMinor, shippingMinor: 0, shipTo: null }),
+    2: (p: z.infer<typeof orderCreatedV2>) => ({ ...p, lines: p.lines.map((l) => ({ ...l, variantId: l.productId, variantTitle: "" })) }),
+  },
+  "inventory.updated": {
+    1: (p: z.infer<typeof inventoryUpdatedV1>) => ({ ...p, changes: p.changes.map((c) => ({ ...c, variantId: c.productId })) }),
   },
 };
 

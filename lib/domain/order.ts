@@ -75,8 +75,12 @@ export const CANCELLATION_REASON_LABELS: Readonly<Record<CancellationReason, str
 
 export interface OrderLine {
   readonly productId: string;
+  /** The unit of stock the line reserves (ADR 016). */
+  readonly variantId: string;
   readonly sku: string;
   readonly name: string;
+  /** The variant's option values at order time ("Size: M / Wood: Oak"); "" without options. */
+  readonly variantTitle: string;
   readonly unitPrice: Money;
   readonly quantity: number;
 }

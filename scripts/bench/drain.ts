@@ -82,16 +82,20 @@ export async function drainRow(opts: DrainOptions): Promise<Row> {
     }));
     await db.query("BEGIN");
     await db.query(
-      `INSERT INTO products (id, sku, slug, name, price_minor, currency, stock, archived_at, updated_at)
-       SELECT id, sku, slug, name, $5, 'USD', 0, now(), now() FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) AS p(id, sku, slug, name)`,
+      `WITH p AS (
+         INSERT INTO products (id, sku, slug, name, price_minor, currency, archived_at, updated_at)
+         SELECT id, sku, slug, name, $5, 'USD', now(), now() FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) AS p(id, sku, slug, name)
+         RETURNING id, sku)
+       -- Each bench product is sold in one variant, which shares its id.
+       INSERT INTO product_variants (id, product_id, sku, stock) SELECT id, id, sku, 0 FROM p`,
       [products.map((p) => p.id), products.map((p) => p.sku), products.map((p) => p.slug), products.map((p) => p.name), PRICE_MINOR],
     );
     // The opening stock through the ledger, the way stock changes everywhere else
     // (applyStockMovement): the update and its ledger row in one statement.
     await db.query(
-      `WITH changed AS (UPDATE products SET stock = stock + $2, updated_at = now() WHERE id = ANY($1::uuid[]) RETURNING id, stock)
-       INSERT INTO stock_movements (product_id, delta, stock_after, reason, note)
-       SELECT id, $2, stock, 'opening'::"StockMovementReason", 'bench drain' FROM changed`,
+      `WITH changed AS (UPDATE product_variants SET stock = stock + $2, updated_at = now() WHERE id = ANY($1::uuid[]) RETURNING id, product_id, stock)
+       INSERT INTO stock_movements (product_id, variant_id, delta, stock_after, reason, note)
+       SELECT product_id, id, $2, stock, 'opening'::"StockMovementReason", 'bench drain' FROM changed`,
       [products.map((p) => p.id), n],
     );
     await db.query("COMMIT");
@@ -112,7 +116,7 @@ export async function drainRow(opts: DrainOptions): Promise<Row> {
       const lineCount = 1 + (i % 3);
       const lines = Array.from({ length: lineCount }, (_, k) => {
         const p = products[(i * 7 + k * 13) % productCount]!;
-        return { productId: p.id, sku: p.sku, name: p.name, unitPriceMinor: PRICE_MINOR, quantity: 1 };
+        return { productId: p.id, variantId: p.id, sku: p.sku, name: p.name, variantTitle: "", unitPriceMinor: PRICE_MINOR, quantity: 1 };
       });
       const subtotalMinor = lines.reduce((sum, l) => sum + l.unitPriceMinor * l.quantity, 0);
       const orderId = randomUUID();
@@ -162,8 +166,8 @@ export async function drainRow(opts: DrainOptions): Promise<Row> {
       );
       const items = part.flatMap((o) => o.lines.map((l) => ({ orderId: o.id, ...l })));
       await db.query(
-        `INSERT INTO order_items (id, order_id, product_id, sku, name, unit_price_minor, quantity)
-         SELECT gen_random_uuid(), order_id, product_id, sku, name, price, qty
+        `INSERT INTO order_items (id, order_id, product_id, variant_id, sku, name, unit_price_minor, quantity)
+         SELECT gen_random_uuid(), order_id, product_id, product_id, sku, name, price, qty
          FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::int[], $6::int[]) AS i(order_id, product_id, sku, name, price, qty)`,
         [items.map((i) => i.orderId), items.map((i) => i.productId), items.map((i) => i.sku), items.map((i) => i.name), items.map((i) => i.unitPriceMinor), items.map((i) => i.quantity)],
       );

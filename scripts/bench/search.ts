@@ -104,11 +104,14 @@ async function fill(pool: pg.Pool): Promise<string[]> {
     // Products with their opening ledger rows (stock = the ledger's sum, checked at commit) and one or two categories each.
     await pool.query(
       `WITH p AS (
-         INSERT INTO products (id, sku, slug, name, description, price_minor, currency, stock, created_at, updated_at)
-         SELECT id, sku, slug, name, description, price, 'USD', stock, now() - (random() * interval '400 days'), now()
-           FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::int[]) AS t(id, sku, slug, name, description, price, stock)
-         RETURNING id, stock)
-       INSERT INTO stock_movements (product_id, delta, stock_after, reason, note) SELECT id, stock, stock, 'opening', 'bench' FROM p WHERE stock > 0`,
+         INSERT INTO products (id, sku, slug, name, description, price_minor, currency, created_at, updated_at)
+         SELECT id, sku, slug, name, description, price, 'USD', now() - (random() * interval '400 days'), now()
+           FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[]) AS t(id, sku, slug, name, description, price)
+         RETURNING id, sku),
+       s AS (SELECT * FROM unnest($1::uuid[], $7::int[]) AS s(id, stock)),
+       -- One variant per product, sharing its id.
+       v AS (INSERT INTO product_variants (id, product_id, sku, stock) SELECT p.id, p.id, p.sku, s.stock FROM p JOIN s USING (id) RETURNING id, stock)
+       INSERT INTO stock_movements (product_id, variant_id, delta, stock_after, reason, note) SELECT id, id, stock, stock, 'opening', 'bench' FROM v WHERE stock > 0`,
       [rows.map((r) => r.id), rows.map((r) => r.sku), rows.map((r) => r.slug), rows.map((r) => r.name), rows.map((r) => r.description), rows.map((r) => r.priceMinor), rows.map((r) => r.stock)],
     );
     const links = rows.flatMap((r, i) => (i % 4 === 0 ? [[r.id, pick(categoryIds)], [r.id, pick(categoryIds)]] : [[r.id, pick(categoryIds)]]));

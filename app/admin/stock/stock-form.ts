@@ -9,7 +9,7 @@ import { adjustmentRules as rules, deltaFitsReason, thresholdSchema } from "@/li
  */
 export const adjustForm = z
   .object({
-    productId: z.string().max(100).pipe(rules.productId),
+    variantId: z.string().max(100).pipe(rules.variantId),
     delta: wholeNumberText({ signed: true }).pipe(rules.delta),
     reason: rules.reason,
     note: rules.note.optional(),
@@ -17,4 +17,4 @@ export const adjustForm = z
   .strict()
   .superRefine(deltaFitsReason);
 
-export const thresholdForm = z.object({ productId: z.string().max(100), threshold: wholeNumberText({ signed: true }).pipe(thresholdSchema) }).strict();
+export const thresholdForm = z.object({ variantId: z.string().max(100), threshold: wholeNumberText({ signed: true }).pipe(thresholdSchema) }).strict();

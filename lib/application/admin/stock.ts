@@ -9,9 +9,9 @@ import { requireAdmin, type Actor } from "./access";
 
 /**
  * The back office's stock: adjustments with a reason, the stock ledger, the
- * low-stock list and its per-product threshold.
+ * low-stock list and its threshold, all per variant, the unit of stock (ADR 016).
  *
- * Our model: a product's stock is the number of units still available to sell.
+ * Our model: a variant's stock is the number of units still available to sell.
  * A reservation (the worker, when an order is placed) takes units, a release
  * (cancellation, expiry) gives them back, and a sale (payment) moves no stock,
  * because its units already left at reservation. So the ledger has rows for
@@ -40,13 +40,19 @@ export const REASON_LABELS: Record<LedgerReason, string> = {
   release: "Released by order",
 };
 
+/** A variant as the stock pages show it: its product's name, its own SKU, option values, stock and threshold. */
 export interface StockProduct {
+  /** The variant's id. */
   id: string;
+  productId: string;
   sku: string;
   slug: string;
   name: string;
+  /** "Size: M / Wood: Oak"; "" for a product without options. */
+  variantTitle: string;
   stock: number;
   lowStockThreshold: number;
+  /** The variant or its product is archived. */
   archived: boolean;
 }
 
@@ -73,7 +79,7 @@ export interface Paged<T> {
 }
 
 export interface AdjustmentRow {
-  productId: string;
+  variantId: string;
   delta: number;
   reason: AdjustmentReason;
   actorId: string;
@@ -83,8 +89,8 @@ export interface AdjustmentRow {
 /** Port: what an adjustment needs inside its transaction. */
 export interface StockAdjustRepos {
   stockLedger: {
-    /** Locks the product row until the transaction ends; null when there is no such product. */
-    lockProduct(productId: string, signal?: AbortSignal): Promise<{ id: string; stock: number } | null>;
+    /** Locks the variant row until the transaction ends; null when there is no such variant. */
+    lockVariant(variantId: string, signal?: AbortSignal): Promise<{ id: string; productId: string; stock: number } | null>;
     /** Changes the stock and appends its ledger row; the stock after, or null when it would go below zero. */
     applyAdjustment(row: AdjustmentRow, signal?: AbortSignal): Promise<number | null>;
   };
@@ -93,29 +99,29 @@ export interface StockAdjustRepos {
 
 /** Port: the stock queries and the threshold, outside any transaction. */
 export interface StockQueries {
-  findProduct(productId: string, signal?: AbortSignal): Promise<StockProduct | null>;
+  findVariant(variantId: string, signal?: AbortSignal): Promise<StockProduct | null>;
   /** Newest first. */
-  ledger(productId: string, window: { offset: number; limit: number }, signal?: AbortSignal): Promise<{ items: LedgerEntry[]; total: number }>;
-  /** Active products with stock <= their threshold, lowest stock first. */
+  ledger(variantId: string, window: { offset: number; limit: number }, signal?: AbortSignal): Promise<{ items: LedgerEntry[]; total: number }>;
+  /** Live variants of active products with stock <= their threshold, lowest stock first. */
   lowStock(window: { offset: number; limit: number }, signal?: AbortSignal): Promise<{ items: StockProduct[]; total: number }>;
-  /** Products (archived too) whose name or SKU contains `text`, case-insensitive, by name. */
+  /** Variants (archived too) whose product name or SKU contains `text`, case-insensitive, by name. */
   search(text: string, window: { offset: number; limit: number }, signal?: AbortSignal): Promise<{ items: StockProduct[]; total: number }>;
-  /** False when there is no such product. */
-  setThreshold(productId: string, threshold: number, signal?: AbortSignal): Promise<boolean>;
+  /** False when there is no such variant. */
+  setThreshold(variantId: string, threshold: number, signal?: AbortSignal): Promise<boolean>;
 }
 
 // ---------------------------------------------------------------------------
 // Input
 // ---------------------------------------------------------------------------
 
-const productId = z.uuid({ message: "No such product" });
+const variantId = z.uuid({ message: "No such product" });
 
 /** A whole number (a form reads its text into one at the edge; NaN when the text is not one). */
 const wholeNumber = (what: string) => z.number({ message: `${what} must be a whole number` }).int(`${what} must be a whole number`);
 
 /** Each field's rule, for the use case and for the forms and the API that read its input. */
 export const adjustmentRules = {
-  productId,
+  variantId,
   delta: wholeNumber("The change")
     .min(-MAX_ADJUSTMENT, `The change must be between -${MAX_ADJUSTMENT} and ${MAX_ADJUSTMENT}`)
     .max(MAX_ADJUSTMENT, `The change must be between -${MAX_ADJUSTMENT} and ${MAX_ADJUSTMENT}`)
@@ -139,7 +145,7 @@ export const adjustInputSchema = z
   .strict()
   .superRefine(deltaFitsReason);
 export interface AdjustInput {
-  productId: string;
+  variantId: string;
   /** Signed: units added or removed. */
   delta: number;
   reason: AdjustmentReason;
@@ -182,7 +188,7 @@ export interface StockDeps {
 
 export function makeAdminStock(deps: StockDeps) {
   /**
-   * Adds or removes units with a reason. The product row is locked before the
+   * Adds or removes units of a variant with a reason. Its row is locked before the
    * stock is read, so concurrent adjustments (and reservations) queue up and
    * none is lost; the change, its ledger row and inventory.updated commit together.
    */
@@ -191,8 +197,8 @@ export function makeAdminStock(deps: StockDeps) {
     const data = parse(adjustInputSchema, input);
     throwIfAborted(signal);
     const result = await deps.uow.run(async ({ stockLedger, outbox }) => {
-      const product = await stockLedger.lockProduct(data.productId, signal);
-      if (!product) throw new AppError("not_found", "No such product", { fields: [{ path: "productId", message: "No such product" }] });
+      const product = await stockLedger.lockVariant(data.variantId, signal);
+      if (!product) throw new AppError("not_found", "No such product", { fields: [{ path: "variantId", message: "No such product" }] });
       if (product.stock + data.delta < 0) {
         const message =
           product.stock === 0
@@ -201,18 +207,18 @@ export function makeAdminStock(deps: StockDeps) {
         throw new AppError("validation", message, { fields: [{ path: "delta", message }] });
       }
       const stock = await stockLedger.applyAdjustment(
-        { productId: data.productId, delta: data.delta, reason: data.reason, actorId: admin.id, note: data.note },
+        { variantId: data.variantId, delta: data.delta, reason: data.reason, actorId: admin.id, note: data.note },
         signal,
       );
       // Unreachable while the row is locked and checked above; refuse rather than guess.
-      if (stock === null) throw new AppError("internal", `adjusting ${data.productId} failed after the stock check`);
+      if (stock === null) throw new AppError("internal", `adjusting variant ${data.variantId} failed after the stock check`);
       await outbox.append(
         makeEvent("inventory.updated", {
           id: deps.ids.uuid(),
           aggregateType: "product",
-          aggregateId: data.productId,
+          aggregateId: product.productId,
           occurredAt: deps.clock.now(),
-          payload: { reason: "adjustment", orderId: null, changes: [{ productId: data.productId, delta: data.delta, stock }] },
+          payload: { reason: "adjustment", orderId: null, changes: [{ productId: product.productId, variantId: data.variantId, delta: data.delta, stock }] },
         }),
         signal,
       );
@@ -222,31 +228,31 @@ export function makeAdminStock(deps: StockDeps) {
     return result;
   }
 
-  /** A product's stock, threshold and ledger history (newest first), page by page. */
+  /** A variant's stock, threshold and ledger history (newest first), page by page. */
   async function ledger(
     actor: Actor | null,
-    productIdInput: string,
+    variantIdInput: string,
     page: number = 1,
     signal?: AbortSignal,
   ): Promise<{ product: StockProduct; entries: Paged<LedgerEntry> }> {
     requireAdmin(actor);
-    const id = parse(productId, productIdInput, "productId");
+    const id = parse(variantId, variantIdInput, "variantId");
     const p = parsePage(page);
     const window = pageWindow(p, STOCK_PAGE_SIZE);
-    const product = await deps.queries.findProduct(id, signal);
+    const product = await deps.queries.findVariant(id, signal);
     if (!product) throw new AppError("not_found", "No such product");
     const entries = await deps.queries.ledger(id, window, signal);
     return { product, entries: paged(entries, p) };
   }
 
-  /** Active products at or below their low-stock threshold, lowest stock first. */
+  /** Live variants at or below their low-stock threshold, lowest stock first. */
   async function lowStock(actor: Actor | null, page: number = 1, signal?: AbortSignal): Promise<Paged<StockProduct>> {
     requireAdmin(actor);
     const p = parsePage(page);
     return paged(await deps.queries.lowStock(pageWindow(p, STOCK_PAGE_SIZE), signal), p);
   }
 
-  /** Finds products by part of their name or SKU. */
+  /** Finds variants by part of their product's name or their SKU. */
   async function search(actor: Actor | null, text: string, page: number = 1, signal?: AbortSignal): Promise<Paged<StockProduct>> {
     requireAdmin(actor);
     const q = parse(
@@ -258,10 +264,10 @@ export function makeAdminStock(deps: StockDeps) {
     return paged(await deps.queries.search(q, pageWindow(p, STOCK_PAGE_SIZE), signal), p);
   }
 
-  /** The stock at or below which the product is listed as low. */
-  async function setThreshold(actor: Actor | null, productIdInput: string, threshold: number, signal?: AbortSignal): Promise<void> {
+  /** The stock at or below which the variant is listed as low. */
+  async function setThreshold(actor: Actor | null, variantIdInput: string, threshold: number, signal?: AbortSignal): Promise<void> {
     requireAdmin(actor);
-    const id = parse(productId, productIdInput, "productId");
+    const id = parse(variantId, variantIdInput, "variantId");
     const value = parse(thresholdSchema, threshold, "threshold");
     if (!(await deps.queries.setThreshold(id, value, signal))) throw new AppError("not_found", "No such product");
     deps.catalogCache.invalidate();

@@ -1,28 +1,34 @@
 import { AppError } from "../../domain/errors";
 import { MAX_LINE_QUANTITY, summarize, type Cart, type CartOwner, type CartSummary } from "../../domain/cart";
-import type { Product } from "../../domain/catalog";
+import type { Product, VariantOffer } from "../../domain/catalog";
 import type { UnitOfWork } from "../shared";
 
 export interface CartRepos {
   carts: {
     /** The owner's cart, created if missing, row-locked until the transaction ends. */
     lockFor(owner: CartOwner, signal?: AbortSignal): Promise<{ cartId: string }>;
-    /** `archivedProductIds`: lines whose product is no longer sold (checkout refuses them). */
-    loadFor(owner: CartOwner, signal?: AbortSignal): Promise<Cart & { archivedProductIds?: readonly string[] }>;
+    /** `archivedVariantIds`: lines whose variant (or its product) is no longer sold (checkout refuses them). */
+    loadFor(owner: CartOwner, signal?: AbortSignal): Promise<Cart & { archivedVariantIds?: readonly string[] }>;
     countItems(owner: CartOwner, signal?: AbortSignal): Promise<number>;
-    setQuantity(cartId: string, productId: string, quantity: number, signal?: AbortSignal): Promise<void>;
+    /** Sets the variant's one line in the cart, creating it if missing. */
+    setQuantity(cartId: string, line: { productId: string; variantId: string }, quantity: number, signal?: AbortSignal): Promise<void>;
     /** Finds a line by id only inside the given cart (another shopper's line is "not found"). */
-    findLine(cartId: string, itemId: string, signal?: AbortSignal): Promise<{ productId: string; quantity: number } | null>;
+    findLine(cartId: string, itemId: string, signal?: AbortSignal): Promise<{ productId: string; variantId: string; quantity: number } | null>;
     removeLine(cartId: string, itemId: string, signal?: AbortSignal): Promise<void>;
   };
   products: {
-    /** `archived`: no longer sold (hidden from the shop); such a product cannot be added. */
-    findById(productId: string, signal?: AbortSignal): Promise<(Product & { archived?: boolean }) | null>;
+    /**
+     * The variant to add: `variantId` when given (null unless it is one of
+     * the product's), else the product's only live variant; "choose" when the
+     * product has several. `archived`: the variant or its product is no longer
+     * sold; such a variant cannot be added.
+     */
+    findOffer(productId: string, variantId: string | undefined, signal?: AbortSignal): Promise<(VariantOffer & { archived?: boolean }) | "choose" | null>;
   };
 }
 
 export interface CartView {
-  cart: Cart & { archivedProductIds?: readonly string[] };
+  cart: Cart & { archivedVariantIds?: readonly string[] };
   summary: CartSummary;
 }
 
@@ -33,10 +39,10 @@ export function noLongerSold(product: Pick<Product, "name">, path = "productId")
   return new AppError("validation", `${product.name} is no longer sold.`, { fields: [{ path, message: "No longer sold" }] });
 }
 
-function checkQuantity(product: Product & { archived?: boolean }, quantity: number): void {
+function checkQuantity(product: VariantOffer & { archived?: boolean }, quantity: number): void {
   if (product.archived) throw noLongerSold(product);
   if (quantity > MAX_LINE_QUANTITY) {
-    throw new AppError("validation", `At most ${MAX_LINE_QUANTITY} of one product per order`, {
+    throw new AppError("validation", `At most ${MAX_LINE_QUANTITY} of one item per order`, {
       fields: [{ path: "quantity", message: `At most ${MAX_LINE_QUANTITY}` }],
     });
   }
@@ -69,18 +75,27 @@ export function makeCart(deps: { uow: UnitOfWork<CartRepos> }) {
       return deps.uow.run((repos) => repos.carts.countItems(owner, signal), signal);
     },
 
-    addItem(owner: CartOwner, input: { productId: string; quantity: number }, signal?: AbortSignal): Promise<CartView> {
+    /**
+     * Adds to the variant's line: `variantId` picks one of the product's
+     * variants; without it, a product sold in one variant takes that one.
+     */
+    addItem(owner: CartOwner, input: { productId: string; variantId?: string; quantity: number }, signal?: AbortSignal): Promise<CartView> {
       return deps.uow.run(async (repos) => {
-        const product = await repos.products.findById(input.productId, signal);
-        if (!product) {
-          throw new AppError("not_found", "No such product", { fields: [{ path: "productId", message: "No such product" }] });
+        const product = await repos.products.findOffer(input.productId, input.variantId, signal);
+        if (product === "choose") {
+          throw new AppError("validation", "Choose an option first", { fields: [{ path: "variantId", message: "Choose an option" }] });
         }
-        // The lock serialises concurrent adds to one cart, so two quick clicks add up.
+        if (!product) {
+          const path = input.variantId === undefined ? "productId" : "variantId";
+          throw new AppError("not_found", "No such product", { fields: [{ path, message: "No such product" }] });
+        }
+        // The lock serialises concurrent adds to one cart (two tabs, two quick
+        // clicks): they add up on the variant's one line, capped at its stock.
         const { cartId } = await repos.carts.lockFor(owner, signal);
-        const current = (await repos.carts.loadFor(owner, signal)).lines.find((l) => l.product.id === product.id);
+        const current = (await repos.carts.loadFor(owner, signal)).lines.find((l) => l.product.variantId === product.variantId);
         const quantity = (current?.quantity ?? 0) + input.quantity;
         checkQuantity(product, quantity);
-        await repos.carts.setQuantity(cartId, product.id, quantity, signal);
+        await repos.carts.setQuantity(cartId, { productId: product.id, variantId: product.variantId }, quantity, signal);
         return view(repos, owner, signal);
       }, signal);
     },
@@ -90,10 +105,10 @@ export function makeCart(deps: { uow: UnitOfWork<CartRepos> }) {
         const { cartId } = await repos.carts.lockFor(owner, signal);
         const line = await repos.carts.findLine(cartId, input.itemId, signal);
         if (!line) throw new AppError("not_found", "That item is not in your cart");
-        const product = await repos.products.findById(line.productId, signal);
-        if (!product) throw new AppError("not_found", "No such product");
+        const product = await repos.products.findOffer(line.productId, line.variantId, signal);
+        if (!product || product === "choose") throw new AppError("not_found", "No such product");
         checkQuantity(product, input.quantity);
-        await repos.carts.setQuantity(cartId, product.id, input.quantity, signal);
+        await repos.carts.setQuantity(cartId, { productId: product.id, variantId: product.variantId }, input.quantity, signal);
         return view(repos, owner, signal);
       }, signal);
     },

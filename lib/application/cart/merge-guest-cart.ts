@@ -10,8 +10,8 @@ export interface MergeGuestCartRepos {
      */
     lockForMerge(userId: string, guestTokenHash: string, signal?: AbortSignal): Promise<{ userCartId: string; guestCartId: string | null }>;
     loadById(cartId: string, signal?: AbortSignal): Promise<Cart>;
-    setQuantity(cartId: string, productId: string, quantity: number, signal?: AbortSignal): Promise<void>;
-    removeProduct(cartId: string, productId: string, signal?: AbortSignal): Promise<void>;
+    setQuantity(cartId: string, line: { productId: string; variantId: string }, quantity: number, signal?: AbortSignal): Promise<void>;
+    removeVariant(cartId: string, variantId: string, signal?: AbortSignal): Promise<void>;
     /** Deletes the cart and its lines. */
     delete(cartId: string, signal?: AbortSignal): Promise<void>;
   };
@@ -34,13 +34,13 @@ export function makeMergeGuestCart(deps: { uow: UnitOfWork<MergeGuestCartRepos> 
       let itemsAdded = 0;
       const adjustments: MergeAdjustment[] = [];
       for (const line of guest.lines) {
-        const before = account.lines.find((l) => l.product.id === line.product.id)?.quantity ?? 0;
+        const before = account.lines.find((l) => l.product.variantId === line.product.variantId)?.quantity ?? 0;
         const { quantity, adjustment } = mergeLine(line.product, before, line.quantity);
         if (adjustment) adjustments.push(adjustment);
         itemsAdded += Math.max(0, quantity - before);
         if (quantity === before) continue;
-        if (quantity === 0) await carts.removeProduct(userCartId, line.product.id, signal);
-        else await carts.setQuantity(userCartId, line.product.id, quantity, signal);
+        if (quantity === 0) await carts.removeVariant(userCartId, line.product.variantId, signal);
+        else await carts.setQuantity(userCartId, { productId: line.product.id, variantId: line.product.variantId }, quantity, signal);
       }
       await carts.delete(guestCartId, signal);
       return { itemsAdded, adjustments };

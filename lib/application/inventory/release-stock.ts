@@ -1,14 +1,14 @@
 import { makeEvent, type DomainEvent } from "../../domain/events";
 import type { Order } from "../../domain/order";
 import type { Clock, IdGenerator, OutboxWriter, ProcessedEvents, UnitOfWork } from "../shared";
-import { INVENTORY_CONSUMER, lockOrder, type StockChange } from "./reserve-stock";
+import { INVENTORY_CONSUMER, lockOrder, type StockChange, type StockLine } from "./reserve-stock";
 
 export interface ReleaseStockRepos {
   processed: Pick<ProcessedEvents, "markProcessed">;
   orders: { lockById(orderId: string, signal?: AbortSignal): Promise<Order | null> };
   inventory: {
-    /** Gives stock back, locking rows in ascending product id order (the same order reserve uses). */
-    release(orderId: string, lines: readonly { productId: string; quantity: number }[], signal?: AbortSignal): Promise<StockChange[]>;
+    /** Gives stock back, locking variant rows in ascending id order (the same order reserve uses). */
+    release(orderId: string, lines: readonly StockLine[], signal?: AbortSignal): Promise<StockChange[]>;
   };
   outbox: OutboxWriter;
 }

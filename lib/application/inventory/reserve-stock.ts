@@ -3,15 +3,23 @@ import { transition, type Order, type StatusUpdate } from "../../domain/order";
 import { orderCancelledEvent } from "../orders/order-events";
 import type { Clock, IdGenerator, OutboxWriter, ProcessedEvents, UnitOfWork } from "../shared";
 
+/** A change of one variant's stock (the unit of stock, ADR 016); productId is the variant's product. */
 export interface StockChange {
   productId: string;
+  variantId: string;
   delta: number;
   stock: number;
 }
 
+/** A quantity of one variant to take or give back. */
+export interface StockLine {
+  variantId: string;
+  quantity: number;
+}
+
 export type ReservationResult =
   | { ok: true; changes: StockChange[] }
-  | { ok: false; shortages: { productId: string; requested: number; available: number }[] };
+  | { ok: false; shortages: { variantId: string; requested: number; available: number }[] };
 
 export interface ReserveStockRepos {
   processed: Pick<ProcessedEvents, "markProcessed">;
@@ -23,10 +31,10 @@ export interface ReserveStockRepos {
   };
   inventory: {
     /**
-     * Takes every line or none. Rows are locked in ascending product id order,
-     * so concurrent reservations over overlapping products cannot deadlock.
+     * Takes every line or none. Variant rows are locked in ascending id order,
+     * so concurrent reservations over overlapping variants cannot deadlock.
      */
-    reserve(orderId: string, lines: readonly { productId: string; quantity: number }[], signal?: AbortSignal): Promise<ReservationResult>;
+    reserve(orderId: string, lines: readonly StockLine[], signal?: AbortSignal): Promise<ReservationResult>;
   };
   outbox: OutboxWriter;
 }
@@ -35,13 +43,13 @@ export const INVENTORY_CONSUMER = "inventory";
 
 export type ReserveOutcome = "reserved" | "rejected" | "duplicate" | "skipped";
 
-/** Merges lines of the same product and sorts by product id: the one lock order. */
-export function lockOrder(lines: readonly { productId: string; quantity: number }[]) {
+/** Merges lines of the same variant and sorts by variant id: the one lock order for stock. */
+export function lockOrder(lines: readonly StockLine[]): StockLine[] {
   const merged = new Map<string, number>();
-  for (const l of lines) merged.set(l.productId, (merged.get(l.productId) ?? 0) + l.quantity);
+  for (const l of lines) merged.set(l.variantId, (merged.get(l.variantId) ?? 0) + l.quantity);
   return [...merged.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([productId, quantity]) => ({ productId, quantity }));
+    .map(([variantId, quantity]) => ({ variantId, quantity }));
 }
 
 export function makeReserveStock(deps: {
@@ -108,14 +116,14 @@ export interface ReservableOrder {
   userId: string;
   status: Order["status"];
   version: number;
-  lines: readonly { productId: string; quantity: number }[];
+  lines: readonly StockLine[];
 }
 
 /** One order's decision in a batch, written by `applyReservations`. */
 export interface ReservationDecision {
   update: StatusUpdate;
   /** The ledger rows of a reservation, in the order they apply (empty when the order is refused). */
-  movements: readonly { productId: string; delta: number; stockAfter: number; orderId: string }[];
+  movements: readonly { variantId: string; delta: number; stockAfter: number; orderId: string }[];
 }
 
 export interface ReserveStockBatchRepos {
@@ -124,12 +132,12 @@ export interface ReserveStockBatchRepos {
     markProcessedMany(consumer: string, eventIds: readonly string[], signal?: AbortSignal): Promise<ReadonlySet<string>>;
   };
   inventory: {
-    /** Locks the orders (ascending id, before any product) until the transaction ends; missing ones are left out. */
+    /** Locks the orders (ascending id, before any variant) until the transaction ends; missing ones are left out. */
     lockOrdersForReservation(orderIds: readonly string[], signal?: AbortSignal): Promise<ReservableOrder[]>;
-    /** Locks the products in ascending id order (as `reserve` does) and returns their stock. */
-    lockStock(productIds: readonly string[], signal?: AbortSignal): Promise<Map<string, number>>;
+    /** Locks the variants in ascending id order (as `reserve` does) and returns their stock and product. */
+    lockStock(variantIds: readonly string[], signal?: AbortSignal): Promise<Map<string, { stock: number; productId: string }>>;
     /**
-     * Writes the decisions: each product's final stock, every ledger row in
+     * Writes the decisions: each variant's final stock, every ledger row in
      * order, each order's status (compare-and-set on version, throws when one
      * changed) and its timeline entry.
      */
@@ -144,7 +152,7 @@ export interface ReserveStockBatchRepos {
  * would have alone, taken in the given order: marked processed, its order
  * reserved (all lines or none) or cancelled for want of stock, with the same
  * events in the outbox. Lock order is the single path's, widened: all the
- * orders (ascending id), then all the products (ascending id).
+ * orders (ascending id), then all the variants (ascending id).
  */
 export function makeReserveStockBatch(deps: {
   uow: UnitOfWork<ReserveStockBatchRepos>;
@@ -162,7 +170,7 @@ export function makeReserveStockBatch(deps: {
       const wanted = events.filter((e) => fresh.has(e.id)).map((e) => e.payload.orderId);
       const orders = new Map((await inventory.lockOrdersForReservation(wanted, signal)).map((o) => [o.id, { ...o }]));
       const pending = [...orders.values()].filter((o) => o.status === "pending");
-      const stock = await inventory.lockStock([...new Set(pending.flatMap((o) => o.lines.map((l) => l.productId)))], signal);
+      const stock = await inventory.lockStock([...new Set(pending.flatMap((o) => o.lines.map((l) => l.variantId)))], signal);
 
       const now = deps.clock.now();
       const seen = new Set<string>();
@@ -175,17 +183,18 @@ export function makeReserveStockBatch(deps: {
         const order = orders.get(event.payload.orderId);
         if (!order || order.status !== "pending") return "skipped";
         const lines = lockOrder(order.lines);
-        const short = lines.some((l) => (stock.get(l.productId) ?? 0) < l.quantity);
+        const short = lines.some((l) => (stock.get(l.variantId)?.stock ?? 0) < l.quantity);
         if (!short) {
           const changes: StockChange[] = lines.map((l) => {
-            const after = stock.get(l.productId)! - l.quantity;
-            stock.set(l.productId, after);
-            return { productId: l.productId, delta: -l.quantity, stock: after };
+            const held = stock.get(l.variantId)!;
+            const after = held.stock - l.quantity;
+            stock.set(l.variantId, { ...held, stock: after });
+            return { productId: held.productId, variantId: l.variantId, delta: -l.quantity, stock: after };
           });
           const to = transition(order.status, "stock_reserved");
           decisions.push({
             update: { orderId: order.id, from: order.status, to, expectedVersion: order.version, reservedUntil: new Date(now.getTime() + deps.reservationTtlMs) },
-            movements: changes.map((c) => ({ productId: c.productId, delta: c.delta, stockAfter: c.stock, orderId: order.id })),
+            movements: changes.map((c) => ({ variantId: c.variantId, delta: c.delta, stockAfter: c.stock, orderId: order.id })),
           });
           outgoing.push(
             makeEvent("inventory.updated", {

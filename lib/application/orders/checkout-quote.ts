@@ -13,8 +13,10 @@ export function quoteCart(cart: Cart): CheckoutQuote | null {
   if (cart.lines.length === 0) return null;
   const lines: OrderLine[] = cart.lines.map((l) => ({
     productId: l.product.id,
+    variantId: l.product.variantId,
     sku: l.product.sku,
     name: l.product.name,
+    variantTitle: l.product.variantTitle,
     unitPrice: money(l.product.price.amountMinor, l.product.price.currency),
     quantity: l.quantity,
   }));

@@ -3,6 +3,7 @@ import { AppError, isAppError } from "../../domain/errors";
 import { makeEvent } from "../../domain/events";
 import { formatMoney, type Money } from "../../domain/money";
 import type { Cart } from "../../domain/cart";
+import { offerName } from "../../domain/catalog";
 import type { Order, OrderLine } from "../../domain/order";
 import type { Clock, IdGenerator, OutboxWriter, UnitOfWork } from "../shared";
 import { quoteCart } from "./checkout-quote";
@@ -22,7 +23,7 @@ export interface NewOrder {
 export interface PlaceOrderRepos {
   carts: {
     /** Locks the user's cart row (if any) until the transaction ends and returns its current contents. */
-    lockAndLoad(userId: string, signal?: AbortSignal): Promise<(Cart & { archivedProductIds?: readonly string[] }) | null>;
+    lockAndLoad(userId: string, signal?: AbortSignal): Promise<(Cart & { archivedVariantIds?: readonly string[] }) | null>;
     clear(cartId: string, signal?: AbortSignal): Promise<void>;
   };
   orders: {
@@ -73,10 +74,10 @@ export function makePlaceOrder(deps: {
         throw new AppError("validation", "Your cart is empty, so nothing was ordered.", { fields: [{ path: "cart", message: "empty" }] });
       }
 
-      const archived = cart.lines.filter((l) => cart.archivedProductIds?.includes(l.product.id));
+      const archived = cart.lines.filter((l) => cart.archivedVariantIds?.includes(l.product.variantId));
       if (archived.length > 0) {
         // Archived after it was added: no longer sold, so nothing is ordered.
-        const names = archived.map((l) => l.product.name).join(", ");
+        const names = archived.map((l) => offerName(l.product)).join(", ");
         throw new AppError(
           "validation",
           `${names} ${archived.length === 1 ? "is" : "are"} no longer sold. Please remove ${archived.length === 1 ? "it" : "them"} from your cart, then place the order.`,
@@ -114,8 +115,10 @@ export function makePlaceOrder(deps: {
             shipTo,
             lines: lines.map((l) => ({
               productId: l.productId,
+              variantId: l.variantId,
               sku: l.sku,
               name: l.name,
+              variantTitle: l.variantTitle,
               unitPriceMinor: l.unitPrice.amountMinor,
               quantity: l.quantity,
             })),

@@ -1,5 +1,5 @@
 import type { ShippingAddress } from "../../domain/address";
-import type { Product } from "../../domain/catalog";
+import { variantTitle, type Product, type VariantOffer } from "../../domain/catalog";
 import type { CancellationReason, Order, OrderStatus } from "../../domain/order";
 import { isRefundDue, type OrderPayment, type PaymentState, type RefundReason, type RefundState } from "../../domain/payment";
 import type { User } from "../../domain/user";
@@ -12,9 +12,58 @@ export const productSelect = {
   description: true,
   priceMinor: true,
   currency: true,
-  stock: true,
   imageUrl: true,
+  // A product's stock is its live variants' (ADR 016).
+  variants: { where: { archivedAt: null }, select: { stock: true } },
 } as const;
+
+/** What a product has on sale: the sum of its live variants' stock. */
+export function liveStock(variants: readonly { stock: number }[]): number {
+  return variants.reduce((n, v) => n + v.stock, 0);
+}
+
+/** A product row read with productSelect. */
+export function toSelectedProduct(row: Omit<Parameters<typeof toProduct>[0], "stock"> & { variants: readonly { stock: number }[] }): Product {
+  return toProduct({ ...row, stock: liveStock(row.variants) });
+}
+
+/** A variant as the cart sees it, read with offerSelect. */
+export const offerSelect = {
+  id: true,
+  sku: true,
+  priceOverrideMinor: true,
+  stock: true,
+  archivedAt: true,
+  product: { select: { id: true, slug: true, name: true, description: true, priceMinor: true, currency: true, imageUrl: true, archivedAt: true } },
+  optionValues: { select: { optionValue: { select: { value: true, option: { select: { name: true, position: true } } } } } },
+} as const;
+
+export function toOffer(row: {
+  id: string;
+  sku: string;
+  priceOverrideMinor: number | null;
+  stock: number;
+  archivedAt: Date | null;
+  product: { id: string; slug: string; name: string; description: string; priceMinor: number; currency: string; imageUrl: string | null; archivedAt: Date | null };
+  optionValues: readonly { optionValue: { value: string; option: { name: string; position: number } } }[];
+}): VariantOffer & { archived: boolean } {
+  const values = [...row.optionValues]
+    .map((v) => ({ option: v.optionValue.option.name, position: v.optionValue.option.position, value: v.optionValue.value }))
+    .sort((a, b) => a.position - b.position || (a.option < b.option ? -1 : a.option > b.option ? 1 : 0));
+  return {
+    id: row.product.id,
+    variantId: row.id,
+    sku: row.sku,
+    slug: row.product.slug,
+    name: row.product.name,
+    variantTitle: variantTitle(values),
+    description: row.product.description,
+    price: { amountMinor: row.priceOverrideMinor ?? row.product.priceMinor, currency: row.product.currency },
+    stock: row.stock,
+    imageUrl: row.product.imageUrl,
+    archived: row.archivedAt !== null || row.product.archivedAt !== null,
+  };
+}
 
 export function toProduct(row: {
   id: string;
@@ -70,7 +119,7 @@ export const orderSelect = {
   createdAt: true,
   updatedAt: true,
   items: {
-    select: { productId: true, sku: true, name: true, unitPriceMinor: true, quantity: true },
+    select: { productId: true, variantId: true, sku: true, name: true, variantTitle: true, unitPriceMinor: true, quantity: true },
     orderBy: { sku: "asc" },
   },
   statusChanges: { select: { status: true, reason: true, actorId: true, createdAt: true }, orderBy: { createdAt: "asc" } },
@@ -131,7 +180,7 @@ export function toOrder(row: {
   trackingReference: string | null;
   createdAt: Date;
   updatedAt: Date;
-  items: { productId: string; sku: string; name: string; unitPriceMinor: number; quantity: number }[];
+  items: { productId: string; variantId: string; sku: string; name: string; variantTitle: string; unitPriceMinor: number; quantity: number }[];
   statusChanges: { status: OrderStatus; reason: string | null; actorId: string | null; createdAt: Date }[];
 } & PaymentRows): Order {
   const payment = toOrderPayment(row);
@@ -155,8 +204,10 @@ export function toOrder(row: {
     updatedAt: row.updatedAt,
     lines: row.items.map((i) => ({
       productId: i.productId,
+      variantId: i.variantId,
       sku: i.sku,
       name: i.name,
+      variantTitle: i.variantTitle,
       unitPrice: { amountMinor: i.unitPriceMinor, currency: row.currency },
       quantity: i.quantity,
     })),

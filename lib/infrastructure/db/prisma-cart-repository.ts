@@ -1,10 +1,11 @@
 import type { Cart, CartOwner } from "../../domain/cart";
-import { productSelect, toProduct } from "./mappers";
+import type { VariantOffer } from "../../domain/catalog";
+import { offerSelect, toOffer } from "./mappers";
 import type { Db } from "./prisma-client";
 
 const cartSelect = {
   id: true,
-  items: { select: { id: true, quantity: true, product: { select: { ...productSelect, archivedAt: true } } }, orderBy: { createdAt: "asc" } },
+  items: { select: { id: true, quantity: true, variant: { select: offerSelect } }, orderBy: { createdAt: "asc" } },
 } as const;
 
 function ownerWhere(owner: CartOwner) {
@@ -59,47 +60,50 @@ export class PrismaCartRepository {
 
   /**
    * One round trip (placing an order is a hot path): the cart row locked, its
-   * lines and their products, in the order the lines were added.
+   * lines with their variants and products, in the order the lines were added.
    */
   async lockAndLoad(userId: string): Promise<CartWithArchived | null> {
     const rows = await this.db.$queryRaw<LockedCartRow[]>`
       SELECT c.id AS cart_id, ci.id AS item_id, ci.quantity,
-             p.id, p.sku, p.slug, p.name, p.description, p.price_minor, p.currency, p.stock, p.image_url, p.archived_at
+             p.id, v.id AS variant_id, v.sku, p.slug, p.name, variant_title(v.id) AS variant_title, p.description,
+             coalesce(v.price_override_minor, p.price_minor) AS price_minor, p.currency, v.stock, p.image_url,
+             (p.archived_at IS NOT NULL OR v.archived_at IS NOT NULL) AS archived
       FROM carts c
       LEFT JOIN cart_items ci ON ci.cart_id = c.id
-      LEFT JOIN products p ON p.id = ci.product_id
+      LEFT JOIN product_variants v ON v.id = ci.variant_id
+      LEFT JOIN products p ON p.id = v.product_id
       WHERE c.user_id = ${userId}::uuid
       ORDER BY ci.created_at
       FOR UPDATE OF c`;
     if (rows.length === 0) return null;
-    const items = rows.flatMap((r) =>
+    const lines = rows.flatMap((r) =>
       r.item_id === null || r.id === null
         ? []
         : [
             {
-              id: r.item_id,
+              itemId: r.item_id,
               quantity: r.quantity!,
               product: {
                 id: r.id,
+                variantId: r.variant_id!,
                 sku: r.sku!,
                 slug: r.slug!,
                 name: r.name!,
+                variantTitle: r.variant_title!,
                 description: r.description!,
-                priceMinor: r.price_minor!,
-                currency: r.currency!,
+                price: { amountMinor: r.price_minor!, currency: r.currency! },
                 stock: r.stock!,
                 imageUrl: r.image_url,
-                archivedAt: r.archived_at,
+                archived: r.archived!,
               },
             },
           ],
     );
-    return toCart({ id: rows[0]!.cart_id, items });
+    return toCart(rows[0]!.cart_id, lines);
   }
 
   async loadFor(owner: CartOwner): Promise<CartWithArchived> {
-    const cart = await this.db.cart.findUnique({ where: ownerWhere(owner), select: cartSelect });
-    return toCart(cart);
+    return fromSelected(await this.db.cart.findUnique({ where: ownerWhere(owner), select: cartSelect }));
   }
 
   load(userId: string): Promise<CartWithArchived> {
@@ -107,7 +111,7 @@ export class PrismaCartRepository {
   }
 
   async loadById(cartId: string): Promise<CartWithArchived> {
-    return toCart(await this.db.cart.findUnique({ where: { id: cartId }, select: cartSelect }));
+    return fromSelected(await this.db.cart.findUnique({ where: { id: cartId }, select: cartSelect }));
   }
 
   async countItems(owner: CartOwner): Promise<number> {
@@ -115,25 +119,26 @@ export class PrismaCartRepository {
     return result._sum.quantity ?? 0;
   }
 
-  async setQuantity(cartId: string, productId: string, quantity: number): Promise<void> {
+  /** Sets the variant's line (one per variant: the key is (cart, variant)), creating it if missing. */
+  async setQuantity(cartId: string, line: { productId: string; variantId: string }, quantity: number): Promise<void> {
     await this.db.cartItem.upsert({
-      where: { cartId_productId: { cartId, productId } },
-      create: { cartId, productId, quantity },
+      where: { cartId_variantId: { cartId, variantId: line.variantId } },
+      create: { cartId, productId: line.productId, variantId: line.variantId, quantity },
       update: { quantity },
       select: { id: true },
     });
   }
 
-  async findLine(cartId: string, itemId: string): Promise<{ productId: string; quantity: number } | null> {
-    return this.db.cartItem.findFirst({ where: { id: itemId, cartId }, select: { productId: true, quantity: true } });
+  async findLine(cartId: string, itemId: string): Promise<{ productId: string; variantId: string; quantity: number } | null> {
+    return this.db.cartItem.findFirst({ where: { id: itemId, cartId }, select: { productId: true, variantId: true, quantity: true } });
   }
 
   async removeLine(cartId: string, itemId: string): Promise<void> {
     await this.db.cartItem.deleteMany({ where: { id: itemId, cartId } });
   }
 
-  async removeProduct(cartId: string, productId: string): Promise<void> {
-    await this.db.cartItem.deleteMany({ where: { cartId, productId } });
+  async removeVariant(cartId: string, variantId: string): Promise<void> {
+    await this.db.cartItem.deleteMany({ where: { cartId, variantId } });
   }
 
   async clear(cartId: string): Promise<void> {
@@ -145,32 +150,41 @@ export class PrismaCartRepository {
   }
 }
 
-/** A cart, plus which of its products were archived since they were added (checkout refuses those). */
-export type CartWithArchived = Cart & { archivedProductIds: string[] };
+/** A cart, plus which of its variants are no longer sold, archived with or without their product since they were added (checkout refuses those). */
+export type CartWithArchived = Cart & { archivedVariantIds: string[] };
 
 type LockedCartRow = {
   cart_id: string;
   item_id: string | null;
   quantity: number | null;
   id: string | null;
+  variant_id: string | null;
   sku: string | null;
   slug: string | null;
   name: string | null;
+  variant_title: string | null;
   description: string | null;
   price_minor: number | null;
   currency: string | null;
   stock: number | null;
   image_url: string | null;
-  archived_at: Date | null;
+  archived: boolean | null;
 };
 
-function toCart(
-  row: { id: string; items: { id: string; quantity: number; product: Parameters<typeof toProduct>[0] & { archivedAt: Date | null } }[] } | null,
-): CartWithArchived {
-  if (!row) return { id: null, lines: [], archivedProductIds: [] };
+type OfferLine = { itemId: string; quantity: number; product: VariantOffer & { archived: boolean } };
+
+function toCart(id: string, lines: readonly OfferLine[]): CartWithArchived {
   return {
-    id: row.id,
-    lines: row.items.map((i) => ({ itemId: i.id, quantity: i.quantity, product: toProduct(i.product) })),
-    archivedProductIds: row.items.filter((i) => i.product.archivedAt !== null).map((i) => i.product.id),
+    id,
+    lines: lines.map(({ itemId, quantity, product: { archived: _archived, ...product } }) => ({ itemId, quantity, product })),
+    archivedVariantIds: lines.filter((l) => l.product.archived).map((l) => l.product.variantId),
   };
+}
+
+function fromSelected(row: { id: string; items: { id: string; quantity: number; variant: Parameters<typeof toOffer>[0] }[] } | null): CartWithArchived {
+  if (!row) return { id: null, lines: [], archivedVariantIds: [] };
+  return toCart(
+    row.id,
+    row.items.map((i) => ({ itemId: i.id, quantity: i.quantity, product: toOffer(i.variant) })),
+  );
 }

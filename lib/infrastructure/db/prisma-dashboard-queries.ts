@@ -60,10 +60,12 @@ export class PrismaDashboardQueries implements DashboardQueries {
   async lowStock(limit: number): Promise<{ products: LowStockProduct[]; total: number }> {
     try {
       const rows = await this.db.$queryRaw<(LowStockProduct & { total: bigint })[]>`
-        SELECT id::text AS id, sku, name, stock, low_stock_threshold AS "lowStockThreshold", count(*) OVER () AS total
-        FROM products
+        SELECT v.id::text AS id, v.sku,
+               p.name || CASE WHEN variant_title(v.id) = '' THEN '' ELSE ' (' || variant_title(v.id) || ')' END AS name,
+               v.stock, v.low_stock_threshold AS "lowStockThreshold", count(*) OVER () AS total
+        FROM product_variants v JOIN products p ON p.id = v.product_id
         WHERE ${LOW_STOCK}
-        ORDER BY stock, name, id
+        ORDER BY v.stock, p.name, v.position, v.id
         LIMIT ${limit}`;
       const total = rows[0] ? toNumber(rows[0].total) : 0;
       return { products: rows.map(({ total: _total, ...p }) => p), total };

@@ -1,13 +1,13 @@
-import type { ReservableOrder, ReservationDecision, ReservationResult, StockChange } from "../../application/inventory/reserve-stock";
+import type { ReservableOrder, ReservationDecision, ReservationResult, StockChange, StockLine } from "../../application/inventory/reserve-stock";
 import { AppError } from "../../domain/errors";
 import type { OrderStatus } from "../../domain/order";
 import type { Db } from "./prisma-client";
 
-/** Why a product's stock changed: the ledger's reason column. */
+/** Why a variant's stock changed: the ledger's reason column. */
 export type StockMovementReason = "opening" | "restock" | "correction" | "damage" | "reservation" | "release";
 
 export interface StockMovementInput {
-  productId: string;
+  variantId: string;
   /** Never 0. */
   delta: number;
   reason: StockMovementReason;
@@ -17,57 +17,59 @@ export interface StockMovementInput {
 }
 
 /**
- * Changes one product's stock and appends its ledger row in one statement. The
- * UPDATE locks the product row first, so rows for one product are appended in
+ * Changes one variant's stock and appends its ledger row in one statement. The
+ * UPDATE locks the variant row first, so rows for one variant are appended in
  * the order their changes were made (the ledger's chain trigger relies on it).
- * Returns the stock after the change, or null when the product does not exist
- * or the change would take its stock below zero (nothing is written then).
+ * Returns the stock after the change and the variant's product, or null when
+ * the variant does not exist or the change would take its stock below zero
+ * (nothing is written then).
  */
-export async function applyStockMovement(db: Db, m: StockMovementInput): Promise<number | null> {
-  const rows = await db.$queryRaw<{ stock_after: number }[]>`
+export async function applyStockMovement(db: Db, m: StockMovementInput): Promise<{ stock: number; productId: string } | null> {
+  const rows = await db.$queryRaw<{ stock_after: number; product_id: string }[]>`
     WITH changed AS (
-      UPDATE products SET stock = stock + ${m.delta}, updated_at = now()
-       WHERE id = ${m.productId}::uuid AND stock + ${m.delta} >= 0
-      RETURNING id, stock
+      UPDATE product_variants SET stock = stock + ${m.delta}, updated_at = now()
+       WHERE id = ${m.variantId}::uuid AND stock + ${m.delta} >= 0
+      RETURNING id, product_id, stock
     )
-    INSERT INTO stock_movements (product_id, delta, stock_after, reason, order_id, actor_id, note)
-    SELECT id, ${m.delta}, stock, ${m.reason}::"StockMovementReason", ${m.orderId ?? null}::uuid, ${m.actorId ?? null}::uuid, ${m.note ?? null}
+    INSERT INTO stock_movements (product_id, variant_id, delta, stock_after, reason, order_id, actor_id, note)
+    SELECT product_id, id, ${m.delta}, stock, ${m.reason}::"StockMovementReason", ${m.orderId ?? null}::uuid, ${m.actorId ?? null}::uuid, ${m.note ?? null}
       FROM changed
-    RETURNING stock_after`;
-  return rows[0]?.stock_after ?? null;
+    RETURNING stock_after, product_id::text`;
+  const row = rows[0];
+  return row ? { stock: row.stock_after, productId: row.product_id } : null;
 }
 
 export class PrismaInventoryRepository {
   constructor(private readonly db: Db) {}
 
   /**
-   * Locks the products in ascending id order (ORDER BY ... FOR NO KEY UPDATE
+   * Locks the variants in ascending id order (ORDER BY ... FOR NO KEY UPDATE
    * locks rows as the sorted rows are read), checks every line, and takes all
    * of them or none, each with its ledger row. The CHECK (stock >= 0)
    * constraint backs this up.
    *
    * NO KEY UPDATE, the lock an UPDATE of stock takes anyway: a plain FOR
    * UPDATE also blocks the KEY SHARE locks that inserting order_items takes on
-   * its products (the foreign key check), in the cart's order, so a checkout
+   * its variants (the foreign key check), in the cart's order, so a checkout
    * and a reservation could wait on each other (a deadlock, found by the
    * two-worker fault test).
    */
-  async reserve(orderId: string, lines: readonly { productId: string; quantity: number }[]): Promise<ReservationResult> {
-    const ids = lines.map((l) => l.productId);
+  async reserve(orderId: string, lines: readonly StockLine[]): Promise<ReservationResult> {
+    const ids = lines.map((l) => l.variantId);
     const rows = await this.db.$queryRaw<{ id: string; stock: number }[]>`
-      SELECT id, stock FROM products WHERE id = ANY(${ids}::uuid[]) ORDER BY id FOR NO KEY UPDATE`;
+      SELECT id::text, stock FROM product_variants WHERE id = ANY(${ids}::uuid[]) ORDER BY id FOR NO KEY UPDATE`;
     const stockById = new Map(rows.map((r) => [r.id, r.stock]));
     const shortages = lines
-      .map((l) => ({ productId: l.productId, requested: l.quantity, available: stockById.get(l.productId) ?? 0 }))
+      .map((l) => ({ variantId: l.variantId, requested: l.quantity, available: stockById.get(l.variantId) ?? 0 }))
       .filter((s) => s.available < s.requested);
     if (shortages.length > 0) return { ok: false, shortages };
 
     const changes: StockChange[] = [];
-    for (const l of [...lines].sort((a, b) => (a.productId < b.productId ? -1 : 1))) {
-      const stock = await applyStockMovement(this.db, { productId: l.productId, delta: -l.quantity, reason: "reservation", orderId });
+    for (const l of [...lines].sort((a, b) => (a.variantId < b.variantId ? -1 : 1))) {
+      const after = await applyStockMovement(this.db, { variantId: l.variantId, delta: -l.quantity, reason: "reservation", orderId });
       // Unreachable while the rows are locked and checked above; refuse rather than half-reserve.
-      if (stock === null) throw new Error(`reserving ${l.quantity} of ${l.productId} failed after the stock check`);
-      changes.push({ productId: l.productId, delta: -l.quantity, stock });
+      if (after === null) throw new Error(`reserving ${l.quantity} of variant ${l.variantId} failed after the stock check`);
+      changes.push({ productId: after.productId, variantId: l.variantId, delta: -l.quantity, stock: after.stock });
     }
     return { ok: true, changes };
   }
@@ -75,7 +77,7 @@ export class PrismaInventoryRepository {
   /**
    * A batch reservation's orders, locked in ascending id order with FOR UPDATE
    * (what lockById takes), read with their lines. Orders are locked before any
-   * product, as in the single path.
+   * variant, as in the single path.
    */
   async lockOrdersForReservation(orderIds: readonly string[]): Promise<ReservableOrder[]> {
     if (orderIds.length === 0) return [];
@@ -83,53 +85,54 @@ export class PrismaInventoryRepository {
     const orders = await this.db.$queryRaw<{ id: string; user_id: string; status: OrderStatus; version: number }[]>`
       SELECT id::text, user_id::text, status::text AS status, version FROM orders WHERE id = ANY(${ids}::uuid[]) ORDER BY id FOR UPDATE`;
     if (orders.length === 0) return [];
-    const lines = await this.db.$queryRaw<{ order_id: string; product_id: string; quantity: number }[]>`
-      SELECT order_id::text, product_id::text, quantity FROM order_items WHERE order_id = ANY(${orders.map((o) => o.id)}::uuid[])`;
-    const byOrder = new Map<string, { productId: string; quantity: number }[]>();
+    const lines = await this.db.$queryRaw<{ order_id: string; variant_id: string; quantity: number }[]>`
+      SELECT order_id::text, variant_id::text, quantity FROM order_items WHERE order_id = ANY(${orders.map((o) => o.id)}::uuid[])`;
+    const byOrder = new Map<string, StockLine[]>();
     for (const l of lines) {
       const list = byOrder.get(l.order_id) ?? [];
-      list.push({ productId: l.product_id, quantity: l.quantity });
+      list.push({ variantId: l.variant_id, quantity: l.quantity });
       byOrder.set(l.order_id, list);
     }
     return orders.map((o) => ({ id: o.id, userId: o.user_id, status: o.status, version: o.version, lines: byOrder.get(o.id) ?? [] }));
   }
 
-  /** Locks the products in ascending id order, FOR NO KEY UPDATE as `reserve` does (see there why not FOR UPDATE). */
-  async lockStock(productIds: readonly string[]): Promise<Map<string, number>> {
-    if (productIds.length === 0) return new Map();
-    const ids = [...new Set(productIds)].sort();
-    const rows = await this.db.$queryRaw<{ id: string; stock: number }[]>`
-      SELECT id::text, stock FROM products WHERE id = ANY(${ids}::uuid[]) ORDER BY id FOR NO KEY UPDATE`;
-    return new Map(rows.map((r) => [r.id, r.stock]));
+  /** Locks the variants in ascending id order, FOR NO KEY UPDATE as `reserve` does (see there why not FOR UPDATE). */
+  async lockStock(variantIds: readonly string[]): Promise<Map<string, { stock: number; productId: string }>> {
+    if (variantIds.length === 0) return new Map();
+    const ids = [...new Set(variantIds)].sort();
+    const rows = await this.db.$queryRaw<{ id: string; stock: number; product_id: string }[]>`
+      SELECT id::text, stock, product_id::text FROM product_variants WHERE id = ANY(${ids}::uuid[]) ORDER BY id FOR NO KEY UPDATE`;
+    return new Map(rows.map((r) => [r.id, { stock: r.stock, productId: r.product_id }]));
   }
 
   /**
    * A batch reservation's writes in two statements, whatever its size (they
-   * run while the batch holds its product locks, so round trips count): the
+   * run while the batch holds its variant locks, so round trips count): the
    * ledger rows in the order given (the chain trigger checks each against the
    * row before it, earlier rows of the same statement included) with each
-   * product's stock set to its last stock_after; then each order's status
+   * variant's stock set to its last stock_after; then each order's status
    * with a compare-and-set on its version, and its timeline entry. The
-   * products and orders must be locked by this transaction already.
+   * variants and orders must be locked by this transaction already.
    */
   async applyReservations(decisions: readonly ReservationDecision[]): Promise<void> {
     if (decisions.length === 0) return;
     const movements = decisions.flatMap((d) => d.movements);
     if (movements.length > 0) {
       const last = new Map<string, number>();
-      for (const m of movements) last.set(m.productId, m.stockAfter);
+      for (const m of movements) last.set(m.variantId, m.stockAfter);
       await this.db.$executeRaw`
         WITH ledger AS (
-          INSERT INTO stock_movements (product_id, delta, stock_after, reason, order_id)
-          SELECT product_id, delta, stock_after, 'reservation'::"StockMovementReason", order_id
-          FROM unnest(${movements.map((m) => m.productId)}::uuid[], ${movements.map((m) => m.delta)}::int[],
+          INSERT INTO stock_movements (product_id, variant_id, delta, stock_after, reason, order_id)
+          SELECT v.product_id, m.variant_id, m.delta, m.stock_after, 'reservation'::"StockMovementReason", m.order_id
+          FROM unnest(${movements.map((m) => m.variantId)}::uuid[], ${movements.map((m) => m.delta)}::int[],
                       ${movements.map((m) => m.stockAfter)}::int[], ${movements.map((m) => m.orderId)}::uuid[])
-               WITH ORDINALITY AS m(product_id, delta, stock_after, order_id, n)
-          ORDER BY n
+               WITH ORDINALITY AS m(variant_id, delta, stock_after, order_id, n)
+          JOIN product_variants v ON v.id = m.variant_id
+          ORDER BY m.n
           RETURNING 1)
-        UPDATE products AS p SET stock = v.stock, updated_at = now()
+        UPDATE product_variants AS pv SET stock = v.stock, updated_at = now()
         FROM unnest(${[...last.keys()]}::uuid[], ${[...last.values()]}::int[]) AS v(id, stock)
-        WHERE p.id = v.id`;
+        WHERE pv.id = v.id`;
     }
     const u = decisions.map((d) => d.update);
     const rows = await this.db.$queryRaw<{ n: number }[]>`
@@ -155,12 +158,12 @@ export class PrismaInventoryRepository {
     }
   }
 
-  /** Gives stock back with its ledger rows; rows are updated (and so locked) in ascending product id order. */
-  async release(orderId: string, lines: readonly { productId: string; quantity: number }[]): Promise<StockChange[]> {
+  /** Gives stock back with its ledger rows; rows are updated (and so locked) in ascending variant id order. */
+  async release(orderId: string, lines: readonly StockLine[]): Promise<StockChange[]> {
     const changes: StockChange[] = [];
-    for (const l of [...lines].sort((a, b) => (a.productId < b.productId ? -1 : 1))) {
-      const stock = await applyStockMovement(this.db, { productId: l.productId, delta: l.quantity, reason: "release", orderId });
-      if (stock !== null) changes.push({ productId: l.productId, delta: l.quantity, stock });
+    for (const l of [...lines].sort((a, b) => (a.variantId < b.variantId ? -1 : 1))) {
+      const after = await applyStockMovement(this.db, { variantId: l.variantId, delta: l.quantity, reason: "release", orderId });
+      if (after !== null) changes.push({ productId: after.productId, variantId: l.variantId, delta: l.quantity, stock: after.stock });
     }
     return changes;
   }

@@ -29,11 +29,12 @@ export class PrismaOrderRepository {
           INSERT INTO order_status_changes (id, order_id, status, created_at)
           SELECT gen_random_uuid(), o.id, 'pending', ${order.createdAt} FROM o
         )
-        INSERT INTO order_items (id, order_id, product_id, sku, name, unit_price_minor, quantity)
-        SELECT gen_random_uuid(), o.id, l.product_id, l.sku, l.name, l.unit_price_minor, l.quantity
-        FROM o, unnest(${lines.map((l) => l.productId)}::uuid[], ${lines.map((l) => l.sku)}::text[], ${lines.map((l) => l.name)}::text[],
+        INSERT INTO order_items (id, order_id, product_id, variant_id, sku, name, variant_title, unit_price_minor, quantity)
+        SELECT gen_random_uuid(), o.id, l.product_id, l.variant_id, l.sku, l.name, l.variant_title, l.unit_price_minor, l.quantity
+        FROM o, unnest(${lines.map((l) => l.productId)}::uuid[], ${lines.map((l) => l.variantId)}::uuid[], ${lines.map((l) => l.sku)}::text[],
+                       ${lines.map((l) => l.name)}::text[], ${lines.map((l) => l.variantTitle)}::text[],
                        ${lines.map((l) => l.unitPrice.amountMinor)}::int[], ${lines.map((l) => l.quantity)}::int[])
-             AS l(product_id, sku, name, unit_price_minor, quantity)`;
+             AS l(product_id, variant_id, sku, name, variant_title, unit_price_minor, quantity)`;
     } catch (error) {
       if (isUniqueViolation(error)) throw new AppError("conflict", "This checkout was already submitted", { cause: error });
       mapDbError(error, "create order");
@@ -59,7 +60,15 @@ export class PrismaOrderRepository {
       trackingReference: null,
       createdAt: order.createdAt,
       updatedAt: order.createdAt,
-      items: lines.map((l) => ({ productId: l.productId, sku: l.sku, name: l.name, unitPriceMinor: l.unitPrice.amountMinor, quantity: l.quantity })),
+      items: lines.map((l) => ({
+        productId: l.productId,
+        variantId: l.variantId,
+        sku: l.sku,
+        name: l.name,
+        variantTitle: l.variantTitle,
+        unitPriceMinor: l.unitPrice.amountMinor,
+        quantity: l.quantity,
+      })),
       statusChanges: [{ status: "pending", reason: null, actorId: null, createdAt: order.createdAt }],
       paymentAttempts: [],
       refunds: [],

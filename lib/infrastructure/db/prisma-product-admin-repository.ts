@@ -26,13 +26,18 @@ const summarySelect = {
   name: true,
   priceMinor: true,
   currency: true,
-  stock: true,
-  lowStockThreshold: true,
   imageUrl: true,
   archivedAt: true,
   updatedAt: true,
   version: true,
-} as const;
+  // Stock and threshold are the live variants' (ADR 016): the sum, and the first variant's threshold.
+  variants: { where: { archivedAt: null }, select: { stock: true, lowStockThreshold: true }, orderBy: [{ position: "asc" }, { id: "asc" }] },
+} satisfies Prisma.ProductSelect;
+
+function withStock<T extends { variants: { stock: number; lowStockThreshold: number }[] }>(row: T): Omit<T, "variants"> & { stock: number; lowStockThreshold: number } {
+  const { variants, ...rest } = row;
+  return { ...rest, stock: variants.reduce((n, v) => n + v.stock, 0), lowStockThreshold: variants[0]?.lowStockThreshold ?? 0 };
+}
 
 const imageSelect = {
   id: true,
@@ -94,21 +99,23 @@ export class PrismaProductAdminRepository implements ProductAdminReader, Writes 
     }
     if (criteria.categoryId) and.push({ categories: { some: { categoryId: criteria.categoryId } } });
     if (criteria.stock) {
-      // "low" and "in" compare two columns (a field reference).
-      const threshold = this.db.product.fields.lowStockThreshold;
+      // By live variant: "out" when none has stock, "low" when one is at or
+      // below its threshold, "in" when one is above it. "low" and "in"
+      // compare two columns (a field reference).
+      const threshold = this.db.productVariant.fields.lowStockThreshold;
       and.push(
         criteria.stock === "out"
-          ? { stock: 0 }
+          ? { variants: { none: { archivedAt: null, stock: { gt: 0 } } } }
           : criteria.stock === "low"
-            ? { stock: { gt: 0, lte: threshold } }
-            : { stock: { gt: threshold } },
+            ? { variants: { some: { archivedAt: null, stock: { gt: 0, lte: threshold } } } }
+            : { variants: { some: { archivedAt: null, stock: { gt: threshold } } } },
       );
     }
     const [items, total] = await Promise.all([
       this.db.product.findMany({ where, select: summarySelect, orderBy: [{ name: "asc" }, { id: "asc" }], skip: window.offset, take: window.limit }),
       this.db.product.count({ where }),
     ]);
-    return { items, total };
+    return { items: items.map(withStock), total };
   }
 
   async get(productId: string): Promise<AdminProduct | null> {
@@ -124,7 +131,7 @@ export class PrismaProductAdminRepository implements ProductAdminReader, Writes 
       },
     });
     if (!row) return null;
-    const { categories, images, orderItems, ...rest } = row;
+    const { categories, images, orderItems, ...rest } = withStock(row);
     return { ...rest, categoryIds: categories.map((c) => c.categoryId), images: images.map(toImage), ordered: orderItems.length > 0 };
   }
 
@@ -143,11 +150,14 @@ export class PrismaProductAdminRepository implements ProductAdminReader, Writes 
   }
 
   async takenIdentifiers(sku: string, slug: string, exceptId: string | null): Promise<{ sku: boolean; slug: boolean }> {
-    const rows = await this.db.product.findMany({
-      where: { OR: [{ sku }, { slug }], ...(exceptId ? { NOT: { id: exceptId } } : {}) },
-      select: { sku: true, slug: true },
-    });
-    return { sku: rows.some((r) => r.sku === sku), slug: rows.some((r) => r.slug === slug) };
+    const [rows, variant] = await Promise.all([
+      this.db.product.findMany({
+        where: { OR: [{ sku }, { slug }], ...(exceptId ? { NOT: { id: exceptId } } : {}) },
+        select: { sku: true, slug: true },
+      }),
+      this.db.productVariant.findFirst({ where: { sku, ...(exceptId ? { NOT: { productId: exceptId } } : {}) }, select: { id: true } }),
+    ]);
+    return { sku: variant !== null || rows.some((r) => r.sku === sku), slug: rows.some((r) => r.slug === slug) };
   }
 
   async insert(p: NewProductRecord): Promise<void> {
@@ -160,9 +170,8 @@ export class PrismaProductAdminRepository implements ProductAdminReader, Writes 
           name: p.name,
           description: p.description,
           priceMinor: p.priceMinor,
-          lowStockThreshold: p.lowStockThreshold,
-          stock: 0,
           categories: { create: p.categoryIds.map((categoryId) => ({ categoryId })) },
+          variants: { create: { id: p.variantId, sku: p.sku, lowStockThreshold: p.lowStockThreshold, stock: 0 } },
         },
         select: { id: true },
       });
@@ -182,10 +191,18 @@ export class PrismaProductAdminRepository implements ProductAdminReader, Writes 
           name: c.name,
           description: c.description,
           priceMinor: c.priceMinor,
-          lowStockThreshold: c.lowStockThreshold,
           version: { increment: 1 },
         },
       }));
+      // The product's one variant takes the form's SKU and threshold; a
+      // product with options edits them per variant.
+      if (count > 0) {
+        await this.db.$executeRaw`
+          UPDATE product_variants SET sku = ${c.sku}, low_stock_threshold = ${c.lowStockThreshold}, version = version + 1, updated_at = now()
+           WHERE product_id = ${productId}::uuid
+             AND (sku <> ${c.sku} OR low_stock_threshold <> ${c.lowStockThreshold})
+             AND (SELECT count(*) FROM product_variants WHERE product_id = ${productId}::uuid) = 1`;
+      }
     } catch (error) {
       rethrowUnique(error);
     }
@@ -213,9 +230,9 @@ export class PrismaProductAdminRepository implements ProductAdminReader, Writes 
     return count > 0 || this.exists(productId);
   }
 
-  async openingStock(productId: string, quantity: number, actorId: string): Promise<void> {
-    const after = await applyStockMovement(this.db, { productId, delta: quantity, reason: "opening", actorId, note: "Opening balance" });
-    if (after === null) throw new AppError("internal", `opening stock of ${productId} was not written`);
+  async openingStock(variantId: string, quantity: number, actorId: string): Promise<void> {
+    const after = await applyStockMovement(this.db, { variantId, delta: quantity, reason: "opening", actorId, note: "Opening balance" });
+    if (after === null) throw new AppError("internal", `opening stock of variant ${variantId} was not written`);
   }
 
   async lockImages(productId: string): Promise<{ imageUrl: string | null; images: AdminProductImage[] } | null> {

@@ -7,8 +7,8 @@ import {
   type ProductPosition,
   type WordCorrection,
 } from "../../application/catalog/catalog";
-import type { Product, ProductDetails, ProductSort } from "../../domain/catalog";
-import { productSelect, toProduct } from "./mappers";
+import type { Product, ProductDetails, ProductSort, VariantOffer } from "../../domain/catalog";
+import { offerSelect, productSelect, toOffer, toProduct, toSelectedProduct } from "./mappers";
 import { Prisma, type Db } from "./prisma-client";
 
 /**
@@ -118,9 +118,14 @@ function whereClause(criteria: ProductCriteria): Prisma.Sql {
   }
   if (criteria.minPriceMinor !== undefined) conditions.push(Prisma.sql`p.price_minor >= ${criteria.minPriceMinor}`);
   if (criteria.maxPriceMinor !== undefined) conditions.push(Prisma.sql`p.price_minor <= ${criteria.maxPriceMinor}`);
-  if (criteria.inStockOnly) conditions.push(Prisma.sql`p.stock > 0`);
+  if (criteria.inStockOnly) {
+    conditions.push(Prisma.sql`EXISTS (SELECT 1 FROM product_variants v WHERE v.product_id = p.id AND v.archived_at IS NULL AND v.stock > 0)`);
+  }
   return Prisma.join(conditions, " AND ");
 }
+
+/** A product's stock on sale: its live variants' (ADR 016), through product_variants (product_id, position). */
+const LIVE_STOCK = Prisma.sql`(SELECT coalesce(sum(v.stock), 0)::int FROM product_variants v WHERE v.product_id = p.id AND v.archived_at IS NULL)`;
 
 /** The order a query really uses: without text there is no relevance, so by name. */
 function sortOf(criteria: ProductCriteria): ProductSort {
@@ -131,7 +136,7 @@ function sortOf(criteria: ProductCriteria): ProductSort {
 export function searchPageSql(criteria: ProductCriteria, window: { offset: number; limit: number }): Prisma.Sql {
   const sort = sortOf(criteria);
   return Prisma.sql`
-    SELECT p.id, p.sku, p.slug, p.name, p.description, p.price_minor, p.currency, p.stock, p.image_url,
+    SELECT p.id, p.sku, p.slug, p.name, p.description, p.price_minor, p.currency, ${LIVE_STOCK} AS stock, p.image_url,
            ${relevance(criteria)} AS relevance
       FROM products p${scoring(criteria)}
      WHERE ${whereClause(criteria)}
@@ -177,7 +182,7 @@ export function searchAfterSql(criteria: ProductCriteria, after: ProductPosition
   if (after && after.sort !== sort) throw new Error(`a ${after.sort} position cannot continue a ${sort} order`);
   const where = after ? Prisma.sql`${whereClause(criteria)} AND ${afterCondition(criteria, after)}` : whereClause(criteria);
   return Prisma.sql`
-    SELECT p.id, p.sku, p.slug, p.name, p.description, p.price_minor, p.currency, p.stock, p.image_url,
+    SELECT p.id, p.sku, p.slug, p.name, p.description, p.price_minor, p.currency, ${LIVE_STOCK} AS stock, p.image_url,
            to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS created_at,
            ${RANK(criteria)} AS rank
       FROM products p${scoring(criteria)}
@@ -331,14 +336,31 @@ export class PrismaProductRepository implements ProductCatalog, ProductBrowser, 
   private async findDetails(where: { id: string } | { slug: string }): Promise<ProductDetails | null> {
     const row = await this.db.product.findFirst({ where: { ...where, archivedAt: null }, select: detailsSelect });
     if (!row) return null;
-    return { ...toProduct(row), categories: row.categories.map((c) => c.category), updatedAt: row.updatedAt };
+    return { ...toSelectedProduct(row), categories: row.categories.map((c) => c.category), updatedAt: row.updatedAt };
   }
 
   /** Also archived products (a cart must say why it refuses one), flagged. */
   async findById(productId: string): Promise<(Product & { archived?: boolean }) | null> {
     const row = await this.db.product.findUnique({ where: { id: productId }, select: { ...productSelect, archivedAt: true } });
     // The flag only when set: an active product is exactly a Product.
-    return row ? { ...toProduct(row), ...(row.archivedAt !== null ? { archived: true } : {}) } : null;
+    return row ? { ...toSelectedProduct(row), ...(row.archivedAt !== null ? { archived: true } : {}) } : null;
+  }
+
+  /**
+   * The variant a cart line takes (see CartRepos.findOffer): the given one of
+   * the product's variants, archived ones included (flagged), or the product's
+   * only live variant.
+   */
+  async findOffer(productId: string, variantId: string | undefined): Promise<(VariantOffer & { archived?: boolean }) | "choose" | null> {
+    const rows = await this.db.productVariant.findMany({
+      where: variantId === undefined ? { productId, archivedAt: null } : { id: variantId, productId },
+      select: offerSelect,
+      take: 2,
+    });
+    if (rows.length > 1) return "choose";
+    if (rows.length === 0) return null;
+    const { archived, ...offer } = toOffer(rows[0]!);
+    return archived ? { ...offer, archived } : offer;
   }
 
   async listSlugs(limit: number): Promise<{ slug: string; updatedAt: Date }[]> {

@@ -98,22 +98,24 @@ export const AdminProductPageSchema = z
 
 export const StockLedgerSchema = z
   .object({
-    product: z
+    variant: z
       .object({
-        id: z.uuid(),
-        sku: z.string(),
+        id: z.uuid().describe("The variant's id"),
+        productId: z.uuid(),
+        sku: z.string().describe("The variant's SKU"),
         slug: z.string(),
-        name: z.string(),
+        name: z.string().describe("The product's name"),
+        variantTitle: z.string().describe('The variant\'s option values, e.g. "Size: M"; empty for a product without options'),
         stock: z.number().int().describe("Units available to sell now"),
         lowStockThreshold: z.number().int(),
-        archived: z.boolean(),
+        archived: z.boolean().describe("The variant or its product is archived"),
       })
       .strict(),
     items: z
       .array(
         z
           .object({
-            id: z.string().describe("The ledger row's id (a bigint, as text); rows of a product are in this order"),
+            id: z.string().describe("The ledger row's id (a bigint, as text); rows of a variant are in this order"),
             at: iso,
             reason: z.enum(LEDGER_REASONS).describe("opening, an adjustment (restock, correction, damage), or an order's reservation or release"),
             delta: z.number().int(),
@@ -200,11 +202,11 @@ const AdjustmentBody = z
 
 export const StockAdjustmentSchema = z
   .object({
-    productId: z.uuid(),
+    variantId: z.uuid().describe("The variant adjusted: the unit of stock"),
     delta: z.number().int(),
     reason: z.enum(ADJUSTMENT_REASONS),
     note: z.string().nullable(),
-    stock: z.number().int().describe("The product's stock after the adjustment"),
+    stock: z.number().int().describe("The variant's stock after the adjustment"),
   })
   .strict()
   .meta({ id: "StockAdjustment" });
@@ -232,7 +234,17 @@ export const AdminOrderSchema = z
     shipping: MoneySchema,
     total: MoneySchema,
     lines: z.array(
-      z.object({ productId: z.uuid(), sku: z.string(), name: z.string(), unitPrice: MoneySchema, quantity: z.number().int() }).strict(),
+      z
+        .object({
+          productId: z.uuid(),
+          variantId: z.uuid(),
+          sku: z.string(),
+          name: z.string(),
+          variantTitle: z.string().describe('The variant\'s option values as ordered, e.g. "Size: M"; empty without options'),
+          unitPrice: MoneySchema,
+          quantity: z.number().int(),
+        })
+        .strict(),
     ),
     version: z.number().int().describe("Send it back as `expectedVersion` with the next transition"),
     refundDue: z.boolean().describe("Derived: cancelled, and payment.chargedMinor − payment.refundedMinor > 0"),
@@ -401,29 +413,31 @@ export const addProductImage = defineEndpoint({
 
 export const adjustStock = defineEndpoint({
   method: "POST",
-  path: "/admin/inventory/{productId}/adjustments",
+  path: "/admin/inventory/{variantId}/adjustments",
   operationId: "adminAdjustStock",
-  summary: "Add or remove units with a reason; appended to the stock ledger.",
-  description: "Removing more units than are in stock is a 422 on body.delta.",
+  summary: "Add or remove units of a variant with a reason; appended to its stock ledger.",
+  description:
+    "The variant is the unit of stock; a product without options has one variant, whose id a product created before variants shares. " +
+    "Removing more units than are in stock is a 422 on body.delta.",
   tag: "admin",
   access: "admin",
   idempotent: true,
-  params: z.object({ productId: uuidParam }),
+  params: z.object({ variantId: uuidParam }),
   body: AdjustmentBody,
   responses: { 201: { description: "Booked", schema: StockAdjustmentSchema }, 404: notFound },
 });
 
 export const getStockLedger = defineEndpoint({
   method: "GET",
-  path: "/admin/inventory/{productId}",
+  path: "/admin/inventory/{variantId}",
   operationId: "adminGetStockLedger",
-  summary: "A product's stock and low-stock threshold, with its stock ledger (newest first), a page at a time.",
+  summary: "A variant's stock and low-stock threshold, with its stock ledger (newest first), a page at a time.",
   description:
-    `Pages of ${STOCK_PAGE_SIZE} ledger rows. An adjustment needs no version: adjustments queue on the product's row lock, ` +
-    "and stock changes do not bump the product's version (the threshold is changed with PATCH /admin/products/{id}, which does).",
+    `Pages of ${STOCK_PAGE_SIZE} ledger rows. An adjustment needs no version: adjustments queue on the variant's row lock, ` +
+    "and stock changes do not bump a version (a product's one variant takes the threshold given with PATCH /admin/products/{id}, which does).",
   tag: "admin",
   access: "admin",
-  params: z.object({ productId: uuidParam }),
+  params: z.object({ variantId: uuidParam }),
   query: z.object({ page: pageQuery }).strict(),
   responses: { 200: { description: "The stock and a page of its ledger", schema: StockLedgerSchema }, 404: notFound },
 });

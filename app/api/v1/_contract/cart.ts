@@ -6,14 +6,16 @@ const CartLineSchema = z
   .object({
     itemId: z.uuid().describe("The line's id, for PATCH and DELETE /cart/items/{itemId}"),
     productId: z.uuid(),
-    sku: z.string(),
+    variantId: z.uuid().describe("The variant the line holds: the unit of stock (one line per variant)"),
+    sku: z.string().describe("The variant's SKU"),
     slug: z.string(),
-    name: z.string(),
-    unitPrice: MoneySchema,
+    name: z.string().describe("The product's name"),
+    variantTitle: z.string().describe('The variant\'s option values, e.g. "Size: M / Wood: Oak"; empty for a product without options'),
+    unitPrice: MoneySchema.describe("The variant's price"),
     quantity: z.number().int().min(1),
     lineTotal: MoneySchema.describe("unitPrice × quantity"),
-    stock: z.number().int().min(0).describe("Units of the product in stock now"),
-    available: z.boolean().describe("false when the product is no longer sold: checkout refuses the cart until the line is removed"),
+    stock: z.number().int().min(0).describe("Units of the variant in stock now"),
+    available: z.boolean().describe("false when the variant or its product is no longer sold: checkout refuses the cart until the line is removed"),
   })
   .meta({ id: "CartLine" });
 
@@ -49,18 +51,26 @@ export const addCartItem = defineEndpoint({
   method: "POST",
   path: "/cart/items",
   operationId: "addCartItem",
-  summary: "Add units of a product to the cart.",
+  summary: "Add units of a product's variant to the cart.",
   description:
-    "Adds `quantity` to the product's line, creating it when the product is not in the cart yet. The line may hold at most the stock " +
+    "Adds `quantity` to the variant's line, creating it when the variant is not in the cart yet. `variantId` picks one of the product's " +
+    "variants; without it, a product sold in one variant takes that one, and a product with several is refused with 422 naming body.variantId. " +
+    "Adding the same variant twice (two tabs) adds up on one line. The line may hold at most the stock " +
     `left and at most ${MAX_LINE_QUANTITY}: above the stock the request is refused with 409 insufficient_stock (nothing is added), above ` +
     `${MAX_LINE_QUANTITY} with 422. An Idempotency-Key is required, so a retried request never adds twice.`,
   tag: "cart",
   access: "user",
   idempotent: true,
-  body: z.object({ productId: z.uuid(), quantity: quantity.describe(`Units to add (1–${MAX_LINE_QUANTITY})`) }).meta({ id: "CartItemCreate" }),
+  body: z
+    .object({
+      productId: z.uuid(),
+      variantId: z.uuid().optional().describe("One of the product's variants; may be left out for a product sold in one variant"),
+      quantity: quantity.describe(`Units to add (1–${MAX_LINE_QUANTITY})`),
+    })
+    .meta({ id: "CartItemCreate" }),
   responses: {
     201: { description: "Added; the whole cart", schema: CartSchema },
-    404: { description: "No such product (errors name body.productId)", schema: ProblemSchema },
+    404: { description: "No such product, or no such variant of it (errors name body.productId or body.variantId)", schema: ProblemSchema },
     409: stockProblem,
   },
 });

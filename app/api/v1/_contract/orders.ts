@@ -22,8 +22,10 @@ const AddressSchema = z
 const OrderLineSchema = z
   .object({
     productId: z.uuid(),
-    sku: z.string(),
+    variantId: z.uuid().describe("The variant ordered: the unit of stock"),
+    sku: z.string().describe("The variant's SKU when the order was placed"),
     name: z.string().describe("The product's name when the order was placed"),
+    variantTitle: z.string().describe('The variant\'s option values when the order was placed, e.g. "Size: M / Wood: Oak"; empty without options'),
     unitPrice: MoneySchema,
     quantity: z.number().int().min(1),
     lineTotal: MoneySchema.describe("unitPrice × quantity"),

@@ -6,18 +6,20 @@ import { money, multiply } from "@/lib/domain/money";
 
 /** The cart as the API shows it: every amount integer minor units with its currency, totals as checkout would charge them. */
 export function cartJson({ cart, summary }: CartView) {
-  const archived = new Set(cart.archivedProductIds ?? []);
+  const archived = new Set(cart.archivedVariantIds ?? []);
   const lines = cart.lines.map((l) => ({
     itemId: l.itemId,
     productId: l.product.id,
+    variantId: l.product.variantId,
     sku: l.product.sku,
     slug: l.product.slug,
     name: l.product.name,
+    variantTitle: l.product.variantTitle,
     unitPrice: { amountMinor: l.product.price.amountMinor, currency: l.product.price.currency },
     quantity: l.quantity,
     lineTotal: multiply(l.product.price, l.quantity),
     stock: l.product.stock,
-    available: !archived.has(l.product.id),
+    available: !archived.has(l.product.variantId),
   }));
   // The quote the review page shows and placing the order charges; an empty cart has none.
   const zero = money(0, DEFAULT_CURRENCY);

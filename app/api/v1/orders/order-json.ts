@@ -21,8 +21,10 @@ export function orderJson(order: Order): z.input<typeof OrderSchema> {
     shipTo: order.shipTo ? { ...order.shipTo } : null,
     lines: order.lines.map((l) => ({
       productId: l.productId,
+      variantId: l.variantId,
       sku: l.sku,
       name: l.name,
+      variantTitle: l.variantTitle,
       unitPrice: { ...l.unitPrice },
       quantity: l.quantity,
       lineTotal: { ...multiply(l.unitPrice, l.quantity) },

@@ -94,8 +94,10 @@ export interface ProductChanges {
   categoryIds: string[];
 }
 
+/** A new product and its default variant (ADR 016), which takes its SKU and threshold. */
 export interface NewProductRecord extends ProductChanges {
   id: string;
+  variantId: string;
 }
 
 export interface NewImageRecord {
@@ -113,17 +115,21 @@ export interface ProductAdminRepos {
   productAdmin: {
     /** Which of these ids name categories. */
     existingCategoryIds(ids: readonly string[], signal?: AbortSignal): Promise<string[]>;
-    /** Which of sku / slug another product (not `exceptId`) already uses. */
+    /** Which of sku / slug another product (not `exceptId`) or another product's variant already uses. */
     takenIdentifiers(sku: string, slug: string, exceptId: string | null, signal?: AbortSignal): Promise<{ sku: boolean; slug: boolean }>;
-    /** Inserts with stock 0. A unique violation is an AppError("conflict") with fields sku / slug. */
+    /** Inserts the product and its default variant with stock 0. A unique violation is an AppError("conflict") with fields sku / slug. */
     insert(product: NewProductRecord, signal?: AbortSignal): Promise<void>;
-    /** Compare-and-set on version (bumped); false when the version moved on. Unique violations as insert. */
+    /**
+     * Compare-and-set on version (bumped); false when the version moved on.
+     * Unique violations as insert. While the product has one variant, its SKU
+     * and threshold are the variant's and are written to it too.
+     */
     update(productId: string, expectedVersion: number, changes: ProductChanges, signal?: AbortSignal): Promise<boolean>;
     exists(productId: string, signal?: AbortSignal): Promise<boolean>;
     /** Sets or clears archived_at and bumps the version; false when no such product. */
     setArchived(productId: string, archived: boolean, signal?: AbortSignal): Promise<boolean>;
-    /** Writes the stock change with its ledger row (applyStockMovement). */
-    openingStock(productId: string, quantity: number, actorId: string, signal?: AbortSignal): Promise<void>;
+    /** Writes the variant's stock change with its ledger row (applyStockMovement). */
+    openingStock(variantId: string, quantity: number, actorId: string, signal?: AbortSignal): Promise<void>;
     /** Locks the product row; its images in position order, and its image_url. Null when no such product. */
     lockImages(productId: string, signal?: AbortSignal): Promise<{ imageUrl: string | null; images: AdminProductImage[] } | null>;
     addImage(image: NewImageRecord, position: number, signal?: AbortSignal): Promise<void>;

@@ -59,11 +59,13 @@ export function productDetailJson(p: AdminProduct) {
 
 export function ledgerJson(product: StockProduct, entries: Paged<LedgerEntry>) {
   return {
-    product: {
+    variant: {
       id: product.id,
+      productId: product.productId,
       sku: product.sku,
       slug: product.slug,
       name: product.name,
+      variantTitle: product.variantTitle,
       stock: product.stock,
       lowStockThreshold: product.lowStockThreshold,
       archived: product.archived,
@@ -101,8 +103,10 @@ export function orderJson(o: Order) {
     total: { amountMinor: o.total.amountMinor, currency: o.total.currency },
     lines: o.lines.map((l) => ({
       productId: l.productId,
+      variantId: l.variantId,
       sku: l.sku,
       name: l.name,
+      variantTitle: l.variantTitle,
       unitPrice: { amountMinor: l.unitPrice.amountMinor, currency: l.unitPrice.currency },
       quantity: l.quantity,
     })),

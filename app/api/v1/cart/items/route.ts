@@ -7,8 +7,8 @@ import { cartJson, withCartPaths } from "../cart-json";
 export const dynamic = "force-dynamic";
 
 export const POST = handle(addCartItem, async ({ user, body, signal }) => {
-  const view = await withCartPaths({ productId: "body.productId", quantity: "body.quantity" }, "body", () =>
-    getServices().cart.addItem(userCartOwner(user.id), { productId: body.productId, quantity: body.quantity }, signal),
+  const view = await withCartPaths({ productId: "body.productId", variantId: "body.variantId", quantity: "body.quantity" }, "body", () =>
+    getServices().cart.addItem(userCartOwner(user.id), { productId: body.productId, variantId: body.variantId, quantity: body.quantity }, signal),
   );
   return { status: 201, body: cartJson(view) };
 });

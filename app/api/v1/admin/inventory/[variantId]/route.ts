@@ -7,8 +7,8 @@ export const dynamic = "force-dynamic";
 
 /** The product's stock and threshold with a page of its ledger, newest first (the use case's page size). */
 export const GET = handle(getStockLedger, async ({ params, query, user, signal }) => {
-  const { product, entries } = await withFieldPaths({ productId: "params.productId", page: "query.page" }, () =>
-    getServices().admin.stock.ledger(actorOf(user), params.productId, query.page, signal),
+  const { product, entries } = await withFieldPaths({ variantId: "params.variantId", page: "query.page" }, () =>
+    getServices().admin.stock.ledger(actorOf(user), params.variantId, query.page, signal),
   );
   return { status: 200, body: ledgerJson(product, entries) };
 });

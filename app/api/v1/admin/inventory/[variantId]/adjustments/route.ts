@@ -8,12 +8,12 @@ export const dynamic = "force-dynamic";
 /** One stock adjustment; removing more than is in stock is a 422 on body.delta, with nothing written. */
 export const POST = handle(adjustStock, async ({ params, body, user, signal }) => {
   const note = body.note?.trim() ? body.note.trim() : null;
-  const { stock } = await withFieldPaths({ productId: "params.productId" }, () =>
-    getServices().admin.stock.adjust(actorOf(user), { productId: params.productId, delta: body.delta, reason: body.reason, note }, signal),
+  const { stock } = await withFieldPaths({ variantId: "params.variantId" }, () =>
+    getServices().admin.stock.adjust(actorOf(user), { variantId: params.variantId, delta: body.delta, reason: body.reason, note }, signal),
   );
   return {
     status: 201,
-    body: { productId: params.productId, delta: body.delta, reason: body.reason, note, stock },
+    body: { variantId: params.variantId, delta: body.delta, reason: body.reason, note, stock },
   };
 });
 

@@ -16,17 +16,17 @@ export const dynamic = "force-dynamic";
 
 const pageParam = z.coerce.number().int().min(1).max(10_000).catch(1);
 
-type Props = { params: Promise<{ productId: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
+type Props = { params: Promise<{ variantId: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 export default async function AdminProductStockPage({ params, searchParams }: Props) {
-  const { productId } = await params;
-  const admin = await requireAdminPage(`/admin/stock/${encodeURIComponent(productId)}`);
-  if (!z.uuid().safeParse(productId).success) notFound();
+  const { variantId } = await params;
+  const admin = await requireAdminPage(`/admin/stock/${encodeURIComponent(variantId)}`);
+  if (!z.uuid().safeParse(variantId).success) notFound();
   const raw = (await searchParams).page;
   const page = pageParam.parse(Array.isArray(raw) ? raw[0] : (raw ?? 1));
   let view;
   try {
-    view = await getServices().admin.stock.ledger(admin, productId, page);
+    view = await getServices().admin.stock.ledger(admin, variantId, page);
   } catch (error) {
     if (isAppError(error, "not_found")) notFound();
     throw error;
@@ -42,7 +42,10 @@ export default async function AdminProductStockPage({ params, searchParams }: Pr
             ← Stock
           </Link>
         </p>
-        <h1 className="mt-2 text-2xl font-semibold">{product.name}</h1>
+        <h1 className="mt-2 text-2xl font-semibold">
+          {product.name}
+          {product.variantTitle ? <span className="font-normal text-slate-600"> — {product.variantTitle}</span> : null}
+        </h1>
         <p className="mt-1 text-sm text-slate-600">
           SKU <span className="font-mono">{product.sku}</span>
           {product.archived ? (
@@ -70,15 +73,15 @@ export default async function AdminProductStockPage({ params, searchParams }: Pr
             </dd>
           </div>
         </dl>
-        {low ? <p className="mt-2 text-sm font-medium text-red-700">This product is low on stock.</p> : null}
+        {low ? <p className="mt-2 text-sm font-medium text-red-700">This item is low on stock.</p> : null}
       </div>
 
       <div className="grid gap-8 md:grid-cols-2">
         <section className="rounded-lg border border-slate-200 bg-white p-6">
-          <StockAdjustForm productId={product.id} action={adjustStockAction} />
+          <StockAdjustForm variantId={product.id} action={adjustStockAction} />
         </section>
         <section className="rounded-lg border border-slate-200 bg-white p-6">
-          <StockThresholdForm productId={product.id} threshold={product.lowStockThreshold} action={setThresholdAction} />
+          <StockThresholdForm variantId={product.id} threshold={product.lowStockThreshold} action={setThresholdAction} />
         </section>
       </div>
 
@@ -87,7 +90,7 @@ export default async function AdminProductStockPage({ params, searchParams }: Pr
           History
         </h2>
         <p className="max-w-3xl text-sm text-slate-600">
-          Every change of this product’s stock, newest first; the stock always equals the sum of these changes. Stock counts units still
+          Every change of this item’s stock, newest first; the stock always equals the sum of these changes. Stock counts units still
           available to sell: an order takes its units when it is reserved and a cancelled or expired order gives them back. A sale
           (payment) moves no stock, because its units already left at reservation, so sales have no rows of their own.
         </p>
