@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
+import { insertVariant } from "./variant-rows";
 
 /**
  * Products for the stock journeys, written straight to the database the app
@@ -9,6 +10,8 @@ import pg from "pg";
  */
 export interface StockFixtureProduct {
   id: string;
+  /** Its one variant: the unit of stock the stock pages show (/admin/stock/{variantId}). */
+  variantId: string;
   name: string;
   slug: string;
   sku: string;
@@ -22,21 +25,17 @@ export async function createStockProduct(init: { stock: number; lowStockThreshol
   try {
     const id = randomUUID();
     const tag = id.slice(0, 8);
-    const product = { id, name: `${init.label ?? "Stock test lamp"} ${tag}`, slug: `stock-test-${tag}`, sku: `STK-${tag.toUpperCase()}` };
+    const name = `${init.label ?? "Stock test lamp"} ${tag}`;
+    const sku = `STK-${tag.toUpperCase()}`;
     await client.query("BEGIN");
     await client.query(
-      `INSERT INTO products (id, sku, slug, name, description, price_minor, currency, stock, low_stock_threshold, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, 'A product made by the stock journeys.', 1500, 'USD', 0, $5, now(), now())`,
-      [id, product.sku, product.slug, product.name, init.lowStockThreshold ?? 5],
+      `INSERT INTO products (id, sku, slug, name, description, price_minor, currency, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, 'A product made by the stock journeys.', 1500, 'USD', now(), now())`,
+      [id, sku, `stock-test-${tag}`, name],
     );
-    if (init.stock > 0) {
-      // Stock enters with its opening row, as the ledger's triggers demand.
-      await client.query(`UPDATE products SET stock = $2 WHERE id = $1`, [id, init.stock]);
-      await client.query(
-        `INSERT INTO stock_movements (product_id, delta, stock_after, reason, note) VALUES ($1, $2, $2, 'opening', 'E2E fixture')`,
-        [id, init.stock],
-      );
-    }
+    // Sold in one variant; stock enters with its opening row, as the ledger's triggers demand.
+    const variantId = await insertVariant(client, { productId: id, sku, stock: init.stock, lowStockThreshold: init.lowStockThreshold ?? 5 });
+    const product = { id, variantId, name, slug: `stock-test-${tag}`, sku };
     await client.query(
       `INSERT INTO product_categories (product_id, category_id) SELECT $1, id FROM categories ORDER BY position, name LIMIT 1`,
       [id],

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import { SEED_CATEGORIES, seedProducts, type SeedProduct } from "@/prisma/seed-data";
+import { insertVariant } from "./variant-rows";
 
 export interface SeededCatalog {
   products: (SeedProduct & { id: string })[];
@@ -22,13 +23,12 @@ export async function insertSeedCatalog(pool: pg.Pool): Promise<SeededCatalog> {
   for (const p of seedProducts()) {
     const id = randomUUID();
     await pool.query(
-      `WITH p AS (
-         INSERT INTO products (id, sku, slug, name, description, price_minor, currency, stock, image_url, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, 'USD', $7, $8, $9, now()) RETURNING id, stock)
-       INSERT INTO stock_movements (product_id, delta, stock_after, reason, note)
-       SELECT id, stock, stock, 'opening', 'Seed' FROM p WHERE stock > 0`,
-      [id, p.sku, p.slug, p.name, p.description, p.priceMinor, p.stock, p.imageUrl, p.createdAt],
+      `INSERT INTO products (id, sku, slug, name, description, price_minor, currency, image_url, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, 'USD', $7, $8, now())`,
+      [id, p.sku, p.slug, p.name, p.description, p.priceMinor, p.imageUrl, p.createdAt],
     );
+    // Sold in one variant (no options), as the seed's products are.
+    await insertVariant(pool, { productId: id, sku: p.sku, stock: p.stock });
     for (const slug of p.categorySlugs) {
       await pool.query(`INSERT INTO product_categories (product_id, category_id) VALUES ($1, $2)`, [id, categoryIds.get(slug)]);
     }
