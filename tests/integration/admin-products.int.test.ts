@@ -16,7 +16,7 @@ import { createFromForm, updateFromForm } from "../support/admin-product-form";
 import { insertAdmin, insertCategory, jpegWithExif, oversizePng, pngBytes } from "../support/admin-products-fixtures";
 import { SHIP_TO as TEST_ADDRESS } from "../support/addresses";
 import { createTestDatabase, type TestDatabase } from "../support/db";
-import { eventually, insertUser, servicesFor, sqlPool } from "../support/fixtures";
+import { eventually, insertUser, servicesFor, sqlPool, variantIdOf } from "../support/fixtures";
 
 let db: TestDatabase;
 let pool: pg.Pool;
@@ -121,10 +121,10 @@ describe("validation by field, nothing written", () => {
     try {
       const repo = new PrismaProductAdminRepository(prisma);
       const base = { description: "", priceMinor: 100, lowStockThreshold: 1, categoryIds: [categoryA] };
-      const sku = await failure(repo.insert({ ...base, id: randomUUID(), sku: existing.sku, slug: `other-${tag()}`, name: "x" }));
+      const sku = await failure(repo.insert({ ...base, id: randomUUID(), variantId: randomUUID(), sku: existing.sku, slug: `other-${tag()}`, name: "x" }));
       expect(sku.code).toBe("validation");
       expect(fieldsOf(sku)).toEqual({ sku: "Another product already uses this SKU" });
-      const slug = await failure(repo.insert({ ...base, id: randomUUID(), sku: `OTHER-${tag()}`, slug: existing.slug, name: "x" }));
+      const slug = await failure(repo.insert({ ...base, id: randomUUID(), variantId: randomUUID(), sku: `OTHER-${tag()}`, slug: existing.slug, name: "x" }));
       expect(fieldsOf(slug)).toEqual({ slug: "Another product already uses this slug" });
     } finally {
       await prisma.$disconnect();
@@ -223,7 +223,7 @@ describe("archive and restore", () => {
     expect((await pool.query(`SELECT count(*)::int AS n FROM outbox_events`)).rows[0].n).toBe(outboxBefore);
     const lateCart = await services.cart.getCart(userCartOwner(lateShopper.id));
     expect(lateCart.cart.lines).toHaveLength(1);
-    expect(lateCart.cart.archivedProductIds).toEqual([id]);
+    expect(lateCart.cart.archivedVariantIds).toEqual([await variantIdOf(pool, id)]);
 
     // The back office still lists it, under "archived".
     const archivedList = await services.admin.products.list(admin, { q: input.sku, status: "archived" });

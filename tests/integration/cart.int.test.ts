@@ -5,7 +5,7 @@ import { guestCartOwner, newGuestCartToken } from "@/lib/application/cart/guest-
 import { createPrismaClient, type PrismaClient } from "@/lib/infrastructure/db/prisma-client";
 import { PrismaCartRepository } from "@/lib/infrastructure/db/prisma-cart-repository";
 import { createTestDatabase, type TestDatabase } from "../support/db";
-import { eventually, insertProduct, insertUser, servicesFor, sqlPool } from "../support/fixtures";
+import { eventually, insertProduct, insertSimpleProduct, insertUser, servicesFor, sqlPool } from "../support/fixtures";
 
 let db: TestDatabase;
 let prisma: PrismaClient;
@@ -49,7 +49,7 @@ async function lineQuantities(owner: CartOwner): Promise<Record<string, number>>
 describe("PrismaCartRepository with guest carts", () => {
   it("keeps a guest's cart under the token's SHA-256 only, one row per token", async () => {
     const { token, owner, tokenHash } = newGuest();
-    const product = await insertProduct(pool, { stock: 10 });
+    const product = await insertSimpleProduct(pool, { stock: 10 });
     const { cartId, cart } = await prisma.$transaction(async (tx) => {
       const carts = new PrismaCartRepository(tx);
       const { cartId } = await carts.lockFor(owner);
@@ -57,7 +57,7 @@ describe("PrismaCartRepository with guest carts", () => {
       await carts.setQuantity(cartId, product, 2);
       return { cartId, cart: await carts.loadFor(owner) };
     });
-    expect(cart.lines.map((l) => [l.product.id, l.quantity])).toEqual([[product, 2]]);
+    expect(cart.lines.map((l) => [l.product.id, l.product.variantId, l.quantity])).toEqual([[product.productId, product.variantId, 2]]);
     expect(await cartRows("guest_token_hash", tokenHash)).toEqual([{ id: cartId, user_id: null, guest_token_hash: tokenHash }]);
     const { rows } = await pool.query("SELECT count(*)::int AS n FROM carts WHERE guest_token_hash = $1 OR id::text = $1", [token]);
     expect(rows[0].n).toBe(0);

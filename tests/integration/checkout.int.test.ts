@@ -8,7 +8,7 @@ import { createPrismaClient, type PrismaClient } from "@/lib/infrastructure/db/p
 import { PrismaOrderRepository } from "@/lib/infrastructure/db/prisma-order-repository";
 import { SHIP_TO } from "../support/addresses";
 import { createTestDatabase, type TestDatabase } from "../support/db";
-import { insertProduct, insertUser, servicesFor, sqlPool } from "../support/fixtures";
+import { insertProduct, insertSimpleProduct, insertUser, servicesFor, sqlPool } from "../support/fixtures";
 
 let db: TestDatabase;
 let pool: pg.Pool;
@@ -56,7 +56,7 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
 describe("PrismaOrderRepository with addresses and shipping", () => {
   async function newOrder(overrides: Record<string, unknown> = {}) {
     const user = await insertUser(pool);
-    const productId = await insertProduct(pool, { stock: 5, priceMinor: 1500 });
+    const { productId, variantId } = await insertSimpleProduct(pool, { stock: 5, priceMinor: 1500 });
     return {
       id: randomUUID(),
       userId: user.id,
@@ -65,7 +65,7 @@ describe("PrismaOrderRepository with addresses and shipping", () => {
       shipping: usd(495),
       total: usd(3495),
       shipTo: SHIP_TO,
-      lines: [{ productId, sku: "S", name: "N", unitPrice: usd(1500), quantity: 2 }],
+      lines: [{ productId, variantId, sku: "S", name: "N", variantTitle: "", unitPrice: usd(1500), quantity: 2 }],
       createdAt: new Date(),
       ...overrides,
     };

@@ -33,7 +33,7 @@ function inventoryEvent(aggregateId: string, n: number): DomainEvent {
     aggregateType: "order",
     aggregateId,
     occurredAt: new Date(),
-    payload: { reason: "reservation", orderId: aggregateId, changes: [{ productId: aggregateId, delta: -n, stock: n }] },
+    payload: { reason: "reservation", orderId: aggregateId, changes: [{ productId: aggregateId, variantId: aggregateId, delta: -n, stock: n }] },
   });
 }
 

@@ -103,7 +103,7 @@ function eventFor(i: number, email: string): () => Promise<unknown> {
           shippingMinor: 0,
           totalMinor: 1500,
           shipTo: null,
-          lines: [{ productId: randomUUID(), sku: "MUG", name: "Oak Mug", unitPriceMinor: 1500, quantity: 1 }],
+          lines: [{ productId: randomUUID(), variantId: randomUUID(), sku: "MUG", name: "Oak Mug", variantTitle: "", unitPriceMinor: 1500, quantity: 1 }],
         },
       });
       return () => services.worker.notifications.sendOrderConfirmation(e, never);

@@ -15,7 +15,7 @@ import { PrismaUserRepository } from "@/lib/infrastructure/db/prisma-user-reposi
 import { PrismaUnitOfWork } from "@/lib/infrastructure/db/prisma-unit-of-work";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { SHIP_TO } from "../support/addresses";
-import { insertProduct, insertUser, sqlPool, stockOf } from "../support/fixtures";
+import { insertProduct, insertSimpleProduct, insertUser, sqlPool, stockOf } from "../support/fixtures";
 
 let db: TestDatabase;
 let prisma: PrismaClient;
@@ -110,8 +110,8 @@ describe("PrismaProductRepository", () => {
 describe("PrismaCartRepository", () => {
   it("creates one cart per user, sets, finds, removes and clears lines", async () => {
     const u = await insertUser(pool);
-    const p1 = await insertProduct(pool, { stock: 5 });
-    const p2 = await insertProduct(pool, { stock: 5 });
+    const p1 = await insertSimpleProduct(pool, { stock: 5 });
+    const p2 = await insertSimpleProduct(pool, { stock: 5 });
     const result = await prisma.$transaction(async (tx) => {
       const carts = new PrismaCartRepository(tx);
       const { cartId } = await carts.lockForUser(u.id);
@@ -120,19 +120,20 @@ describe("PrismaCartRepository", () => {
       await carts.setQuantity(cartId, p2, 1);
       await carts.setQuantity(cartId, p1, 3);
       const cart = await carts.load(u.id);
-      const line = cart.lines.find((l) => l.product.id === p2)!;
-      expect(await carts.findLine(cartId, line.itemId)).toEqual({ productId: p2, quantity: 1 });
+      const line = cart.lines.find((l) => l.product.variantId === p2.variantId)!;
+      expect(line.product.id).toBe(p2.productId);
+      expect(await carts.findLine(cartId, line.itemId)).toEqual({ ...p2, quantity: 1 });
       await carts.removeLine(cartId, line.itemId);
       return { cartId, cart: await carts.load(u.id) };
     });
-    expect(result.cart.lines.map((l) => [l.product.id, l.quantity])).toEqual([[p1, 3]]);
+    expect(result.cart.lines.map((l) => [l.product.id, l.product.variantId, l.quantity])).toEqual([[p1.productId, p1.variantId, 3]]);
     await new PrismaCartRepository(prisma).clear(result.cartId);
     expect((await new PrismaCartRepository(prisma).load(u.id)).lines).toEqual([]);
   });
 
   it("refuses a zero quantity at the database (CHECK constraint)", async () => {
     const u = await insertUser(pool);
-    const p = await insertProduct(pool, { stock: 5 });
+    const p = await insertSimpleProduct(pool, { stock: 5 });
     const carts = new PrismaCartRepository(prisma);
     const { cartId } = await prisma.$transaction((tx) => new PrismaCartRepository(tx).lockForUser(u.id));
     await expect(carts.setQuantity(cartId, p, 0)).rejects.toThrow();
@@ -143,7 +144,7 @@ describe("PrismaOrderRepository", () => {
   it("stores price snapshots, refuses a second order for one checkout key, and compares-and-sets status", async () => {
     const orders = new PrismaOrderRepository(prisma);
     const u = await insertUser(pool);
-    const p = await insertProduct(pool, { stock: 5, priceMinor: 1234 });
+    const p = await insertSimpleProduct(pool, { stock: 5, priceMinor: 1234 });
     const base = {
       userId: u.id,
       checkoutKey: "key-1",
@@ -151,7 +152,7 @@ describe("PrismaOrderRepository", () => {
       shipping: { amountMinor: 0, currency: "USD" },
       total: { amountMinor: 2468, currency: "USD" },
       shipTo: SHIP_TO,
-      lines: [{ productId: p, sku: "S", name: "N", unitPrice: { amountMinor: 1234, currency: "USD" }, quantity: 2 }],
+      lines: [{ ...p, sku: "S", name: "N", variantTitle: "", unitPrice: { amountMinor: 1234, currency: "USD" }, quantity: 2 }],
       createdAt: new Date(),
     };
     const order = await orders.create({ ...base, id: randomUUID() });
@@ -174,24 +175,29 @@ describe("PrismaOrderRepository", () => {
 
 describe("PrismaInventoryRepository", () => {
   it("decrements every line or none", async () => {
-    const a = await insertProduct(pool, { stock: 2 });
-    const b = await insertProduct(pool, { stock: 1 });
+    const a = await insertSimpleProduct(pool, { stock: 2 });
+    const b = await insertSimpleProduct(pool, { stock: 1 });
     const short = await prisma.$transaction((tx) =>
       new PrismaInventoryRepository(tx).reserve(randomUUID(), [
-        { productId: a, quantity: 1 },
-        { productId: b, quantity: 2 },
+        { variantId: a.variantId, quantity: 1 },
+        { variantId: b.variantId, quantity: 2 },
       ]),
     );
-    expect(short).toEqual({ ok: false, shortages: [{ productId: b, requested: 2, available: 1 }] });
-    expect([await stockOf(pool, a), await stockOf(pool, b)]).toEqual([2, 1]);
+    expect(short).toEqual({ ok: false, shortages: [{ variantId: b.variantId, requested: 2, available: 1 }] });
+    expect([await stockOf(pool, a.productId), await stockOf(pool, b.productId)]).toEqual([2, 1]);
     const ok = await prisma.$transaction((tx) =>
       new PrismaInventoryRepository(tx).reserve(randomUUID(), [
-        { productId: a, quantity: 2 },
-        { productId: b, quantity: 1 },
+        { variantId: a.variantId, quantity: 2 },
+        { variantId: b.variantId, quantity: 1 },
       ]),
     );
-    expect(ok.ok).toBe(true);
-    expect([await stockOf(pool, a), await stockOf(pool, b)]).toEqual([0, 0]);
+    expect(ok).toEqual({
+      ok: true,
+      changes: [a, b]
+        .sort((x, y) => (x.variantId < y.variantId ? -1 : 1))
+        .map((v) => ({ ...v, delta: v === a ? -2 : -1, stock: 0 })),
+    });
+    expect([await stockOf(pool, a.productId), await stockOf(pool, b.productId)]).toEqual([0, 0]);
   });
 });
 

@@ -150,6 +150,10 @@ DECLARE
   bad uuid;
   twin uuid[];
 BEGIN
+  -- Serialises the checks of one product's writers: without it two
+  -- transactions adding the same combination could both pass before either
+  -- commits. NO KEY UPDATE does not block the KEY SHARE locks foreign keys take.
+  PERFORM 1 FROM products WHERE id = product FOR NO KEY UPDATE;
   SELECT count(*) INTO options FROM product_options o WHERE o.product_id = product;
   -- As many values as the product has options, each of a different option of this product.
   SELECT v.id INTO bad
@@ -204,6 +208,21 @@ CREATE CONSTRAINT TRIGGER "variant_option_values_combinations" AFTER INSERT OR U
   DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION "product_variants_check_combinations_trigger"();
 CREATE CONSTRAINT TRIGGER "product_options_combinations" AFTER INSERT OR DELETE ON "product_options"
   DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION "product_variants_check_combinations_trigger"();
+
+-- An option belongs to one product and a value to one option for good (to
+-- move one, delete it and create it again): the checks above run per product
+-- and could not see a move.
+CREATE FUNCTION "product_options_refuse_move"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION '% cannot move to another %', TG_TABLE_NAME,
+    CASE TG_TABLE_NAME WHEN 'product_options' THEN 'product' ELSE 'option' END
+    USING ERRCODE = 'restrict_violation';
+END
+$$;
+CREATE TRIGGER "product_options_no_move" BEFORE UPDATE OF "product_id" ON "product_options"
+  FOR EACH ROW WHEN (OLD."product_id" IS DISTINCT FROM NEW."product_id") EXECUTE FUNCTION "product_options_refuse_move"();
+CREATE TRIGGER "product_option_values_no_move" BEFORE UPDATE OF "option_id" ON "product_option_values"
+  FOR EACH ROW WHEN (OLD."option_id" IS DISTINCT FROM NEW."option_id") EXECUTE FUNCTION "product_options_refuse_move"();
 
 -- Stock lives on the variant now.
 DROP TRIGGER "products_stock_in_ledger" ON "products";
