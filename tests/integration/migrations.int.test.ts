@@ -259,9 +259,10 @@ describe("hand-written rules in the migrations", () => {
       { name: "payment_attempts_applied_check", def: 'CHECK (((applied_at IS NULL) OR (state = \'charged\'::"PaymentState")))' },
       { name: "payment_attempts_retries_check", def: "CHECK ((retries >= 0))" },
       { name: "product_images_sane", def: "CHECK (((\"position\" >= 0) AND (byte_size > 0) AND (width > 0) AND (height > 0)))" },
-      { name: "products_low_stock_threshold_nonnegative", def: "CHECK ((low_stock_threshold >= 0))" },
+      { name: "product_variants_low_stock_threshold_nonnegative", def: "CHECK ((low_stock_threshold >= 0))" },
+      { name: "product_variants_price_override_nonnegative", def: "CHECK ((price_override_minor >= 0))" },
+      { name: "product_variants_stock_nonnegative", def: "CHECK ((stock >= 0))" },
       { name: "products_price_minor_positive", def: "CHECK ((price_minor > 0))" },
-      { name: "products_stock_nonnegative", def: "CHECK ((stock >= 0))" },
       { name: "refunds_amount_check", def: "CHECK ((amount_minor > 0))" },
       {
         name: "refunds_reason_check",
@@ -341,7 +342,7 @@ describe("hand-written rules in the migrations", () => {
     expect(await query(url, `SELECT column_name FROM information_schema.columns WHERE table_name = 'orders' AND column_name = 'refund_due'`)).toEqual([]);
   });
 
-  it("rejects negative stock, non-positive prices and quantities, negative totals", async () => {
+  it("rejects negative stock, thresholds and price overrides, non-positive prices and quantities, negative totals", async () => {
     const url = await migratedDatabase();
     const userId = randomUUID();
     const productId = randomUUID();
@@ -352,10 +353,12 @@ describe("hand-written rules in the migrations", () => {
       `INSERT INTO users (id, email, name, password_hash, updated_at) VALUES ($1, 'a@example.com', 'A', 'x', now())`,
       [userId],
     );
+    // Stock lives on the variant: the product's default variant shares its id.
     await query(
       url,
-      `WITH p AS (INSERT INTO products (id, sku, slug, name, price_minor, stock, updated_at) VALUES ($1, 'SKU-1', 'p-1', 'P', 500, 3, now()) RETURNING id)
-       INSERT INTO stock_movements (product_id, delta, stock_after, reason) SELECT id, 3, 3, 'opening' FROM p`,
+      `WITH p AS (INSERT INTO products (id, sku, slug, name, price_minor, updated_at) VALUES ($1, 'SKU-1', 'p-1', 'P', 500, now()) RETURNING id),
+            v AS (INSERT INTO product_variants (id, product_id, sku, stock) SELECT id, id, 'SKU-1', 3 FROM p RETURNING id, product_id)
+       INSERT INTO stock_movements (product_id, variant_id, delta, stock_after, reason) SELECT product_id, id, 3, 3, 'opening' FROM v`,
       [productId],
     );
     await query(url, `INSERT INTO carts (id, user_id, updated_at) VALUES ($1, $2, now())`, [cartId, userId]);
@@ -365,7 +368,19 @@ describe("hand-written rules in the migrations", () => {
       [orderId, userId],
     );
 
-    await expectCheckViolation(url, "UPDATE products SET stock = -1 WHERE id = $1", [productId], "products_stock_nonnegative");
+    await expectCheckViolation(url, "UPDATE product_variants SET stock = -1 WHERE id = $1", [productId], "product_variants_stock_nonnegative");
+    await expectCheckViolation(
+      url,
+      "UPDATE product_variants SET low_stock_threshold = -1 WHERE id = $1",
+      [productId],
+      "product_variants_low_stock_threshold_nonnegative",
+    );
+    await expectCheckViolation(
+      url,
+      "UPDATE product_variants SET price_override_minor = -1 WHERE id = $1",
+      [productId],
+      "product_variants_price_override_nonnegative",
+    );
     await expectCheckViolation(url, "UPDATE users SET email = 'A@Example.com' WHERE id = $1", [userId], "users_email_lowercase");
     await expectCheckViolation(
       url,
@@ -375,19 +390,19 @@ describe("hand-written rules in the migrations", () => {
     );
     await expectCheckViolation(
       url,
-      `INSERT INTO cart_items (id, cart_id, product_id, quantity, updated_at) VALUES ($1, $2, $3, 0, now())`,
+      `INSERT INTO cart_items (id, cart_id, product_id, variant_id, quantity, updated_at) VALUES ($1, $2, $3, $3, 0, now())`,
       [randomUUID(), cartId, productId],
       "cart_items_quantity_positive",
     );
     await expectCheckViolation(
       url,
-      `INSERT INTO order_items (id, order_id, product_id, sku, name, unit_price_minor, quantity) VALUES ($1, $2, $3, 'SKU-1', 'P', 500, 0)`,
+      `INSERT INTO order_items (id, order_id, product_id, variant_id, sku, name, unit_price_minor, quantity) VALUES ($1, $2, $3, $3, 'SKU-1', 'P', 500, 0)`,
       [randomUUID(), orderId, productId],
       "order_items_quantity_positive",
     );
     await expectCheckViolation(
       url,
-      `INSERT INTO order_items (id, order_id, product_id, sku, name, unit_price_minor, quantity) VALUES ($1, $2, $3, 'SKU-1', 'P', -1, 1)`,
+      `INSERT INTO order_items (id, order_id, product_id, variant_id, sku, name, unit_price_minor, quantity) VALUES ($1, $2, $3, $3, 'SKU-1', 'P', -1, 1)`,
       [randomUUID(), orderId, productId],
       "order_items_unit_price_minor_nonnegative",
     );
@@ -403,13 +418,13 @@ describe("hand-written rules in the migrations", () => {
     // The boundaries themselves are allowed.
     await query(
       url,
-      `WITH p AS (UPDATE products SET stock = 0 WHERE id = $1 RETURNING id)
-       INSERT INTO stock_movements (product_id, delta, stock_after, reason) SELECT id, -3, 0, 'correction' FROM p`,
+      `WITH v AS (UPDATE product_variants SET stock = 0, low_stock_threshold = 0, price_override_minor = 0 WHERE id = $1 RETURNING id, product_id)
+       INSERT INTO stock_movements (product_id, variant_id, delta, stock_after, reason) SELECT product_id, id, -3, 0, 'correction' FROM v`,
       [productId],
     );
     await query(
       url,
-      `INSERT INTO cart_items (id, cart_id, product_id, quantity, updated_at) VALUES ($1, $2, $3, 1, now())`,
+      `INSERT INTO cart_items (id, cart_id, product_id, variant_id, quantity, updated_at) VALUES ($1, $2, $3, $3, 1, now())`,
       [randomUUID(), cartId, productId],
     );
   });
