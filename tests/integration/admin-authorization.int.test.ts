@@ -47,7 +47,8 @@ beforeAll(async () => {
     [orderId, shopper.id, randomUUID()],
   );
   await pool.query(
-    `INSERT INTO order_items (id, order_id, product_id, sku, name, unit_price_minor, quantity) SELECT $1, $2, id, sku, name, price_minor, 1 FROM products WHERE id = $3`,
+    `INSERT INTO order_items (id, order_id, product_id, variant_id, sku, name, unit_price_minor, quantity)
+     SELECT $1, $2, p.id, v.id, v.sku, p.name, p.price_minor, 1 FROM products p JOIN product_variants v ON v.product_id = p.id WHERE p.id = $3`,
     [randomUUID(), orderId, productId],
   );
   // One input with every field any admin use case reads, each pointing at something real.

@@ -4,7 +4,7 @@ import type { Actor } from "@/lib/application/admin/access";
 import { createServices } from "@/lib/composition/root";
 import { loadEnv } from "@/lib/infrastructure/config/env";
 import { createTestDatabase, type TestDatabase } from "../support/db";
-import { insertProduct, insertUser, sqlPool } from "../support/fixtures";
+import { insertProduct, insertUser, sqlPool, variantIdOf } from "../support/fixtures";
 import { insertDeadLetter, insertOrderAt, insertProcessedEvent } from "../support/admin-dashboard-fixtures";
 
 /**
@@ -64,7 +64,7 @@ beforeAll(async () => {
   ids.archived = await insertProduct(pool, { stock: 0, name: "Dashboard Archived Desk" });
   await pool.query(`UPDATE products SET archived_at = now() WHERE id = $1`, [ids.archived]);
   ids.custom = await insertProduct(pool, { stock: 12, name: "Dashboard Custom Rug" });
-  await pool.query(`UPDATE products SET low_stock_threshold = 12 WHERE id = $1`, [ids.custom]);
+  await pool.query(`UPDATE product_variants SET low_stock_threshold = 12 WHERE product_id = $1`, [ids.custom]);
 
   // 22 processed events, one minute apart; the newest has no outbox row.
   for (let i = 0; i < 22; i++) {
@@ -135,9 +135,14 @@ describe("admin dashboard figures", () => {
     expect(usd.days.find((d) => d.day === "2026-03-09")!.amountMinor).toBe(0);
   });
 
-  it("lists active products at or below their low-stock threshold, lowest stock first", async () => {
+  it("lists live variants of active products at or below their low-stock threshold, lowest stock first", async () => {
     const o = await newYork.admin.dashboard.overview(admin);
-    expect(o.lowStock.products.map((p) => p.id)).toEqual([ids.low, ids.atThreshold, ids.custom]);
+    // By variant, the unit of stock (each of these products is sold in one).
+    expect(o.lowStock.products.map((p) => p.id)).toEqual([
+      await variantIdOf(pool, ids.low!),
+      await variantIdOf(pool, ids.atThreshold!),
+      await variantIdOf(pool, ids.custom!),
+    ]);
     expect(o.lowStock.total).toBe(3);
     expect(o.lowStock.products[0]).toMatchObject({ name: "Dashboard Low Lamp", stock: 2, lowStockThreshold: 5 });
   });

@@ -80,8 +80,16 @@ async function counts() {
 }
 
 async function row(id: string) {
-  const { rows } = await pool.query(`SELECT sku, slug, name, price_minor, stock, image_url, archived_at, version, low_stock_threshold FROM products WHERE id = $1`, [id]);
-  return rows[0];
+  // A product made in the back office is sold in one variant: its stock, threshold and SKU.
+  const { rows } = await pool.query(
+    `SELECT p.sku, p.slug, p.name, p.price_minor, v.stock, p.image_url, p.archived_at, p.version, v.low_stock_threshold, v.sku AS variant_sku
+       FROM products p JOIN product_variants v ON v.product_id = p.id WHERE p.id = $1`,
+    [id],
+  );
+  expect(rows.length).toBeLessThanOrEqual(1);
+  if (rows[0]) expect(rows[0].variant_sku).toBe(rows[0].sku);
+  const { variant_sku: _sku, ...product } = rows[0] ?? {};
+  return rows[0] ? product : undefined;
 }
 
 async function callGet(handler: { GET: (r: Request, c: { params: Promise<never> }) => Promise<Response> }, url: string, params: unknown = {}) {

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../support/db";
-import { insertProduct, insertUser, sqlPool } from "../support/fixtures";
+import { insertProduct, insertSimpleProduct, insertUser, sqlPool } from "../support/fixtures";
 import { insertCategory } from "../support/admin-products-fixtures";
 import { insertOrderInStatus } from "../support/admin-orders-fixtures";
 import { apiHarness, useApiDatabase } from "../support/api";
@@ -23,7 +23,7 @@ type ProductDetail = Summary & { description: string; categoryIds: string[]; ima
 type Order = { id: string; status: OrderStatus; version: number; trackingReference: string | null; lines: { productId: string; quantity: number }[] };
 type OrderPage = { items: { id: string; status: OrderStatus; version: number }[]; next: string | null };
 type Ledger = {
-  product: { id: string; stock: number; lowStockThreshold: number; archived: boolean };
+  variant: { id: string; productId: string; variantTitle: string; stock: number; lowStockThreshold: number; archived: boolean };
   items: { id: string; reason: string; delta: number; stockAfter: number; actorEmail: string | null; note: string | null; orderId: string | null }[];
   page: number;
   pageSize: number;
@@ -81,7 +81,8 @@ async function expectRejected(status: number, path: string, query: Record<string
 async function product(category: string, init: { name: string; stock: number; threshold?: number; archived?: boolean }): Promise<string> {
   const id = await insertProduct(pool, { stock: init.stock, name: init.name });
   await pool.query(`INSERT INTO product_categories (product_id, category_id) VALUES ($1, $2)`, [id, category]);
-  await pool.query(`UPDATE products SET low_stock_threshold = $2, archived_at = CASE WHEN $3 THEN now() END WHERE id = $1`, [id, init.threshold ?? 5, init.archived ?? false]);
+  await pool.query(`UPDATE product_variants SET low_stock_threshold = $2 WHERE product_id = $1`, [id, init.threshold ?? 5]);
+  await pool.query(`UPDATE products SET archived_at = CASE WHEN $2 THEN now() END WHERE id = $1`, [id, init.archived ?? false]);
   return id;
 }
 
@@ -271,19 +272,18 @@ describe("GET /admin/orders/{id} and the list's versions", () => {
   });
 });
 
-describe("GET /admin/inventory/{productId}", () => {
+describe("GET /admin/inventory/{variantId}", () => {
   it("is refused to anonymous callers and customers", async () => {
-    await expectRefusedToNonAdmins(`/admin/inventory/${await insertProduct(pool, { stock: 2 })}`);
+    await expectRefusedToNonAdmins(`/admin/inventory/${(await insertSimpleProduct(pool, { stock: 2 })).variantId}`);
   });
 
   it("answers the stock, the threshold and the ledger newest first, an adjustment included", async () => {
-    const id = await insertProduct(pool, { stock: 3 });
-    await pool.query(`UPDATE products SET low_stock_threshold = 4 WHERE id = $1`, [id]);
+    const { productId, variantId: id } = await insertSimpleProduct(pool, { stock: 3, lowStockThreshold: 4 });
     const booked = await api.call("POST", `/admin/inventory/${id}/adjustments`, { token: admin.token, body: { delta: 5, reason: "restock", note: "Delivery 7" }, headers: key() });
     expect(booked.status).toBe(201);
     const res = await api.call<Ledger>("GET", `/admin/inventory/${id}`, { token: admin.token });
     expect(res.status).toBe(200);
-    expect(res.body.product).toMatchObject({ id, stock: 8, lowStockThreshold: 4, archived: false });
+    expect(res.body.variant).toMatchObject({ id, productId, variantTitle: "", stock: 8, lowStockThreshold: 4, archived: false });
     expect(res.body.items).toMatchObject([
       { reason: "restock", delta: 5, stockAfter: 8, actorEmail: admin.email, note: "Delivery 7", orderId: null },
       { reason: "opening", delta: 3, stockAfter: 3, actorEmail: null },
@@ -292,7 +292,7 @@ describe("GET /admin/inventory/{productId}", () => {
   });
 
   it("pages the ledger, 20 rows a page", async () => {
-    const id = await insertProduct(pool, { stock: 1 });
+    const { variantId: id } = await insertSimpleProduct(pool, { stock: 1 });
     for (let i = 1; i <= 21; i++) {
       const r = await api.call("POST", `/admin/inventory/${id}/adjustments`, { token: admin.token, body: { delta: 1, reason: "restock", note: `#${i}` }, headers: key() });
       expect(r.status).toBe(201);
@@ -308,10 +308,11 @@ describe("GET /admin/inventory/{productId}", () => {
     expect(order).toEqual([...order].sort((a, b) => (a > b ? -1 : a < b ? 1 : 0)));
   });
 
-  it("answers 404 for an unknown product, 422 for a malformed id or page", async () => {
+  it("answers 404 for an unknown variant (a product's id too), 422 for a malformed id or page", async () => {
     expect((await expectRejected(404, `/admin/inventory/${randomUUID()}`)).code).toBe("not_found");
-    await expectRejected(422, "/admin/inventory/not-a-uuid", {}, ["params.productId"]);
-    const id = await insertProduct(pool, { stock: 0 });
+    await expectRejected(422, "/admin/inventory/not-a-uuid", {}, ["params.variantId"]);
+    const { productId, variantId: id } = await insertSimpleProduct(pool, { stock: 0 });
+    expect((await expectRejected(404, `/admin/inventory/${productId}`)).code).toBe("not_found");
     await expectRejected(422, `/admin/inventory/${id}`, { page: "0" }, ["query.page"]);
     await expectRejected(422, `/admin/inventory/${id}`, { page: "two" }, ["query.page"]);
     await expectRejected(422, `/admin/inventory/${id}`, { pageSize: "5" }, ["query"]);

@@ -6,7 +6,7 @@ import type pg from "pg";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../support/db";
-import { insertProduct, insertUser, sqlPool } from "../support/fixtures";
+import { insertProduct, insertSimpleProduct, insertUser, sqlPool } from "../support/fixtures";
 import { insertCategory, pngBytes } from "../support/admin-products-fixtures";
 import { insertOrderInStatus, outboxEvents } from "../support/admin-orders-fixtures";
 import { apiHarness, useApiDatabase } from "../support/api";
@@ -139,8 +139,11 @@ describe("POST /admin/products", () => {
       archivedAt: null,
     });
     expect(res.body.categoryIds.sort()).toEqual([categoryA, categoryB].sort());
-    const { rows } = await pool.query(`SELECT price_minor, stock FROM products WHERE id = $1`, [res.body.id]);
-    expect(rows[0]).toEqual({ price_minor: 1205, stock: 7 });
+    const { rows } = await pool.query(
+      `SELECT p.price_minor, v.stock, v.sku = p.sku AS same_sku FROM products p JOIN product_variants v ON v.product_id = p.id WHERE p.id = $1`,
+      [res.body.id],
+    );
+    expect(rows).toEqual([{ price_minor: 1205, stock: 7, same_sku: true }]);
     const ledger = await pool.query(`SELECT reason, delta, stock_after FROM stock_movements WHERE product_id = $1`, [res.body.id]);
     expect(ledger.rows).toEqual([{ reason: "opening", delta: 7, stock_after: 7 }]);
   });
@@ -181,7 +184,7 @@ describe("POST /admin/products", () => {
     await expectRejected(422, "POST", "/admin/products", { body: newProductBody({ name: "Mug\u0000" }), headers: key() }, ["body.name"]);
     await expectRejected(422, "POST", "/admin/products", { body: newProductBody({ description: "a\u0000b" }), headers: key() }, ["body.description"]);
     await expectRejected(422, "POST", "/admin/products", { body: newProductBody({ name: "Mug \ud800" }), headers: key() }, ["body.name"]);
-    const id = await insertProduct(pool, { stock: 1 });
+    const { variantId: id } = await insertSimpleProduct(pool, { stock: 1 });
     await expectRejected(422, "POST", `/admin/inventory/${id}/adjustments`, { body: { delta: 1, reason: "restock", note: "\u0000" }, headers: key() }, ["body.note"]);
   });
 });
@@ -355,27 +358,32 @@ describe("POST /admin/products/{id}/images (multipart/form-data)", () => {
   });
 });
 
-describe("POST /admin/inventory/{productId}/adjustments", () => {
+describe("POST /admin/inventory/{variantId}/adjustments", () => {
   it("is refused to anonymous callers and customers", async () => {
-    const id = await insertProduct(pool, { stock: 3 });
+    const { variantId: id } = await insertSimpleProduct(pool, { stock: 3 });
     await expectRefusedToNonAdmins("POST", `/admin/inventory/${id}/adjustments`, { body: { delta: 5, reason: "restock" } });
   });
 
   it("books the change in the ledger and answers the new stock", async () => {
-    const id = await insertProduct(pool, { stock: 3 });
+    const { productId, variantId: id } = await insertSimpleProduct(pool, { stock: 3 });
     const res = await api.call<{ stock: number; delta: number; note: string | null }>("POST", `/admin/inventory/${id}/adjustments`, {
       token: admin.token,
       body: { delta: 5, reason: "restock", note: "  Delivery 42 " },
       headers: key(),
     });
     expect(res.status).toBe(201);
-    expect(res.body).toEqual({ productId: id, delta: 5, reason: "restock", note: "Delivery 42", stock: 8 });
-    const { rows } = await pool.query(`SELECT reason, delta, stock_after, note, actor_id FROM stock_movements WHERE product_id = $1 ORDER BY id DESC LIMIT 1`, [id]);
-    expect(rows[0]).toEqual({ reason: "restock", delta: 5, stock_after: 8, note: "Delivery 42", actor_id: admin.id });
+    expect(res.body).toEqual({ variantId: id, delta: 5, reason: "restock", note: "Delivery 42", stock: 8 });
+    const { rows } = await pool.query(
+      `SELECT product_id, reason, delta, stock_after, note, actor_id FROM stock_movements WHERE variant_id = $1 ORDER BY id DESC LIMIT 1`,
+      [id],
+    );
+    expect(rows[0]).toEqual({ product_id: productId, reason: "restock", delta: 5, stock_after: 8, note: "Delivery 42", actor_id: admin.id });
+    // A product's id is not a variant's: the stock is addressed by variant.
+    await expectRejected(404, "POST", `/admin/inventory/${productId}/adjustments`, { body: { delta: 1, reason: "restock" }, headers: key() }, ["params.variantId"]);
   });
 
   it("refuses going below zero by field (422 body.delta) and writes nothing", async () => {
-    const id = await insertProduct(pool, { stock: 2 });
+    const { variantId: id } = await insertSimpleProduct(pool, { stock: 2 });
     const problem = await expectRejected(422, "POST", `/admin/inventory/${id}/adjustments`, { body: { delta: -3, reason: "damage" }, headers: key() }, ["body.delta"]);
     expect(problem.errors?.[0]?.message).toMatch(/at most 2/);
     await expectRejected(422, "POST", `/admin/inventory/${id}/adjustments`, { body: { delta: 3, reason: "damage" }, headers: key() }, ["body.delta"]);
@@ -386,12 +394,12 @@ describe("POST /admin/inventory/{productId}/adjustments", () => {
   });
 
   it("concurrent adjustments are all booked, none lost", async () => {
-    const id = await insertProduct(pool, { stock: 0 });
+    const { variantId: id } = await insertSimpleProduct(pool, { stock: 0 });
     const results = await Promise.all(
       Array.from({ length: 8 }, () => api.call("POST", `/admin/inventory/${id}/adjustments`, { token: admin.token, body: { delta: 2, reason: "restock" }, headers: key() })),
     );
     expect(results.every((r) => r.status === 201)).toBe(true);
-    const { rows } = await pool.query(`SELECT stock FROM products WHERE id = $1`, [id]);
+    const { rows } = await pool.query(`SELECT stock FROM product_variants WHERE id = $1`, [id]);
     expect(rows[0].stock).toBe(16);
   });
 });

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type pg from "pg";
 import { createTestDatabase, type TestDatabase } from "../support/db";
-import { insertProduct, sqlPool } from "../support/fixtures";
+import { insertProduct, insertProductWithVariants, sqlPool, variantIdOf } from "../support/fixtures";
 import { apiHarness, useApiDatabase, type ApiResponse, type CallOptions } from "../support/api";
 import { apiCaller } from "../support/api-fuzz";
 
@@ -20,9 +20,11 @@ interface Money {
 interface CartLine {
   itemId: string;
   productId: string;
+  variantId: string;
   sku: string;
   slug: string;
   name: string;
+  variantTitle: string;
   unitPrice: Money;
   quantity: number;
   lineTotal: Money;
@@ -164,9 +166,11 @@ describe("GET /cart and POST /cart/items", () => {
         {
           itemId: expect.any(String),
           productId: mug,
+          variantId: await variantIdOf(pool, mug),
           sku: rows[0]!.sku,
           slug: rows[0]!.slug,
           name: "API Mug",
+          variantTitle: "",
           unitPrice: { amountMinor: 1450, currency: "USD" },
           quantity: 2,
           lineTotal: { amountMinor: 2900, currency: "USD" },
@@ -188,6 +192,38 @@ describe("GET /cart and POST /cart/items", () => {
     ]);
     expect(both.body).toMatchObject({ subtotal: { amountMinor: 7349 }, shipping: { amountMinor: 0 }, total: { amountMinor: 7349 } });
     expect(await cartOf(alice)).toEqual(both.body);
+    await clear(alice);
+  });
+
+  it("adds a product's variants as lines of their own, one line per variant, and needs the variant when there are several", async () => {
+    const { productId, variantIds } = await insertProductWithVariants(pool, {
+      name: "API Chair",
+      priceMinor: 5000,
+      options: { Size: ["S", "M"], Wood: ["Oak", "Walnut"] },
+      variants: [
+        { values: ["S", "Oak"], stock: 2 },
+        { values: ["M", "Walnut"], stock: 9, priceOverrideMinor: 6500 },
+      ],
+    });
+    const small = variantIds.get("S/Oak")!;
+    const walnut = variantIds.get("M/Walnut")!;
+    await problem(await add(alice, { productId, quantity: 1 }), 422, "validation", "body.variantId");
+    await problem(await add(alice, { productId, variantId: randomUUID(), quantity: 1 }), 404, "not_found", "body.variantId");
+    const other = await insertProduct(pool, { stock: 5 });
+    await problem(await add(alice, { productId: other, variantId: small, quantity: 1 }), 404, "not_found", "body.variantId");
+    expect((await cartOf(alice)).lines).toEqual([]);
+
+    // Two tabs add the same variant at once: one line, the quantities added up.
+    const tabs = await Promise.all([add(alice, { productId, variantId: small, quantity: 1 }), add(alice, { productId, variantId: small, quantity: 1 })]);
+    expect(tabs.map((r) => r.status)).toEqual([201, 201]);
+    // Its stock is 2: a third unit is refused, though the product's other variant has plenty.
+    await problem(await add(alice, { productId, variantId: small, quantity: 1 }), 409, "insufficient_stock", "body.quantity");
+    const both = await add(alice, { productId, variantId: walnut, quantity: 1 });
+    expect(both.body.lines.map((l) => [l.productId, l.variantId, l.variantTitle, l.unitPrice.amountMinor, l.quantity, l.stock])).toEqual([
+      [productId, small, "Size: S / Wood: Oak", 5000, 2, 2],
+      [productId, walnut, "Size: M / Wood: Walnut", 6500, 1, 9],
+    ]);
+    expect(new Set(both.body.lines.map((l) => l.sku)).size).toBe(2);
     await clear(alice);
   });
 

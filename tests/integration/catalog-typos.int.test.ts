@@ -20,8 +20,8 @@ async function addProduct(name: string, description: string, archived = false): 
   const id = randomUUID();
   const tag = id.slice(0, 8);
   await pool.query(
-    `INSERT INTO products (id, sku, slug, name, description, price_minor, currency, stock, archived_at, created_at, updated_at)
-     VALUES ($1, $2, $3, $4, $5, 1000, 'USD', 0, $6, now(), now())`,
+    `INSERT INTO products (id, sku, slug, name, description, price_minor, currency, archived_at, created_at, updated_at)
+     VALUES ($1, $2, $3, $4, $5, 1000, 'USD', $6, now(), now())`,
     [id, `SKU-${tag}`, `p-${tag}`, name, description, archived ? new Date() : null],
   );
   return id;

@@ -7,7 +7,7 @@ import { searchCountSql, searchPageSql } from "@/lib/infrastructure/db/prisma-pr
 import { SEED_EPOCH } from "@/prisma/seed-data";
 import { insertSeedCatalog, type SeededCatalog } from "../support/catalog-fixtures";
 import { createTestDatabase, type TestDatabase } from "../support/db";
-import { servicesFor, sqlPool } from "../support/fixtures";
+import { insertVariant, servicesFor, sqlPool } from "../support/fixtures";
 
 // The seed catalog (60 products in 5 categories, descriptions with accented
 // words) plus one product whose *name* says "espresso", on a fresh database.
@@ -25,12 +25,11 @@ beforeAll(async () => {
   const cupId = randomUUID();
   const cupCreated = new Date(SEED_EPOCH.getTime() - 86_400_000);
   await pool.query(
-    `WITH p AS (
-       INSERT INTO products (id, sku, slug, name, description, price_minor, currency, stock, created_at, updated_at)
-       VALUES ($1, 'SKU-CUP', 'espresso-cup', 'Espresso Cup', 'A small cup.', 990, 'USD', 4, $2, now()) RETURNING id, stock)
-     INSERT INTO stock_movements (product_id, delta, stock_after, reason) SELECT id, stock, stock, 'opening' FROM p`,
+    `INSERT INTO products (id, sku, slug, name, description, price_minor, currency, created_at, updated_at)
+     VALUES ($1, 'SKU-CUP', 'espresso-cup', 'Espresso Cup', 'A small cup.', 990, 'USD', $2, now())`,
     [cupId, cupCreated],
   );
+  await insertVariant(pool, { productId: cupId, sku: "SKU-CUP", stock: 4 });
   await pool.query(`INSERT INTO product_categories (product_id, category_id) VALUES ($1, $2)`, [cupId, seeded.categoryIds.get("kitchen")]);
   all = [
     ...seeded.products.map((p) => ({ id: p.id, name: p.name, priceMinor: p.priceMinor, stock: p.stock, createdAt: p.createdAt, categorySlugs: p.categorySlugs })),

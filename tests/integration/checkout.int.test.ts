@@ -130,7 +130,7 @@ describe("PrismaOrderRepository with addresses and shipping", () => {
 
 describe("placing an order with an address against PostgreSQL", () => {
   it("creates one order, with the address and shipping, when the same checkout is submitted 5 times at once", async () => {
-    const product = await insertProduct(pool, { stock: 5, priceMinor: 1250 });
+    const { productId: product, variantId } = await insertSimpleProduct(pool, { stock: 5, priceMinor: 1250 });
     const shopper = await shopperWithCart([{ productId: product, quantity: 2 }]);
     const key = randomUUID();
     const input = { userId: shopper.id, email: shopper.email, checkoutKey: key, shipTo: SHIP_TO, expectedTotalMinor: 2995 };
@@ -149,12 +149,13 @@ describe("placing an order with an address against PostgreSQL", () => {
       [orderId],
     );
     expect(events).toHaveLength(1);
-    expect(events[0].schema_version).toBe(2);
-    expect(parseEventPayload("order.created", 2, events[0].payload)).toMatchObject({
+    expect(events[0].schema_version).toBe(3);
+    expect(parseEventPayload("order.created", 3, events[0].payload)).toMatchObject({
       subtotalMinor: 2500,
       shippingMinor: 495,
       totalMinor: 2995,
       shipTo: SHIP_TO,
+      lines: [{ productId: product, variantId, variantTitle: "", quantity: 2, unitPriceMinor: 1250 }],
     });
     expect((await services.cart.getCart(userCartOwner(shopper.id))).cart.lines).toEqual([]);
   });

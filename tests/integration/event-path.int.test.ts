@@ -5,7 +5,7 @@ import type { Consumer, KafkaMessage } from "kafkajs";
 import { createWorkerAdapters } from "@/lib/composition/worker";
 import { startWorker, type RunningWorker } from "@/workers/worker";
 import { createTestDatabase, type TestDatabase } from "../support/db";
-import { eventually, insertProduct, servicesFor, sqlPool, stockOf } from "../support/fixtures";
+import { eventually, insertProduct, insertSimpleProduct, servicesFor, sqlPool, stockOf } from "../support/fixtures";
 import { isolatedTopics } from "../support/kafka";
 import { userCartOwner } from "@/lib/domain/cart";
 import { SHIP_TO } from "../support/addresses";
@@ -89,7 +89,7 @@ describe("event path: outbox → relay → Kafka → worker", () => {
     }, 30_000, "order.created and inventory.updated on the tap");
     const created = messages.find((m) => m.topic.endsWith("order.created"))!;
     expect(created.message.headers?.["event-type"]?.toString()).toBe("order.created");
-    expect(created.message.headers?.["schema-version"]?.toString()).toBe("2");
+    expect(created.message.headers?.["schema-version"]?.toString()).toBe("3");
     expect(JSON.parse(created.message.value!.toString())).toMatchObject({
       type: "order.created",
       payload: { orderId: order.id, subtotalMinor: 3250, shippingMinor: 495, totalMinor: 3745, shipTo: SHIP_TO },
@@ -127,7 +127,7 @@ describe("event path: outbox → relay → Kafka → worker", () => {
   it("releases the stock of a reserved order the shopper cancels, once", async () => {
     const email = `cancel-${randomUUID().slice(0, 8)}@example.com`;
     const user = (await services.auth.registerUser({ email, name: "Cleo", password: "a-long-password" }))!;
-    const product = await insertProduct(pool, { stock: 4 });
+    const { productId: product, variantId } = await insertSimpleProduct(pool, { stock: 4 });
     await services.cart.addItem(userCartOwner(user.id), { productId: product, quantity: 3 });
     const { order } = await services.orders.placeOrder({ userId: user.id, email, checkoutKey: randomUUID(), shipTo: SHIP_TO });
     await eventually(async () => ((await services.orders.getForUser(user.id, order.id)).status === "stock_reserved" ? true : undefined), 30_000, "stock_reserved");
@@ -140,7 +140,7 @@ describe("event path: outbox → relay → Kafka → worker", () => {
       const m = seen.find((x) => x.topic.endsWith("inventory.updated") && x.message.key?.toString() === order.id && JSON.parse(x.message.value!.toString()).payload.reason === "release");
       return m;
     }, 30_000, "inventory.updated (release)");
-    expect(JSON.parse(release.message.value!.toString()).payload.changes).toEqual([{ productId: product, delta: 3, stock: 4 }]);
+    expect(JSON.parse(release.message.value!.toString()).payload.changes).toEqual([{ productId: product, variantId, delta: 3, stock: 4 }]);
     // Cancelling again changes nothing and emits nothing new.
     await services.orders.cancelOrder({ userId: user.id, orderId: order.id });
     const { rows } = await pool.query(`SELECT count(*)::int AS n FROM outbox_events WHERE type = 'order.cancelled' AND aggregate_id = $1`, [order.id]);

@@ -76,7 +76,11 @@ async function insertRow(what: Prunable, past: boolean): Promise<string> {
          VALUES ($1, md5(random()::text) || md5(random()::text), now() - interval '60 days', now() - interval '30 days' - interval '${shift}')`,
         [id],
       );
-      await pool.query(`INSERT INTO cart_items (id, cart_id, product_id, quantity, updated_at) VALUES ($1, $2, $3, 1, now() - interval '60 days')`, [randomUUID(), id, productId]);
+      await pool.query(
+        `INSERT INTO cart_items (id, cart_id, product_id, variant_id, quantity, updated_at)
+         SELECT $1, $2, product_id, id, 1, now() - interval '60 days' FROM product_variants WHERE product_id = $3`,
+        [randomUUID(), id, productId],
+      );
       break;
     }
     case "rate_limits": // window ended 1 h ago; epoch milliseconds

@@ -12,6 +12,7 @@ import { PrismaStockLedgerRepository } from "@/lib/infrastructure/db/prisma-stoc
 import { PrismaUnitOfWork } from "@/lib/infrastructure/db/prisma-unit-of-work";
 import { SHIP_TO } from "../support/addresses";
 import { createTestDatabase, type TestDatabase } from "../support/db";
+import { prng } from "../support/prng";
 import { insertProductWithVariants, insertSimpleProduct, insertUser, servicesFor, sqlPool, variantStockOf } from "../support/fixtures";
 
 let db: TestDatabase;
@@ -39,21 +40,6 @@ afterAll(async () => {
 // ---------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------
-
-/** mulberry32: a small seeded PRNG, so a failing mix can be replayed with STOCK_MIX_SEED. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (min: number, max: number) => min + Math.floor(next() * (max - min + 1));
-  const pick = <T>(xs: readonly T[]): T => xs[int(0, xs.length - 1)]!;
-  return { next, int, pick };
-}
 
 async function outboxEvents<T extends Topic>(type: T, aggregateIds?: string[]): Promise<DomainEvent<T>[]> {
   const { rows } = await pool.query(
@@ -339,14 +325,19 @@ describe("stock ledger guards in the database", () => {
     }
     // Outside a transaction, the statement itself is its commit.
     await expect(pool.query(`UPDATE product_variants SET stock = 0 WHERE id = $1`, [product])).rejects.toThrow(/ledger says 4/);
-    // A new variant with stock but without its opening row.
+    // A new product's variant with stock but without its opening row.
+    const bare = randomUUID();
+    await pool.query(`INSERT INTO products (id, sku, slug, name, price_minor, currency, updated_at) VALUES ($1, $2, $2, 'No opening', 100, 'USD', now())`, [
+      bare,
+      `no-opening-${bare.slice(0, 8)}`,
+    ]);
     await expect(
-      pool.query(`INSERT INTO product_variants (id, product_id, sku, stock, position) VALUES ($1, $2, $3, 3, 1)`, [
-        randomUUID(),
-        productId,
-        `no-opening-${randomUUID().slice(0, 8)}`,
-      ]),
+      pool.query(`INSERT INTO product_variants (id, product_id, sku, stock) VALUES ($1, $2, $3, 3)`, [randomUUID(), bare, `no-opening-${bare.slice(0, 8)}`]),
     ).rejects.toThrow(/ledger says 0/);
+    // A second live variant of a product without options is refused too (one combination, the empty one).
+    await expect(
+      pool.query(`INSERT INTO product_variants (id, product_id, sku, stock, position) VALUES ($1, $2, $3, 0, 1)`, [randomUUID(), productId, `twin-${bare.slice(0, 8)}`]),
+    ).rejects.toThrow(/two live variants of product .* hold the same option values/);
     expect(await variantStockOf(pool, product)).toBe(4);
   });
 
@@ -399,7 +390,7 @@ describe("admin stock use cases against PostgreSQL", () => {
     const events = await outboxEvents("inventory.updated", [productId]);
     expect(events).toHaveLength(1);
     expect(events[0]!.aggregateType).toBe("product");
-    expect(events[0]!.payload).toEqual({ reason: "adjustment", orderId: null, changes: [{ variantId: product, delta: 12, stock: 16 }] });
+    expect(events[0]!.payload).toEqual({ reason: "adjustment", orderId: null, changes: [{ productId, variantId: product, delta: 12, stock: 16 }] });
     // One transaction: the stock, its ledger row and the outbox row were written by the same transaction id.
     const { rows: xids } = await pool.query(
       `SELECT (SELECT xmin::text FROM product_variants WHERE id = $1) AS variant,

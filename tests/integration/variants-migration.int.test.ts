@@ -674,16 +674,11 @@ describe("the rules the variants migration adds", () => {
 });
 
 // ---------------------------------------------------------------------------
-// Gaps in the migration as written. Each `it.fails` states the rule the
-// migration should enforce: it passes while the gap is there, and fails once the
-// migration closes it, to be turned into a plain `it` then. Their setup runs in
-// beforeAll, so that a broken setup fails the run instead of passing for an
-// expected failure. Fix proposed (and tried: all three then pass as plain `it`):
-// product_variants_check_combinations first takes the product's row lock
-// (PERFORM 1 FROM products WHERE id = product FOR NO KEY UPDATE), so a second
-// check waits and then sees the first one's variants; BEFORE UPDATE triggers
-// refuse a change of product_options.product_id and of
-// product_option_values.option_id, which the combination checks never look at.
+// Rules a per-product check alone would miss: two writers adding the same
+// combination at once (the check takes its product's row lock, so the second
+// waits and then sees the first one's variant), and options or values moved
+// to another product (refused by BEFORE UPDATE triggers). Their setup runs in
+// beforeAll, so that a broken setup fails the run.
 // ---------------------------------------------------------------------------
 
 /** What refused the work, at a statement or at COMMIT; undefined when it committed. */
@@ -691,7 +686,7 @@ async function refusal(work: (c: pg.PoolClient) => Promise<void>): Promise<unkno
   return commitError(work).catch((e: unknown) => e);
 }
 
-describe("gaps in the combination rules (expected to fail until the migration closes them)", () => {
+describe("combination rules under concurrent and moving writes", () => {
   const size: Record<string, Record<string, string>> = {};
 
   beforeAll(async () => {
@@ -706,7 +701,7 @@ describe("gaps in the combination rules (expected to fail until the migration cl
     expect(error).toBeUndefined();
   });
 
-  it.fails("refuses two transactions that each add the same combination before either commits", async () => {
+  it("refuses two transactions that each add the same combination before either commits", async () => {
     // Two admins add "M" at once. SET CONSTRAINTS ... IMMEDIATE runs the
     // deferred checks there and then, as COMMIT would: this orders both checks
     // before either commit, which two plain COMMITs at the same moment also
@@ -742,7 +737,7 @@ describe("gaps in the combination rules (expected to fail until the migration cl
     }
   });
 
-  it.fails("refuses moving an option value a variant holds to another product's option", async () => {
+  it("refuses moving an option value a variant holds to another product's option", async () => {
     // SKU-0021's variant would hold a value of SKU-0022's option and none of its own.
     const error = await refusal(async (c) => {
       await c.query(`UPDATE product_option_values SET option_id = (SELECT option_id FROM product_option_values WHERE id = $2), value = 'S2' WHERE id = $1`, [
@@ -753,7 +748,7 @@ describe("gaps in the combination rules (expected to fail until the migration cl
     expect(error).toMatchObject({ code: expect.stringMatching(/^23/) });
   });
 
-  it.fails("refuses moving an option to another product", async () => {
+  it("refuses moving an option to another product", async () => {
     // SKU-0024's one variant would lack a value of its new option; SKU-0023's would hold a value of another product's option.
     const error = await refusal(async (c) => {
       await c.query(`UPDATE product_options SET product_id = $2 WHERE product_id = $1`, [idOf("SKU-0023"), idOf("SKU-0024")]);

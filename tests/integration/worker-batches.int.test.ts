@@ -64,7 +64,7 @@ async function aftermath(s: { products: string[]; orders: string[] }) {
     const o = s.orders.indexOf(id);
     return o >= 0 ? `order${o}` : id;
   };
-  const { rows: stock } = await pool.query(`SELECT id, stock FROM products WHERE id = ANY($1) ORDER BY array_position($1, id)`, [s.products]);
+  const { rows: stock } = await pool.query(`SELECT product_id AS id, stock FROM product_variants WHERE product_id = ANY($1) ORDER BY array_position($1, product_id)`, [s.products]);
   const { rows: ledger } = await pool.query(
     `SELECT product_id, delta, stock_after, reason::text AS reason, order_id FROM stock_movements WHERE product_id = ANY($1) ORDER BY id`,
     [s.products],
@@ -139,9 +139,9 @@ describe("a batch of order.created in one transaction", () => {
     const e1 = await place([{ productId: p, quantity: 1 }]);
     const e2 = await place([{ productId: p, quantity: 1 }]);
     // The stock moved behind the ledger's back (a bug elsewhere): the ledger's chain check refuses the reservation's rows.
-    await pool.query(`ALTER TABLE products DISABLE TRIGGER products_stock_in_ledger`);
-    await pool.query(`UPDATE products SET stock = stock + 1 WHERE id = $1`, [p]);
-    await pool.query(`ALTER TABLE products ENABLE TRIGGER products_stock_in_ledger`);
+    await pool.query(`ALTER TABLE product_variants DISABLE TRIGGER product_variants_stock_in_ledger`);
+    await pool.query(`UPDATE product_variants SET stock = stock + 1 WHERE product_id = $1`, [p]);
+    await pool.query(`ALTER TABLE product_variants ENABLE TRIGGER product_variants_stock_in_ledger`);
 
     await expect(services.worker.reserveStockBatch([e1, e2])).rejects.toThrow();
     const { rows } = await pool.query(`SELECT status::text AS status FROM orders WHERE id = ANY($1)`, [[e1.payload.orderId, e2.payload.orderId]]);

@@ -30,8 +30,9 @@ export async function insertOrderInStatus(
        VALUES ($1, $2, $3::"OrderStatus", $4, 'USD', 1000, 495, 1495, 'Ada Lovelace', '12 Hill Street', 'San Francisco', '94107', 'US', $5,
                CASE WHEN $3::text = 'stock_reserved' THEN now() + interval '10 minutes' END, $6, $6)
        RETURNING id, created_at)
-     , i AS (INSERT INTO order_items (id, order_id, product_id, sku, name, unit_price_minor, quantity)
-             SELECT gen_random_uuid(), id, $7, 'SKU-T', 'Test item', 1000, 1 FROM o)
+     , i AS (INSERT INTO order_items (id, order_id, product_id, variant_id, sku, name, unit_price_minor, quantity)
+             SELECT gen_random_uuid(), o.id, v.product_id, v.id, 'SKU-T', 'Test item', 1000, 1
+               FROM o, (SELECT id, product_id FROM product_variants WHERE product_id = $7 ORDER BY position, id LIMIT 1) v)
      INSERT INTO order_status_changes (id, order_id, status, created_at) SELECT gen_random_uuid(), id, 'pending', created_at FROM o`,
     [id, init.userId, init.status, id, init.version ?? 0, init.createdAt ?? new Date(), init.productId],
   );
