@@ -1,9 +1,12 @@
 import { describe, expect, it } from "vitest";
-import type { Product } from "./catalog";
+import type { VariantOffer } from "./catalog";
 import { describeMerge, MAX_LINE_QUANTITY, mergeLine } from "./cart";
 
-const product = (stock: number): Product => ({
+/** A simple product's one variant: no options, so no title. */
+const product = (stock: number, variantTitle = ""): VariantOffer => ({
   id: "30000000-0000-4000-8000-000000000001",
+  variantId: "31000000-0000-4000-8000-000000000001",
+  variantTitle,
   sku: "SKU-1",
   slug: "oak-lamp",
   name: "Oak Lamp",
@@ -28,6 +31,10 @@ describe("merging one line", () => {
 
   it("drops a sold-out product", () => {
     expect(mergeLine(product(0), 0, 2)).toEqual({ quantity: 0, adjustment: { productName: "Oak Lamp", requested: 2, quantity: 0, reason: "sold_out" } });
+  });
+
+  it("names a variant by its product's name and its options", () => {
+    expect(mergeLine(product(3, "Shade: Linen"), 2, 3).adjustment).toMatchObject({ productName: "Oak Lamp (Shade: Linen)", quantity: 3, reason: "stock" });
   });
 });
 

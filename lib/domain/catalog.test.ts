@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { availability, decimalToMinor, effectiveSort, minorToDecimal, normalizeSearchText, SEARCH_TEXT_MAX_LENGTH } from "./catalog";
+import { availability, decimalToMinor, effectiveSort, minorToDecimal, normalizeSearchText, offerName, SEARCH_TEXT_MAX_LENGTH, variantTitle } from "./catalog";
 import { isAppError } from "./errors";
 
 describe("availability", () => {
@@ -105,5 +105,18 @@ describe("minorToDecimal", () => {
   it("refuses a fractional or negative amount", () => {
     expect(() => minorToDecimal({ amountMinor: 19.99, currency: "USD" })).toThrow(/integer/);
     expect(() => minorToDecimal({ amountMinor: -1, currency: "USD" })).toThrow(/non-negative/);
+  });
+});
+
+describe("a variant's title and name (ADR 016)", () => {
+  it("reads the option values in order, each with its option", () => {
+    expect(variantTitle([{ option: "Size", value: "M" }, { option: "Wood", value: "Oak" }])).toBe("Size: M / Wood: Oak");
+    expect(variantTitle([{ option: "Size", value: "M" }])).toBe("Size: M");
+    expect(variantTitle([])).toBe("");
+  });
+
+  it("adds the title to the product's name in parentheses, and leaves a simple product's name plain", () => {
+    expect(offerName({ name: "Oak chair", variantTitle: "Size: M / Wood: Oak" })).toBe("Oak chair (Size: M / Wood: Oak)");
+    expect(offerName({ name: "Oak chair", variantTitle: "" })).toBe("Oak chair");
   });
 });

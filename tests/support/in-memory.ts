@@ -5,7 +5,7 @@
  */
 import { AppError } from "@/lib/domain/errors";
 import type { DomainEvent } from "@/lib/domain/events";
-import type { Category, CategorySummary, Product, ProductDetails } from "@/lib/domain/catalog";
+import { variantTitle, type Category, type CategorySummary, type Product, type ProductDetails, type VariantOffer } from "@/lib/domain/catalog";
 import type { Cart, CartOwner } from "@/lib/domain/cart";
 import type { Order, StatusUpdate } from "@/lib/domain/order";
 import type { PaymentAnswers, PaymentAttempt } from "@/lib/application/payments/pay-order";
@@ -15,7 +15,7 @@ import type { User } from "@/lib/domain/user";
 import type { NewUser, PasswordHasher } from "@/lib/application/auth/ports";
 import type { AttemptCounter } from "@/lib/application/auth/authenticate";
 import type { NewOrder } from "@/lib/application/orders/place-order";
-import type { ReservationResult } from "@/lib/application/inventory/reserve-stock";
+import type { ReservationResult, StockChange, StockLine } from "@/lib/application/inventory/reserve-stock";
 import type { Clock, IdGenerator, UnitOfWork } from "@/lib/application/shared";
 import type {
   CatalogLexicon,
@@ -32,12 +32,52 @@ interface StoredCart {
   id: string;
   userId: string | null;
   guestTokenHash: string | null;
-  items: { id: string; productId: string; quantity: number }[];
+  /** One line per variant, as the database's UNIQUE (cart_id, variant_id) demands. */
+  items: { id: string; productId: string; variantId: string; quantity: number }[];
+}
+
+/**
+ * A product as the store keeps it. Its stock is not here: the variant is the
+ * unit of stock (ADR 016), so stock, SKU and price override live in
+ * StoredVariant. `archived`: no longer sold, with every variant.
+ */
+export type StoredProduct = Omit<Product, "stock"> & { archived?: boolean };
+
+/** One variant of a product: its own SKU, stock and option values; its price is its override or the product's. */
+export interface StoredVariant {
+  id: string;
+  productId: string;
+  sku: string;
+  priceOverrideMinor: number | null;
+  stock: number;
+  options: { option: string; value: string }[];
+  archived: boolean;
+}
+
+/** What addProduct and addVariant take for a variant. */
+export interface VariantInit {
+  sku?: string;
+  priceOverrideMinor?: number | null;
+  stock?: number;
+  options?: { option: string; value: string }[];
+  archived?: boolean;
+}
+
+/**
+ * The id addProduct gives a product's default variant unless told one:
+ * deliberately not the product's own id (which the migration gave existing
+ * products' variants), so a fake keyed by variant catches a product id used
+ * where a variant id is meant. The UUID's variant nibble becomes "a".
+ */
+export function defaultVariantId(productId: string): string {
+  if (productId.length < 20) return `${productId}-variant`;
+  return `${productId.slice(0, 19)}${productId[19] === "a" ? "b" : "a"}${productId.slice(20)}`;
 }
 
 interface State {
   users: Map<string, NewUser>;
-  products: Map<string, Product>;
+  products: Map<string, StoredProduct>;
+  variants: Map<string, StoredVariant>;
   carts: Map<string, StoredCart>;
   orders: Map<string, Order & { checkoutKey: string }>;
   outbox: DomainEvent[];
@@ -59,23 +99,78 @@ export const plainHasher: PasswordHasher = {
 };
 
 export class InMemoryStore {
-  state: State = { users: new Map(), products: new Map(), carts: new Map(), orders: new Map(), outbox: [], processed: new Set(), payments: [], refunds: [] };
+  state: State = { users: new Map(), products: new Map(), variants: new Map(), carts: new Map(), orders: new Map(), outbox: [], processed: new Set(), payments: [], refunds: [] };
   private queue: Promise<unknown> = Promise.resolve();
   private ids = sequentialIds("10000000-0000-4000-8000-");
 
-  addProduct(p: Partial<Product> & { id: string }): Product {
-    const product: Product = {
+  /**
+   * A product with one variant (its default one, with the product's SKU, no
+   * options unless given, and `stock`), whose id is `variantId` or
+   * defaultVariantId(id). Returns that variant as the cart sees it.
+   */
+  addProduct(p: Partial<StoredProduct> & { id: string; variantId?: string } & Omit<VariantInit, "sku">): VariantOffer {
+    const { variantId = defaultVariantId(p.id), stock = 10, priceOverrideMinor = null, options = [], ...rest } = p;
+    const product: StoredProduct = {
       sku: `SKU-${p.id.slice(-4)}`,
       slug: `product-${p.id.slice(-4)}`,
       name: `Product ${p.id.slice(-4)}`,
       description: "",
       price: { amountMinor: 1000, currency: "USD" },
-      stock: 10,
       imageUrl: null,
-      ...p,
+      ...rest,
     };
     this.state.products.set(product.id, product);
-    return product;
+    return this.addVariant(product.id, { id: variantId, sku: product.sku, stock, priceOverrideMinor, options });
+  }
+
+  /** Another variant of a product addProduct added; its SKU defaults to the product's with a suffix. */
+  addVariant(productId: string, v: VariantInit & { id: string }): VariantOffer {
+    const product = this.state.products.get(productId);
+    if (!product) throw new Error(`no product ${productId}`);
+    if (this.state.variants.has(v.id)) throw new Error(`variant ${v.id} exists`);
+    const variant: StoredVariant = {
+      productId,
+      sku: `${product.sku}-${v.id.slice(-4)}`,
+      priceOverrideMinor: null,
+      stock: 10,
+      options: [],
+      archived: false,
+      ...v,
+    };
+    this.state.variants.set(variant.id, variant);
+    return this.offer(variant.id)!;
+  }
+
+  /** A variant as the cart sees it (see CartRepos.findOffer), with `archived` when it or its product is no longer sold. */
+  offer(variantId: string): (VariantOffer & { archived?: boolean }) | null {
+    const v = this.state.variants.get(variantId);
+    const product = v && this.state.products.get(v.productId);
+    if (!v || !product) return null;
+    const { archived: productArchived, ...p } = product;
+    const offer: VariantOffer = {
+      ...p,
+      variantId: v.id,
+      sku: v.sku,
+      variantTitle: variantTitle(v.options),
+      price: { amountMinor: v.priceOverrideMinor ?? p.price.amountMinor, currency: p.price.currency },
+      stock: v.stock,
+    };
+    return v.archived || productArchived ? { ...offer, archived: true } : offer;
+  }
+
+  /** The product's variants, in the order they were added. */
+  variantsOf(productId: string): StoredVariant[] {
+    return [...this.state.variants.values()].filter((v) => v.productId === productId);
+  }
+
+  /**
+   * A variant's row, as the composite foreign keys (variant_id, product_id)
+   * of cart, order and ledger rows demand: it exists and is the product's.
+   */
+  private variantOfProduct(variantId: string, productId: string): StoredVariant {
+    const v = this.state.variants.get(variantId);
+    if (!v || v.productId !== productId) throw new Error(`foreign key violation: variant ${variantId} of product ${productId}`);
+    return v;
   }
 
   private snapshot(): State {
@@ -126,14 +221,22 @@ export class InMemoryStore {
 
   repos() {
     const s = () => this.state;
+    const offer = (variantId: string) => this.offer(variantId);
+    const variantOfProduct = (variantId: string, productId: string) => this.variantOfProduct(variantId, productId);
     const withPayment = <O extends Order>(o: O | undefined) => this.withPayment(o);
     const ids = this.ids;
     const findCart = (owner: CartOwner) =>
       [...s().carts.values()].find((c) => (owner.kind === "user" ? c.userId === owner.userId : c.guestTokenHash === owner.tokenHash));
-    const toCart = (cart: StoredCart | undefined): Cart =>
-      cart
-        ? { id: cart.id, lines: cart.items.map((i) => ({ itemId: i.id, quantity: i.quantity, product: s().products.get(i.productId)! })) }
-        : { id: null, lines: [] };
+    /** As the Prisma adapter: the lines' variants as offers, and which of them are no longer sold. */
+    const toCart = (cart: StoredCart | undefined): Cart & { archivedVariantIds: string[] } => {
+      if (!cart) return { id: null, lines: [], archivedVariantIds: [] };
+      const lines = cart.items.map((i) => ({ itemId: i.id, quantity: i.quantity, offer: offer(i.variantId)! }));
+      return {
+        id: cart.id,
+        lines: lines.map(({ itemId, quantity, offer: { archived: _archived, ...product } }) => ({ itemId, quantity, product })),
+        archivedVariantIds: lines.filter((l) => l.offer.archived).map((l) => l.offer.variantId),
+      };
+    };
     const lockFor = async (owner: CartOwner) => {
       let cart = findCart(owner);
       if (!cart) {
@@ -164,8 +267,14 @@ export class InMemoryStore {
         },
       },
       products: {
-        async findById(id: string) {
-          return s().products.get(id) ?? null;
+        /** As the Prisma adapter: the given variant of the product (archived ones flagged), else its only live one, or "choose". */
+        async findOffer(productId: string, variantId: string | undefined) {
+          const candidates =
+            variantId === undefined
+              ? [...s().variants.values()].filter((v) => v.productId === productId && !v.archived)
+              : [s().variants.get(variantId)].filter((v) => v?.productId === productId);
+          if (candidates.length > 1) return "choose" as const;
+          return candidates.length === 0 ? null : offer(candidates[0]!.id);
         },
       },
       carts: {
@@ -193,23 +302,24 @@ export class InMemoryStore {
         async countItems(owner: CartOwner) {
           return findCart(owner)?.items.reduce((n, i) => n + i.quantity, 0) ?? 0;
         },
-        async setQuantity(cartId: string, productId: string, quantity: number) {
+        async setQuantity(cartId: string, { productId, variantId }: { productId: string; variantId: string }, quantity: number) {
+          variantOfProduct(variantId, productId);
           const cart = s().carts.get(cartId)!;
-          const line = cart.items.find((i) => i.productId === productId);
+          const line = cart.items.find((i) => i.variantId === variantId);
           if (line) line.quantity = quantity;
-          else cart.items.push({ id: ids.uuid(), productId, quantity });
+          else cart.items.push({ id: ids.uuid(), productId, variantId, quantity });
         },
         async findLine(cartId: string, itemId: string) {
           const line = s().carts.get(cartId)?.items.find((i) => i.id === itemId);
-          return line ? { productId: line.productId, quantity: line.quantity } : null;
+          return line ? { productId: line.productId, variantId: line.variantId, quantity: line.quantity } : null;
         },
         async removeLine(cartId: string, itemId: string) {
           const cart = s().carts.get(cartId)!;
           cart.items = cart.items.filter((i) => i.id !== itemId);
         },
-        async removeProduct(cartId: string, productId: string) {
+        async removeVariant(cartId: string, variantId: string) {
           const cart = s().carts.get(cartId)!;
-          cart.items = cart.items.filter((i) => i.productId !== productId);
+          cart.items = cart.items.filter((i) => i.variantId !== variantId);
         },
         async clear(cartId: string) {
           s().carts.get(cartId)!.items = [];
@@ -226,6 +336,9 @@ export class InMemoryStore {
           if ([...s().orders.values()].some((x) => x.userId === o.userId && x.checkoutKey === o.checkoutKey)) {
             throw new AppError("conflict", "duplicate checkout");
           }
+          // As the database: each line's (variant, product) exists, one line per variant.
+          for (const l of o.lines) variantOfProduct(l.variantId, l.productId);
+          if (new Set(o.lines.map((l) => l.variantId)).size !== o.lines.length) throw new Error("unique violation: two lines of one variant");
           const order = {
             id: o.id,
             userId: o.userId,
@@ -283,26 +396,27 @@ export class InMemoryStore {
         },
       },
       inventory: {
-        async reserve(_orderId: string, lines: readonly { productId: string; quantity: number }[]): Promise<ReservationResult> {
+        /** All lines or none, per variant; the changes in ascending variant id order, as the Prisma adapter writes them. */
+        async reserve(_orderId: string, lines: readonly StockLine[]): Promise<ReservationResult> {
           const shortages = lines
-            .map((l) => ({ productId: l.productId, requested: l.quantity, available: s().products.get(l.productId)?.stock ?? 0 }))
+            .map((l) => ({ variantId: l.variantId, requested: l.quantity, available: s().variants.get(l.variantId)?.stock ?? 0 }))
             .filter((x) => x.available < x.requested);
           if (shortages.length) return { ok: false, shortages };
           return {
             ok: true,
-            changes: lines.map((l) => {
-              const p = s().products.get(l.productId)!;
-              const next = { ...p, stock: p.stock - l.quantity };
-              s().products.set(p.id, next);
-              return { productId: p.id, delta: -l.quantity, stock: next.stock };
+            changes: byVariantId(lines).map((l): StockChange => {
+              const v = s().variants.get(l.variantId)!;
+              v.stock -= l.quantity;
+              return { productId: v.productId, variantId: v.id, delta: -l.quantity, stock: v.stock };
             }),
           };
         },
-        async release(_orderId: string, lines: readonly { productId: string; quantity: number }[]) {
-          return lines.map((l) => {
-            const p = s().products.get(l.productId)!;
-            s().products.set(p.id, { ...p, stock: p.stock + l.quantity });
-            return { productId: p.id, delta: l.quantity, stock: p.stock + l.quantity };
+        async release(_orderId: string, lines: readonly StockLine[]): Promise<StockChange[]> {
+          return byVariantId(lines).flatMap((l) => {
+            const v = s().variants.get(l.variantId);
+            if (!v) return [];
+            v.stock += l.quantity;
+            return [{ productId: v.productId, variantId: v.id, delta: l.quantity, stock: v.stock }];
           });
         },
       },
@@ -554,6 +668,10 @@ export class InMemoryCatalog implements ProductCatalog, ProductBrowser, Category
     const { position: _position, ...category } = c;
     return category;
   }
+}
+
+function byVariantId(lines: readonly StockLine[]): StockLine[] {
+  return [...lines].sort((a, b) => (a.variantId < b.variantId ? -1 : a.variantId > b.variantId ? 1 : 0));
 }
 
 function strip(p: Product & { createdAt: Date; categoryIds: string[] }): Product {

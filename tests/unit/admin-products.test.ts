@@ -33,29 +33,38 @@ interface StoredProduct {
   name: string;
   description: string;
   priceMinor: number;
-  lowStockThreshold: number;
-  stock: number;
   imageUrl: string | null;
   archivedAt: Date | null;
   version: number;
   categoryIds: string[];
 }
 
+/** The unit of stock (ADR 016): a product's SKU, threshold and stock live in its variants. */
+interface StoredVariant {
+  id: string;
+  productId: string;
+  sku: string;
+  lowStockThreshold: number;
+  stock: number;
+}
+
 interface State {
   products: Map<string, StoredProduct>;
+  variants: Map<string, StoredVariant>;
   images: (NewImageRecord & { position: number })[];
-  ledger: { productId: string; delta: number; actorId: string }[];
+  ledger: { variantId: string; delta: number; actorId: string }[];
 }
 
 const clone = (s: State): State => ({
   products: new Map([...s.products].map(([k, v]) => [k, { ...v, categoryIds: [...v.categoryIds] }])),
+  variants: new Map([...s.variants].map(([k, v]) => [k, { ...v }])),
   images: s.images.map((i) => ({ ...i })),
   ledger: s.ledger.map((l) => ({ ...l })),
 });
 
 /** The ports in memory; the unit of work restores the state when the work throws (a rollback). */
 class Fakes {
-  state: State = { products: new Map(), images: [], ledger: [] };
+  state: State = { products: new Map(), variants: new Map(), images: [], ledger: [] };
   calls: string[] = [];
   stored = new Map<string, { bytes: Uint8Array; contentType: string }>();
   invalidations = 0;
@@ -63,6 +72,11 @@ class Fakes {
   private ids = 0;
 
   readonly ids_ = { uuid: () => `00000000-0000-4000-8000-${String(++this.ids).padStart(12, "0")}` };
+
+  /** A product's variants, in the order they were added. */
+  variantsOf(productId: string): StoredVariant[] {
+    return [...this.state.variants.values()].filter((v) => v.productId === productId);
+  }
 
   private imagesOf(productId: string): AdminProductImage[] {
     return this.state.images
@@ -80,8 +94,12 @@ class Fakes {
       this.calls.push("get");
       const p = this.state.products.get(id);
       if (!p) return null;
+      // As the Prisma reader: the variants' stock summed, the first one's threshold.
+      const variants = this.variantsOf(id);
       const product: AdminProduct = {
         ...p,
+        stock: variants.reduce((n, v) => n + v.stock, 0),
+        lowStockThreshold: variants[0]?.lowStockThreshold ?? 0,
         currency: "USD",
         updatedAt: new Date(0),
         createdAt: new Date(0),
@@ -101,17 +119,22 @@ class Fakes {
       existingCategoryIds: async (ids) => ids.filter((id) => id === CAT || id === CAT2),
       takenIdentifiers: async (sku, slug, exceptId) => {
         const others = [...this.state.products.values()].filter((p) => p.id !== exceptId);
-        return { sku: others.some((p) => p.sku === sku), slug: others.some((p) => p.slug === slug) };
+        const otherVariants = [...this.state.variants.values()].filter((v) => v.productId !== exceptId);
+        return { sku: others.some((p) => p.sku === sku) || otherVariants.some((v) => v.sku === sku), slug: others.some((p) => p.slug === slug) };
       },
-      insert: async (p) => {
+      insert: async ({ variantId, lowStockThreshold, ...p }) => {
         this.calls.push("insert");
-        this.state.products.set(p.id, { ...p, stock: 0, imageUrl: null, archivedAt: null, version: 0, categoryIds: [...p.categoryIds] });
+        this.state.products.set(p.id, { ...p, imageUrl: null, archivedAt: null, version: 0, categoryIds: [...p.categoryIds] });
+        this.state.variants.set(variantId, { id: variantId, productId: p.id, sku: p.sku, lowStockThreshold, stock: 0 });
       },
-      update: async (id, expectedVersion, c) => {
+      update: async (id, expectedVersion, { lowStockThreshold, ...c }) => {
         this.calls.push("update");
         const p = this.state.products.get(id);
         if (!p || p.version !== expectedVersion) return false;
         Object.assign(p, c, { categoryIds: [...c.categoryIds], version: p.version + 1 });
+        // While the product has one variant, the form's SKU and threshold are that variant's.
+        const variants = this.variantsOf(id);
+        if (variants.length === 1) Object.assign(variants[0]!, { sku: c.sku, lowStockThreshold });
         return true;
       },
       exists: async (id) => this.state.products.has(id),
@@ -125,10 +148,12 @@ class Fakes {
         }
         return true;
       },
-      openingStock: async (productId, quantity, actorId) => {
+      openingStock: async (variantId, quantity, actorId) => {
         this.calls.push("openingStock");
-        this.state.products.get(productId)!.stock += quantity;
-        this.state.ledger.push({ productId, delta: quantity, actorId });
+        const variant = this.state.variants.get(variantId);
+        if (!variant) throw new AppError("internal", `opening stock of variant ${variantId} was not written`);
+        variant.stock += quantity;
+        this.state.ledger.push({ variantId, delta: quantity, actorId });
       },
       lockImages: async (id) => {
         this.calls.push("lockImages");
@@ -284,10 +309,16 @@ describe("every admin products function requires an admin first", () => {
 describe("create", () => {
   it("generates the slug, uppercases the SKU, parses the price, writes an opening row for stock and invalidates the catalog cache", async () => {
     const fakes = new Fakes();
-    const { id, slug } = await createFromForm(fakes.service(), ADMIN, valid({ name: "Crème Mug", initialStock: "4" }));
+    const s = fakes.service();
+    const { id, slug } = await createFromForm(s, ADMIN, valid({ name: "Crème Mug", initialStock: "4" }));
     expect(slug).toBe("creme-mug");
-    expect(fakes.state.products.get(id)).toMatchObject({ sku: "OAK-1", priceMinor: 1250, stock: 4, lowStockThreshold: 5 });
-    expect(fakes.state.ledger).toEqual([{ productId: id, delta: 4, actorId: ADMIN.id }]);
+    expect(fakes.state.products.get(id)).toMatchObject({ sku: "OAK-1", priceMinor: 1250 });
+    // The product comes with its default variant (ADR 016), an id of its own, holding the SKU, threshold and opening stock.
+    const variants = fakes.variantsOf(id);
+    expect(variants).toEqual([{ id: expect.any(String), productId: id, sku: "OAK-1", lowStockThreshold: 5, stock: 4 }]);
+    expect(variants[0]!.id).not.toBe(id);
+    expect(fakes.state.ledger).toEqual([{ variantId: variants[0]!.id, delta: 4, actorId: ADMIN.id }]);
+    expect(await s.get(ADMIN, id)).toMatchObject({ sku: "OAK-1", priceMinor: 1250, stock: 4, lowStockThreshold: 5 });
     expect(fakes.invalidations).toBe(1);
   });
 

@@ -8,7 +8,8 @@ import { adjustForm, thresholdForm } from "@/app/admin/stock/stock-form";
 import { adjustStock } from "@/app/api/v1/_contract/admin";
 import { fieldIssues } from "@/lib/domain/validation";
 
-const P = "00000000-0000-4000-8000-0000000000a1";
+/** A variant: the unit of stock the forms adjust (ADR 016). */
+const V = "00000000-0000-4000-8000-0000000000a1";
 const messages = (result: { success: boolean; error?: Parameters<typeof fieldIssues>[0] }) =>
   result.success ? {} : Object.fromEntries(fieldIssues(result.error!).map((f) => [f.path, f.message]));
 
@@ -18,7 +19,7 @@ describe("the stock adjustment form", () => {
     [" -3 ", -3],
     ["7", 7],
   ])("reads %j as %i", (text, delta) => {
-    expect(adjustForm.parse({ productId: P, delta: text, reason: "correction", note: "  Count  " })).toEqual({ productId: P, delta, reason: "correction", note: "Count" });
+    expect(adjustForm.parse({ variantId: V, delta: text, reason: "correction", note: "  Count  " })).toEqual({ variantId: V, delta, reason: "correction", note: "Count" });
   });
 
   it.each([
@@ -30,20 +31,20 @@ describe("the stock adjustment form", () => {
     ["2", "damage", 2, { delta: "Damage removes units: enter a negative number" }],
     ["1", "sale", 1, { reason: "Choose a reason: restock, correction or damage" }],
   ])("refuses %j (%s) with the message the API gives", (text, reason, number, expected) => {
-    expect(messages(adjustForm.safeParse({ productId: P, delta: text, reason }))).toEqual(expected);
+    expect(messages(adjustForm.safeParse({ variantId: V, delta: text, reason }))).toEqual(expected);
     expect(messages(adjustStock.body.safeParse({ delta: number, reason }))).toEqual(expected);
   });
 
-  it("names a product id that is not one, and refuses fields it does not have", () => {
-    expect(messages(adjustForm.safeParse({ productId: "nope", delta: "1", reason: "restock" }))).toEqual({ productId: "No such product" });
-    expect(Object.keys(messages(adjustForm.safeParse({ productId: P, delta: "1", reason: "restock", extra: "x" })))).toEqual(["form"]);
+  it("names a variant id that is not one, and refuses fields it does not have", () => {
+    expect(messages(adjustForm.safeParse({ variantId: "nope", delta: "1", reason: "restock" }))).toEqual({ variantId: "No such product" });
+    expect(Object.keys(messages(adjustForm.safeParse({ variantId: V, delta: "1", reason: "restock", extra: "x" })))).toEqual(["form"]);
   });
 });
 
 describe("the low-stock threshold form", () => {
   it("reads the number, and refuses a negative one or text by the field", () => {
-    expect(thresholdForm.parse({ productId: P, threshold: " 9 " })).toEqual({ productId: P, threshold: 9 });
-    expect(messages(thresholdForm.safeParse({ productId: P, threshold: "-1" }))).toEqual({ threshold: "The threshold cannot be negative" });
-    expect(messages(thresholdForm.safeParse({ productId: P, threshold: "nine" }))).toEqual({ threshold: "The threshold must be a whole number" });
+    expect(thresholdForm.parse({ variantId: V, threshold: " 9 " })).toEqual({ variantId: V, threshold: 9 });
+    expect(messages(thresholdForm.safeParse({ variantId: V, threshold: "-1" }))).toEqual({ threshold: "The threshold cannot be negative" });
+    expect(messages(thresholdForm.safeParse({ variantId: V, threshold: "nine" }))).toEqual({ threshold: "The threshold must be a whole number" });
   });
 });

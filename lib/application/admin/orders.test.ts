@@ -24,7 +24,17 @@ function seedOrder(store: InMemoryStore, status: OrderStatus, init: Partial<Orde
     shipping: { amountMinor: 495, currency: "USD" },
     total: { amountMinor: 1495, currency: "USD" },
     shipTo: null,
-    lines: [{ productId: "30000000-0000-4000-8000-000000000001", sku: "S", name: "Mug", unitPrice: { amountMinor: 1000, currency: "USD" }, quantity: 1 }],
+    lines: [
+      {
+        productId: "30000000-0000-4000-8000-000000000001",
+        variantId: "31000000-0000-4000-8000-000000000001",
+        sku: "S",
+        name: "Mug",
+        variantTitle: "",
+        unitPrice: { amountMinor: 1000, currency: "USD" },
+        quantity: 1,
+      },
+    ],
     version: 3,
     reservedUntil: status === "stock_reserved" ? new Date("2026-01-01T00:10:00Z") : null,
     paidAt: null,

@@ -8,11 +8,13 @@ import { InMemoryStore } from "@/tests/support/in-memory";
 const USER = userCartOwner("20000000-0000-4000-8000-000000000001");
 const OTHER = userCartOwner("20000000-0000-4000-8000-000000000002");
 const P1 = "30000000-0000-4000-8000-000000000001";
+const V1 = "31000000-0000-4000-8000-000000000001";
 const MISSING = "30000000-0000-4000-8000-000000000999";
 
+/** P1 is a simple product: one variant, V1, without options. */
 function setup(stock = 5) {
   const store = new InMemoryStore();
-  store.addProduct({ id: P1, price: { amountMinor: 250, currency: "USD" }, stock });
+  store.addProduct({ id: P1, variantId: V1, price: { amountMinor: 250, currency: "USD" }, stock });
   return { store, cart: makeCart({ uow: store.unitOfWork() }) };
 }
 
@@ -24,6 +26,8 @@ describe("cart", () => {
     await cart.addItem(USER, { productId: P1, quantity: 1 });
     const { cart: c, summary } = await cart.addItem(USER, { productId: P1, quantity: 2 });
     expect(c.lines).toHaveLength(1);
+    // A product sold in one variant takes that one without being told.
+    expect(c.lines[0]!.product).toMatchObject({ id: P1, variantId: V1, variantTitle: "" });
     expect(summary).toEqual({ itemCount: 3, subtotal: { amountMinor: 750, currency: "USD" } });
   });
 
@@ -114,7 +118,7 @@ describe("archived products", () => {
   it("refuses to add or raise a product the back office archived, with a clear message, changing nothing", async () => {
     const { store, cart } = setup();
     await cart.addItem(USER, { productId: P1, quantity: 1 });
-    store.state.products.set(P1, { ...store.state.products.get(P1)!, archived: true } as never);
+    store.state.products.set(P1, { ...store.state.products.get(P1)!, archived: true });
     const add = await cart.addItem(OTHER, { productId: P1, quantity: 1 }).catch((e: unknown) => e);
     expect(isAppError(add, "validation")).toBe(true);
     expect((add as Error).message).toBe(`${store.state.products.get(P1)!.name} is no longer sold.`);
@@ -123,5 +127,91 @@ describe("archived products", () => {
     expect(isAppError(raise, "validation")).toBe(true);
     expect((await cart.getCart(USER)).cart.lines[0]!.quantity).toBe(1);
     expect((await cart.getCart(OTHER)).cart.lines).toEqual([]);
+  });
+});
+
+describe("variants: the variant is what a cart line holds (ADR 016)", () => {
+  const CHAIR = "30000000-0000-4000-8000-0000000000c1";
+  const OAK = "31000000-0000-4000-8000-0000000000c1";
+  const WALNUT = "31000000-0000-4000-8000-0000000000c2";
+
+  /** A chair in two woods: oak has 2 left at the product's price, walnut 50 at its own. */
+  function chairs() {
+    const { store, cart } = setup();
+    store.addProduct({ id: CHAIR, name: "Chair", variantId: OAK, options: [{ option: "Wood", value: "Oak" }], stock: 2, price: { amountMinor: 9000, currency: "USD" } });
+    store.addVariant(CHAIR, { id: WALNUT, options: [{ option: "Wood", value: "Walnut" }], stock: 50, priceOverrideMinor: 12000 });
+    return { store, cart };
+  }
+
+  it("asks to choose an option when a product has several live variants and none is named, writing nothing", async () => {
+    const { store, cart } = chairs();
+    const error = await cart.addItem(USER, { productId: CHAIR, quantity: 1 }).catch((e: unknown) => e);
+    expect(isAppError(error, "validation")).toBe(true);
+    expect((error as { fields: { path: string }[] }).fields.map((f) => f.path)).toEqual(["variantId"]);
+    expect(store.state.carts.size).toBe(0);
+  });
+
+  it("takes the only live variant when the product's others are archived", async () => {
+    const { store, cart } = chairs();
+    store.state.variants.get(OAK)!.archived = true;
+    const { cart: c } = await cart.addItem(USER, { productId: CHAIR, quantity: 1 });
+    expect(c.lines.map((l) => l.product.variantId)).toEqual([WALNUT]);
+  });
+
+  it("keeps two variants of one product on two lines, each with its own SKU, price and title", async () => {
+    const { cart } = chairs();
+    await cart.addItem(USER, { productId: CHAIR, variantId: OAK, quantity: 1 });
+    const { cart: c, summary } = await cart.addItem(USER, { productId: CHAIR, variantId: WALNUT, quantity: 2 });
+    expect(c.lines.map((l) => [l.product.id, l.product.variantId, l.product.variantTitle, l.product.price.amountMinor, l.quantity])).toEqual([
+      [CHAIR, OAK, "Wood: Oak", 9000, 1],
+      [CHAIR, WALNUT, "Wood: Walnut", 12000, 2],
+    ]);
+    expect(new Set(c.lines.map((l) => l.product.sku)).size).toBe(2);
+    expect(summary).toEqual({ itemCount: 3, subtotal: { amountMinor: 33000, currency: "USD" } });
+  });
+
+  it("adds up the same variant on one line, capped at that variant's stock even when another variant has plenty", async () => {
+    const { cart } = chairs();
+    await cart.addItem(USER, { productId: CHAIR, variantId: WALNUT, quantity: 1 });
+    await cart.addItem(USER, { productId: CHAIR, variantId: OAK, quantity: 1 });
+    const { cart: c } = await cart.addItem(USER, { productId: CHAIR, variantId: OAK, quantity: 1 });
+    expect(c.lines.filter((l) => l.product.variantId === OAK).map((l) => l.quantity)).toEqual([2]);
+
+    const error = await cart.addItem(USER, { productId: CHAIR, variantId: OAK, quantity: 1 }).catch((e: unknown) => e);
+    expect(isAppError(error, "insufficient_stock")).toBe(true);
+    expect((error as { fields: { path: string; message: string }[] }).fields).toEqual([{ path: "quantity", message: "Only 2 left" }]);
+    const after = (await cart.getCart(USER)).cart.lines;
+    expect(after.map((l) => [l.product.variantId, l.quantity])).toEqual([
+      [WALNUT, 1],
+      [OAK, 2],
+    ]);
+  });
+
+  it("refuses to raise a variant's line above that variant's stock", async () => {
+    const { cart } = chairs();
+    const { cart: c } = await cart.addItem(USER, { productId: CHAIR, variantId: OAK, quantity: 1 });
+    const error = await cart.updateItem(USER, { itemId: c.lines[0]!.itemId, quantity: 3 }).catch((e: unknown) => e);
+    expect(isAppError(error, "insufficient_stock")).toBe(true);
+    expect((await cart.updateItem(USER, { itemId: c.lines[0]!.itemId, quantity: 2 })).cart.lines[0]!.quantity).toBe(2);
+  });
+
+  it("answers not_found on variantId for a variant of another product, or none at all", async () => {
+    const { store, cart } = chairs();
+    for (const variantId of [V1, MISSING]) {
+      const error = await cart.addItem(USER, { productId: CHAIR, variantId, quantity: 1 }).catch((e: unknown) => e);
+      expect(isAppError(error, "not_found")).toBe(true);
+      expect((error as { fields: { path: string }[] }).fields.map((f) => f.path)).toEqual(["variantId"]);
+    }
+    expect(store.state.carts.size).toBe(0);
+  });
+
+  it("refuses an archived variant of a product still sold", async () => {
+    const { store, cart } = chairs();
+    store.state.variants.get(OAK)!.archived = true;
+    const error = await cart.addItem(USER, { productId: CHAIR, variantId: OAK, quantity: 1 }).catch((e: unknown) => e);
+    expect(isAppError(error, "validation")).toBe(true);
+    // Named by its product at least (stage 3 adds the variant's title to shopper-facing names).
+    expect((error as Error).message).toMatch(/^Chair\b.* is no longer sold\.$/);
+    expect(store.state.carts.size).toBe(0);
   });
 });

@@ -3,7 +3,9 @@ import { makeEvent, parseEventPayload, type DomainEvent } from "@/lib/domain/eve
 import { orderConfirmationEmail, registrationAttemptEmail, shippedEmail, welcomeEmail } from "./emails";
 
 const id = "7d1f1b8e-7f0e-4a8e-9c57-3c0f8f3a1d11";
-const line = { productId: id, sku: "S", name: "Oak Mug", unitPriceMinor: 1587, quantity: 2 };
+const line = { productId: id, variantId: id, sku: "S", name: "Oak Mug", variantTitle: "", unitPriceMinor: 1587, quantity: 2 };
+/** The line as an order.created v1 or v2 event carried it, before variants. */
+const { variantId: _variantId, variantTitle: _variantTitle, ...lineBeforeVariants } = line;
 
 function orderCreated(payload: DomainEvent<"order.created">["payload"]): DomainEvent<"order.created"> {
   return makeEvent("order.created", { id, aggregateType: "order", aggregateId: id, occurredAt: new Date(), payload });
@@ -32,7 +34,7 @@ describe("order confirmation email", () => {
   });
 
   it("says free shipping, and leaves the address out for an order placed before addresses (a v1 event)", () => {
-    const v1 = { orderId: id, userId: id, email: "ada@example.com", currency: "USD", totalMinor: 6000, lines: [{ ...line, unitPriceMinor: 3000 }] };
+    const v1 = { orderId: id, userId: id, email: "ada@example.com", currency: "USD", totalMinor: 6000, lines: [{ ...lineBeforeVariants, unitPriceMinor: 3000 }] };
     const email = orderConfirmationEmail(orderCreated(parseEventPayload("order.created", 1, v1)), "https://shop.example");
     expect(email.text).toContain("Subtotal: $60.00\nShipping: Free\nTotal: $60.00");
     expect(email.text).not.toContain("Shipping to:");

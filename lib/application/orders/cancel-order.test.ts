@@ -13,10 +13,11 @@ import { fixedClock, InMemoryStore, sequentialIds } from "@/tests/support/in-mem
 const U1 = "20000000-0000-4000-8000-000000000001";
 const U2 = "20000000-0000-4000-8000-000000000002";
 const P1 = "30000000-0000-4000-8000-000000000001";
+const V1 = "31000000-0000-4000-8000-000000000001";
 
 async function setup() {
   const store = new InMemoryStore();
-  store.addProduct({ id: P1, stock: 5 });
+  store.addProduct({ id: P1, variantId: V1, stock: 5 });
   const uow = store.unitOfWork();
   const ids = sequentialIds();
   const clock = fixedClock();
@@ -43,20 +44,20 @@ describe("cancelling an order", () => {
     expect(lastEvent("order.cancelled").payload.stockReserved).toBe(false);
     expect(await reserve(lastEvent("order.created"))).toBe("skipped");
     expect(await release(lastEvent("order.cancelled"))).toBe("nothing_reserved");
-    expect(store.state.products.get(P1)!.stock).toBe(5);
+    expect(store.state.variants.get(V1)!.stock).toBe(5);
   });
 
   it("releases reserved stock exactly once", async () => {
     const { store, order, cancel, reserve, release, lastEvent } = await setup();
     await reserve(lastEvent("order.created"));
-    expect(store.state.products.get(P1)!.stock).toBe(3);
+    expect(store.state.variants.get(V1)!.stock).toBe(3);
     await cancel({ userId: U1, orderId: order.id });
     const event = lastEvent("order.cancelled");
     expect(event.payload.stockReserved).toBe(true);
     expect(await release(event)).toBe("released");
     expect(await release(event)).toBe("duplicate");
-    expect(store.state.products.get(P1)!.stock).toBe(5);
-    expect(lastEvent("inventory.updated").payload).toMatchObject({ reason: "release", changes: [{ productId: P1, delta: 2, stock: 5 }] });
+    expect(store.state.variants.get(V1)!.stock).toBe(5);
+    expect(lastEvent("inventory.updated").payload).toMatchObject({ reason: "release", changes: [{ productId: P1, variantId: V1, delta: 2, stock: 5 }] });
   });
 
   it("answers not_found for another shopper's order and changes nothing", async () => {
@@ -75,5 +76,39 @@ describe("cancelling an order", () => {
     const before = store.state.outbox.length;
     expect((await cancel({ userId: U1, orderId: order.id })).status).toBe("cancelled");
     expect(store.state.outbox).toHaveLength(before);
+  });
+});
+
+describe("cancelling an order of several variants (ADR 016)", () => {
+  it("gives each variant back its own units, in variant id order, and leaves the product's other variants alone", async () => {
+    const CHAIR = "30000000-0000-4000-8000-0000000000c1";
+    const [WALNUT, OAK, PINE] = ["31000000-0000-4000-8000-0000000000c1", "31000000-0000-4000-8000-0000000000c2", "31000000-0000-4000-8000-0000000000c3"];
+    const store = new InMemoryStore();
+    store.addProduct({ id: CHAIR, variantId: OAK, options: [{ option: "Wood", value: "Oak" }], stock: 4 });
+    store.addVariant(CHAIR, { id: WALNUT, options: [{ option: "Wood", value: "Walnut" }], stock: 4 });
+    store.addVariant(CHAIR, { id: PINE, options: [{ option: "Wood", value: "Pine" }], stock: 4 });
+    const uow = store.unitOfWork();
+    const ids = sequentialIds();
+    const clock = fixedClock();
+    const cart = makeCart({ uow });
+    await cart.addItem(userCartOwner(U1), { productId: CHAIR, variantId: OAK, quantity: 1 });
+    await cart.addItem(userCartOwner(U1), { productId: CHAIR, variantId: WALNUT, quantity: 3 });
+    const { order } = await makePlaceOrder({ uow, ids, clock })({ userId: U1, email: "u@example.com", checkoutKey: "k", shipTo: SHIP_TO });
+    const lastEvent = <T extends DomainEvent["type"]>(type: T) => store.state.outbox.filter((e) => e.type === type).at(-1) as DomainEvent<T>;
+    const stock = () => [OAK, WALNUT, PINE].map((v) => store.state.variants.get(v)!.stock);
+
+    expect(await makeReserveStock({ uow, ids, clock, reservationTtlMs: 60_000 })(lastEvent("order.created"))).toBe("reserved");
+    expect(stock()).toEqual([3, 1, 4]);
+    await makeCancelOrder({ uow, ids, clock })({ userId: U1, orderId: order.id });
+    expect(await makeReleaseStock({ uow, ids, clock })(lastEvent("order.cancelled"))).toBe("released");
+
+    expect(stock()).toEqual([4, 4, 4]);
+    expect(lastEvent("inventory.updated").payload).toMatchObject({
+      reason: "release",
+      changes: [
+        { productId: CHAIR, variantId: WALNUT, delta: 3, stock: 4 },
+        { productId: CHAIR, variantId: OAK, delta: 1, stock: 4 },
+      ],
+    });
   });
 });

@@ -11,12 +11,14 @@ import { fixedClock, InMemoryStore, sequentialIds } from "@/tests/support/in-mem
 const USER = "20000000-0000-4000-8000-000000000001";
 const P1 = "30000000-0000-4000-8000-000000000001";
 const P2 = "30000000-0000-4000-8000-000000000002";
+const V1 = "31000000-0000-4000-8000-000000000001";
+const V2 = "31000000-0000-4000-8000-000000000002";
 const OWNER = userCartOwner(USER);
 
 function setup() {
   const store = new InMemoryStore();
-  store.addProduct({ id: P1, price: { amountMinor: 1250, currency: "USD" }, stock: 5 });
-  store.addProduct({ id: P2, price: { amountMinor: 399, currency: "USD" }, stock: 5 });
+  store.addProduct({ id: P1, variantId: V1, price: { amountMinor: 1250, currency: "USD" }, stock: 5 });
+  store.addProduct({ id: P2, variantId: V2, price: { amountMinor: 399, currency: "USD" }, stock: 5 });
   const uow = store.unitOfWork();
   const cart = makeCart({ uow });
   const placeOrder = makePlaceOrder({ uow, ids: sequentialIds(), clock: fixedClock() });
@@ -47,16 +49,25 @@ describe("placeOrder", () => {
       { amountMinor: 3394, currency: "USD" },
     ]);
     expect(order.shipTo).toEqual(SHIP_TO);
-    expect(order.lines.map((l) => [l.productId, l.quantity, l.unitPrice.amountMinor])).toEqual([
-      [P1, 2, 1250],
-      [P2, 1, 399],
+    expect(order.lines.map((l) => [l.productId, l.variantId, l.variantTitle, l.quantity, l.unitPrice.amountMinor])).toEqual([
+      [P1, V1, "", 2, 1250],
+      [P2, V2, "", 1, 399],
     ]);
     expect(store.state.outbox).toHaveLength(1);
     expect(store.state.outbox[0]).toMatchObject({
       type: "order.created",
-      version: 2,
+      version: 3,
       aggregateId: order.id,
-      payload: { subtotalMinor: 2899, shippingMinor: 495, totalMinor: 3394, shipTo: SHIP_TO },
+      payload: {
+        subtotalMinor: 2899,
+        shippingMinor: 495,
+        totalMinor: 3394,
+        shipTo: SHIP_TO,
+        lines: [
+          { productId: P1, variantId: V1, variantTitle: "", quantity: 2, unitPriceMinor: 1250 },
+          { productId: P2, variantId: V2, variantTitle: "", quantity: 1, unitPriceMinor: 399 },
+        ],
+      },
     });
     expect((await cart.getCart(OWNER)).cart.lines).toEqual([]);
   });
@@ -155,7 +166,7 @@ describe("placeOrder", () => {
 describe("placeOrder's onPlaced", () => {
   it("is told once per order created: not for a resubmission of the same checkout, not for a refused one", async () => {
     const store = new InMemoryStore();
-    store.addProduct({ id: P1, price: { amountMinor: 1250, currency: "USD" }, stock: 5 });
+    store.addProduct({ id: P1, variantId: V1, price: { amountMinor: 1250, currency: "USD" }, stock: 5 });
     const uow = store.unitOfWork();
     const placed: string[] = [];
     const placeOrder = makePlaceOrder({ uow, ids: sequentialIds(), clock: fixedClock(), onPlaced: (order) => void placed.push(order.id) });
@@ -178,7 +189,7 @@ describe("quoteCheckout", () => {
     expect(await quoteCheckout(USER)).toBeNull();
     await cart.addItem(OWNER, { productId: P2, quantity: 2 });
     expect(await quoteCheckout(USER)).toMatchObject({
-      lines: [{ productId: P2, quantity: 2, unitPrice: { amountMinor: 399 } }],
+      lines: [{ productId: P2, variantId: V2, variantTitle: "", quantity: 2, unitPrice: { amountMinor: 399 } }],
       subtotal: { amountMinor: 798 },
       shipping: { amountMinor: 495 },
       total: { amountMinor: 1293 },
@@ -192,7 +203,7 @@ describe("placeOrder with archived products", () => {
     await cart.addItem(OWNER, { productId: P1, quantity: 1 });
     await cart.addItem(OWNER, { productId: P2, quantity: 1 });
     const uow = store.unitOfWork();
-    // The repository reports which lines' products are archived; here P1 is.
+    // The repository reports which lines' variants are archived (with or without their product); here P1's is.
     const placeOrder = makePlaceOrder({
       uow: {
         run: (work, signal) =>
@@ -204,7 +215,7 @@ describe("placeOrder with archived products", () => {
                   ...repos.carts,
                   lockAndLoad: async (userId: string) => {
                     const c = await repos.carts.lockAndLoad(userId);
-                    return c && { ...c, archivedProductIds: [P1] };
+                    return c && { ...c, archivedVariantIds: [V1] };
                   },
                 },
               }),
@@ -220,5 +231,47 @@ describe("placeOrder with archived products", () => {
     expect(store.state.orders.size).toBe(0);
     expect(store.state.outbox).toEqual([]);
     expect((await cart.getCart(OWNER)).cart.lines).toHaveLength(2);
+  });
+});
+
+describe("placeOrder with variants (ADR 016)", () => {
+  const CHAIR = "30000000-0000-4000-8000-0000000000c1";
+  const OAK = "31000000-0000-4000-8000-0000000000c1";
+  const WALNUT = "31000000-0000-4000-8000-0000000000c2";
+
+  function chairs() {
+    const s = setup();
+    s.store.addProduct({ id: CHAIR, name: "Chair", variantId: OAK, options: [{ option: "Wood", value: "Oak" }], price: { amountMinor: 9000, currency: "USD" }, stock: 3 });
+    s.store.addVariant(CHAIR, { id: WALNUT, options: [{ option: "Wood", value: "Walnut" }], priceOverrideMinor: 12000, stock: 3 });
+    return s;
+  }
+
+  it("orders two variants of one product as two lines, each with its variant, title, SKU and price", async () => {
+    const { store, cart, placeOrder, input } = chairs();
+    await cart.addItem(OWNER, { productId: CHAIR, variantId: OAK, quantity: 1 });
+    await cart.addItem(OWNER, { productId: CHAIR, variantId: WALNUT, quantity: 2 });
+    const { order } = await placeOrder(input);
+    expect(order.lines.map((l) => [l.productId, l.variantId, l.variantTitle, l.sku, l.unitPrice.amountMinor, l.quantity])).toEqual([
+      [CHAIR, OAK, "Wood: Oak", store.state.variants.get(OAK)!.sku, 9000, 1],
+      [CHAIR, WALNUT, "Wood: Walnut", store.state.variants.get(WALNUT)!.sku, 12000, 2],
+    ]);
+    expect(order.subtotal.amountMinor).toBe(33000);
+    const event = store.state.outbox[0] as DomainEvent<"order.created">;
+    expect(event.payload.lines.map((l) => [l.variantId, l.variantTitle])).toEqual([
+      [OAK, "Wood: Oak"],
+      [WALNUT, "Wood: Walnut"],
+    ]);
+  });
+
+  it("refuses a cart holding a variant archived since it was added, naming the variant, though its product is still sold", async () => {
+    const { store, cart, placeOrder, input } = chairs();
+    await cart.addItem(OWNER, { productId: CHAIR, variantId: OAK, quantity: 1 });
+    await cart.addItem(OWNER, { productId: CHAIR, variantId: WALNUT, quantity: 1 });
+    store.state.variants.get(OAK)!.archived = true;
+    const error = await thrown(placeOrder(input));
+    expect(isAppError(error, "validation")).toBe(true);
+    expect((error as Error).message).toBe("Chair (Wood: Oak) is no longer sold. Please remove it from your cart, then place the order.");
+    expect(store.state.orders.size).toBe(0);
+    expect(store.state.outbox).toEqual([]);
   });
 });

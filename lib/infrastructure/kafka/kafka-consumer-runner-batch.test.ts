@@ -28,7 +28,7 @@ function created(orderId: string, tag: string): Partial<KafkaMessage> & { tag: s
         shippingMinor: 0,
         totalMinor: 100,
         shipTo: null,
-        lines: [{ productId: orderId, sku: "S", name: "N", unitPriceMinor: 100, quantity: 1 }],
+        lines: [{ productId: orderId, variantId: orderId, sku: "S", name: "N", variantTitle: "", unitPriceMinor: 100, quantity: 1 }],
       },
     }),
   );

@@ -88,7 +88,7 @@ const createdEvent = () =>
         shippingMinor: 0,
         totalMinor: 100,
         shipTo: null,
-        lines: [{ productId: ORDER, sku: "S", name: "N", unitPriceMinor: 100, quantity: 1 }],
+        lines: [{ productId: ORDER, variantId: ORDER, sku: "S", name: "N", variantTitle: "", unitPriceMinor: 100, quantity: 1 }],
       },
     }),
   );
