@@ -1,6 +1,6 @@
 import { AppError } from "../../domain/errors";
 import { MAX_LINE_QUANTITY, summarize, type Cart, type CartOwner, type CartSummary } from "../../domain/cart";
-import type { Product, VariantOffer } from "../../domain/catalog";
+import { offerName, type Product, type VariantOffer } from "../../domain/catalog";
 import type { UnitOfWork } from "../shared";
 
 export interface CartRepos {
@@ -35,8 +35,8 @@ export interface CartView {
 const EMPTY: CartView = { cart: { id: null, lines: [] }, summary: summarize({ id: null, lines: [] }) };
 
 /** The shopper-facing refusal for a product the back office archived. */
-export function noLongerSold(product: Pick<Product, "name">, path = "productId"): AppError {
-  return new AppError("validation", `${product.name} is no longer sold.`, { fields: [{ path, message: "No longer sold" }] });
+export function noLongerSold(product: Pick<Product, "name"> & Partial<Pick<VariantOffer, "variantTitle">>, path = "productId"): AppError {
+  return new AppError("validation", `${offerName({ variantTitle: "", ...product })} is no longer sold.`, { fields: [{ path, message: "No longer sold" }] });
 }
 
 function checkQuantity(product: VariantOffer & { archived?: boolean }, quantity: number): void {
@@ -49,7 +49,7 @@ function checkQuantity(product: VariantOffer & { archived?: boolean }, quantity:
   if (quantity > product.stock) {
     throw new AppError(
       "insufficient_stock",
-      product.stock === 0 ? `${product.name} is sold out` : `Only ${product.stock} of ${product.name} left`,
+      product.stock === 0 ? `${offerName(product)} is sold out` : `Only ${product.stock} of ${offerName(product)} left`,
       { fields: [{ path: "quantity", message: product.stock === 0 ? "Sold out" : `Only ${product.stock} left` }] },
     );
   }
