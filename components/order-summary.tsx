@@ -17,8 +17,11 @@ export function OrderSummary({ caption, lines, totals }: { caption: string; line
       </thead>
       <tbody>
         {lines.map((l) => (
-          <tr key={l.productId} className="border-b border-slate-100" data-testid="summary-line">
-            <td className="py-2">{l.name}</td>
+          <tr key={l.variantId} className="border-b border-slate-100" data-testid="summary-line">
+            <td className="py-2">
+              {l.name}
+              {l.variantTitle ? <span className="block text-sm text-slate-600">{l.variantTitle}</span> : null}
+            </td>
             <td className="py-2">{l.quantity}</td>
             <td className="py-2 text-right">
               <Price value={multiply(l.unitPrice, l.quantity)} />

@@ -3,6 +3,7 @@ import { getServices } from "@/lib/composition/root";
 import { getCurrentUser } from "@/app/_lib/auth";
 import { currentCartOwner } from "@/app/_lib/guest-cart";
 import { CartLines, type CartLineView } from "./cart-lines";
+import { offerName } from "@/lib/domain/catalog";
 
 export const metadata: Metadata = { title: "Your cart" };
 export const dynamic = "force-dynamic";
@@ -14,7 +15,7 @@ export default async function CartPage() {
   // Prices are today's catalog prices (read with the cart), never a copy kept in it.
   const lines: CartLineView[] = cart.lines.map((l) => ({
     itemId: l.itemId,
-    name: l.product.name,
+    name: offerName(l.product),
     slug: l.product.slug,
     unitPrice: l.product.price,
     quantity: l.quantity,

@@ -304,7 +304,7 @@ describe("stock ledger invariant", () => {
 
 describe("stock ledger guards in the database", () => {
   it("refuses UPDATE, DELETE and TRUNCATE on stock_movements", async () => {
-    const { productId, variantId: product } = await insertSimpleProduct(pool, { stock: 4 });
+    const { variantId: product } = await insertSimpleProduct(pool, { stock: 4 });
     await expect(pool.query(`UPDATE stock_movements SET note = 'edited' WHERE variant_id = $1`, [product])).rejects.toThrow(/append-only \(UPDATE refused\)/);
     await expect(pool.query(`DELETE FROM stock_movements WHERE variant_id = $1`, [product])).rejects.toThrow(/append-only \(DELETE refused\)/);
     await expect(pool.query(`TRUNCATE stock_movements`)).rejects.toThrow(/append-only \(TRUNCATE refused\)/);
@@ -413,7 +413,7 @@ describe("admin stock use cases against PostgreSQL", () => {
   });
 
   it("a failure after the ledger row rolls the row and the stock back with it", async () => {
-    const { productId, variantId: product } = await insertSimpleProduct(pool, { stock: 3 });
+    const { variantId: product } = await insertSimpleProduct(pool, { stock: 3 });
     const prisma = createPrismaClient(db.url, { poolSize: 2 });
     try {
       const uow = new PrismaUnitOfWork(prisma);

@@ -33,6 +33,29 @@ describe("order confirmation email", () => {
     expect(email.html).not.toContain("<b>Lovelace");
   });
 
+  it("names each line's variant, so two sizes of one product read apart", () => {
+    const other = "00000000-0000-4000-8000-000000000002";
+    const email = orderConfirmationEmail(
+      orderCreated({
+        orderId: id,
+        userId: id,
+        email: "ada@example.com",
+        currency: "USD",
+        subtotalMinor: 9000,
+        shippingMinor: 0,
+        totalMinor: 9000,
+        shipTo: null,
+        lines: [
+          { ...line, name: "Oak Chair", variantTitle: "Size: S / Wood: Oak", unitPriceMinor: 4000, quantity: 1 },
+          { ...line, variantId: other, name: "Oak Chair", variantTitle: "Size: M / Wood: <Walnut>", unitPriceMinor: 5000, quantity: 1 },
+        ],
+      }),
+      "https://shop.example",
+    );
+    expect(email.text).toContain("1 × Oak Chair (Size: S / Wood: Oak) — $40.00\n1 × Oak Chair (Size: M / Wood: <Walnut>) — $50.00");
+    expect(email.html).toContain("Oak Chair (Size: M / Wood: &lt;Walnut&gt;)");
+  });
+
   it("says free shipping, and leaves the address out for an order placed before addresses (a v1 event)", () => {
     const v1 = { orderId: id, userId: id, email: "ada@example.com", currency: "USD", totalMinor: 6000, lines: [{ ...lineBeforeVariants, unitPriceMinor: 3000 }] };
     const email = orderConfirmationEmail(orderCreated(parseEventPayload("order.created", 1, v1)), "https://shop.example");

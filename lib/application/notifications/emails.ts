@@ -1,5 +1,6 @@
 import { addressLines } from "../../domain/address";
 import type { DomainEvent } from "../../domain/events";
+import { offerName } from "../../domain/catalog";
 import { formatMoney, money } from "../../domain/money";
 import type { IdGenerator, ProcessedEvents, UnitOfWork } from "../shared";
 
@@ -24,7 +25,7 @@ const escapeHtml = (s: string) =>
 export function orderConfirmationEmail(event: DomainEvent<"order.created">, shopUrl: string): EmailMessage {
   const p = event.payload;
   const amount = (minor: number) => formatMoney(money(minor, p.currency));
-  const lines = p.lines.map((l) => `${l.quantity} × ${l.name} — ${amount(l.unitPriceMinor * l.quantity)}`);
+  const lines = p.lines.map((l) => `${l.quantity} × ${offerName(l)} — ${amount(l.unitPriceMinor * l.quantity)}`);
   const totals = [
     `Subtotal: ${amount(p.subtotalMinor)}`,
     `Shipping: ${p.shippingMinor === 0 ? "Free" : amount(p.shippingMinor)}`,
