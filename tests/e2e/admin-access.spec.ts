@@ -64,7 +64,12 @@ let ids: Record<string, string>;
  */
 const FINGERPRINTS: Record<string, string> = {
   users: "SELECT id, email, name, role FROM users",
-  products: "SELECT id, sku, slug, name, description, price_minor, image_url, archived_at, low_stock_threshold, version FROM products",
+  products: "SELECT id, sku, slug, name, description, price_minor, image_url, archived_at, version FROM products",
+  // A variant's stock moves with orders (the worker); everything else on it only an admin changes.
+  product_variants: "SELECT id, product_id, sku, price_override_minor, low_stock_threshold, position, archived_at, version FROM product_variants",
+  product_options: "SELECT * FROM product_options",
+  product_option_values: "SELECT * FROM product_option_values",
+  variant_option_values: "SELECT * FROM variant_option_values",
   categories: "SELECT * FROM categories",
   product_categories: "SELECT * FROM product_categories",
   product_images: "SELECT * FROM product_images",
@@ -95,13 +100,14 @@ function fill(route: string): string {
 
 test.beforeAll(async () => {
   db = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 2 });
-  const { rows } = await db.query<{ id: string; order_id: string | null; user_id: string }>(
-    `SELECT p.id, (SELECT id FROM orders ORDER BY created_at LIMIT 1) AS order_id, (SELECT id FROM users ORDER BY created_at LIMIT 1) AS user_id
+  const { rows } = await db.query<{ id: string; variant_id: string; order_id: string | null; user_id: string }>(
+    `SELECT p.id, (SELECT v.id FROM product_variants v WHERE v.product_id = p.id ORDER BY v.position, v.id LIMIT 1) AS variant_id,
+            (SELECT id FROM orders ORDER BY created_at LIMIT 1) AS order_id, (SELECT id FROM users ORDER BY created_at LIMIT 1) AS user_id
        FROM products p ORDER BY p.sku LIMIT 1`,
   );
   const row = rows[0]!;
-  // Real ids, so a refusal cannot come from "no such thing".
-  ids = { id: row.id, productId: row.id, orderId: row.order_id ?? row.id, userId: row.user_id, key: "x" };
+  // Real ids, so a refusal cannot come from "no such thing" (the stock pages and inventory routes take a variant's id).
+  ids = { id: row.id, productId: row.id, variantId: row.variant_id, orderId: row.order_id ?? row.id, userId: row.user_id, key: "x" };
 });
 
 test.afterAll(async () => {
@@ -113,6 +119,7 @@ function formFields(): Record<string, string> {
   return {
     id: ids.id!,
     productId: ids.productId!,
+    variantId: ids.variantId!,
     orderId: ids.orderId!,
     userId: ids.userId!,
     role: "admin",

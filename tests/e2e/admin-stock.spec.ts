@@ -20,6 +20,8 @@ async function openStockPage(page: Page, product: StockFixtureProduct): Promise<
   await expect(page.getByRole("status").filter({ hasText: "matches" })).toHaveText(`1 product matches “${product.sku}”.`);
   await page.getByTestId("stock-search-results").getByRole("link", { name: product.name }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(product.name);
+  // The variant is the unit of stock: its page is addressed by the variant's id, never the product's.
+  await expect(page).toHaveURL(new RegExp(`/admin/stock/${product.variantId}$`));
 }
 
 test.describe("back office: stock", () => {
@@ -86,7 +88,7 @@ test.describe("back office: stock", () => {
     const product = await createStockProduct({ stock: 7, lowStockThreshold: 5 });
     await signInAsAdmin(page);
     await openStockPage(page, product);
-    await expect(page.getByText("This product is low on stock.")).toHaveCount(0);
+    await expect(page.getByText("This item is low on stock.")).toHaveCount(0);
     expect(await findOnLowStockList(page, product)).toBe(false);
 
     await openStockPage(page, product);
@@ -95,7 +97,7 @@ test.describe("back office: stock", () => {
     await page.getByLabel("List as low at or below").press("Enter");
     await expect(page.getByRole("status").filter({ hasText: "Threshold" })).toHaveText("Threshold saved.");
     await expect(page.getByTestId("current-threshold")).toHaveText("10");
-    await expect(page.getByText("This product is low on stock.")).toBeVisible();
+    await expect(page.getByText("This item is low on stock.")).toBeVisible();
 
     expect(await findOnLowStockList(page, product)).toBe(true);
     expect(await seriousViolations(page), "low-stock list").toEqual([]);

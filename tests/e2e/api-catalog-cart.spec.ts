@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { expect, test } from "./fixtures";
-import { registerShopper } from "./support";
+import { queryDb, registerShopper } from "./support";
 import { checked } from "./api-contract";
 
 // The catalog and cart routes over real HTTP against the built app: keyset
@@ -68,8 +68,11 @@ test.describe("REST API v1: catalog and cart", () => {
 
     const added = await checked(page.request).post("/api/v1/cart/items", { headers: { ...headers, "idempotency-key": randomUUID(), origin: new URL(baseURL!).origin }, data: body });
     expect(added.status()).toBe(201);
-    const cart = (await added.json()) as { lines: { itemId: string; productId: string; quantity: number }[] };
-    expect(cart.lines).toEqual([expect.objectContaining({ productId: product.id, quantity: 1 })]);
+    const cart = (await added.json()) as { lines: { itemId: string; productId: string; variantId: string; variantTitle: string; quantity: number }[] };
+    // Without a variantId, a product sold in one variant puts that variant on the line: the unit of stock.
+    const variants = await queryDb<{ id: string }>(`SELECT id FROM product_variants WHERE product_id = $1 AND archived_at IS NULL`, [product.id]);
+    expect(variants).toHaveLength(1);
+    expect(cart.lines).toEqual([expect.objectContaining({ productId: product.id, variantId: variants[0]!.id, variantTitle: "", quantity: 1 })]);
 
     // The same cart the shop's pages show.
     await page.goto("/cart");

@@ -22,7 +22,12 @@ test("a price changed through one web instance shows on the other's cached pages
   // Skipped only when the suite runs against a single `npm start` by hand; scripts/test.sh (and so CI) always sets it.
   test.skip(!SECOND, "needs E2E_SECOND_BASE_URL: a second web instance on the same database (scripts/test.sh starts one)");
   const [product] = await queryDb<{ id: string; slug: string; price_minor: number; version: number }>(
-    "SELECT id, slug, price_minor, version FROM products WHERE archived_at IS NULL AND stock > 0 ORDER BY slug LIMIT 1",
+    `SELECT p.id, p.slug, p.price_minor, p.version FROM products p
+      WHERE p.archived_at IS NULL
+        AND EXISTS (SELECT 1 FROM product_variants v WHERE v.product_id = p.id AND v.archived_at IS NULL AND v.stock > 0)
+        -- Its page shows the product's price: no variant overrides it.
+        AND NOT EXISTS (SELECT 1 FROM product_variants v WHERE v.product_id = p.id AND v.price_override_minor IS NOT NULL)
+      ORDER BY p.slug LIMIT 1`,
   );
   const productUrl = `/products/${product!.slug}`;
 

@@ -103,20 +103,22 @@ it("fault 5: two workers, each with a relay, one SIGKILLed halfway: nothing lost
   );
   expect(releases).toHaveLength(expectedCancelled);
   expect(releases.every((r) => r.n === r.lines)).toBe(true);
-  const { rows: stock } = await pool.query<{ ok: boolean }>(
-    `SELECT bool_and(p.stock = 100000 - COALESCE((SELECT sum(i.quantity) FROM order_items i JOIN orders o ON o.id = i.order_id
-                                                   WHERE i.product_id = p.id AND o.status <> 'cancelled'), 0)) AS ok
-     FROM products p WHERE p.id = ANY($1)`,
+  // Per variant, the unit of stock (each of these products is sold in one).
+  const { rows: stock } = await pool.query<{ ok: boolean; variants: number }>(
+    `SELECT bool_and(v.stock = 100000 - COALESCE((SELECT sum(i.quantity) FROM order_items i JOIN orders o ON o.id = i.order_id
+                                                   WHERE i.variant_id = v.id AND o.status <> 'cancelled'), 0)) AS ok,
+            count(*)::int AS variants
+     FROM product_variants v WHERE v.product_id = ANY($1)`,
     [products],
   );
-  expect(stock[0]!.ok).toBe(true);
+  expect(stock[0]).toEqual({ ok: true, variants: products.length });
   // One confirmation message per order; a second transmission of it only after an in-doubt attempt (see fault 2).
   const emails = await confirmationCheck(pool, world.sink, shoppers);
   expectOneConfirmationEach(emails, ORDERS);
 
   // In order, as applied: each cancelled order's reservation rows precede its release rows in the ledger.
   const { rows: outOfOrder } = await pool.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM stock_movements r JOIN stock_movements x ON x.order_id = r.order_id AND x.product_id = r.product_id
+    `SELECT count(*)::int AS n FROM stock_movements r JOIN stock_movements x ON x.order_id = r.order_id AND x.variant_id = r.variant_id
      WHERE r.reason = 'reservation' AND x.reason = 'release' AND x.id < r.id`,
   );
   expect(outOfOrder[0]!.n).toBe(0);

@@ -35,7 +35,11 @@ it("fault 3: every event published three times (the relay's copy and two on purp
     "60 order.created deliveries handled by both groups",
   );
   expect(await reservationCheck(pool, orderIds)).toEqual({ exactlyOnce: 20, never: 0, more: 0 });
-  const stockAfterReserve = await pool.query<{ id: string; stock: number }>(`SELECT id, stock FROM products WHERE id = ANY($1) ORDER BY id`, [products]);
+  // Stock per variant, the unit of stock (each of these products is sold in one).
+  const variantStock = async () =>
+    (await pool.query<{ id: string; stock: number }>(`SELECT id, stock FROM product_variants WHERE product_id = ANY($1) ORDER BY id`, [products])).rows;
+  const stockAfterReserve = await variantStock();
+  expect(stockAfterReserve).toHaveLength(products.length);
 
   // Cancel half of them; publish each cancellation twice more.
   const cancelled = orderIds.filter((_, i) => i % 2 === 0);
@@ -64,13 +68,13 @@ it("fault 3: every event published three times (the relay's copy and two on purp
   );
   expect(new Map(releases.map((r) => [r.order_id, r.n]))).toEqual(new Map(lines.map((r) => [r.order_id, r.n])));
   const { rows: expected } = await pool.query<{ id: string; stock: number }>(
-    `SELECT p.id, (1000 - COALESCE((SELECT sum(i.quantity) FROM order_items i WHERE i.product_id = p.id AND NOT (i.order_id = ANY($2))), 0))::int AS stock
-     FROM products p WHERE p.id = ANY($1) ORDER BY p.id`,
+    `SELECT v.id, (1000 - COALESCE((SELECT sum(i.quantity) FROM order_items i WHERE i.variant_id = v.id AND NOT (i.order_id = ANY($2))), 0))::int AS stock
+     FROM product_variants v WHERE v.product_id = ANY($1) ORDER BY v.id`,
     [products, cancelled],
   );
-  const { rows: actual } = await pool.query<{ id: string; stock: number }>(`SELECT id, stock FROM products WHERE id = ANY($1) ORDER BY id`, [products]);
+  const actual = await variantStock();
   expect(actual).toEqual(expected);
-  expect(actual).not.toEqual(stockAfterReserve.rows);
+  expect(actual).not.toEqual(stockAfterReserve);
   const emails = await confirmationCheck(pool, world.sink, shoppers);
   expect(emails).toEqual({ messages: 20, transmissions: 20, inDoubt: 0, unexplained: [] });
   const { rows: queued } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM outgoing_emails`);

@@ -95,6 +95,7 @@ export async function faultWorld(name: string, options: { sessionTimeoutMs?: num
       }
       return list;
     },
+    /** `count` products sold in one variant each, `stock` units of it; returns the products' ids (the cart finds their one variant). */
     async products(count: number, stock: number) {
       const ids: string[] = [];
       for (let i = 0; i < count; i++) ids.push(await insertProduct(pool, { stock }));
@@ -201,13 +202,14 @@ export async function metricSum(worker: WorkerProcess, name: string, labels: Rec
 
 /**
  * Reservation ledger rows per order: an order is reserved exactly once when
- * it has one 'reservation' row per distinct product it bought.
+ * it has one 'reservation' row per distinct variant it bought (the variant is
+ * the unit of stock).
  */
 export async function reservationCheck(pool: pg.Pool, orderIds: string[]) {
   const { rows } = await pool.query<{ order_id: string; rows: number; lines: number }>(
     `SELECT o.id AS order_id,
             (SELECT count(*)::int FROM stock_movements m WHERE m.order_id = o.id AND m.reason = 'reservation') AS rows,
-            (SELECT count(DISTINCT l.product_id)::int FROM order_items l WHERE l.order_id = o.id) AS lines
+            (SELECT count(DISTINCT l.variant_id)::int FROM order_items l WHERE l.order_id = o.id) AS lines
      FROM orders o WHERE o.id = ANY($1)`,
     [orderIds],
   );

@@ -11,7 +11,7 @@ import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { SHIP_TO } from "../support/addresses";
-import { eventually } from "../support/fixtures";
+import { eventually, variantIdOf } from "../support/fixtures";
 import { collectConsumerLag } from "@/lib/infrastructure/kafka/consumer-lag";
 import type { Gauge } from "@/lib/infrastructure/observability/metrics";
 import { sleep, waitReady } from "../fault/harness";
@@ -84,8 +84,8 @@ it("a shopper moving between the two instances notices nothing, and an admin's p
   const first = await a.send<{ lines: { quantity: number }[] }>("POST", "/api/v1/cart/items", { token: bearer, address: addr, body: { productId, quantity: 2 }, idempotencyKey: key });
   const replay = await b.send<{ lines: { quantity: number }[] }>("POST", "/api/v1/cart/items", { token: bearer, address: addr, body: { productId, quantity: 2 }, idempotencyKey: key });
   expect([first.status, replay.status]).toEqual([201, 201]);
-  const cartOnB = await b.send<{ lines: { productId: string; quantity: number }[] }>("GET", "/api/v1/cart", { token: bearer, address: addr });
-  expect(cartOnB.body.lines).toEqual([expect.objectContaining({ productId, quantity: 2 })]);
+  const cartOnB = await b.send<{ lines: { productId: string; variantId: string; quantity: number }[] }>("GET", "/api/v1/cart", { token: bearer, address: addr });
+  expect(cartOnB.body.lines).toEqual([expect.objectContaining({ productId, variantId: await variantIdOf(pool, productId!), quantity: 2 })]);
 
   // A browser session made on one instance is the other's too (sessions live in PostgreSQL).
   const browser = { "x-forwarded-for": "10.9.0.4", "user-agent": "scale-drill-browser" };
@@ -357,7 +357,7 @@ it("1,000 orders through the load balancer while a broker, a worker and a web in
   expect(new Set(orderIds).size).toBe(ORDERS);
   const { rows: orders } = await pool.query<{ id: string; status: string; reason: string | null; lines: number; reservations: number; releases: number; decided: Date; created: Date }>(
     `SELECT o.id, o.status, o.cancellation_reason AS reason, o.created_at AS created,
-            (SELECT count(DISTINCT l.product_id)::int FROM order_items l WHERE l.order_id = o.id) AS lines,
+            (SELECT count(DISTINCT l.variant_id)::int FROM order_items l WHERE l.order_id = o.id) AS lines,
             (SELECT count(*)::int FROM stock_movements m WHERE m.order_id = o.id AND m.reason = 'reservation') AS reservations,
             (SELECT count(*)::int FROM stock_movements m WHERE m.order_id = o.id AND m.reason <> 'reservation') AS releases,
             (SELECT min(c.created_at) FROM order_status_changes c WHERE c.order_id = o.id AND c.status IN ('stock_reserved', 'cancelled')) AS decided
@@ -374,13 +374,16 @@ it("1,000 orders through the load balancer while a broker, a worker and a web in
   expect(rejected.filter((o) => o.reservations !== 0 || o.releases !== 0)).toEqual([]);
 
   // ---- stock equals its ledger; the scarce products sold out, never below zero --------------------
-  const { rows: stock } = await pool.query<{ id: string; stock: number; ledger: number; sold: number }>(
-    `SELECT p.id, p.stock, (SELECT sum(m.delta)::int FROM stock_movements m WHERE m.product_id = p.id) AS ledger,
-            COALESCE((SELECT sum(i.quantity)::int FROM order_items i JOIN orders o ON o.id = i.order_id WHERE i.product_id = p.id AND o.status = 'stock_reserved'), 0) AS sold
-     FROM products p`,
+  // Per variant, the unit of stock (each of the drill's products is sold in one).
+  const { rows: stock } = await pool.query<{ id: string; product_id: string; stock: number; ledger: number; sold: number }>(
+    `SELECT v.id, v.product_id, v.stock, (SELECT sum(m.delta)::int FROM stock_movements m WHERE m.variant_id = v.id) AS ledger,
+            COALESCE((SELECT sum(i.quantity)::int FROM order_items i JOIN orders o ON o.id = i.order_id WHERE i.variant_id = v.id AND o.status = 'stock_reserved'), 0) AS sold
+     FROM product_variants v`,
   );
-  expect(stock.filter((p) => p.stock !== p.ledger)).toEqual([]);
-  for (const p of stock.filter((s) => scarce.includes(s.id))) expect(p.stock + p.sold).toBe(scarceStock);
+  expect(stock.filter((v) => v.stock !== v.ledger)).toEqual([]);
+  const scarceVariants = stock.filter((s) => scarce.includes(s.product_id));
+  expect(scarceVariants).toHaveLength(scarce.length);
+  for (const v of scarceVariants) expect(v.stock + v.sold).toBe(scarceStock);
 
   // ---- one confirmation per order -----------------------------------------------------------------
   const { rows: emails } = await pool.query<{ order_id: string; message_id: string; in_doubt: number; n: number }>(

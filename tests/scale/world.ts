@@ -184,7 +184,7 @@ export async function scaleWorld() {
       await balancer.start();
       lbStarted = true;
     },
-    /** `stock` units each of `count` new products; returns their ids. */
+    /** `count` new products sold in one variant each, `stock` units of it; returns the products' ids (the cart finds their one variant). */
     async products(count: number, stock: number, priceMinor = 1_500): Promise<string[]> {
       const ids: string[] = [];
       for (let i = 0; i < count; i++) ids.push(await insertProduct(pool, { stock, priceMinor }));
