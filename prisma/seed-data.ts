@@ -116,3 +116,95 @@ export function seedProducts(): SeedProduct[] {
   }
   return products;
 }
+
+/** A product sold in variants (ADR 016): its options, and one variant per combination it sells. */
+export interface SeedVariantProduct {
+  sku: string;
+  slug: string;
+  name: string;
+  description: string;
+  /** The product's price; a variant may override it. */
+  priceMinor: number;
+  imageUrl: string | null;
+  categorySlugs: string[];
+  createdAt: Date;
+  options: { name: string; values: string[] }[];
+  /** values: one per option, in option order. */
+  variants: { values: string[]; stock: number; priceMinor?: number }[];
+}
+
+/**
+ * Products in sizes and colours, so a new shop shows variants at once: not
+ * every combination is made (no King in Moss, no L apron in Indigo), some are
+ * sold out or low, and larger sizes cost more. Created after the 60 products.
+ */
+export function seedVariantProducts(): SeedVariantProduct[] {
+  const at = (hours: number) => new Date(SEED_EPOCH.getTime() + (60 + hours) * 3_600_000);
+  return [
+    {
+      sku: "SKU-V001",
+      slug: "wool-blanket",
+      name: "Wool Blanket",
+      description: "A heavy wool blanket, woven in three sizes and three colours. Warm without weighing you down.",
+      priceMinor: 8900,
+      imageUrl: productImagePath("wool-throw"),
+      categorySlugs: ["textiles"],
+      createdAt: at(1),
+      options: [
+        { name: "Size", values: ["Single", "Double", "King"] },
+        { name: "Colour", values: ["Grey", "Rust", "Moss"] },
+      ],
+      variants: [
+        { values: ["Single", "Grey"], stock: 12 },
+        { values: ["Single", "Rust"], stock: 0 },
+        { values: ["Single", "Moss"], stock: 4 },
+        { values: ["Double", "Grey"], stock: 20, priceMinor: 10900 },
+        { values: ["Double", "Rust"], stock: 9, priceMinor: 10900 },
+        { values: ["Double", "Moss"], stock: 3, priceMinor: 10900 },
+        { values: ["King", "Grey"], stock: 6, priceMinor: 12900 },
+        { values: ["King", "Rust"], stock: 0, priceMinor: 12900 },
+      ],
+    },
+    {
+      sku: "SKU-V002",
+      slug: "linen-apron",
+      name: "Linen Apron",
+      description: "A washed linen apron with deep pockets and cross-back straps.",
+      priceMinor: 3400,
+      imageUrl: productImagePath("linen-throw"),
+      categorySlugs: ["kitchen", "textiles"],
+      createdAt: at(2),
+      options: [
+        { name: "Size", values: ["S", "M", "L"] },
+        { name: "Colour", values: ["Natural", "Indigo"] },
+      ],
+      variants: [
+        { values: ["S", "Natural"], stock: 15 },
+        { values: ["S", "Indigo"], stock: 2 },
+        { values: ["M", "Natural"], stock: 25 },
+        { values: ["M", "Indigo"], stock: 11 },
+        { values: ["L", "Natural"], stock: 8, priceMinor: 3800 },
+      ],
+    },
+    {
+      sku: "SKU-V003",
+      slug: "serving-board",
+      name: "Serving Board",
+      description: "An end-grain serving board, oiled by hand. Choose the wood and the size.",
+      priceMinor: 4200,
+      imageUrl: productImagePath("walnut-tray"),
+      categorySlugs: ["kitchen", "woodwork"],
+      createdAt: at(3),
+      options: [
+        { name: "Wood", values: ["Oak", "Walnut"] },
+        { name: "Size", values: ["Small", "Large"] },
+      ],
+      variants: [
+        { values: ["Oak", "Small"], stock: 30 },
+        { values: ["Oak", "Large"], stock: 14, priceMinor: 5600 },
+        { values: ["Walnut", "Small"], stock: 10, priceMinor: 4800 },
+        { values: ["Walnut", "Large"], stock: 5, priceMinor: 6400 },
+      ],
+    },
+  ];
+}

@@ -1,5 +1,5 @@
 /**
- * Seeds the catalog (5 categories, 60 products; data in prisma/seed-data.ts)
+ * Seeds the catalog (5 categories, 60 products and 3 in sizes and colours; data in prisma/seed-data.ts)
  * and the first admin. Idempotent: products are upserted by SKU (stock and
  * price are set to the seed's values only when a product is created, with the
  * stock's opening row in the stock ledger),
@@ -15,7 +15,7 @@ import { z } from "zod";
 import { createPrismaClient } from "../lib/infrastructure/db/prisma-client";
 import { Argon2PasswordHasher } from "../lib/infrastructure/security/argon2-password-hasher";
 import { KNOWN_DEFAULT_ADMIN_PASSWORDS } from "../lib/infrastructure/config/known-defaults";
-import { SEED_CATEGORIES, seedProducts } from "./seed-data";
+import { SEED_CATEGORIES, seedProducts, seedVariantProducts } from "./seed-data";
 
 const env = z
   .object({
@@ -64,6 +64,42 @@ async function main() {
       await prisma.productCategory.createMany({
         data: categorySlugs.map((slug) => ({ productId: id, categoryId: categoryIds.get(slug)! })),
         skipDuplicates: true,
+      });
+    }
+    // Products in sizes and colours: options, values, one variant per combination sold, each with its opening balance.
+    for (const { categorySlugs, options, variants, ...p } of seedVariantProducts()) {
+      await prisma.$transaction(async (tx) => {
+        if (await tx.product.findUnique({ where: { sku: p.sku }, select: { id: true } })) return;
+        const product = await tx.product.create({
+          data: {
+            ...p,
+            currency: "USD",
+            categories: { create: categorySlugs.map((slug) => ({ categoryId: categoryIds.get(slug)! })) },
+            options: {
+              create: options.map((o, position) => ({ name: o.name, position, values: { create: o.values.map((value, i) => ({ value, position: i })) } })),
+            },
+          },
+          select: { id: true, options: { select: { name: true, values: { select: { id: true, value: true } } } } },
+        });
+        for (const [position, v] of variants.entries()) {
+          const valueIds = v.values.map((value, i) => product.options.find((o) => o.name === options[i]!.name)!.values.find((x) => x.value === value)!.id);
+          const variant = await tx.productVariant.create({
+            data: {
+              productId: product.id,
+              sku: `${p.sku}-${v.values.map((x) => x.toUpperCase()).join("-")}`,
+              priceOverrideMinor: v.priceMinor ?? null,
+              stock: v.stock,
+              position,
+              optionValues: { create: valueIds.map((optionValueId) => ({ optionValueId })) },
+            },
+            select: { id: true },
+          });
+          if (v.stock > 0) {
+            await tx.stockMovement.create({
+              data: { productId: product.id, variantId: variant.id, delta: v.stock, stockAfter: v.stock, reason: "opening", note: "Seed" },
+            });
+          }
+        }
       });
     }
     const passwordHash = await new Argon2PasswordHasher().hash(env.ADMIN_PASSWORD);

@@ -16,7 +16,13 @@ export function ProductCard({ product, preloadImage }: { product: Product; prelo
         <span className="font-medium group-hover:underline">{product.name}</span>
       </Link>
       <div className="mt-1 flex items-center justify-between text-sm">
-        <Price value={product.price} className="font-semibold" />
+        {product.fromPrice ? (
+          <span className="font-semibold">
+            from <Price value={product.fromPrice} />
+          </span>
+        ) : (
+          <Price value={product.price} className="font-semibold" />
+        )}
         <AvailabilityText stock={product.stock} />
       </div>
     </li>

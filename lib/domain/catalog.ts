@@ -1,5 +1,6 @@
 import { AppError } from "./errors";
 import { currencyDecimals, MAX_AMOUNT_MINOR, type Money } from "./money";
+import type { ProductOption, VariantView } from "./variants";
 
 /** A product's or category's slug: lowercase words joined by single hyphens (as URLs show them). */
 export const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
@@ -11,9 +12,12 @@ export interface Product {
   readonly name: string;
   readonly description: string;
   readonly price: Money;
+  /** Its live variants' stock, summed. */
   readonly stock: number;
   /** A path under public/ or an absolute URL; null when the product has no image yet. */
   readonly imageUrl: string | null;
+  /** Present when its live variants are priced differently: the lowest ("from $X"). */
+  readonly fromPrice?: Money;
 }
 
 export interface Category {
@@ -50,6 +54,10 @@ export function offerName(offer: Pick<VariantOffer, "name" | "variantTitle">): s
 
 /** A product with what its own page shows beyond a listing card. */
 export interface ProductDetails extends Product {
+  /** Its options in order (none for a product sold in one variant). */
+  readonly options: readonly ProductOption[];
+  /** Its live variants in order, each with one value per option. */
+  readonly variants: readonly VariantView[];
   readonly categories: readonly Category[];
   readonly updatedAt: Date;
 }

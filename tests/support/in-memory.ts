@@ -649,7 +649,9 @@ export class InMemoryCatalog implements ProductCatalog, ProductBrowser, Category
     const p = this.products.find((x) => x.slug === slug);
     if (!p) return null;
     const categories = this.categories.filter((c) => p.categoryIds.includes(c.id)).map(({ position: _position, ...c }) => c);
-    return { ...strip(p), categories, updatedAt: p.createdAt };
+    // Sold in one variant, without options.
+    const variants = [{ id: defaultVariantId(p.id), sku: p.sku, price: p.price, stock: p.stock, values: [] }];
+    return { ...strip(p), options: [], variants, categories, updatedAt: p.createdAt };
   }
 
   async listSlugs(limit: number) {

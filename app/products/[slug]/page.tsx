@@ -1,16 +1,13 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { cache } from "react";
-import { availability } from "@/lib/domain/catalog";
+import { cache, Suspense } from "react";
 import { isAppError } from "@/lib/domain/errors";
 import { getServices } from "@/lib/composition/root";
-import { Price } from "@/components/money";
-import { AvailabilityText } from "@/components/catalog/availability-text";
 import { ProductImage } from "@/components/catalog/product-image";
 import { categoryPath } from "@/components/catalog/search-params";
 import { SLUG } from "@/lib/domain/catalog";
-import { AddToCartForm } from "./add-to-cart-form";
+import { VariantPurchase, VariantPurchaseFromUrl } from "./variant-purchase";
 import { jsonLdScript, productJsonLd } from "./json-ld";
 
 /**
@@ -58,7 +55,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 
 export default async function ProductPage({ params }: Props) {
   const product = await load((await params).slug);
-  const soldOut = availability(product.stock).kind === "sold_out";
+  const purchase = { productId: product.id, slug: product.slug, sku: product.sku, price: product.price, options: product.options, variants: product.variants };
   const primary = product.categories[0];
   return (
     <>
@@ -88,11 +85,9 @@ export default async function ProductPage({ params }: Props) {
         <ProductImage src={product.imageUrl} alt={product.name} size={400} preload sizes="(min-width: 768px) 460px, 90vw" />
         <div>
           <h1 className="text-2xl font-semibold">{product.name}</h1>
-          <p className="mt-1 text-sm text-slate-600">SKU {product.sku}</p>
-          <Price value={product.price} className="mt-4 block text-xl font-semibold" />
-          <p className="mt-1 text-sm">
-            <AvailabilityText stock={product.stock} testId="availability" />
-          </p>
+          <Suspense fallback={<VariantPurchase {...purchase} asked={{}} />}>
+            <VariantPurchaseFromUrl {...purchase} />
+          </Suspense>
           <p className="mt-4 whitespace-pre-line text-slate-700">{product.description}</p>
           {product.categories.length > 0 ? (
             <ul aria-label="Categories" className="mt-4 flex flex-wrap gap-2 text-sm">
@@ -105,9 +100,6 @@ export default async function ProductPage({ params }: Props) {
               ))}
             </ul>
           ) : null}
-          <div className="mt-6">
-            <AddToCartForm productId={product.id} slug={product.slug} soldOut={soldOut} />
-          </div>
         </div>
       </article>
     </>

@@ -10,6 +10,7 @@ import {
 import type { Product, ProductDetails, ProductSort, VariantOffer } from "../../domain/catalog";
 import { offerSelect, productSelect, toOffer, toProduct, toSelectedProduct } from "./mappers";
 import { Prisma, type Db } from "./prisma-client";
+import { priceRange } from "../../domain/variants";
 
 /**
  * Search SQL. Matching, ranking and the indexes behind them are defined once,
@@ -127,6 +128,10 @@ function whereClause(criteria: ProductCriteria): Prisma.Sql {
 /** A product's stock on sale: its live variants' (ADR 016), through product_variants (product_id, position). */
 const LIVE_STOCK = Prisma.sql`(SELECT coalesce(sum(v.stock), 0)::int FROM product_variants v WHERE v.product_id = p.id AND v.archived_at IS NULL)`;
 
+/** The lowest and highest price of its live variants (each its override or the product's price), for "from $X". */
+const LIVE_PRICES = Prisma.sql`(SELECT min(coalesce(v.price_override_minor, p.price_minor)) FROM product_variants v WHERE v.product_id = p.id AND v.archived_at IS NULL) AS min_price,
+  (SELECT max(coalesce(v.price_override_minor, p.price_minor)) FROM product_variants v WHERE v.product_id = p.id AND v.archived_at IS NULL) AS max_price`;
+
 /** The order a query really uses: without text there is no relevance, so by name. */
 function sortOf(criteria: ProductCriteria): ProductSort {
   return criteria.text === undefined && criteria.sort === "relevance" ? "name" : criteria.sort;
@@ -136,7 +141,7 @@ function sortOf(criteria: ProductCriteria): ProductSort {
 export function searchPageSql(criteria: ProductCriteria, window: { offset: number; limit: number }): Prisma.Sql {
   const sort = sortOf(criteria);
   return Prisma.sql`
-    SELECT p.id, p.sku, p.slug, p.name, p.description, p.price_minor, p.currency, ${LIVE_STOCK} AS stock, p.image_url,
+    SELECT p.id, p.sku, p.slug, p.name, p.description, p.price_minor, p.currency, ${LIVE_STOCK} AS stock, ${LIVE_PRICES}, p.image_url,
            ${relevance(criteria)} AS relevance
       FROM products p${scoring(criteria)}
      WHERE ${whereClause(criteria)}
@@ -182,7 +187,7 @@ export function searchAfterSql(criteria: ProductCriteria, after: ProductPosition
   if (after && after.sort !== sort) throw new Error(`a ${after.sort} position cannot continue a ${sort} order`);
   const where = after ? Prisma.sql`${whereClause(criteria)} AND ${afterCondition(criteria, after)}` : whereClause(criteria);
   return Prisma.sql`
-    SELECT p.id, p.sku, p.slug, p.name, p.description, p.price_minor, p.currency, ${LIVE_STOCK} AS stock, p.image_url,
+    SELECT p.id, p.sku, p.slug, p.name, p.description, p.price_minor, p.currency, ${LIVE_STOCK} AS stock, ${LIVE_PRICES}, p.image_url,
            to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS created_at,
            ${RANK(criteria)} AS rank
       FROM products p${scoring(criteria)}
@@ -214,11 +219,13 @@ interface ProductRow {
   price_minor: number;
   currency: string;
   stock: number;
+  min_price: number | null;
+  max_price: number | null;
   image_url: string | null;
 }
 
 function rowToProduct(r: ProductRow): Product {
-  return toProduct({
+  const product = toProduct({
     id: r.id,
     sku: r.sku,
     slug: r.slug,
@@ -229,6 +236,9 @@ function rowToProduct(r: ProductRow): Product {
     stock: r.stock,
     imageUrl: r.image_url,
   });
+  return r.min_price !== null && r.max_price !== null && r.min_price !== r.max_price
+    ? { ...product, fromPrice: { amountMinor: r.min_price, currency: r.currency } }
+    : product;
 }
 
 const detailsSelect = {
@@ -238,7 +248,42 @@ const detailsSelect = {
     select: { category: { select: { id: true, slug: true, name: true, description: true } } },
     orderBy: [{ category: { position: "asc" } }, { category: { name: "asc" } }],
   },
+  options: {
+    select: { id: true, name: true, values: { select: { id: true, value: true }, orderBy: [{ position: "asc" }, { value: "asc" }] } },
+    orderBy: [{ position: "asc" }, { name: "asc" }],
+  },
+  variants: {
+    where: { archivedAt: null },
+    select: { id: true, sku: true, priceOverrideMinor: true, stock: true, optionValues: { select: { optionValueId: true } } },
+    orderBy: [{ position: "asc" }, { id: "asc" }],
+  },
 } satisfies Prisma.ProductSelect;
+
+type DetailsRow = Prisma.ProductGetPayload<{ select: typeof detailsSelect }>;
+
+/** The page's product: its options in order, and each live variant's values in option order. */
+function toDetails(row: DetailsRow): ProductDetails {
+  const valueOf = new Map(row.options.flatMap((o) => o.values.map((v) => [v.id, { option: o.id, value: v.value }] as const)));
+  const variants = row.variants.map((v) => {
+    const held = new Map(v.optionValues.map((ov) => valueOf.get(ov.optionValueId)).flatMap((x) => (x ? [[x.option, x.value] as const] : [])));
+    return {
+      id: v.id,
+      sku: v.sku,
+      price: { amountMinor: v.priceOverrideMinor ?? row.priceMinor, currency: row.currency },
+      stock: v.stock,
+      values: row.options.map((o) => held.get(o.id) ?? ""),
+    };
+  });
+  const range = priceRange(variants);
+  return {
+    ...toSelectedProduct(row),
+    ...(range && range.min.amountMinor !== range.max.amountMinor ? { fromPrice: range.min } : {}),
+    options: row.options.map((o) => ({ name: o.name, values: o.values.map((v) => v.value) })),
+    variants,
+    categories: row.categories.map((c) => c.category),
+    updatedAt: row.updatedAt,
+  };
+}
 
 /**
  * The words whose lexemes no product on sale contains (1-based positions):
@@ -335,8 +380,7 @@ export class PrismaProductRepository implements ProductCatalog, ProductBrowser, 
   /** An active product with its categories; archived ones are gone from the shop. */
   private async findDetails(where: { id: string } | { slug: string }): Promise<ProductDetails | null> {
     const row = await this.db.product.findFirst({ where: { ...where, archivedAt: null }, select: detailsSelect });
-    if (!row) return null;
-    return { ...toSelectedProduct(row), categories: row.categories.map((c) => c.category), updatedAt: row.updatedAt };
+    return row ? toDetails(row) : null;
   }
 
   /** Also archived products (a cart must say why it refuses one), flagged. */

@@ -20,14 +20,29 @@ export const ProductSchema = z
     slug: z.string(),
     name: z.string(),
     description: z.string(),
-    price: MoneySchema,
-    stock: z.number().int().min(0).describe("Units in stock now"),
+    price: MoneySchema.describe("The product's price; a variant may override it (see fromPrice and the variants)"),
+    fromPrice: MoneySchema.nullable().describe("The lowest price of its variants when they are priced differently; null when all cost `price`"),
+    stock: z.number().int().min(0).describe("Units in stock now, over all its live variants"),
     imageUrl: z.url().nullable().describe("Absolute URL of the main image; null when the product has none"),
   })
   .meta({ id: "Product" });
 
 export const ProductDetailsSchema = ProductSchema.extend({
   categories: z.array(z.object({ id: z.uuid(), slug: z.string(), name: z.string() })).describe("In display order"),
+  options: z
+    .array(z.object({ name: z.string(), values: z.array(z.string()).describe("In display order") }))
+    .describe('Its options in order, e.g. Size: S, M, L; empty for a product sold in one variant'),
+  variants: z
+    .array(
+      z.object({
+        id: z.uuid().describe("Send it as variantId with POST /cart/items"),
+        sku: z.string(),
+        price: MoneySchema,
+        stock: z.number().int().min(0),
+        values: z.array(z.string()).describe("One value per option, in the options' order"),
+      }),
+    )
+    .describe("Its live variants, the units of stock: one per combination sold"),
 }).meta({ id: "ProductDetails" });
 
 export const CategorySchema = z
