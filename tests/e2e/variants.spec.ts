@@ -12,7 +12,7 @@ const chosen = (page: Page, option: string) => page.getByRole("group", { name: n
 
 test("a shopper picks a size and a colour, sees price and availability follow, and orders two variants", async ({ page }) => {
   const email = await registerShopper(page, "Variant Shopper");
-  await page.goto("/");
+  await page.goto("/categories/textiles");
   // The listing says "from" when a product's variants cost different amounts.
   await expect(page.getByTestId("product-card").filter({ hasText: "Wool Blanket" })).toContainText("from $89.00");
 

@@ -5,7 +5,7 @@ import { getServices } from "@/lib/composition/root";
 import type { ProductSort } from "@/lib/domain/catalog";
 import { insertSeedCatalog, type SeededCatalog } from "../support/catalog-fixtures";
 import { createTestDatabase, type TestDatabase } from "../support/db";
-import { insertProduct, sqlPool } from "../support/fixtures";
+import { insertProduct, insertProductWithVariants, sqlPool, variantIdOf } from "../support/fixtures";
 import { apiHarness, useApiDatabase, type ApiResponse } from "../support/api";
 import { apiCaller } from "../support/api-fuzz";
 
@@ -126,6 +126,7 @@ describe("GET /products", () => {
       name: oak.name,
       description: oak.description,
       price: { amountMinor: oak.priceMinor, currency: "USD" },
+      fromPrice: null,
       stock: oak.stock,
       imageUrl: `${APP_URL}${oak.imageUrl}`,
     });
@@ -267,15 +268,47 @@ describe("GET /products/{idOrSlug}", () => {
       name: "Walnut Bowl",
       description: bowl.description,
       price: { amountMinor: bowl.priceMinor, currency: "USD" },
+      fromPrice: null,
       stock: bowl.stock,
       imageUrl: "https://shop.example/images/products/walnut-bowl.svg",
       categories: [
         { id: seeded.categoryIds.get("kitchen"), slug: "kitchen", name: "Kitchen & dining" },
         { id: seeded.categoryIds.get("woodwork"), slug: "woodwork", name: "Woodwork" },
       ],
+      // Sold in one variant, without options.
+      options: [],
+      variants: [{ id: await variantIdOf(pool, bowl.id), sku: bowl.sku, price: { amountMinor: bowl.priceMinor, currency: "USD" }, stock: bowl.stock, values: [] }],
     });
     expect((await api.call("GET", `/products/${bowl.id}`)).body).toEqual(bySlug.body);
     expect((await api.call("GET", `/products/${bowl.id.toUpperCase()}`)).body).toEqual(bySlug.body);
+  });
+
+  it("lists a product's options and live variants, each with its own SKU, price and stock; the list says from what price", async () => {
+    const { productId, variantIds } = await insertProductWithVariants(pool, {
+      name: "API Variant Chair",
+      priceMinor: 9000,
+      options: { Size: ["S", "M"], Wood: ["Oak", "Walnut"] },
+      variants: [
+        { values: ["S", "Oak"], stock: 4 },
+        { values: ["M", "Walnut"], stock: 0, priceOverrideMinor: 12500 },
+        { values: ["S", "Walnut"], stock: 2, priceOverrideMinor: 8000 },
+      ],
+    });
+    await pool.query(`UPDATE product_variants SET archived_at = now() WHERE id = $1`, [variantIds.get("S/Walnut")]);
+    const res = await api.call<{ options: unknown; variants: unknown; stock: number; fromPrice: unknown; price: unknown }>("GET", `/products/${productId}`);
+    expect(res.status).toBe(200);
+    expect(res.body.options).toEqual([
+      { name: "Size", values: ["S", "M"] },
+      { name: "Wood", values: ["Oak", "Walnut"] },
+    ]);
+    // The archived variant is gone: the stock is the live ones', and they cost 90.00 and 125.00.
+    expect(res.body.variants).toEqual([
+      { id: variantIds.get("S/Oak"), sku: expect.any(String), price: { amountMinor: 9000, currency: "USD" }, stock: 4, values: ["S", "Oak"] },
+      { id: variantIds.get("M/Walnut"), sku: expect.any(String), price: { amountMinor: 12500, currency: "USD" }, stock: 0, values: ["M", "Walnut"] },
+    ]);
+    expect(res.body).toMatchObject({ stock: 4, price: { amountMinor: 9000 }, fromPrice: { amountMinor: 9000, currency: "USD" } });
+    const listed = await list({ q: "API Variant Chair" });
+    expect(listed.body.items.find((p) => p.id === productId)).toMatchObject({ stock: 4, fromPrice: { amountMinor: 9000, currency: "USD" } });
   });
 
   it("answers 404 for an unknown id or slug and 422 for something that is neither", async () => {
