@@ -458,7 +458,8 @@ async function listProducts() {
   const list = await api<{ items: { id: string; slug: string; name: string; stock: number }[] }>("GET", "/products?limit=48");
   if (list.status !== 200 || !list.body) return list;
   const single = await Promise.all(
-    list.body.items.map(async (p) => (await api<{ variants: unknown[] }>("GET", `/products/${p.id}`)).body?.variants.length === 1),
+    // A shop from before variants lists none: each of its products is sold in one.
+    list.body.items.map(async (p) => ((await api<{ variants?: unknown[] }>("GET", `/products/${p.id}`)).body?.variants?.length ?? 1) === 1),
   );
   return { ...list, body: { ...list.body, items: list.body.items.filter((_, i) => single[i]) } };
 }
