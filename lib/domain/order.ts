@@ -85,6 +85,19 @@ export interface OrderLine {
   readonly quantity: number;
 }
 
+/** A line as events and rows carry it: the unit price as integer minor units (the order's currency is the order's). */
+export function orderLineRecord(l: OrderLine) {
+  return {
+    productId: l.productId,
+    variantId: l.variantId,
+    sku: l.sku,
+    name: l.name,
+    variantTitle: l.variantTitle,
+    unitPriceMinor: l.unitPrice.amountMinor,
+    quantity: l.quantity,
+  };
+}
+
 /** One entry of an order's timeline: every status change, when, and why. */
 export interface OrderStatusChange {
   readonly status: OrderStatus;

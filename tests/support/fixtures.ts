@@ -21,6 +21,16 @@ export async function insertProduct(pool: pg.Pool, init: { stock: number; priceM
   return (await insertSimpleProduct(pool, init)).productId;
 }
 
+/** The product's own row (SKU and slug from its id), without variants. */
+async function insertProductRow(client: pg.PoolClient, productId: string, init: { name?: string; priceMinor?: number }): Promise<void> {
+  const tag = productId.slice(0, 8);
+  await client.query(
+    `INSERT INTO products (id, sku, slug, name, description, price_minor, currency, created_at, updated_at)
+     VALUES ($1, $2, $3, $4, '', $5, 'USD', now(), now())`,
+    [productId, `SKU-${tag}`, `product-${tag}`, init.name ?? `Product ${tag}`, init.priceMinor ?? 1000],
+  );
+}
+
 /** A product sold in one variant (no options): both ids. */
 export async function insertSimpleProduct(
   pool: pg.Pool,
@@ -31,11 +41,7 @@ export async function insertSimpleProduct(
   const client = await pool.connect();
   try {
     await client.query("BEGIN");
-    await client.query(
-      `INSERT INTO products (id, sku, slug, name, description, price_minor, currency, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, '', $5, 'USD', now(), now())`,
-      [productId, `SKU-${tag}`, `product-${tag}`, init.name ?? `Product ${tag}`, init.priceMinor ?? 1000],
-    );
+    await insertProductRow(client, productId, init);
     const variantId = await insertVariant(client, { productId, sku: `SKU-${tag}`, stock: init.stock, lowStockThreshold: init.lowStockThreshold });
     await client.query("COMMIT");
     return { productId, variantId };
@@ -67,11 +73,7 @@ export async function insertProductWithVariants(
   const client = await pool.connect();
   try {
     await client.query("BEGIN");
-    await client.query(
-      `INSERT INTO products (id, sku, slug, name, description, price_minor, currency, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, '', $5, 'USD', now(), now())`,
-      [productId, `SKU-${tag}`, `product-${tag}`, init.name ?? `Product ${tag}`, init.priceMinor ?? 1000],
-    );
+    await insertProductRow(client, productId, init);
     const valueIds: Map<string, string>[] = [];
     for (const [position, [name, values]] of Object.entries(init.options).entries()) {
       const optionId = randomUUID();

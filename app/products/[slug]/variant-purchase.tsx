@@ -1,7 +1,6 @@
 "use client";
 
 import { useSearchParams } from "next/navigation";
-import { useState } from "react";
 import { AvailabilityText } from "@/components/catalog/availability-text";
 import { Price } from "@/components/money";
 import type { Money } from "@/lib/domain/money";
@@ -29,33 +28,29 @@ export interface PurchaseProps {
 /** The purchase panel with the choice the URL asks for (?size=M&wood=Oak): read in the browser, as the page is cached for everyone. */
 export function VariantPurchaseFromUrl(props: PurchaseProps) {
   const params = useSearchParams();
-  const asked = choiceFromParams(props.options, params);
-  // A new choice in the URL (back/forward) starts the panel afresh.
-  return <VariantPurchase key={JSON.stringify(asked)} {...props} asked={asked} />;
+  return <VariantPurchase {...props} asked={choiceFromParams(props.options, params)} />;
 }
 
 /**
  * Price, SKU, availability and add-to-cart for the chosen variant. Every
  * value stays selectable: one that is not made with the other options' values
  * (marked) moves them to a variant that holds it; a sold-out one is marked,
- * and the button says so. The choice is kept in the URL, so it can be shared
- * and survives a reload.
+ * and the button says so. The choice lives in the URL only (a choice writes
+ * it with history.replaceState, which Next.js hands back through
+ * useSearchParams), so it can be shared and survives a reload.
  */
 export function VariantPurchase({ productId, slug, sku, price, options, variants, asked }: PurchaseProps & { asked: OptionChoice }) {
-  const [choice, setChoice] = useState<OptionChoice>(() => initialChoice(options, variants, asked));
+  const choice = initialChoice(options, variants, asked);
   const variant = variantFor(options, variants, choice);
   const states = valueStates(options, variants, choice);
 
   const choose = (name: string, value: string) => {
     let next: OptionChoice = { ...choice, [name]: value };
     if (!variantFor(options, variants, next)) next = initialChoice(options, variants, { [name]: value });
-    setChoice(next);
-    if (options.length > 0) {
-      const url = new URL(window.location.href);
-      for (const o of options) url.searchParams.set(optionParam(o.name), next[o.name]!);
-      // Next.js keeps useSearchParams in step with history.replaceState, without a navigation.
-      window.history.replaceState(null, "", url);
-    }
+    const url = new URL(window.location.href);
+    for (const o of options) url.searchParams.set(optionParam(o.name), next[o.name]!);
+    // No navigation: Next.js keeps useSearchParams in step with history.replaceState.
+    window.history.replaceState(null, "", url);
   };
 
   return (

@@ -4,7 +4,7 @@ import { makeEvent } from "../../domain/events";
 import { formatMoney, type Money } from "../../domain/money";
 import type { Cart } from "../../domain/cart";
 import { offerName } from "../../domain/catalog";
-import type { Order, OrderLine } from "../../domain/order";
+import { orderLineRecord, type Order, type OrderLine } from "../../domain/order";
 import type { Clock, IdGenerator, OutboxWriter, UnitOfWork } from "../shared";
 import { quoteCart } from "./checkout-quote";
 
@@ -113,15 +113,7 @@ export function makePlaceOrder(deps: {
             shippingMinor: shipping.amountMinor,
             totalMinor: total.amountMinor,
             shipTo,
-            lines: lines.map((l) => ({
-              productId: l.productId,
-              variantId: l.variantId,
-              sku: l.sku,
-              name: l.name,
-              variantTitle: l.variantTitle,
-              unitPriceMinor: l.unitPrice.amountMinor,
-              quantity: l.quantity,
-            })),
+            lines: lines.map(orderLineRecord),
           },
         }),
         signal,

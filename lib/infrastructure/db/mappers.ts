@@ -1,5 +1,5 @@
 import type { ShippingAddress } from "../../domain/address";
-import { variantTitle, type Product, type VariantOffer } from "../../domain/catalog";
+import type { Product } from "../../domain/catalog";
 import type { CancellationReason, Order, OrderStatus } from "../../domain/order";
 import { isRefundDue, type OrderPayment, type PaymentState, type RefundReason, type RefundState } from "../../domain/payment";
 import type { User } from "../../domain/user";
@@ -25,44 +25,6 @@ export function liveStock(variants: readonly { stock: number }[]): number {
 /** A product row read with productSelect. */
 export function toSelectedProduct(row: Omit<Parameters<typeof toProduct>[0], "stock"> & { variants: readonly { stock: number }[] }): Product {
   return toProduct({ ...row, stock: liveStock(row.variants) });
-}
-
-/** A variant as the cart sees it, read with offerSelect. */
-export const offerSelect = {
-  id: true,
-  sku: true,
-  priceOverrideMinor: true,
-  stock: true,
-  archivedAt: true,
-  product: { select: { id: true, slug: true, name: true, description: true, priceMinor: true, currency: true, imageUrl: true, archivedAt: true } },
-  optionValues: { select: { optionValue: { select: { value: true, option: { select: { name: true, position: true } } } } } },
-} as const;
-
-export function toOffer(row: {
-  id: string;
-  sku: string;
-  priceOverrideMinor: number | null;
-  stock: number;
-  archivedAt: Date | null;
-  product: { id: string; slug: string; name: string; description: string; priceMinor: number; currency: string; imageUrl: string | null; archivedAt: Date | null };
-  optionValues: readonly { optionValue: { value: string; option: { name: string; position: number } } }[];
-}): VariantOffer & { archived: boolean } {
-  const values = [...row.optionValues]
-    .map((v) => ({ option: v.optionValue.option.name, position: v.optionValue.option.position, value: v.optionValue.value }))
-    .sort((a, b) => a.position - b.position || (a.option < b.option ? -1 : a.option > b.option ? 1 : 0));
-  return {
-    id: row.product.id,
-    variantId: row.id,
-    sku: row.sku,
-    slug: row.product.slug,
-    name: row.product.name,
-    variantTitle: variantTitle(values),
-    description: row.product.description,
-    price: { amountMinor: row.priceOverrideMinor ?? row.product.priceMinor, currency: row.product.currency },
-    stock: row.stock,
-    imageUrl: row.product.imageUrl,
-    archived: row.archivedAt !== null || row.product.archivedAt !== null,
-  };
 }
 
 export function toProduct(row: {

@@ -1,12 +1,5 @@
 import type { Cart, CartOwner } from "../../domain/cart";
-import type { VariantOffer } from "../../domain/catalog";
-import { offerSelect, toOffer } from "./mappers";
-import type { Db } from "./prisma-client";
-
-const cartSelect = {
-  id: true,
-  items: { select: { id: true, quantity: true, variant: { select: offerSelect } }, orderBy: { createdAt: "asc" } },
-} as const;
+import { Prisma, type Db } from "./prisma-client";
 
 function ownerWhere(owner: CartOwner) {
   return owner.kind === "user" ? { userId: owner.userId } : { guestTokenHash: owner.tokenHash };
@@ -63,47 +56,13 @@ export class PrismaCartRepository {
    * lines with their variants and products, in the order the lines were added.
    */
   async lockAndLoad(userId: string): Promise<CartWithArchived | null> {
-    const rows = await this.db.$queryRaw<LockedCartRow[]>`
-      SELECT c.id AS cart_id, ci.id AS item_id, ci.quantity,
-             p.id, v.id AS variant_id, v.sku, p.slug, p.name, variant_title(v.id) AS variant_title, p.description,
-             coalesce(v.price_override_minor, p.price_minor) AS price_minor, p.currency, v.stock, p.image_url,
-             (p.archived_at IS NOT NULL OR v.archived_at IS NOT NULL) AS archived
-      FROM carts c
-      LEFT JOIN cart_items ci ON ci.cart_id = c.id
-      LEFT JOIN product_variants v ON v.id = ci.variant_id
-      LEFT JOIN products p ON p.id = v.product_id
-      WHERE c.user_id = ${userId}::uuid
-      ORDER BY ci.created_at
-      FOR UPDATE OF c`;
-    if (rows.length === 0) return null;
-    const lines = rows.flatMap((r) =>
-      r.item_id === null || r.id === null
-        ? []
-        : [
-            {
-              itemId: r.item_id,
-              quantity: r.quantity!,
-              product: {
-                id: r.id,
-                variantId: r.variant_id!,
-                sku: r.sku!,
-                slug: r.slug!,
-                name: r.name!,
-                variantTitle: r.variant_title!,
-                description: r.description!,
-                price: { amountMinor: r.price_minor!, currency: r.currency! },
-                stock: r.stock!,
-                imageUrl: r.image_url,
-                archived: r.archived!,
-              },
-            },
-          ],
-    );
-    return toCart(rows[0]!.cart_id, lines);
+    const rows = await this.db.$queryRaw<CartRow[]>`${cartRowsSql(Prisma.sql`c.user_id = ${userId}::uuid`)} FOR UPDATE OF c`;
+    return rows.length === 0 ? null : toCart(rows);
   }
 
   async loadFor(owner: CartOwner): Promise<CartWithArchived> {
-    return fromSelected(await this.db.cart.findUnique({ where: ownerWhere(owner), select: cartSelect }));
+    const where = owner.kind === "user" ? Prisma.sql`c.user_id = ${owner.userId}::uuid` : Prisma.sql`c.guest_token_hash = ${owner.tokenHash}`;
+    return toCart(await this.db.$queryRaw<CartRow[]>(cartRowsSql(where)));
   }
 
   load(userId: string): Promise<CartWithArchived> {
@@ -111,7 +70,7 @@ export class PrismaCartRepository {
   }
 
   async loadById(cartId: string): Promise<CartWithArchived> {
-    return fromSelected(await this.db.cart.findUnique({ where: { id: cartId }, select: cartSelect }));
+    return toCart(await this.db.$queryRaw<CartRow[]>(cartRowsSql(Prisma.sql`c.id = ${cartId}::uuid`)));
   }
 
   async countItems(owner: CartOwner): Promise<number> {
@@ -153,7 +112,26 @@ export class PrismaCartRepository {
 /** A cart, plus which of its variants are no longer sold, archived with or without their product since they were added (checkout refuses those). */
 export type CartWithArchived = Cart & { archivedVariantIds: string[] };
 
-type LockedCartRow = {
+/**
+ * A cart's lines with their variants and products, oldest first (one row with
+ * null line fields for a cart without lines): the one read every cart load
+ * goes through, for one round trip and one source of the variant's title.
+ */
+function cartRowsSql(where: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`
+    SELECT c.id AS cart_id, ci.id AS item_id, ci.quantity,
+           p.id, v.id AS variant_id, v.sku, p.slug, p.name, variant_title(v.id) AS variant_title, p.description,
+           coalesce(v.price_override_minor, p.price_minor) AS price_minor, p.currency, v.stock, p.image_url,
+           (p.archived_at IS NOT NULL OR v.archived_at IS NOT NULL) AS archived
+      FROM carts c
+      LEFT JOIN cart_items ci ON ci.cart_id = c.id
+      LEFT JOIN product_variants v ON v.id = ci.variant_id
+      LEFT JOIN products p ON p.id = v.product_id
+     WHERE ${where}
+     ORDER BY ci.created_at, ci.id`;
+}
+
+type CartRow = {
   cart_id: string;
   item_id: string | null;
   quantity: number | null;
@@ -171,20 +149,34 @@ type LockedCartRow = {
   archived: boolean | null;
 };
 
-type OfferLine = { itemId: string; quantity: number; product: VariantOffer & { archived: boolean } };
-
-function toCart(id: string, lines: readonly OfferLine[]): CartWithArchived {
-  return {
-    id,
-    lines: lines.map(({ itemId, quantity, product: { archived: _archived, ...product } }) => ({ itemId, quantity, product })),
-    archivedVariantIds: lines.filter((l) => l.product.archived).map((l) => l.product.variantId),
-  };
-}
-
-function fromSelected(row: { id: string; items: { id: string; quantity: number; variant: Parameters<typeof toOffer>[0] }[] } | null): CartWithArchived {
-  if (!row) return { id: null, lines: [], archivedVariantIds: [] };
-  return toCart(
-    row.id,
-    row.items.map((i) => ({ itemId: i.id, quantity: i.quantity, product: toOffer(i.variant) })),
+function toCart(rows: readonly CartRow[]): CartWithArchived {
+  if (rows.length === 0) return { id: null, lines: [], archivedVariantIds: [] };
+  const lines = rows.flatMap((r) =>
+    r.item_id === null || r.id === null
+      ? []
+      : [
+          {
+            itemId: r.item_id,
+            quantity: r.quantity!,
+            product: {
+              id: r.id,
+              variantId: r.variant_id!,
+              sku: r.sku!,
+              slug: r.slug!,
+              name: r.name!,
+              variantTitle: r.variant_title!,
+              description: r.description!,
+              price: { amountMinor: r.price_minor!, currency: r.currency! },
+              stock: r.stock!,
+              imageUrl: r.image_url,
+            },
+            archived: r.archived!,
+          },
+        ],
   );
+  return {
+    id: rows[0]!.cart_id,
+    lines: lines.map(({ archived: _archived, ...line }) => line),
+    archivedVariantIds: lines.filter((l) => l.archived).map((l) => l.product.variantId),
+  };
 }

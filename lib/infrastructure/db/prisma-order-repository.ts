@@ -1,6 +1,6 @@
 import type { NewOrder } from "../../application/orders/place-order";
 import { AppError } from "../../domain/errors";
-import type { Order, StatusUpdate } from "../../domain/order";
+import { orderLineRecord, type Order, type StatusUpdate } from "../../domain/order";
 import { isUniqueViolation, mapDbError } from "./errors";
 import { orderSelect, toOrder } from "./mappers";
 import type { Db } from "./prisma-client";
@@ -60,15 +60,7 @@ export class PrismaOrderRepository {
       trackingReference: null,
       createdAt: order.createdAt,
       updatedAt: order.createdAt,
-      items: lines.map((l) => ({
-        productId: l.productId,
-        variantId: l.variantId,
-        sku: l.sku,
-        name: l.name,
-        variantTitle: l.variantTitle,
-        unitPriceMinor: l.unitPrice.amountMinor,
-        quantity: l.quantity,
-      })),
+      items: lines.map(orderLineRecord),
       statusChanges: [{ status: "pending", reason: null, actorId: null, createdAt: order.createdAt }],
       paymentAttempts: [],
       refunds: [],

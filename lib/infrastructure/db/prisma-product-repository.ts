@@ -8,7 +8,7 @@ import {
   type WordCorrection,
 } from "../../application/catalog/catalog";
 import type { Product, ProductDetails, ProductSort, VariantOffer } from "../../domain/catalog";
-import { offerSelect, productSelect, toOffer, toProduct, toSelectedProduct } from "./mappers";
+import { productSelect, toProduct, toSelectedProduct } from "./mappers";
 import { Prisma, type Db } from "./prisma-client";
 import { priceRange } from "../../domain/variants";
 
@@ -125,12 +125,14 @@ function whereClause(criteria: ProductCriteria): Prisma.Sql {
   return Prisma.join(conditions, " AND ");
 }
 
-/** A product's stock on sale: its live variants' (ADR 016), through product_variants (product_id, position). */
-const LIVE_STOCK = Prisma.sql`(SELECT coalesce(sum(v.stock), 0)::int FROM product_variants v WHERE v.product_id = p.id AND v.archived_at IS NULL)`;
-
-/** The lowest and highest price of its live variants (each its override or the product's price), for "from $X". */
-const LIVE_PRICES = Prisma.sql`(SELECT min(coalesce(v.price_override_minor, p.price_minor)) FROM product_variants v WHERE v.product_id = p.id AND v.archived_at IS NULL) AS min_price,
-  (SELECT max(coalesce(v.price_override_minor, p.price_minor)) FROM product_variants v WHERE v.product_id = p.id AND v.archived_at IS NULL) AS max_price`;
+/**
+ * What a listing shows of a product's live variants, read in one pass over
+ * product_variants (product_id, position): [stock summed, lowest price,
+ * highest price], each price the variant's override or the product's (for
+ * "from $X"); the prices are null when it has no live variant.
+ */
+const LIVE_VARIANTS = Prisma.sql`(SELECT ARRAY[coalesce(sum(v.stock), 0)::int, min(coalesce(v.price_override_minor, p.price_minor)), max(coalesce(v.price_override_minor, p.price_minor))]
+   FROM product_variants v WHERE v.product_id = p.id AND v.archived_at IS NULL) AS live`;
 
 /** The order a query really uses: without text there is no relevance, so by name. */
 function sortOf(criteria: ProductCriteria): ProductSort {
@@ -141,7 +143,7 @@ function sortOf(criteria: ProductCriteria): ProductSort {
 export function searchPageSql(criteria: ProductCriteria, window: { offset: number; limit: number }): Prisma.Sql {
   const sort = sortOf(criteria);
   return Prisma.sql`
-    SELECT p.id, p.sku, p.slug, p.name, p.description, p.price_minor, p.currency, ${LIVE_STOCK} AS stock, ${LIVE_PRICES}, p.image_url,
+    SELECT p.id, p.sku, p.slug, p.name, p.description, p.price_minor, p.currency, ${LIVE_VARIANTS}, p.image_url,
            ${relevance(criteria)} AS relevance
       FROM products p${scoring(criteria)}
      WHERE ${whereClause(criteria)}
@@ -187,7 +189,7 @@ export function searchAfterSql(criteria: ProductCriteria, after: ProductPosition
   if (after && after.sort !== sort) throw new Error(`a ${after.sort} position cannot continue a ${sort} order`);
   const where = after ? Prisma.sql`${whereClause(criteria)} AND ${afterCondition(criteria, after)}` : whereClause(criteria);
   return Prisma.sql`
-    SELECT p.id, p.sku, p.slug, p.name, p.description, p.price_minor, p.currency, ${LIVE_STOCK} AS stock, ${LIVE_PRICES}, p.image_url,
+    SELECT p.id, p.sku, p.slug, p.name, p.description, p.price_minor, p.currency, ${LIVE_VARIANTS}, p.image_url,
            to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS created_at,
            ${RANK(criteria)} AS rank
       FROM products p${scoring(criteria)}
@@ -210,6 +212,21 @@ function positionOf(sort: ProductSort, row: ProductRow & { created_at: string; r
   }
 }
 
+interface OfferRow {
+  id: string;
+  variant_id: string;
+  sku: string;
+  slug: string;
+  name: string;
+  variant_title: string;
+  description: string;
+  price_minor: number;
+  currency: string;
+  stock: number;
+  image_url: string | null;
+  archived: boolean;
+}
+
 interface ProductRow {
   id: string;
   sku: string;
@@ -218,13 +235,13 @@ interface ProductRow {
   description: string;
   price_minor: number;
   currency: string;
-  stock: number;
-  min_price: number | null;
-  max_price: number | null;
+  /** LIVE_VARIANTS: [stock, lowest price, highest price]. */
+  live: [number, number | null, number | null];
   image_url: string | null;
 }
 
 function rowToProduct(r: ProductRow): Product {
+  const [stock, minPrice, maxPrice] = r.live;
   const product = toProduct({
     id: r.id,
     sku: r.sku,
@@ -233,12 +250,10 @@ function rowToProduct(r: ProductRow): Product {
     description: r.description,
     priceMinor: r.price_minor,
     currency: r.currency,
-    stock: r.stock,
+    stock,
     imageUrl: r.image_url,
   });
-  return r.min_price !== null && r.max_price !== null && r.min_price !== r.max_price
-    ? { ...product, fromPrice: { amountMinor: r.min_price, currency: r.currency } }
-    : product;
+  return minPrice !== null && maxPrice !== null && minPrice !== maxPrice ? { ...product, fromPrice: { amountMinor: minPrice, currency: r.currency } } : product;
 }
 
 const detailsSelect = {
@@ -383,28 +398,37 @@ export class PrismaProductRepository implements ProductCatalog, ProductBrowser, 
     return row ? toDetails(row) : null;
   }
 
-  /** Also archived products (a cart must say why it refuses one), flagged. */
-  async findById(productId: string): Promise<(Product & { archived?: boolean }) | null> {
-    const row = await this.db.product.findUnique({ where: { id: productId }, select: { ...productSelect, archivedAt: true } });
-    // The flag only when set: an active product is exactly a Product.
-    return row ? { ...toSelectedProduct(row), ...(row.archivedAt !== null ? { archived: true } : {}) } : null;
-  }
-
   /**
    * The variant a cart line takes (see CartRepos.findOffer): the given one of
    * the product's variants, archived ones included (flagged), or the product's
    * only live variant.
    */
   async findOffer(productId: string, variantId: string | undefined): Promise<(VariantOffer & { archived?: boolean }) | "choose" | null> {
-    const rows = await this.db.productVariant.findMany({
-      where: variantId === undefined ? { productId, archivedAt: null } : { id: variantId, productId },
-      select: offerSelect,
-      take: 2,
-    });
+    const rows = await this.db.$queryRaw<OfferRow[]>`
+      SELECT p.id, v.id AS variant_id, v.sku, p.slug, p.name, variant_title(v.id) AS variant_title, p.description,
+             coalesce(v.price_override_minor, p.price_minor) AS price_minor, p.currency, v.stock, p.image_url,
+             (p.archived_at IS NOT NULL OR v.archived_at IS NOT NULL) AS archived
+        FROM product_variants v JOIN products p ON p.id = v.product_id
+       WHERE v.product_id = ${productId}::uuid
+         AND ${variantId === undefined ? Prisma.sql`v.archived_at IS NULL` : Prisma.sql`v.id = ${variantId}::uuid`}
+       LIMIT 2`;
     if (rows.length > 1) return "choose";
-    if (rows.length === 0) return null;
-    const { archived, ...offer } = toOffer(rows[0]!);
-    return archived ? { ...offer, archived } : offer;
+    const r = rows[0];
+    if (!r) return null;
+    const offer: VariantOffer = {
+      id: r.id,
+      variantId: r.variant_id,
+      sku: r.sku,
+      slug: r.slug,
+      name: r.name,
+      variantTitle: r.variant_title,
+      description: r.description,
+      price: { amountMinor: r.price_minor, currency: r.currency },
+      stock: r.stock,
+      imageUrl: r.image_url,
+    };
+    // The flag only when set, as findById does.
+    return r.archived ? { ...offer, archived: true } : offer;
   }
 
   async listSlugs(limit: number): Promise<{ slug: string; updatedAt: Date }[]> {
